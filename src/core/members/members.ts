@@ -1,0 +1,190 @@
+// Members and roles (客户经理制): registered on first sight as SPECIALIST, bootstrapped ADMINs
+// from ACCORD_ADMINS, roles and supervisors set by an ADMIN. The supervisor chain is the
+// escalation and approval ladder, so it must never contain a cycle.
+import type { Member, Platform, Role } from "@prisma/client";
+import { z } from "zod";
+import { recordAudit } from "../audit/audit.js";
+import { inTransaction, type Actor, type CoreDeps, type Tx } from "../shared/context.js";
+import { ForbiddenError, InvalidInputError, NotFoundError } from "../shared/errors.js";
+
+export interface SeenUser {
+  tenantId: string;
+  platform: Platform;
+  platformUserId: string;
+  displayName: string;
+  /** Platform user ids from ACCORD_ADMINS. */
+  admins?: readonly string[];
+}
+
+export interface MemberRef {
+  id: string;
+  displayName: string;
+  role: Role;
+  supervisorId: string | null;
+  locale: string | null;
+}
+
+function toRef(m: Member): MemberRef {
+  return { id: m.id, displayName: m.displayName, role: m.role, supervisorId: m.supervisorId, locale: m.locale };
+}
+
+export function actorOf(member: Pick<Member, "id" | "tenantId" | "role">, platform: Platform): Actor {
+  return { tenantId: member.tenantId, memberId: member.id, role: member.role, platform };
+}
+
+/** The member behind a platform user, registering them on first sight. */
+export async function memberForPlatformUser(deps: CoreDeps, user: SeenUser): Promise<MemberRef> {
+  const key = { tenantId: user.tenantId, platform: user.platform, platformUserId: user.platformUserId };
+  const identity = await deps.db.memberIdentity.findUnique({
+    where: { tenantId_platform_platformUserId: key },
+    include: { member: true },
+  });
+  if (identity) {
+    if (user.displayName && identity.member.displayName !== user.displayName && identity.member.displayName === user.platformUserId) {
+      // First sight may have happened before the platform told us the name.
+      const updated = await deps.db.member.update({ where: { id: identity.memberId }, data: { displayName: user.displayName } });
+      return toRef(updated);
+    }
+    return toRef(identity.member);
+  }
+  const isAdmin = (user.admins ?? []).includes(user.platformUserId);
+  try {
+    return await inTransaction(deps, async (tx) => {
+      const member = await tx.member.create({
+        data: {
+          tenantId: user.tenantId,
+          displayName: user.displayName || user.platformUserId,
+          role: isAdmin ? "ADMIN" : "SPECIALIST",
+          identities: { create: { tenantId: user.tenantId, platform: user.platform, platformUserId: user.platformUserId } },
+        },
+      });
+      await recordAudit(tx, {
+        tenantId: user.tenantId,
+        actorId: member.id,
+        platform: user.platform,
+        action: "member.registered",
+        entityType: "Member",
+        entityId: member.id,
+        after: { displayName: member.displayName, role: member.role, platformUserId: user.platformUserId },
+      });
+      return toRef(member);
+    });
+  } catch (err) {
+    // Two first messages from one user raced: the other registration won, use it.
+    const again = await deps.db.memberIdentity.findUnique({
+      where: { tenantId_platform_platformUserId: key },
+      include: { member: true },
+    });
+    if (again) return toRef(again.member);
+    throw err;
+  }
+}
+
+export async function getMember(db: Tx | CoreDeps["db"], tenantId: string, memberId: string): Promise<Member> {
+  const m = await db.member.findFirst({ where: { id: memberId, tenantId } });
+  if (!m) throw new NotFoundError("member.not_found", { member: memberId });
+  return m;
+}
+
+function requireAdmin(actor: Actor): void {
+  if (actor.role !== "ADMIN") throw new ForbiddenError("auth.admin_only");
+}
+
+const roleSchema = z.enum(["SPECIALIST", "SUPERVISOR", "MANAGER", "ADMIN"]);
+
+export async function setRole(deps: CoreDeps, actor: Actor, memberId: string, role: Role): Promise<MemberRef> {
+  requireAdmin(actor);
+  const parsed = roleSchema.safeParse(role);
+  if (!parsed.success) throw new InvalidInputError("member.invalid_role", { role: String(role) });
+  return inTransaction(deps, async (tx) => {
+    const before = await getMember(tx, actor.tenantId, memberId);
+    if (before.id === actor.memberId && parsed.data !== "ADMIN") {
+      const otherAdmins = await tx.member.count({ where: { tenantId: actor.tenantId, role: "ADMIN", active: true, id: { not: before.id } } });
+      if (otherAdmins === 0) throw new InvalidInputError("member.last_admin");
+    }
+    const after = await tx.member.update({ where: { id: before.id }, data: { role: parsed.data } });
+    await recordAudit(tx, {
+      tenantId: actor.tenantId,
+      actorId: actor.memberId,
+      platform: actor.platform,
+      action: "member.role_set",
+      entityType: "Member",
+      entityId: before.id,
+      before: { role: before.role },
+      after: { role: after.role },
+    });
+    return toRef(after);
+  });
+}
+
+/** Ids from `memberId` up the chain: supervisor, their supervisor, … (nearest first). */
+export async function supervisorChain(db: Tx | CoreDeps["db"], tenantId: string, memberId: string): Promise<MemberRef[]> {
+  const rows = await db.$queryRaw<Array<{ id: string; depth: number }>>`
+    WITH RECURSIVE chain(id, supervisor_id, depth) AS (
+      SELECT m.id, m."supervisorId", 0 FROM "Member" m WHERE m.id = ${memberId} AND m."tenantId" = ${tenantId}
+      UNION ALL
+      SELECT s.id, s."supervisorId", c.depth + 1
+      FROM chain c JOIN "Member" s ON s.id = c.supervisor_id AND s."tenantId" = ${tenantId}
+      WHERE c.depth < 50
+    )
+    SELECT id, depth FROM chain WHERE depth > 0 ORDER BY depth`;
+  if (rows.length === 0) return [];
+  const members = await db.member.findMany({ where: { tenantId, id: { in: rows.map((r) => r.id) } } });
+  const byId = new Map(members.map((m) => [m.id, m]));
+  return rows.map((r) => byId.get(r.id)).filter((m): m is Member => !!m).map(toRef);
+}
+
+export async function setSupervisor(
+  deps: CoreDeps,
+  actor: Actor,
+  memberId: string,
+  supervisorId: string | null,
+): Promise<MemberRef> {
+  requireAdmin(actor);
+  return inTransaction(deps, async (tx) => {
+    const member = await getMember(tx, actor.tenantId, memberId);
+    if (supervisorId !== null) {
+      await getMember(tx, actor.tenantId, supervisorId);
+      if (supervisorId === memberId) throw new InvalidInputError("member.supervisor_cycle", { member: member.displayName });
+      const chainAbove = await supervisorChain(tx, actor.tenantId, supervisorId);
+      if (chainAbove.some((m) => m.id === memberId)) {
+        throw new InvalidInputError("member.supervisor_cycle", { member: member.displayName });
+      }
+    }
+    const after = await tx.member.update({ where: { id: member.id }, data: { supervisorId } });
+    await recordAudit(tx, {
+      tenantId: actor.tenantId,
+      actorId: actor.memberId,
+      platform: actor.platform,
+      action: "member.supervisor_set",
+      entityType: "Member",
+      entityId: member.id,
+      before: { supervisorId: member.supervisorId },
+      after: { supervisorId: after.supervisorId },
+    });
+    return toRef(after);
+  });
+}
+
+export async function setMemberLocale(deps: CoreDeps, actor: Actor, locale: "zh-CN" | "en" | null): Promise<MemberRef> {
+  return inTransaction(deps, async (tx) => {
+    const before = await getMember(tx, actor.tenantId, actor.memberId);
+    const after = await tx.member.update({ where: { id: before.id }, data: { locale } });
+    await recordAudit(tx, {
+      tenantId: actor.tenantId,
+      actorId: actor.memberId,
+      platform: actor.platform,
+      action: "member.locale_set",
+      entityType: "Member",
+      entityId: before.id,
+      before: { locale: before.locale },
+      after: { locale: after.locale },
+    });
+    return toRef(after);
+  });
+}
+
+export async function listMembers(deps: CoreDeps, tenantId: string): Promise<MemberRef[]> {
+  const rows = await deps.db.member.findMany({ where: { tenantId, active: true }, orderBy: { displayName: "asc" } });
+  return rows.map(toRef);
+}

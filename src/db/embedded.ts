@@ -1,0 +1,41 @@
+// Embedded PostgreSQL for a fresh machine: PGlite stored on disk, served on loopback through
+// the Postgres wire protocol so Prisma's pg adapter and the Prisma CLI treat it like any server.
+import { mkdirSync } from "node:fs";
+import { PGlite } from "@electric-sql/pglite";
+import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
+
+export interface EmbeddedPostgres {
+  url: string;
+  db: PGlite;
+  close(): Promise<void>;
+}
+
+export interface EmbeddedOptions {
+  /** Directory to keep the data in; undefined keeps it in memory (tests). */
+  dataDir?: string;
+  /** A tarball made by PGlite#dumpDataDir to start from (tests start from a migrated copy). */
+  loadDataDir?: Blob;
+}
+
+export async function startEmbeddedPostgres(options: EmbeddedOptions = {}): Promise<EmbeddedPostgres> {
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  const db = await PGlite.create({
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+  });
+  // PGlite executes one statement at a time; the socket server queues the rest and keeps a
+  // transaction's statements together. Two connections: the app pool (size 1) and one for
+  // the migration CLI, which runs before the pool opens.
+  const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port: 0, maxConnections: 2 });
+  await server.start();
+  const url = `postgresql://postgres@${server.getServerConn()}/postgres?sslmode=disable`;
+  return {
+    url,
+    db,
+    async close() {
+      await server.stop();
+      // Closing flushes PGlite's WAL to the data directory: nothing written is lost.
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,52 @@
+// Entry point of `npm start`: config -> startAccord -> clean shutdown on SIGINT/SIGTERM.
+import { startAccord, type RunningAccord } from "./app.js";
+import { ConfigError, loadConfig, type AppConfig } from "./config/config.js";
+import { DatabaseError } from "./db/errors.js";
+import { createLogger } from "./logger.js";
+
+async function main(): Promise<void> {
+  let config: AppConfig;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`accord: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const logger = createLogger(config.logLevel);
+  let running: RunningAccord;
+  try {
+    running = await startAccord(config, logger);
+  } catch (err) {
+    if (err instanceof DatabaseError) {
+      process.stderr.write(`accord: ${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "shutting down");
+    running
+      .stop()
+      .then(() => {
+        logger.info("stopped cleanly");
+        process.exit(0);
+      })
+      .catch((err: unknown) => {
+        logger.error({ err }, "error while shutting down");
+        process.exit(1);
+      });
+  };
+  process.on("SIGINT", () => shutdown("SIGINT"));
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`accord: ${(err as Error).message}\n`);
+  process.exit(1);
+});
