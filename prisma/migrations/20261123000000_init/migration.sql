@@ -214,6 +214,8 @@ CREATE TABLE "Complaint" (
     "closedAt" TIMESTAMP(3),
     "resolution" TEXT,
     "reopenCount" INTEGER NOT NULL DEFAULT 0,
+    "ackBreachedAt" TIMESTAMP(3),
+    "resolveBreachedAt" TIMESTAMP(3),
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" TIMESTAMP(3) NOT NULL,
 
@@ -450,6 +452,12 @@ CREATE INDEX "Complaint_tenantId_status_ackDueAt_idx" ON "Complaint"("tenantId",
 
 -- CreateIndex
 CREATE INDEX "Complaint_tenantId_status_resolveDueAt_idx" ON "Complaint"("tenantId", "status", "resolveDueAt");
+
+-- CreateIndex
+CREATE INDEX "Complaint_status_ackBreachedAt_ackDueAt_idx" ON "Complaint"("status", "ackBreachedAt", "ackDueAt");
+
+-- CreateIndex
+CREATE INDEX "Complaint_status_resolveBreachedAt_resolveDueAt_idx" ON "Complaint"("status", "resolveBreachedAt", "resolveDueAt");
 
 -- CreateIndex
 CREATE INDEX "Complaint_tenantId_assigneeId_status_idx" ON "Complaint"("tenantId", "assigneeId", "status");
