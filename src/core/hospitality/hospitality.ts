@@ -1,0 +1,246 @@
+// Hospitality requests (客户招待申请, DESIGN.md §2): request, cancel, settle, look up.
+// Decisions on approval steps live in approvals.ts, reminders in reminders.ts.
+import { recordAudit } from "../audit/audit.js";
+import { canActFor, requireCanActFor } from "../members/authorization.js";
+import { enqueueNotifications, type EnqueueInput } from "../outbox/outbox.js";
+import { inTransaction, type Actor, type CoreDeps } from "../shared/context.js";
+import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from "../shared/errors.js";
+import { localDateOf, toDateColumn } from "../shared/time.js";
+import { loadTenant } from "../tenants/tenants.js";
+import { loadApproverPool, nearestActiveSupervisor } from "./approvers.js";
+import { approvalChainFor, overspend, perHeadFlag, resolveApprovers } from "./rules.js";
+import {
+  cancelHospitalitySchema,
+  parseHospitalityInput,
+  requestHospitalitySchema,
+  settleHospitalitySchema,
+} from "./schemas.js";
+import { collapsedReason, effectiveTier, loadRequest, toHospitalityView, type HospitalityView } from "./view.js";
+
+export const HOSPITALITY_ENTITY = "HospitalityRequest";
+
+/** A new request from the actor for one of the customers they may act for. */
+export async function requestHospitality(deps: CoreDeps, actor: Actor, input: unknown): Promise<HospitalityView> {
+  const data = parseHospitalityInput(requestHospitalitySchema, input);
+  const now = deps.clock.now();
+  return inTransaction(deps, async (tx) => {
+    const tenant = await loadTenant(tx, actor.tenantId);
+    const today = localDateOf(now, tenant.timeZone);
+    if (data.eventDate < today) throw new InvalidInputError("hospitality.date_in_past", { date: data.eventDate, today });
+    const customer = await tx.customer.findFirst({
+      where: { id: data.customerId, tenantId: actor.tenantId },
+      select: { id: true, name: true, tier: true, tierOverride: true, ownerId: true },
+    });
+    if (!customer) throw new NotFoundError("hospitality.customer_not_found");
+    await requireCanActFor(tx, actor, customer.ownerId);
+
+    const settings = tenant.settings;
+    const chain = approvalChainFor(settings, data.estimatedFen);
+    const pool = await loadApproverPool(tx, actor.tenantId, actor.memberId, settings.hospitality.finalApproverId);
+    const steps = resolveApprovers(chain, pool);
+    const perHead = perHeadFlag(settings, effectiveTier(customer), data.estimatedFen, data.guests + data.staff);
+
+    // The counter row lock serialises concurrent requests of one tenant: numbers never repeat.
+    const [counter] = await tx.$queryRaw<Array<{ number: number }>>`
+      UPDATE "Tenant" SET "nextHospitalityNo" = "nextHospitalityNo" + 1
+      WHERE id = ${actor.tenantId}
+      RETURNING "nextHospitalityNo" - 1 AS number`;
+    if (!counter) throw new NotFoundError("tenant.not_found", { tenantId: actor.tenantId });
+
+    const created = await tx.hospitalityRequest.create({
+      data: {
+        tenantId: actor.tenantId,
+        number: counter.number,
+        requesterId: actor.memberId,
+        customerId: customer.id,
+        eventDate: toDateColumn(data.eventDate),
+        kind: data.kind,
+        guests: data.guests,
+        staff: data.staff,
+        estimatedFen: data.estimatedFen,
+        venue: data.venue ?? null,
+        purpose: data.purpose,
+        perHeadFlagged: perHead.flagged,
+        steps: {
+          create: steps.map((s) => ({
+            tenantId: actor.tenantId,
+            position: s.position,
+            role: s.role,
+            approverId: s.approverId,
+            ...(s.collapsedInto !== null
+              ? { status: "SKIPPED" as const, reason: collapsedReason(s.collapsedInto) }
+              : s.position === 1
+                ? { status: "PENDING" as const, pendingSince: now }
+                : { status: "WAITING" as const }),
+          })),
+        },
+      },
+    });
+    const request = await loadRequest(tx, actor.tenantId, created.id);
+    const first = request.steps[0]!;
+
+    await recordAudit(tx, {
+      tenantId: actor.tenantId,
+      actorId: actor.memberId,
+      platform: actor.platform,
+      action: "hospitality.requested",
+      entityType: HOSPITALITY_ENTITY,
+      entityId: request.id,
+      after: {
+        number: request.number,
+        customerId: customer.id,
+        eventDate: data.eventDate,
+        kind: data.kind,
+        guests: data.guests,
+        staff: data.staff,
+        estimatedFen: data.estimatedFen,
+        perHeadFen: perHead.perHeadFen,
+        perHeadGuidelineFen: perHead.guidelineFen,
+        perHeadFlagged: perHead.flagged,
+        steps: steps.map((s) => ({ position: s.position, role: s.role, approverId: s.approverId, collapsedInto: s.collapsedInto })),
+      },
+    });
+    await enqueueNotifications(tx, [
+      approvalRequestedMessage(tenant.platform, request.tenantId, request.id, request.number, first, request.version),
+    ]);
+    return toHospitalityView(tx, settings, request);
+  });
+}
+
+/** The outbox message asking a step's approver to decide (a card with Approve / Reject). */
+export function approvalRequestedMessage(
+  platform: EnqueueInput["platform"],
+  tenantId: string,
+  requestId: string,
+  number: number,
+  step: { id: string; approverId: string; position: number },
+  version: number,
+): EnqueueInput {
+  return {
+    tenantId,
+    platform,
+    target: `member:${step.approverId}`,
+    intent: { kind: "hospitality.approval_requested", requestId, stepId: step.id, number, position: step.position, version },
+    dedupeKey: `hospitality:${requestId}:step:${step.id}:requested`,
+    entityType: HOSPITALITY_ENTITY,
+    entityId: requestId,
+  };
+}
+
+/** The requester withdraws a request that is still pending. */
+export async function cancelHospitality(deps: CoreDeps, actor: Actor, input: unknown): Promise<HospitalityView> {
+  const data = parseHospitalityInput(cancelHospitalitySchema, input);
+  const now = deps.clock.now();
+  return inTransaction(deps, async (tx) => {
+    const tenant = await loadTenant(tx, actor.tenantId);
+    const request = await loadRequest(tx, actor.tenantId, data.requestId);
+    if (request.requesterId !== actor.memberId) throw new ForbiddenError("hospitality.not_requester");
+    if (request.status !== "PENDING") throw new ConflictError("hospitality.not_pending", { status: request.status });
+    const claimed = await tx.hospitalityRequest.updateMany({
+      where: { id: request.id, tenantId: actor.tenantId, status: "PENDING" },
+      data: { status: "CANCELLED", cancelReason: data.reason ?? null, version: { increment: 1 } },
+    });
+    if (claimed.count === 0) {
+      // The last approver decided (or a second cancel won) in the meantime.
+      const fresh = await loadRequest(tx, actor.tenantId, request.id);
+      throw new ConflictError("hospitality.not_pending", { status: fresh.status });
+    }
+    // Read after the claim: a step decided just before it has moved the pending step on, and
+    // the version bump makes any decision still in flight fail.
+    const pending = await tx.approvalStep.findFirst({
+      where: { requestId: request.id, tenantId: actor.tenantId, status: "PENDING" },
+    });
+    await tx.approvalStep.updateMany({
+      where: { requestId: request.id, tenantId: actor.tenantId, status: { in: ["PENDING", "WAITING"] } },
+      data: { status: "SKIPPED" },
+    });
+    await recordAudit(tx, {
+      tenantId: actor.tenantId,
+      actorId: actor.memberId,
+      platform: actor.platform,
+      action: "hospitality.cancelled",
+      entityType: HOSPITALITY_ENTITY,
+      entityId: request.id,
+      before: { status: request.status },
+      after: { status: "CANCELLED", reason: data.reason ?? null, at: now },
+    });
+    if (pending) {
+      await enqueueNotifications(tx, [
+        {
+          tenantId: actor.tenantId,
+          platform: tenant.platform,
+          target: `member:${pending.approverId}`,
+          intent: { kind: "hospitality.cancelled", requestId: request.id, stepId: pending.id, number: request.number },
+          dedupeKey: `hospitality:${request.id}:cancelled`,
+          entityType: HOSPITALITY_ENTITY,
+          entityId: request.id,
+        },
+      ]);
+    }
+    return toHospitalityView(tx, tenant.settings, await loadRequest(tx, actor.tenantId, request.id));
+  });
+}
+
+/**
+ * The requester records what was actually spent. Spending more than the approved amount plus
+ * the tolerance (10 %) is flagged to the requester's supervisor.
+ */
+export async function settleHospitality(deps: CoreDeps, actor: Actor, input: unknown): Promise<HospitalityView> {
+  const data = parseHospitalityInput(settleHospitalitySchema, input);
+  const now = deps.clock.now();
+  return inTransaction(deps, async (tx) => {
+    const tenant = await loadTenant(tx, actor.tenantId);
+    const request = await loadRequest(tx, actor.tenantId, data.requestId);
+    if (request.requesterId !== actor.memberId) throw new ForbiddenError("hospitality.not_requester");
+    if (request.status !== "APPROVED") throw new ConflictError("hospitality.not_approved", { status: request.status });
+    const check = overspend(data.actualFen, request.estimatedFen, tenant.settings.hospitality.overspendTolerancePercent);
+    const claimed = await tx.hospitalityRequest.updateMany({
+      where: { id: request.id, tenantId: actor.tenantId, status: "APPROVED" },
+      data: { status: "SETTLED", actualFen: data.actualFen, overspendFlagged: check.flagged, settledAt: now },
+    });
+    if (claimed.count === 0) throw new ConflictError("hospitality.not_approved", { status: "SETTLED" });
+    await recordAudit(tx, {
+      tenantId: actor.tenantId,
+      actorId: actor.memberId,
+      platform: actor.platform,
+      action: "hospitality.settled",
+      entityType: HOSPITALITY_ENTITY,
+      entityId: request.id,
+      before: { status: request.status, actualFen: null },
+      after: { status: "SETTLED", actualFen: data.actualFen, overByFen: check.overByFen, overspendFlagged: check.flagged },
+    });
+    if (check.flagged) {
+      const supervisorId = await nearestActiveSupervisor(tx, actor.tenantId, request.requesterId);
+      if (supervisorId) {
+        await enqueueNotifications(tx, [
+          {
+            tenantId: actor.tenantId,
+            platform: tenant.platform,
+            target: `member:${supervisorId}`,
+            intent: { kind: "hospitality.overspent", requestId: request.id, number: request.number },
+            dedupeKey: `hospitality:${request.id}:overspent`,
+            entityType: HOSPITALITY_ENTITY,
+            entityId: request.id,
+          },
+        ]);
+      }
+    }
+    return toHospitalityView(tx, tenant.settings, await loadRequest(tx, actor.tenantId, request.id));
+  });
+}
+
+/**
+ * One request with its steps. Visible to its requester, anyone on its approval chain and
+ * whoever may act for the requester; to everyone else it does not exist.
+ */
+export async function getHospitality(deps: CoreDeps, actor: Actor, requestId: string): Promise<HospitalityView> {
+  const request = await loadRequest(deps.db, actor.tenantId, requestId);
+  const involved =
+    request.requesterId === actor.memberId ||
+    request.steps.some((s) => s.approverId === actor.memberId || s.decidedById === actor.memberId);
+  if (!involved && !(await canActFor(deps.db, actor, request.requesterId))) {
+    throw new NotFoundError("hospitality.not_found");
+  }
+  const tenant = await loadTenant(deps.db, actor.tenantId);
+  return toHospitalityView(deps.db, tenant.settings, request);
+}

@@ -1,0 +1,186 @@
+// Loading a hospitality request and turning it into the plain data the use cases return.
+import type {
+  ApprovalStep,
+  ApprovalStepStatus,
+  ApproverRole,
+  HospitalityKind,
+  HospitalityRequest,
+  HospitalityStatus,
+  Tier,
+} from "@prisma/client";
+import type { CoreDeps, Tx } from "../shared/context.js";
+import { ConflictError, NotFoundError } from "../shared/errors.js";
+import { fromDateColumn, type LocalDate } from "../shared/time.js";
+import type { TenantSettings } from "../tenants/settings.js";
+import { perHeadFen, perHeadGuidelineFen } from "./rules.js";
+
+type Queryable = Tx | CoreDeps["db"];
+
+// A collapsed step (its approver already holds an earlier step) is stored SKIPPED with this
+// marker and the position it collapsed into in `reason`, which otherwise holds only the
+// approver's own words; the views expose it as `collapsedInto`, never as text.
+const COLLAPSED_MARK = "collapsed-into:";
+
+export function collapsedReason(position: number): string {
+  return `${COLLAPSED_MARK}${position}`;
+}
+
+function collapsedInto(step: Pick<ApprovalStep, "status" | "reason">): number | null {
+  if (step.status !== "SKIPPED" || !step.reason?.startsWith(COLLAPSED_MARK)) return null;
+  const n = Number(step.reason.slice(COLLAPSED_MARK.length));
+  return Number.isInteger(n) ? n : null;
+}
+
+export interface MemberName {
+  id: string;
+  name: string;
+}
+
+export interface ApprovalStepView {
+  id: string;
+  position: number;
+  role: ApproverRole;
+  status: ApprovalStepStatus;
+  approver: MemberName;
+  decidedBy: MemberName | null;
+  decidedAt: Date | null;
+  reason: string | null;
+  pendingSince: Date | null;
+  /** The earlier step this one collapsed into (same approver), or null. */
+  collapsedInto: number | null;
+}
+
+export interface HospitalityView {
+  id: string;
+  number: number;
+  status: HospitalityStatus;
+  /** Put in every card's buttons; a click carrying an older version is a stale card. */
+  version: number;
+  customer: { id: string; name: string; tier: Tier };
+  requester: MemberName;
+  eventDate: LocalDate;
+  kind: HospitalityKind;
+  guests: number;
+  staff: number;
+  estimatedFen: bigint;
+  perHeadFen: bigint;
+  perHeadGuidelineFen: bigint;
+  perHeadFlagged: boolean;
+  venue: string | null;
+  purpose: string;
+  actualFen: bigint | null;
+  overspendFlagged: boolean;
+  decidedAt: Date | null;
+  settledAt: Date | null;
+  cancelReason: string | null;
+  createdAt: Date;
+  steps: ApprovalStepView[];
+}
+
+export type LoadedRequest = HospitalityRequest & {
+  steps: ApprovalStep[];
+  customer: { id: string; name: string; tier: Tier; tierOverride: Tier | null; ownerId: string };
+};
+
+export function effectiveTier(customer: { tier: Tier; tierOverride: Tier | null }): Tier {
+  return customer.tierOverride ?? customer.tier;
+}
+
+/** The request with its steps (by position) and customer, in the actor's tenant only. */
+export async function loadRequest(db: Queryable, tenantId: string, requestId: string): Promise<LoadedRequest> {
+  const request = await db.hospitalityRequest.findFirst({
+    where: { id: requestId, tenantId },
+    include: {
+      steps: { orderBy: { position: "asc" } },
+      customer: { select: { id: true, name: true, tier: true, tierOverride: true, ownerId: true } },
+    },
+  });
+  if (!request) throw new NotFoundError("hospitality.not_found");
+  return request;
+}
+
+export async function memberNames(db: Queryable, tenantId: string, ids: Iterable<string>): Promise<Map<string, string>> {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return new Map();
+  const rows = await db.member.findMany({ where: { tenantId, id: { in: unique } }, select: { id: true, displayName: true } });
+  return new Map(rows.map((m) => [m.id, m.displayName]));
+}
+
+export async function toHospitalityView(
+  db: Queryable,
+  settings: TenantSettings,
+  request: LoadedRequest,
+): Promise<HospitalityView> {
+  const ids = [request.requesterId];
+  for (const s of request.steps) {
+    ids.push(s.approverId);
+    if (s.decidedById) ids.push(s.decidedById);
+  }
+  const names = await memberNames(db, request.tenantId, ids);
+  const name = (id: string): MemberName => ({ id, name: names.get(id) ?? id });
+  const tier = effectiveTier(request.customer);
+  return {
+    id: request.id,
+    number: request.number,
+    status: request.status,
+    version: request.version,
+    customer: { id: request.customer.id, name: request.customer.name, tier },
+    requester: name(request.requesterId),
+    eventDate: fromDateColumn(request.eventDate),
+    kind: request.kind,
+    guests: request.guests,
+    staff: request.staff,
+    estimatedFen: request.estimatedFen,
+    perHeadFen: perHeadFen(request.estimatedFen, request.guests + request.staff),
+    perHeadGuidelineFen: perHeadGuidelineFen(settings, tier),
+    perHeadFlagged: request.perHeadFlagged,
+    venue: request.venue,
+    purpose: request.purpose,
+    actualFen: request.actualFen,
+    overspendFlagged: request.overspendFlagged,
+    decidedAt: request.decidedAt,
+    settledAt: request.settledAt,
+    cancelReason: request.cancelReason,
+    createdAt: request.createdAt,
+    steps: request.steps.map((s) => {
+      const collapsed = collapsedInto(s);
+      return {
+        id: s.id,
+        position: s.position,
+        role: s.role,
+        status: s.status,
+        approver: name(s.approverId),
+        decidedBy: s.decidedById ? name(s.decidedById) : null,
+        decidedAt: s.decidedAt,
+        reason: collapsed === null ? s.reason : null,
+        pendingSince: s.pendingSince,
+        collapsedInto: collapsed,
+      };
+    }),
+  };
+}
+
+/**
+ * The answer for someone whose decision came too late: who decided the request last, how and
+ * when (hospitality.already_decided), or that it was cancelled / is no longer pending.
+ */
+export async function lateDecisionConflict(db: Queryable, request: LoadedRequest): Promise<ConflictError> {
+  if (request.status === "CANCELLED") return new ConflictError("hospitality.not_pending", { status: request.status });
+  const decided = request.steps
+    .filter((s) => (s.status === "APPROVED" || s.status === "REJECTED") && s.decidedAt)
+    .sort((a, b) => b.decidedAt!.getTime() - a.decidedAt!.getTime() || b.position - a.position)[0];
+  if (!decided) return new ConflictError("hospitality.not_pending", { status: request.status });
+  return decidedStepConflict(db, request.tenantId, decided);
+}
+
+/** hospitality.already_decided {by, decision, at} for one decided step. */
+export async function decidedStepConflict(db: Queryable, tenantId: string, step: ApprovalStep): Promise<ConflictError> {
+  const deciderId = step.decidedById ?? step.approverId;
+  const names = await memberNames(db, tenantId, [deciderId]);
+  return new ConflictError("hospitality.already_decided", {
+    by: names.get(deciderId) ?? deciderId,
+    byId: deciderId,
+    decision: step.status,
+    at: (step.decidedAt ?? new Date(0)).toISOString(),
+  });
+}
