@@ -1,15 +1,18 @@
 // The cadence invariant (DESIGN.md §2): every tiered customer (VIP, A, B) has exactly one open
 // CADENCE callback, assigned to its owner, due within its tier's cadence. Tier C has none.
 // The unique (tenantId, openCadenceKey) index makes a second open one impossible even under races.
-import type { Tier } from "@prisma/client";
+import type { Platform, Tier } from "@prisma/client";
+import { recordAudit } from "../audit/audit.js";
 import type { TenantSettings } from "../tenants/settings.js";
 import type { Tx } from "../shared/context.js";
+import { ConflictError } from "../shared/errors.js";
 import { addDays, fromDateColumn, toDateColumn, type LocalDate } from "../shared/time.js";
 
 export interface CadenceCustomer {
   id: string;
   tenantId: string;
   ownerId: string;
+  /** The effective tier (an override, when there is one, already applied). */
   tier: Tier;
 }
 
@@ -18,9 +21,35 @@ export function cadenceDaysFor(settings: TenantSettings, tier: Tier): number | n
   return settings.tiers.callbackCadenceDays[tier];
 }
 
+/** The tier that decides service and cadence: a supervisor's override wins over the computed one. */
+export function effectiveTier(customer: { tier: Tier; tierOverride?: Tier | null }): Tier {
+  return customer.tierOverride ?? customer.tier;
+}
+
+/** What a sync did, so the use case can report and audit it. */
+export type CadenceSync =
+  | { action: "none" }
+  | { action: "unchanged"; callbackId: string; dueOn: LocalDate }
+  | { action: "created"; callbackId: string; dueOn: LocalDate; assigneeId: string }
+  | {
+      action: "updated";
+      callbackId: string;
+      dueOn: LocalDate;
+      assigneeId: string;
+      previous: { dueOn: LocalDate; assigneeId: string };
+    }
+  | { action: "closed"; callbackId: string; dueOn: LocalDate };
+
+/** Who caused a sync, when the caller wants the sync's change audited. */
+export interface CadenceAuditBy {
+  actorId: string | null;
+  platform: Platform | null;
+}
+
 /**
  * Brings the customer's open cadence callback in line with its tier and owner.
- * `lastContact` is the local date of the last contact (visit or done callback), or today.
+ * `lastContact` is the local date of the last contact (visit or done callback); without it the
+ * next call counts from today. Pass `by` to write an audit row for the change.
  */
 export async function syncCadenceCallback(
   tx: Tx,
@@ -28,44 +57,88 @@ export async function syncCadenceCallback(
   customer: CadenceCustomer,
   today: LocalDate,
   lastContact: LocalDate | null = null,
-): Promise<void> {
-  const open = await tx.callback.findFirst({
-    where: { tenantId: customer.tenantId, openCadenceKey: customer.id },
-  });
+  by: CadenceAuditBy | null = null,
+): Promise<CadenceSync> {
+  const result = await applyCadence(tx, settings, customer, today, lastContact);
+  if (by && result.action !== "none" && result.action !== "unchanged") {
+    await recordAudit(tx, {
+      tenantId: customer.tenantId,
+      actorId: by.actorId,
+      platform: by.platform,
+      action: `callback.cadence_${result.action}`,
+      entityType: "Callback",
+      entityId: result.callbackId,
+      before: result.action === "updated" ? result.previous : result.action === "closed" ? { status: "PENDING" } : undefined,
+      after:
+        result.action === "closed"
+          ? { status: "SKIPPED" }
+          : { customerId: customer.id, reason: "CADENCE", dueOn: result.dueOn, assigneeId: result.assigneeId },
+    });
+  }
+  return result;
+}
+
+async function applyCadence(
+  tx: Tx,
+  settings: TenantSettings,
+  customer: CadenceCustomer,
+  today: LocalDate,
+  lastContact: LocalDate | null,
+): Promise<CadenceSync> {
   const cadence = cadenceDaysFor(settings, customer.tier);
-  if (cadence === null) {
-    if (open) {
-      await tx.callback.update({
-        where: { id: open.id },
+  // A concurrent transaction (a completion, a visit) may close the open callback between our
+  // read and our write; the conditional write then matches nothing and we read again.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const open = await tx.callback.findFirst({
+      where: { tenantId: customer.tenantId, openCadenceKey: customer.id },
+    });
+    if (cadence === null) {
+      if (!open) return { action: "none" };
+      const closed = await tx.callback.updateMany({
+        where: { id: open.id, openCadenceKey: customer.id, status: "PENDING" },
         data: { status: "SKIPPED", openCadenceKey: null, outcome: "tier C: no cadence" },
       });
+      if (closed.count === 1) return { action: "closed", callbackId: open.id, dueOn: fromDateColumn(open.dueOn) };
+      continue;
     }
-    return;
-  }
-  const base = lastContact ?? today;
-  let due = addDays(base, cadence);
-  if (due < today) due = today;
-  if (!open) {
-    await tx.callback.create({
-      data: {
-        tenantId: customer.tenantId,
-        customerId: customer.id,
-        assigneeId: customer.ownerId,
-        dueOn: toDateColumn(due),
-        reason: "CADENCE",
-        openCadenceKey: customer.id,
-      },
-    });
-    return;
-  }
-  const currentDue = fromDateColumn(open.dueOn);
-  // A tighter cadence (re-tiered up) pulls the due date in; a looser one never pushes an
-  // already-promised call further out.
-  const newDue = lastContact === null && currentDue < due ? currentDue : due;
-  if (open.assigneeId !== customer.ownerId || newDue !== currentDue) {
-    await tx.callback.update({
-      where: { id: open.id },
+    const base = lastContact ?? today;
+    let due = addDays(base, cadence);
+    if (due < today) due = today;
+    if (!open) {
+      const created = await tx.callback.create({
+        data: {
+          tenantId: customer.tenantId,
+          customerId: customer.id,
+          assigneeId: customer.ownerId,
+          dueOn: toDateColumn(due),
+          reason: "CADENCE",
+          openCadenceKey: customer.id,
+        },
+      });
+      return { action: "created", callbackId: created.id, dueOn: due, assigneeId: customer.ownerId };
+    }
+    const currentDue = fromDateColumn(open.dueOn);
+    // A tighter cadence (re-tiered up) pulls the due date in; a looser one never pushes an
+    // already-promised call further out. A new contact always restarts the cadence.
+    const newDue = lastContact === null && currentDue < due ? currentDue : due;
+    if (open.assigneeId === customer.ownerId && newDue === currentDue) {
+      return { action: "unchanged", callbackId: open.id, dueOn: currentDue };
+    }
+    const moved = await tx.callback.updateMany({
+      where: { id: open.id, openCadenceKey: customer.id, status: "PENDING" },
       data: { assigneeId: customer.ownerId, dueOn: toDateColumn(newDue) },
     });
+    if (moved.count === 1) {
+      return {
+        action: "updated",
+        callbackId: open.id,
+        dueOn: newDue,
+        assigneeId: customer.ownerId,
+        previous: { dueOn: currentDue, assigneeId: open.assigneeId },
+      };
+    }
   }
+  // Three lost races in one transaction means something rewrites the row in a loop; fail the
+  // transaction rather than commit a customer without (or with two) open cadence callbacks.
+  throw new ConflictError("callback.changed");
 }

@@ -1,0 +1,29 @@
+// Messages of the visits area (src/core/visits): error codes and their placeholders.
+import type { Catalog } from "./types.js";
+
+export const visitsCatalog: Catalog = {
+  en: {
+    "visit.invalid_input": "The visit could not be recorded: the value of {field} is not valid.",
+    "visit.invalid_kind": "Choose how the visit took place: on site, phone, video, reception or e-mail.",
+    "visit.invalid_occurred_at": "The visit time is not a valid date and time.",
+    "visit.summary_required": "Write a short summary of the visit.",
+    "visit.text_too_long": "{field} is too long: at most {max} characters.",
+    "visit.invalid_date": "The follow-up date must be a date like 2026-11-30.",
+    "visit.too_many_co_visitors": "At most {max} colleagues can be recorded as co-visitors.",
+    "visit.occurred_in_future": "A visit cannot be recorded in the future. Check the date and time.",
+    "visit.unknown_co_visitor": "One of the co-visitors is not an active member of this workspace.",
+    "visit.customer_not_found": "No such customer.",
+  },
+  "zh-CN": {
+    "visit.invalid_input": "无法记录拜访:{field} 的值无效。",
+    "visit.invalid_kind": "请选择拜访方式:上门、电话、视频、接待来访或邮件。",
+    "visit.invalid_occurred_at": "拜访时间不是有效的日期时间。",
+    "visit.summary_required": "请填写拜访摘要。",
+    "visit.text_too_long": "{field} 太长:最多 {max} 个字符。",
+    "visit.invalid_date": "下次跟进日期格式应为 2026-11-30 这样的日期。",
+    "visit.too_many_co_visitors": "同行人员最多记录 {max} 位。",
+    "visit.occurred_in_future": "拜访时间不能晚于现在,请检查日期和时间。",
+    "visit.unknown_co_visitor": "有一位同行人员不是本工作区的在职成员。",
+    "visit.customer_not_found": "找不到该客户。",
+  },
+};
