@@ -1,0 +1,93 @@
+// Splits command text into tokens. Quotes group words into one token so customer names with
+// spaces can be typed; Slack turns "…" into “…” on most keyboards and Chinese IMEs produce
+// 「…」 or “…”, so every common pair is accepted. Slack's <@U1|Jane Doe> and <#C1|general>
+// are one token even when the label has spaces.
+
+export interface Token {
+  text: string;
+  /** Typed in quotes: never a keyword, mention or typed value, always literal text. */
+  quoted: boolean;
+  /** Offsets into the tokenized text, so free text can be taken verbatim (newlines kept). */
+  start: number;
+  end: number;
+}
+
+export type TokenizeResult =
+  | { ok: true; tokens: Token[] }
+  | { ok: false; key: "grammar.unclosed_quote"; params: { quote: string } };
+
+const CLOSING: Readonly<Record<string, readonly string[]>> = {
+  '"': ['"'],
+  "'": ["'"],
+  "“": ["”", "“"],
+  "”": ["”"],
+  "‘": ["’"],
+  "「": ["」"],
+  "『": ["』"],
+};
+
+const isSpace = (ch: string) => /\s/.test(ch);
+
+export function tokenize(text: string): TokenizeResult {
+  const tokens: Token[] = [];
+  let i = 0;
+  while (i < text.length) {
+    const ch = text[i]!;
+    if (isSpace(ch)) {
+      i++;
+      continue;
+    }
+    const closers = CLOSING[ch];
+    if (closers) {
+      const close = findFirst(text, closers, i + 1);
+      if (close < 0) return { ok: false, key: "grammar.unclosed_quote", params: { quote: ch } };
+      tokens.push({ text: text.slice(i + 1, close).trim(), quoted: true, start: i, end: close + 1 });
+      i = close + 1;
+      continue;
+    }
+    if (ch === "<") {
+      const close = text.indexOf(">", i + 1);
+      if (close > 0 && /^<[@#!]/.test(text.slice(i, i + 2))) {
+        tokens.push({ text: text.slice(i, close + 1), quoted: false, start: i, end: close + 1 });
+        i = close + 1;
+        continue;
+      }
+    }
+    let j = i;
+    while (j < text.length && !isSpace(text[j]!)) j++;
+    tokens.push({ text: text.slice(i, j), quoted: false, start: i, end: j });
+    i = j;
+  }
+  return { ok: true, tokens };
+}
+
+function findFirst(text: string, candidates: readonly string[], from: number): number {
+  let best = -1;
+  for (const c of candidates) {
+    const at = text.indexOf(c, from);
+    if (at >= 0 && (best < 0 || at < best)) best = at;
+  }
+  return best;
+}
+
+/**
+ * Free text starting at `tokens[from]`, verbatim from the original text (spacing, quotes and
+ * line breaks kept), except that a single quoted token yields its inner text.
+ */
+export function restText(text: string, tokens: readonly Token[], from: number): string | undefined {
+  const first = tokens[from];
+  if (!first) return undefined;
+  if (from === tokens.length - 1 && first.quoted) return first.text || undefined;
+  const raw = text.slice(first.start, tokens[tokens.length - 1]!.end).trim();
+  return raw || undefined;
+}
+
+/** A multi-word name typed without quotes, normalized to single spaces. */
+export function joinWords(tokens: readonly Token[]): string | undefined {
+  const joined = tokens
+    .map((t) => t.text)
+    .join(" ")
+    .replace(/\s+/g, " ")
+    .trim();
+  return joined || undefined;
+}

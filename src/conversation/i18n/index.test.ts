@@ -1,0 +1,103 @@
+// Catalog consistency for every area, and the message runtime's fallbacks.
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { catalogs, createTranslator, format, hasMessage, placeholdersOf, resolveLocale, t } from "./index.js";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const entries = Object.entries(catalogs);
+
+describe("catalogs", () => {
+  it("registers every catalog file in catalog/", () => {
+    const files = readdirSync(path.join(here, "catalog"))
+      .filter((f) => f.endsWith(".ts") && f !== "types.ts" && !f.endsWith(".test.ts"))
+      .map((f) => f.replace(/\.ts$/, ""));
+    expect(Object.keys(catalogs).sort()).toEqual(files.sort());
+  });
+
+  it.each(entries)("%s has the same keys in en and zh-CN", (_area, catalog) => {
+    expect(Object.keys(catalog["zh-CN"]).sort()).toEqual(Object.keys(catalog.en).sort());
+  });
+
+  it.each(entries)("%s uses the same placeholders per key in both languages", (_area, catalog) => {
+    const mismatched = Object.keys(catalog.en).filter(
+      (key) => placeholdersOf(catalog.en[key]!).join() !== placeholdersOf(catalog["zh-CN"][key] ?? "").join(),
+    );
+    expect(mismatched).toEqual([]);
+  });
+
+  it.each(entries)("%s has no empty messages", (_area, catalog) => {
+    const empty = [...Object.entries(catalog.en), ...Object.entries(catalog["zh-CN"])].filter(([, v]) => !v.trim());
+    expect(empty).toEqual([]);
+  });
+
+  it("never defines one key in two catalogs", () => {
+    const owners = new Map<string, string[]>();
+    for (const [area, catalog] of entries) {
+      for (const key of Object.keys(catalog.en)) owners.set(key, [...(owners.get(key) ?? []), area]);
+    }
+    expect([...owners].filter(([, areas]) => areas.length > 1)).toEqual([]);
+  });
+
+  it("has a message for every grammar error key the parser can produce", () => {
+    const grammarDir = path.join(here, "..", "grammar");
+    const keys = readdirSync(grammarDir)
+      .filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts"))
+      .flatMap((f) => [...readFileSync(path.join(grammarDir, f), "utf8").matchAll(/"(grammar\.[a-z_]+)"/g)].map((m) => m[1]!));
+    expect(keys.length).toBeGreaterThan(20);
+    expect([...new Set(keys)].filter((k) => !hasMessage(k, "en") || !hasMessage(k, "zh-CN"))).toEqual([]);
+  });
+});
+
+describe("t", () => {
+  it("fills placeholders in the member's language", () => {
+    expect(t("en", "grammar.invalid_tier", { value: "X" })).toBe("“X” is not a tier: use VIP, A, B or C.");
+    expect(t("zh-CN", "grammar.invalid_tier", { value: "X" })).toContain("“X”不是客户等级");
+  });
+
+  it("accepts other spellings of a locale", () => {
+    expect(t("en-US", "grammar.usage_label")).toBe("Usage:");
+    expect(t("zh", "grammar.usage_label")).toBe("用法：");
+  });
+
+  it("falls back from Chinese to English, then to the key itself", () => {
+    const translator = createTranslator([
+      { en: { "x.both": "both {n}", "x.en_only": "English {n}" }, "zh-CN": { "x.both": "两者 {n}" } },
+    ]);
+    expect(translator.t("zh-CN", "x.both", { n: 1 })).toBe("两者 1");
+    expect(translator.t("zh-CN", "x.en_only", { n: 2 })).toBe("English 2");
+    expect(translator.t("en", "x.missing")).toBe("x.missing");
+    expect(translator.hasMessage("x.en_only", "zh-CN")).toBe(false);
+    expect(translator.hasMessage("x.en_only")).toBe(true);
+  });
+
+  it("uses Chinese for an unsupported locale", () => {
+    const translator = createTranslator([{ en: { k: "en" }, "zh-CN": { k: "中" } }]);
+    expect(translator.t("fr", "k")).toBe("中");
+  });
+
+  it("does not find Object.prototype members as messages", () => {
+    expect(t("en", "constructor")).toBe("constructor");
+    expect(hasMessage("toString")).toBe(false);
+  });
+
+  it("leaves unknown placeholders visible and formats numbers and bigints", () => {
+    expect(format("{a} of {b}", { a: 3 })).toBe("3 of {b}");
+    expect(format("{fen} fen", { fen: 120050n })).toBe("120050 fen");
+  });
+});
+
+describe("resolveLocale", () => {
+  it.each([
+    ["en", "zh-CN", "en"],
+    [null, "en", "en"],
+    [undefined, "zh-CN", "zh-CN"],
+    ["fr", "en-GB", "en"],
+    ["zh_CN", "en", "zh-CN"],
+    ["", "", "zh-CN"],
+    [null, null, "zh-CN"],
+  ] as const)("member %j, tenant %j → %s", (member, tenant, expected) => {
+    expect(resolveLocale(member, tenant)).toBe(expected);
+  });
+});

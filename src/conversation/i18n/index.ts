@@ -1,0 +1,103 @@
+// The message runtime: every user-facing string comes from a catalog through t(). A key missing
+// in Chinese falls back to English, a key missing everywhere shows the key itself, so a gap is
+// visible in the UI and in tests instead of an empty message.
+import { callbacksCatalog } from "./catalog/callbacks.js";
+import { complaintsCatalog } from "./catalog/complaints.js";
+import { consoleCatalog } from "./catalog/console.js";
+import { customersCatalog } from "./catalog/customers.js";
+import { digestsCatalog } from "./catalog/digests.js";
+import { grammarCatalog } from "./catalog/grammar.js";
+import { helpCatalog } from "./catalog/help.js";
+import { hospitalityCatalog } from "./catalog/hospitality.js";
+import { kpiCatalog } from "./catalog/kpi.js";
+import { riskCatalog } from "./catalog/risk.js";
+import { commonViewsCatalog } from "./catalog/views.common.js";
+import { viewsCatalog } from "./catalog/views.js";
+import { visitsCatalog } from "./catalog/visits.js";
+import type { Catalog, Locale } from "./catalog/types.js";
+
+export type { Catalog, Locale } from "./catalog/types.js";
+
+export const locales: readonly Locale[] = ["zh-CN", "en"];
+export const defaultLocale: Locale = "zh-CN";
+
+/**
+ * Every catalog file in catalog/, by file name (the i18n test fails when a file is not listed
+ * here); the merged view below is what t() reads.
+ */
+export const catalogs: Readonly<Record<string, Catalog>> = {
+  callbacks: callbacksCatalog,
+  complaints: complaintsCatalog,
+  console: consoleCatalog,
+  customers: customersCatalog,
+  digests: digestsCatalog,
+  grammar: grammarCatalog,
+  help: helpCatalog,
+  hospitality: hospitalityCatalog,
+  kpi: kpiCatalog,
+  risk: riskCatalog,
+  views: viewsCatalog,
+  "views.common": commonViewsCatalog,
+  visits: visitsCatalog,
+};
+
+export type MessageParams = Record<string, string | number | bigint>;
+
+export type Translate = (locale: Locale | string, key: string, params?: MessageParams) => string;
+
+export interface Translator {
+  t: Translate;
+  hasMessage(key: string, locale?: Locale): boolean;
+}
+
+/** A translator over the given catalogs; the app uses the one over every catalog (below). */
+export function createTranslator(all: readonly Catalog[]): Translator {
+  const messages: Record<Locale, Record<string, string>> = { "zh-CN": {}, en: {} };
+  // Keys are unique across catalogs (asserted by the i18n test), so the order does not matter.
+  for (const catalog of all) {
+    for (const locale of locales) Object.assign(messages[locale], catalog[locale]);
+  }
+  // hasOwn, not `in` or plain indexing: a key like "constructor" must not find Object.prototype's.
+  const lookup = (locale: Locale, key: string) => (Object.hasOwn(messages[locale], key) ? messages[locale][key] : undefined);
+  return {
+    t(locale, key, params = {}) {
+      const wanted = normalizeLocale(locale) ?? defaultLocale;
+      const template = lookup(wanted, key) ?? lookup("en", key) ?? key;
+      return format(template, params);
+    },
+    hasMessage(key, locale) {
+      return locale ? lookup(locale, key) !== undefined : locales.some((l) => lookup(l, key) !== undefined);
+    },
+  };
+}
+
+const translator = createTranslator(Object.values(catalogs));
+
+/** The message for `key` in `locale` with {placeholders} filled; unknown placeholders stay visible. */
+export const t: Translate = translator.t;
+export const hasMessage: Translator["hasMessage"] = translator.hasMessage;
+
+/** Normalizes what members, tenants and platforms report ("zh", "zh_CN", "en-US") to a supported locale. */
+export function normalizeLocale(value: string | null | undefined): Locale | undefined {
+  if (!value) return undefined;
+  const v = value.trim().toLowerCase().replace("_", "-");
+  if (v === "zh" || v.startsWith("zh-")) return "zh-CN";
+  if (v === "en" || v.startsWith("en-")) return "en";
+  return undefined;
+}
+
+/** The member's own language if set and supported, else the tenant's, else Chinese. */
+export function resolveLocale(memberLocale: string | null | undefined, tenantLocale: string | null | undefined): Locale {
+  return normalizeLocale(memberLocale) ?? normalizeLocale(tenantLocale) ?? defaultLocale;
+}
+
+export function format(template: string, params: MessageParams): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
+    Object.prototype.hasOwnProperty.call(params, name) ? String(params[name]) : whole,
+  );
+}
+
+/** The {placeholder} names a message uses, for catalog consistency checks. */
+export function placeholdersOf(template: string): string[] {
+  return [...new Set([...template.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!))].sort();
+}
