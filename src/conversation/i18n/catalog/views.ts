@@ -1,0 +1,37 @@
+// Messages for the codes the view layer produces: refused button clicks (views/payload.ts) and
+// per-field form errors (views/form.ts). Form errors are shown next to their field, so they do
+// not repeat the field's name.
+import type { Catalog } from "./types.js";
+
+export const viewsCatalog: Catalog = {
+  en: {
+    "button.malformed": "This button is not valid any more. Run the command again.",
+    "button.expired": "This card has expired. Run the command again for a fresh one.",
+    "button.not_yours": "This button is meant for someone else.",
+    "form.required": "Please fill this in.",
+    "form.too_long": "At most {max} characters.",
+    "form.too_short": "At least {min} characters.",
+    "form.too_small": "Must be at least {min}.",
+    "form.too_big": "Must be at most {max}.",
+    "form.not_a_number": "Enter a whole number.",
+    "form.invalid_amount": "Enter an amount in CNY with at most two decimals, e.g. 1200.50.",
+    "form.invalid_date": "Enter a date as YYYY-MM-DD.",
+    "form.invalid_option": "Choose one of the options.",
+    "form.invalid": "This value is not valid.",
+  },
+  "zh-CN": {
+    "button.malformed": "此按钮已失效，请重新执行命令。",
+    "button.expired": "此卡片已过期，请重新执行命令获取最新卡片。",
+    "button.not_yours": "此按钮仅限指定成员操作。",
+    "form.required": "请填写此项。",
+    "form.too_long": "最多 {max} 个字符。",
+    "form.too_short": "至少 {min} 个字符。",
+    "form.too_small": "不能小于 {min}。",
+    "form.too_big": "不能大于 {max}。",
+    "form.not_a_number": "请输入整数。",
+    "form.invalid_amount": "请输入金额（元），最多两位小数，例如 1200.50。",
+    "form.invalid_date": "请按 YYYY-MM-DD 格式输入日期。",
+    "form.invalid_option": "请从选项中选择。",
+    "form.invalid": "此项的值无效。",
+  },
+};
