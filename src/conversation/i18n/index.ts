@@ -1,10 +1,12 @@
 // The message runtime: every user-facing string comes from a catalog through t(). A key missing
 // in Chinese falls back to English, a key missing everywhere shows the key itself, so a gap is
 // visible in the UI and in tests instead of an empty message.
+import { adminCatalog } from "./catalog/admin.js";
 import { callbacksCatalog } from "./catalog/callbacks.js";
 import { complaintsCatalog } from "./catalog/complaints.js";
 import { consoleCatalog } from "./catalog/console.js";
 import { customersCatalog } from "./catalog/customers.js";
+import { customersViewsCatalog } from "./catalog/customers.views.js";
 import { digestsCatalog } from "./catalog/digests.js";
 import { grammarCatalog } from "./catalog/grammar.js";
 import { helpCatalog } from "./catalog/help.js";
@@ -26,10 +28,12 @@ export const defaultLocale: Locale = "zh-CN";
  * here); the merged view below is what t() reads.
  */
 export const catalogs: Readonly<Record<string, Catalog>> = {
+  admin: adminCatalog,
   callbacks: callbacksCatalog,
   complaints: complaintsCatalog,
   console: consoleCatalog,
   customers: customersCatalog,
+  "customers.views": customersViewsCatalog,
   digests: digestsCatalog,
   grammar: grammarCatalog,
   help: helpCatalog,

@@ -1,0 +1,93 @@
+// admin / 管理 (roles, supervisors, channels, settings) and lang / 语言. The rules (ADMIN only,
+// no supervisor cycles, valid settings) live in the core; this turns them into replies.
+import { setMemberLocale, setRole, setSupervisor } from "../../core/members/members.js";
+import { changeTenantSetting, flattenSettings, setTenantChannel } from "../../core/tenants/admin.js";
+import { requireRoleAtLeast } from "../../core/members/authorization.js";
+import type { ConversationArea } from "../area.js";
+import { enumLabel, moreTemplate, noticeView } from "../builders/common.js";
+import type { View } from "../views/view.js";
+import type { Session } from "../session.js";
+
+function usage(session: Session, key: string): { kind: "view"; view: View } {
+  return { kind: "view", view: noticeView(session, session.t(key), "warning") };
+}
+
+function settingsView(session: Session): View {
+  const rows = flattenSettings(session.tenant);
+  return {
+    header: { title: session.t("admin.settings_title"), tone: "info" },
+    blocks: [
+      { kind: "fields", fields: rows.map((r) => ({ label: r.key, value: r.value === null ? "—" : String(r.value) })) },
+      { kind: "context", lines: [session.t("admin.settings_hint")] },
+    ],
+    summary: session.t("admin.settings_title"),
+    moreTemplate: moreTemplate(session),
+  };
+}
+
+export const adminArea: ConversationArea = {
+  commands: {
+    "admin.role": async (session, command) => {
+      if (!command.user || !command.role) return usage(session, "admin.role_usage");
+      requireRoleAtLeast(session.actor, "ADMIN");
+      const member = await session.memberFor(command.user.platformUserId, command.user.name);
+      const updated = await setRole(session.deps, session.actor, member.id, command.role);
+      return {
+        kind: "view",
+        view: noticeView(session, session.t("admin.role_set", { name: updated.displayName, role: enumLabel(session, updated.role) }), "success"),
+      };
+    },
+
+    "admin.supervisor": async (session, command) => {
+      if (!command.user || command.supervisor === undefined) return usage(session, "admin.supervisor_usage");
+      requireRoleAtLeast(session.actor, "ADMIN");
+      const member = await session.memberFor(command.user.platformUserId, command.user.name);
+      const supervisor = command.supervisor ? await session.memberFor(command.supervisor.platformUserId, command.supervisor.name) : null;
+      const updated = await setSupervisor(session.deps, session.actor, member.id, supervisor?.id ?? null);
+      return {
+        kind: "view",
+        view: noticeView(
+          session,
+          supervisor
+            ? session.t("admin.supervisor_set", { name: updated.displayName, supervisor: supervisor.displayName })
+            : session.t("admin.supervisor_cleared", { name: updated.displayName }),
+          "success",
+        ),
+      };
+    },
+
+    "admin.channel": async (session, command) => {
+      if (!command.purpose || !command.channel) return usage(session, "admin.channel_usage");
+      const channelId = "current" in command.channel ? session.channelId : command.channel.platformChannelId;
+      if (!channelId) return usage(session, "admin.channel_here_unknown");
+      await setTenantChannel(session.deps, session.actor, command.purpose, channelId);
+      return {
+        kind: "view",
+        view: noticeView(session, session.t(`admin.channel_set.${command.purpose}`, { channel: channelId }), "success"),
+      };
+    },
+
+    "admin.settings": async (session, command) => {
+      requireRoleAtLeast(session.actor, "ADMIN");
+      if (!command.key) return { kind: "view", view: settingsView(session) };
+      if (command.value === undefined) {
+        const row = flattenSettings(session.tenant).find((r) => r.key === command.key);
+        return { kind: "view", view: noticeView(session, `${command.key} = ${row?.value ?? "—"}`) };
+      }
+      const tenant = await changeTenantSetting(session.deps, session.actor, command.key, command.value);
+      const row = flattenSettings(tenant).find((r) => r.key === command.key);
+      return {
+        kind: "view",
+        view: noticeView(session, session.t("admin.setting_changed", { key: command.key, value: String(row?.value ?? "—") }), "success"),
+      };
+    },
+
+    "member.lang": async (session, command) => {
+      if (!command.locale) return usage(session, "admin.lang_usage");
+      await setMemberLocale(session.deps, session.actor, command.locale);
+      return { kind: "view", view: noticeView(session, session.t(command.locale === "en" ? "admin.lang_set.en" : "admin.lang_set.zh"), "success") };
+    },
+  },
+};
+
+

@@ -1,0 +1,32 @@
+// Turning form results and domain errors into replies the adapters know how to show.
+import { isDomainError } from "../../core/shared/errors.js";
+import type { ActionReply, Reply } from "../port.js";
+import type { Session } from "../session.js";
+import { FORM_ERROR_KEY, type FormErrors } from "../views/form.js";
+import { errorView } from "./common.js";
+
+export function formErrorsReply(session: Session, errors: FormErrors): ActionReply {
+  const out: Record<string, string> = {};
+  for (const [field, e] of Object.entries(errors)) out[field] = session.t(e.code, e.params);
+  return { reply: { kind: "form_errors", errors: out } };
+}
+
+/**
+ * A domain error raised while handling a submitted form: shown next to the field it names
+ * (errors with a `field` param), otherwise as a message. `fieldOf` maps use-case field names
+ * (customerId) back to form field names (customer).
+ */
+export function domainErrorReply(session: Session, err: unknown, fieldOf: (name: string) => string | undefined = (n) => n): ActionReply {
+  if (isDomainError(err) && typeof err.params.field === "string") {
+    const field = fieldOf(err.params.field);
+    if (field) return { reply: { kind: "form_errors", errors: { [field]: session.t(err.code, err.params) } } };
+  }
+  if (!isDomainError(err)) throw err;
+  return { reply: { kind: "view", view: errorView(session, err) } };
+}
+
+export function viewReply(reply: Reply): ActionReply {
+  return { reply };
+}
+
+export { FORM_ERROR_KEY };

@@ -1,0 +1,177 @@
+// The Conversation behind every adapter: identify the speaker, parse, route to the area that
+// owns the command / button / form / intent, and turn domain errors into views in the
+// member's language. Areas live in ./areas; this file holds no business rule.
+import type { OutboxMessage } from "@prisma/client";
+import type { CoreDeps } from "../core/shared/context.js";
+import { isDomainError } from "../core/shared/errors.js";
+import { loadTenant } from "../core/tenants/tenants.js";
+import type { ActionHandler, CardRenderer, CommandHandler, ConversationArea, FormHandler, IntentRenderer } from "./area.js";
+import { allAreas } from "./areas/index.js";
+import { errorView, noticeView } from "./builders/common.js";
+import { parseCommand, type Command } from "./grammar/index.js";
+import { resolveLocale, t as translate, type Locale } from "./i18n/index.js";
+import type { ActionReply, Conversation, Delivery, Reply } from "./port.js";
+import { sessionForMember, sessionForPlatformUser, type Session, type SessionFactoryOptions } from "./session.js";
+import { decodeButtonPayload } from "./views/payload.js";
+import type { View } from "./views/view.js";
+
+export interface ConversationOptions {
+  deps: CoreDeps;
+  /** Platform user ids bootstrapped as ADMIN (ACCORD_ADMINS). */
+  admins: readonly string[];
+  defaultTimeZone: string;
+  defaultLocale: Locale;
+  /** Reports failures that are ours (not the user's), e.g. to the logger. */
+  onInternalError?: (err: unknown, context: Record<string, unknown>) => void;
+  areas?: readonly ConversationArea[];
+}
+
+interface Registry {
+  commands: Map<string, CommandHandler>;
+  actions: Map<string, ActionHandler>;
+  forms: Map<string, FormHandler>;
+  intents: Map<string, IntentRenderer>;
+  cards: Map<string, CardRenderer>;
+}
+
+function buildRegistry(areas: readonly ConversationArea[]): Registry {
+  const registry: Registry = { commands: new Map(), actions: new Map(), forms: new Map(), intents: new Map(), cards: new Map() };
+  const add = <T>(map: Map<string, T>, entries: Record<string, T | undefined> | undefined, what: string) => {
+    for (const [key, value] of Object.entries(entries ?? {})) {
+      if (!value) continue;
+      if (map.has(key)) throw new Error(`two conversation areas handle ${what} ${key}`);
+      map.set(key, value);
+    }
+  };
+  for (const area of areas) {
+    add(registry.commands, area.commands as Record<string, CommandHandler>, "command");
+    add(registry.actions, area.actions, "action");
+    add(registry.forms, area.forms, "form");
+    add(registry.intents, area.intents, "intent");
+    add(registry.cards, area.cards, "card");
+  }
+  return registry;
+}
+
+export function createConversation(options: ConversationOptions): Conversation {
+  const registry = buildRegistry(options.areas ?? allAreas);
+  const factory: SessionFactoryOptions = {
+    deps: options.deps,
+    admins: options.admins,
+    defaultTimeZone: options.defaultTimeZone,
+    defaultLocale: options.defaultLocale,
+  };
+
+  function failure(session: Session, err: unknown, context: Record<string, unknown>): View {
+    if (!isDomainError(err)) options.onInternalError?.(err, { ...context, tenantId: session.tenant.id, memberId: session.member.id });
+    return errorView(session, err);
+  }
+
+  async function runCommand(session: Session, command: Command): Promise<Reply> {
+    const handler = registry.commands.get(command.kind);
+    if (!handler) return { kind: "view", view: noticeView(session, session.t("views.unknown_action"), "warning") };
+    return (handler as (s: Session, c: Command) => Promise<Reply>)(session, command);
+  }
+
+  return {
+    async command(request) {
+      const base = await sessionForPlatformUser(factory, request.user);
+      const session: Session = request.channelId ? { ...base, channelId: request.channelId } : base;
+      const parsed = parseCommand(request.text, {
+        now: session.now,
+        timeZone: session.tenant.timeZone,
+        locale: session.locale,
+        ...(request.mentions ? { mentions: request.mentions } : {}),
+      });
+      if (!parsed.ok) {
+        const { key, params, usage } = parsed.error;
+        const text = [session.t(key, params as Record<string, string | number>), "", ...usage.map((u) => `• ${u}`)].join("\n");
+        return { kind: "view", view: noticeView(session, text, "warning") };
+      }
+      try {
+        return await runCommand(session, parsed.command);
+      } catch (err) {
+        return { kind: "view", view: failure(session, err, { command: parsed.command.kind }) };
+      }
+    },
+
+    async action(request) {
+      const session = await sessionForPlatformUser(factory, request.user);
+      const decoded = decodeButtonPayload(request.payload, { now: session.now, memberId: session.member.id });
+      if (!decoded.ok) {
+        return { reply: { kind: "view", view: noticeView(session, session.t(decoded.code), "warning") } };
+      }
+      const handler = registry.actions.get(request.actionId);
+      if (!handler) return { reply: { kind: "view", view: noticeView(session, session.t("views.unknown_action"), "warning") } };
+      try {
+        return await handler(session, decoded.payload);
+      } catch (err) {
+        return { reply: { kind: "view", view: failure(session, err, { action: request.actionId }) } };
+      }
+    },
+
+    async submit(request) {
+      const session = await sessionForPlatformUser(factory, request.user);
+      const decoded = decodeButtonPayload(request.payload, { now: session.now, memberId: session.member.id });
+      if (!decoded.ok) {
+        return { reply: { kind: "view", view: noticeView(session, session.t(decoded.code), "warning") } };
+      }
+      const handler = registry.forms.get(request.actionId);
+      if (!handler) return { reply: { kind: "view", view: noticeView(session, session.t("views.unknown_action"), "warning") } };
+      try {
+        return await handler(session, request.values, decoded.payload);
+      } catch (err) {
+        return { reply: { kind: "view", view: failure(session, err, { form: request.actionId }) } };
+      }
+    },
+
+    async renderDelivery(message: OutboxMessage): Promise<Delivery | null> {
+      const intent = message.payload as Record<string, unknown>;
+      const render = registry.intents.get(String(intent.kind));
+      if (!render) {
+        options.onInternalError?.(new Error(`no renderer for intent ${String(intent.kind)}`), { outboxId: message.id });
+        return null;
+      }
+      if (message.target.startsWith("member:")) {
+        const memberId = message.target.slice("member:".length);
+        const session = await sessionForMember(factory, message.tenantId, memberId);
+        if (!session) return null;
+        const platformUserId = await session.platformUserIdOf(memberId);
+        if (!platformUserId) return null;
+        const view = await render(session, intent, message);
+        return view ? { view, to: { kind: "member", platformUserId } } : null;
+      }
+      const purpose = message.target.slice("channel:".length) as "complaints" | "digests";
+      const tenant = await loadTenant(options.deps.db, message.tenantId);
+      const channelId = tenant.settings.channels[purpose];
+      if (!channelId) return null;
+      // Channel posts are written for the whole channel: in the tenant's language, as seen by
+      // the system (no member-specific buttons), via a session of the tenant's first admin.
+      const admin = await options.deps.db.member.findFirst({
+        where: { tenantId: tenant.id, active: true },
+        orderBy: [{ role: "desc" }, { createdAt: "asc" }],
+      });
+      if (!admin) return null;
+      const session = await sessionForMember(factory, tenant.id, admin.id);
+      if (!session) return null;
+      const channelLocale = resolveLocale(null, tenant.locale);
+      const channelSession: Session = { ...session, locale: channelLocale, t: (k, p) => translate(channelLocale, k, p) };
+      const view = await render(channelSession, { ...intent, audience: "channel" }, message);
+      return view ? { view, to: { kind: "channel", channelId } } : null;
+    },
+
+    async renderEntityCard(tenantId, entityType, entityId) {
+      const render = registry.cards.get(entityType);
+      if (!render) return null;
+      const admin = await options.deps.db.member.findFirst({
+        where: { tenantId, active: true },
+        orderBy: [{ role: "desc" }, { createdAt: "asc" }],
+      });
+      if (!admin) return null;
+      const session = await sessionForMember(factory, tenantId, admin.id);
+      return session ? render(session, entityId) : null;
+    },
+  };
+}
+
+export type { ActionReply };

@@ -1,0 +1,82 @@
+// The one contract between the platform adapters (Slack, Feishu, console) and everything
+// behind them. Adapters turn platform requests into these calls and render the replies with
+// their renderer; they hold no business rule. Identity (tenant, member) is resolved here,
+// from the platform ids, for every call.
+import type { OutboxMessage, Platform } from "@prisma/client";
+import type { Form } from "./views/form.js";
+import type { View } from "./views/view.js";
+
+export interface PlatformUser {
+  platform: Platform;
+  /** Slack team_id, Feishu tenant_key, "demo" for the console. */
+  tenantExternalId: string;
+  tenantName?: string;
+  platformUserId: string;
+  /** When the platform told us (Slack users.info, Feishu contact API); else the id is used. */
+  displayName?: string;
+}
+
+export interface Mention {
+  platformUserId: string;
+  name?: string;
+}
+
+export interface CommandRequest {
+  user: PlatformUser;
+  /** The text after "/crm" (Slack) or the whole message with the bot mention stripped (Feishu). */
+  text: string;
+  /** Feishu "@_user_1" keys → users, from the event's mention list. */
+  mentions?: Record<string, Mention>;
+  /** Where the command was typed (to answer there); platform channel / chat id. */
+  channelId?: string;
+}
+
+export interface ActionRequest {
+  user: PlatformUser;
+  actionId: string;
+  /** The button's encoded payload, untrusted: decoded and re-authorised behind the port. */
+  payload: string;
+}
+
+export interface FormSubmission {
+  user: PlatformUser;
+  /** The form's actionId. */
+  actionId: string;
+  /** The form's encoded payload (hidden state), untrusted. */
+  payload: string;
+  /** Raw submitted values keyed by field name; platform pickers give platform user ids. */
+  values: Record<string, string | undefined>;
+}
+
+export type Reply =
+  /** Show this view to the user who acted (ephemeral on Slack, a card reply on Feishu). */
+  | { kind: "view"; view: View }
+  /** Ask for missing details: Slack modal, Feishu form card, console prompts. */
+  | { kind: "form"; form: Form }
+  /** A submitted form had errors: show them next to the fields, keep the form open. */
+  | { kind: "form_errors"; errors: Record<string, string> };
+
+export interface ActionReply {
+  reply: Reply;
+  /**
+   * What the card that was clicked should now look like (buttons gone after a decision).
+   * The adapter also updates every other posted copy of the same entity (MessageRef rows).
+   */
+  updatedCard?: { entityType: string; entityId: string; view: View };
+}
+
+/** A rendered outbox message, ready for an adapter to send. */
+export interface Delivery {
+  view: View;
+  to: { kind: "member"; platformUserId: string } | { kind: "channel"; channelId: string };
+}
+
+export interface Conversation {
+  command(request: CommandRequest): Promise<Reply>;
+  action(request: ActionRequest): Promise<ActionReply>;
+  submit(request: FormSubmission): Promise<ActionReply>;
+  /** Renders an outbox row for its recipient; null when it no longer applies (dropped). */
+  renderDelivery(message: OutboxMessage): Promise<Delivery | null>;
+  /** The current card of an entity, for refreshing every posted copy after a change. */
+  renderEntityCard(tenantId: string, entityType: string, entityId: string, locale?: string): Promise<View | null>;
+}

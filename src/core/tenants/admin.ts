@@ -1,0 +1,115 @@
+// Tenant administration (`admin settings`, `admin channel`): ADMIN only, validated against the
+// settings schema as a whole, one transaction with an audit row.
+import { recordAudit } from "../audit/audit.js";
+import { requireRoleAtLeast } from "../members/authorization.js";
+import { inTransaction, type Actor, type CoreDeps } from "../shared/context.js";
+import { InvalidInputError } from "../shared/errors.js";
+import { yuanToFen } from "../shared/money.js";
+import { parseTenantSettings, tenantSettingsSchema, type TenantSettings } from "./settings.js";
+import { loadTenant, type TenantView } from "./tenants.js";
+
+export type SettingValue = string | number | boolean | null;
+
+/** Every setting as dotted key → value, the zone and language first. */
+export function flattenSettings(tenant: TenantView): Array<{ key: string; value: SettingValue }> {
+  const out: Array<{ key: string; value: SettingValue }> = [
+    { key: "timeZone", value: tenant.timeZone },
+    { key: "locale", value: tenant.locale },
+  ];
+  const walk = (value: unknown, prefix: string) => {
+    if (value !== null && typeof value === "object" && !Array.isArray(value)) {
+      for (const [k, v] of Object.entries(value)) walk(v, prefix ? `${prefix}.${k}` : k);
+    } else {
+      out.push({ key: prefix, value: value as SettingValue });
+    }
+  };
+  walk(tenant.settings, "");
+  return out;
+}
+
+function isValidTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function currentAt(settings: TenantSettings, path: string[]): unknown {
+  let node: unknown = settings;
+  for (const part of path) {
+    if (node === null || typeof node !== "object" || !Object.hasOwn(node, part)) return undefined;
+    node = (node as Record<string, unknown>)[part];
+  }
+  return node;
+}
+
+/** Reads `raw` as the type the setting has now. Amounts (keys ending in Fen) are given in CNY. */
+function coerce(key: string, current: unknown, raw: string): SettingValue {
+  const text = raw.trim();
+  if (/^(none|null|无|清除)$/i.test(text)) return null;
+  if (key.endsWith("Fen")) return Number(yuanToFen(text.replace(/[,¥￥元]/g, "")));
+  if (typeof current === "number") {
+    const n = Number(text);
+    if (!Number.isFinite(n)) throw new InvalidInputError("settings.not_a_number", { key, value: raw });
+    return n;
+  }
+  if (typeof current === "boolean") {
+    if (/^(true|yes|on|是|开)$/i.test(text)) return true;
+    if (/^(false|no|off|否|关)$/i.test(text)) return false;
+    throw new InvalidInputError("settings.not_a_boolean", { key, value: raw });
+  }
+  return text;
+}
+
+export async function changeTenantSetting(deps: CoreDeps, actor: Actor, key: string, rawValue: string): Promise<TenantView> {
+  requireRoleAtLeast(actor, "ADMIN");
+  return inTransaction(deps, async (tx) => {
+    const before = await loadTenant(tx, actor.tenantId);
+    if (key === "timeZone") {
+      if (!isValidTimeZone(rawValue.trim())) throw new InvalidInputError("settings.invalid_time_zone", { value: rawValue });
+      await tx.tenant.update({ where: { id: before.id }, data: { timeZone: rawValue.trim() } });
+    } else if (key === "locale") {
+      const locale = rawValue.trim().toLowerCase().startsWith("zh") ? "zh-CN" : rawValue.trim().toLowerCase().startsWith("en") ? "en" : null;
+      if (!locale) throw new InvalidInputError("settings.invalid_locale", { value: rawValue });
+      await tx.tenant.update({ where: { id: before.id }, data: { locale } });
+    } else {
+      const path = key.split(".");
+      const current = currentAt(before.settings, path);
+      if (current === undefined) throw new InvalidInputError("settings.unknown_key", { key });
+      const next = structuredClone(before.settings) as unknown as Record<string, unknown>;
+      let node = next;
+      for (const part of path.slice(0, -1)) node = node[part] as Record<string, unknown>;
+      node[path[path.length - 1]!] = coerce(key, current, rawValue);
+      const parsed = tenantSettingsSchema.safeParse(next);
+      if (!parsed.success) {
+        throw new InvalidInputError("settings.invalid_value", { key, value: rawValue, problem: parsed.error.issues[0]?.message ?? "" });
+      }
+      await tx.tenant.update({ where: { id: before.id }, data: { settings: parsed.data as object } });
+    }
+    const after = await loadTenant(tx, actor.tenantId);
+    await recordAudit(tx, {
+      tenantId: actor.tenantId,
+      actorId: actor.memberId,
+      platform: actor.platform,
+      action: "tenant.setting_changed",
+      entityType: "Tenant",
+      entityId: actor.tenantId,
+      before: { [key]: flattenSettings(before).find((s) => s.key === key)?.value ?? null },
+      after: { [key]: flattenSettings(after).find((s) => s.key === key)?.value ?? null },
+    });
+    return after;
+  });
+}
+
+export async function setTenantChannel(
+  deps: CoreDeps,
+  actor: Actor,
+  purpose: "complaints" | "digests",
+  channelId: string,
+): Promise<TenantView> {
+  return changeTenantSetting(deps, actor, `channels.${purpose}`, channelId);
+}
+
+export { parseTenantSettings };
