@@ -1,20 +1,64 @@
-// Starts one Accord process: database (migrated) -> HTTP server -> adapters.
+// Starts one Accord process: database (migrated) -> conversation -> HTTP server -> adapters
+// -> outbox delivery. The local console takes the place of the platforms when none is
+// configured and a person sits at a terminal.
+import type { Platform } from "@prisma/client";
+import { startConsole, type ConsoleSession } from "./adapters/console/console.js";
 import type { AppConfig } from "./config/config.js";
+import { createConversation } from "./conversation/conversation.js";
+import type { Conversation } from "./conversation/port.js";
+import { systemClock, type Clock } from "./core/shared/clock.js";
+import type { CoreDeps } from "./core/shared/context.js";
 import { openDatabase, type Database } from "./db/database.js";
+import { seedDemoTenant } from "./demo/seed.js";
 import type { Logger } from "./logger.js";
+import { deliverOutboxBatch, type Sender } from "./scheduler/outbox-worker.js";
 import { startHttpServer, type HttpServer } from "./server.js";
 
 export interface RunningAccord {
   config: AppConfig;
   db: Database;
+  deps: CoreDeps;
+  conversation: Conversation;
   server: HttpServer;
   logger: Logger;
+  /** Resolves when the console (if any) is closed by its user. */
+  consoleClosed?: Promise<void>;
   stop(): Promise<void>;
 }
 
-export async function startAccord(config: AppConfig, logger: Logger): Promise<RunningAccord> {
+export interface StartOptions {
+  clock?: Clock;
+  /** A terminal for the local console (only used when no platform is configured). */
+  terminal?: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream };
+}
+
+/** Delivers pending outbox rows until none is left (bounded, so a failing sender cannot spin). */
+async function drainOutbox(deps: CoreDeps, senders: Partial<Record<Platform, Sender>>, logger: Logger): Promise<void> {
+  for (let round = 0; round < 20; round++) {
+    const handled = await deliverOutboxBatch({
+      db: deps.db,
+      clock: deps.clock,
+      senders,
+      onDelivered: (message, result) => {
+        if (!result.ok) logger.warn({ outboxId: message.id, platform: message.platform, error: result.error }, "delivery failed");
+      },
+    });
+    if (handled === 0) return;
+  }
+}
+
+export async function startAccord(config: AppConfig, logger: Logger, options: StartOptions = {}): Promise<RunningAccord> {
   const db = await openDatabase({ ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}), dataDir: config.dataDir });
   logger.info({ database: db.target, mode: db.mode }, "database ready, migrations applied");
+  const deps: CoreDeps = { db: db.prisma, clock: options.clock ?? systemClock };
+  const conversation = createConversation({
+    deps,
+    admins: config.admins,
+    defaultTimeZone: config.timeZone,
+    defaultLocale: config.locale,
+    onInternalError: (err, context) => logger.error({ err, ...context }, "request failed"),
+  });
+
   let server: HttpServer;
   try {
     server = await startHttpServer({ port: config.port, logger, ready: () => db.ready() });
@@ -22,24 +66,65 @@ export async function startAccord(config: AppConfig, logger: Logger): Promise<Ru
     await db.close();
     throw err;
   }
+
+  const senders: Partial<Record<Platform, Sender>> = {};
   const adapters: string[] = [];
   if (config.slack) adapters.push(config.slack.appToken ? "slack (socket mode)" : "slack (http)");
   if (config.feishu) adapters.push(`feishu (${config.feishu.mode})`);
+
+  let consoleSession: ConsoleSession | undefined;
   if (adapters.length === 0) {
     logger.info("no platform adapter configured (set SLACK_* or FEISHU_* to connect one)");
+    if (options.terminal) {
+      const demo = await seedDemoTenant(deps, { timeZone: config.timeZone, locale: config.locale });
+      if (demo.created) logger.info({ tenant: demo.tenant.name }, "demo tenant seeded");
+      const consoleSenders: Partial<Record<Platform, Sender>> = {};
+      consoleSession = startConsole({
+        conversation,
+        db: db.prisma,
+        tenantId: demo.tenant.id,
+        tenantExternalId: demo.tenant.externalId,
+        tenantName: demo.tenant.name,
+        locale: demo.tenant.locale === "en" ? "en" : "zh-CN",
+        input: options.terminal.input,
+        output: options.terminal.output,
+        startAs: demo.users.liuyang!,
+        flushOutbox: () => drainOutbox(deps, consoleSenders, logger),
+      });
+      consoleSenders.CONSOLE = consoleSession.sender;
+    }
   } else {
     logger.info({ adapters }, "platform adapters active");
   }
+
+  // Platform deliveries: a short poll keeps latency low without a broker; rows claimed with
+  // SKIP LOCKED, so replicas share the work.
+  let delivering = false;
+  const outboxTimer =
+    Object.keys(senders).length > 0
+      ? setInterval(() => {
+          if (delivering) return;
+          delivering = true;
+          drainOutbox(deps, senders, logger)
+            .catch((err: unknown) => logger.error({ err }, "outbox delivery failed"))
+            .finally(() => (delivering = false));
+        }, 1_000)
+      : undefined;
+
   logger.info({ port: server.port }, `Accord listening on http://127.0.0.1:${server.port} (/healthz, /readyz)`);
   return {
     config,
     db,
+    deps,
+    conversation,
     server,
     logger,
+    ...(consoleSession ? { consoleClosed: consoleSession.closed } : {}),
     async stop() {
+      if (outboxTimer) clearInterval(outboxTimer);
+      consoleSession?.close();
       await server.close();
       await db.close();
     },
   };
 }
-

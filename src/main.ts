@@ -15,10 +15,12 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const logger = createLogger(config.logLevel);
+  const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY) && !config.slack && !config.feishu;
+  // With the console on the terminal, logs go to stderr at warn level so they do not bury it.
+  const logger = interactive ? createLogger(config.logLevel === "info" ? "warn" : config.logLevel, process.stderr) : createLogger(config.logLevel);
   let running: RunningAccord;
   try {
-    running = await startAccord(config, logger);
+    running = await startAccord(config, logger, interactive ? { terminal: { input: process.stdin, output: process.stdout } } : {});
   } catch (err) {
     if (err instanceof DatabaseError) {
       process.stderr.write(`accord: ${err.message}\n`);
@@ -43,6 +45,7 @@ async function main(): Promise<void> {
       });
   };
   process.on("SIGINT", () => shutdown("SIGINT"));
+  running.consoleClosed?.then(() => shutdown("console closed"));
   process.on("SIGTERM", () => shutdown("SIGTERM"));
 }
 

@@ -67,6 +67,9 @@ export function startConsole(options: ConsoleOptions): ConsoleSession {
     output,
     terminal: Boolean((options.input as NodeJS.ReadStream).isTTY),
   });
+  // Take the iterator now: lines typed while the session starts (or piped in) would otherwise
+  // be emitted before anyone listens, and lost.
+  const lines = rl[Symbol.asyncIterator]();
 
   async function members(): Promise<ConsoleMember[]> {
     const rows = await db.memberIdentity.findMany({
@@ -78,6 +81,8 @@ export function startConsole(options: ConsoleOptions): ConsoleSession {
       .filter((r) => r.member.active)
       .map((r) => ({ platformUserId: r.platformUserId, name: r.member.displayName, role: r.member.role }));
   }
+
+  const roleLabel = (role: string) => t(locale, `enum.${role}`);
 
   function user(): PlatformUser {
     return {
@@ -134,7 +139,7 @@ export function startConsole(options: ConsoleOptions): ConsoleSession {
     } else {
       me = matches[0]!;
       choices = [];
-      write(t(locale, "console.switched", { name: me.name, role: me.role }));
+      write(t(locale, "console.switched", { name: me.name, role: roleLabel(me.role) }));
     }
   }
 
@@ -192,7 +197,7 @@ export function startConsole(options: ConsoleOptions): ConsoleSession {
     if (text === "/quit" || text === "/exit") return false;
     if (text === "/who") {
       const all = await members();
-      write(`${t(locale, "console.members_title")}:\n${all.map((m) => `  ${m.name} (${m.role}) — ${m.platformUserId}`).join("\n")}`);
+      write(`${t(locale, "console.members_title")}:\n${all.map((m) => `  ${m.name} (${roleLabel(m.role)}) — ${m.platformUserId}`).join("\n")}`);
       return true;
     }
     if (text === "/as" || text.startsWith("/as ")) {
@@ -246,9 +251,9 @@ export function startConsole(options: ConsoleOptions): ConsoleSession {
   const closed = (async () => {
     const all = await members();
     me = all.find((m) => m.platformUserId === options.startAs) ?? all[0];
-    write(t(locale, "console.welcome", { tenant: options.tenantName, name: me?.name ?? "?", role: me?.role ?? "?" }));
+    write(t(locale, "console.welcome", { tenant: options.tenantName, name: me?.name ?? "?", role: roleLabel(me?.role ?? "") }));
     prompt();
-    for await (const line of rl) {
+    for await (const line of { [Symbol.asyncIterator]: () => lines }) {
       let keepGoing = true;
       try {
         keepGoing = await handle(line);

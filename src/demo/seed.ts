@@ -1,0 +1,274 @@
+// The demo tenant the local console opens on first run: three teams with their supervisors and
+// a manager, about 200 customers (Chinese and English names) across every tier, visits, due and
+// overdue callbacks, open and escalated complaints, pending and decided hospitality requests,
+// and a few customers drifting away. Everything goes through the real use cases (with the
+// clock moved into the past where history is needed), so the data obeys every rule.
+import type { Member, Role } from "@prisma/client";
+import { scheduleCallback } from "../core/callbacks/callbacks.js";
+import { acknowledgeComplaint, registerComplaint, resolveComplaint } from "../core/complaints/complaints.js";
+import { sweepComplaintSla } from "../core/complaints/sweep.js";
+import { decideApproval } from "../core/hospitality/approvals.js";
+import { requestHospitality } from "../core/hospitality/hospitality.js";
+import { systemActor } from "../core/imports/actor.js";
+import { importCustomersCsv } from "../core/imports/customers-import.js";
+import { actorOf } from "../core/members/members.js";
+import type { Clock } from "../core/shared/clock.js";
+import type { CoreDeps } from "../core/shared/context.js";
+import { addDays, localDateOf } from "../core/shared/time.js";
+import { ensureTenant, type TenantView } from "../core/tenants/tenants.js";
+import { logVisit } from "../core/visits/visits.js";
+
+export const DEMO_TENANT_EXTERNAL_ID = "demo";
+const DAY = 24 * 60 * 60 * 1000;
+
+interface DemoMember {
+  key: string;
+  name: string;
+  role: Role;
+  supervisor?: string;
+}
+
+const MEMBERS: DemoMember[] = [
+  { key: "admin", name: "管理员 Admin", role: "ADMIN" },
+  { key: "wang", name: "王建国", role: "MANAGER" },
+  { key: "lina", name: "李娜", role: "SUPERVISOR", supervisor: "wang" },
+  { key: "zhangwei", name: "张伟", role: "SUPERVISOR", supervisor: "wang" },
+  { key: "emily", name: "Emily Chen", role: "SUPERVISOR", supervisor: "wang" },
+  { key: "liuyang", name: "刘洋", role: "SPECIALIST", supervisor: "lina" },
+  { key: "chenjing", name: "陈静", role: "SPECIALIST", supervisor: "lina" },
+  { key: "yangfan", name: "杨帆", role: "SPECIALIST", supervisor: "lina" },
+  { key: "zhaolei", name: "赵磊", role: "SPECIALIST", supervisor: "zhangwei" },
+  { key: "huangli", name: "黄丽", role: "SPECIALIST", supervisor: "zhangwei" },
+  { key: "zhoujie", name: "周杰", role: "SPECIALIST", supervisor: "zhangwei" },
+  { key: "tom", name: "Tom Baker", role: "SPECIALIST", supervisor: "emily" },
+  { key: "sarah", name: "Sarah Lin", role: "SPECIALIST", supervisor: "emily" },
+  { key: "wuhao", name: "吴昊", role: "SPECIALIST", supervisor: "emily" },
+];
+const SPECIALISTS = MEMBERS.filter((m) => m.role === "SPECIALIST").map((m) => m.key);
+
+const CN_PREFIX = ["华信", "东方", "恒通", "瑞丰", "金桥", "中科", "海川", "远洋", "新城", "长江", "天元", "盛世", "博雅", "嘉禾", "凯达", "隆泰", "宏图", "鑫源", "明德", "锦程"];
+const CN_SUFFIX = ["科技有限公司", "实业集团", "电子股份", "物流有限公司", "医疗器械", "建设工程", "食品有限公司", "汽车零部件", "能源科技"];
+const EN_PREFIX = ["Acme", "Northwind", "Blue Harbor", "Summit", "Evergreen", "Pioneer", "Silverline", "Orion", "Atlas", "Crescent"];
+const EN_SUFFIX = ["Robotics", "Trading Ltd", "Logistics", "Foods", "Medical", "Energy", "Semiconductors"];
+const INDUSTRIES = ["制造业", "零售", "物流", "医疗", "能源", "Technology", "金融"];
+const REGIONS = ["华东", "华南", "华北", "西南", "Overseas"];
+
+/** A small deterministic generator, so every demo tenant looks the same. */
+function prng(seed: number): () => number {
+  let s = seed;
+  return () => {
+    s = (s * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return s / 2_147_483_648;
+  };
+}
+
+function customerNames(): string[] {
+  const names: string[] = [];
+  for (const p of CN_PREFIX) for (const s of CN_SUFFIX.slice(0, 8)) names.push(`${p}${s}`);
+  for (const p of EN_PREFIX) for (const s of EN_SUFFIX.slice(0, 4)) names.push(`${p} ${s}`);
+  return names.slice(0, 200);
+}
+
+function csvCell(value: string): string {
+  return /[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+class ShiftedClock implements Clock {
+  private offset = 0;
+  constructor(private readonly base: Clock) {}
+  now(): Date {
+    return new Date(this.base.now().getTime() + this.offset);
+  }
+  at(daysAgo: number, hour = 10): void {
+    const now = this.base.now();
+    const target = new Date(now.getTime() - daysAgo * DAY);
+    target.setUTCHours(hour - 8, 0, 0, 0);
+    this.offset = Math.min(0, target.getTime() - now.getTime());
+  }
+  reset(): void {
+    this.offset = 0;
+  }
+}
+
+export interface DemoTenant {
+  tenant: TenantView;
+  /** Platform user ids of the demo members, by key (e.g. "liuyang" → "demo-liuyang"). */
+  users: Record<string, string>;
+  created: boolean;
+}
+
+export async function seedDemoTenant(deps: CoreDeps, defaults: { timeZone: string; locale: string }): Promise<DemoTenant> {
+  const tenant = await ensureTenant(deps, {
+    platform: "CONSOLE",
+    externalId: DEMO_TENANT_EXTERNAL_ID,
+    name: defaults.locale === "en" ? "Demo Co. — Customer Management" : "示例公司 · 客户管理部",
+    defaults,
+  });
+  const users = Object.fromEntries(MEMBERS.map((m) => [m.key, `demo-${m.key}`]));
+  if ((await deps.db.member.count({ where: { tenantId: tenant.id } })) > 0) return { tenant, users, created: false };
+
+  const db = deps.db;
+  const byKey = new Map<string, Member>();
+  for (const m of MEMBERS) {
+    const member = await db.member.create({
+      data: {
+        tenantId: tenant.id,
+        displayName: m.name,
+        role: m.role,
+        supervisorId: m.supervisor ? byKey.get(m.supervisor)!.id : null,
+        identities: { create: { tenantId: tenant.id, platform: "CONSOLE", platformUserId: users[m.key]! } },
+      },
+    });
+    byKey.set(m.key, member);
+  }
+  await db.auditLog.create({
+    data: { tenantId: tenant.id, action: "demo.seeded", entityType: "Tenant", entityId: tenant.id, after: { members: MEMBERS.length } },
+  });
+  const actor = (key: string) => actorOf(byKey.get(key)!, "CONSOLE");
+  const rand = prng(20261123);
+  const today = localDateOf(deps.clock.now(), tenant.timeZone);
+
+  // Customers through the CSV importer: tiers follow from purchases and years of cooperation.
+  const names = customerNames();
+  const rows = names.map((name, i) => {
+    const owner = MEMBERS.find((m) => m.key === SPECIALISTS[i % SPECIALISTS.length])!.name;
+    const band = i % 20;
+    const annual = band < 1 ? 6_000_000 + Math.round(rand() * 4_000_000) : band < 5 ? 1_000_000 + Math.round(rand() * 3_000_000) : band < 15 ? 80_000 + Math.round(rand() * 800_000) : 0;
+    const years = annual > 0 ? 1 + Math.floor(rand() * 8) : 0;
+    const start = annual > 0 ? addDays(today, -365 * years - Math.floor(rand() * 200)) : "";
+    const phone = `13${Math.floor(100_000_000 + rand() * 899_999_999)}`;
+    return [
+      name,
+      owner,
+      "",
+      annual > 0 ? String(annual) : "",
+      INDUSTRIES[i % INDUSTRIES.length]!,
+      REGIONS[i % REGIONS.length]!,
+      annual > 0 ? "ACTIVE" : "PROSPECT",
+      start,
+      annual > 0 ? ["AAA", "AA", "A", "BBB"][i % 4]! : "",
+      annual > 0 ? String(Math.round(annual / 10)) : "",
+      i === 3 ? "yes" : "no",
+      i % 3 === 0 ? ["张经理", "Ms. Li", "王总", "Mr. Smith"][i % 4]! : "",
+      i % 3 === 0 ? ["采购经理", "Purchasing", "总经理", "CFO"][i % 4]! : "",
+      i % 3 === 0 ? phone : "",
+      "",
+    ]
+      .map(csvCell)
+      .join(",");
+  });
+  const header = "name,owner,tier,annual_purchase,industry,region,status,cooperation_start,credit_rating,credit_limit,strategic,contact_name,contact_title,contact_phone,contact_email";
+  const imported = await importCustomersCsv(deps, systemActor(tenant.id), [header, ...rows].join("\n"));
+  if (!imported.ok) throw new Error(`demo customers did not import: ${JSON.stringify(imported.problems.slice(0, 3))}`);
+
+  const customers = await db.customer.findMany({ where: { tenantId: tenant.id }, orderBy: { name: "asc" } });
+  const ownerKey = (ownerId: string) => [...byKey.entries()].find(([, m]) => m.id === ownerId)![0];
+  const clock = new ShiftedClock(deps.clock);
+  const past: CoreDeps = { db, clock };
+
+  // Purchase history: most buying customers steady, every 12th one falling off a cliff.
+  const orders: Array<{ tenantId: string; customerId: string; orderedOn: Date; amountFen: bigint }> = [];
+  customers.forEach((c, i) => {
+    if (c.annualPurchaseFen === 0n) return;
+    const monthly = c.annualPurchaseFen / 12n;
+    for (let month = 0; month < 6; month++) {
+      const declining = i % 12 === 0 && month < 3;
+      const amount = declining ? monthly / 10n : monthly;
+      orders.push({ tenantId: tenant.id, customerId: c.id, orderedOn: new Date(`${addDays(today, -15 - month * 30)}T00:00:00Z`), amountFen: amount });
+    }
+  });
+  await db.purchaseOrder.createMany({ data: orders });
+
+  // Visits over the last 90 days: most customers recently, some (every 7th) not for months.
+  const kinds = ["ON_SITE", "PHONE", "VIDEO", "RECEPTION", "EMAIL"] as const;
+  for (let i = 0; i < customers.length; i += 1) {
+    const c = customers[i]!;
+    if (c.tier === "C" && i % 2 === 0) continue;
+    const daysAgo = i % 7 === 0 ? 120 + (i % 40) : 3 + Math.floor(rand() * 60);
+    clock.at(daysAgo);
+    await logVisit(past, actor(ownerKey(c.ownerId)), {
+      customerId: c.id,
+      kind: kinds[i % kinds.length]!,
+      purpose: i % 2 === 0 ? "季度业务回顾" : "Quarterly review",
+      summary: i % 2 === 0 ? "客户对交付周期满意，关注新品价格。" : "Happy with delivery times; asked about next year's pricing.",
+      feedback: i % 5 === 0 ? "希望加快售后响应" : null,
+    });
+  }
+
+  // Callbacks due today and overdue for every specialist.
+  let n = 0;
+  for (const c of customers.filter((x) => x.tier !== "C").slice(0, 45)) {
+    const overdueBy = n % 3 === 0 ? 0 : 1 + (n % 9);
+    clock.at(overdueBy + 5);
+    await scheduleCallback(past, actor(ownerKey(c.ownerId)), {
+      customerId: c.id,
+      dueOn: addDays(today, -overdueBy),
+      note: n % 2 === 0 ? "确认下季度采购计划" : "Follow up on the quotation",
+    });
+    n += 1;
+  }
+
+  // Complaints: some fresh, some acknowledged, one resolved, and old ones the SLA sweep escalates.
+  const complaintSpecs = [
+    { i: 5, severity: "CRITICAL", category: "DELIVERY", daysAgo: 2, text: "整批货物延迟两周到货，影响客户产线。", ack: false },
+    { i: 17, severity: "HIGH", category: "PRODUCT", daysAgo: 6, text: "Batch 2311 shows a 3% defect rate.", ack: false },
+    { i: 29, severity: "MEDIUM", category: "SERVICE", daysAgo: 1, text: "售后工程师未按约定时间上门。", ack: true },
+    { i: 41, severity: "LOW", category: "BILLING", daysAgo: 0, text: "Invoice amount differs from the contract.", ack: false },
+    { i: 53, severity: "HIGH", category: "SERVICE", daysAgo: 3, text: "客服电话多次无人接听。", ack: true, resolve: true },
+    { i: 65, severity: "MEDIUM", category: "DELIVERY", daysAgo: 10, text: "Wrong items in the last shipment.", ack: false },
+  ] as const;
+  for (const spec of complaintSpecs) {
+    const c = customers[spec.i]!;
+    clock.at(spec.daysAgo, 9);
+    const complaint = await registerComplaint(past, actor(ownerKey(c.ownerId)), {
+      customerId: c.id,
+      severity: spec.severity,
+      category: spec.category,
+      description: spec.text,
+    });
+    if (spec.ack) {
+      clock.at(spec.daysAgo, 10);
+      await acknowledgeComplaint(past, actor(ownerKey(c.ownerId)), { complaintId: complaint.id });
+      if ("resolve" in spec && spec.resolve) {
+        clock.at(Math.max(0, spec.daysAgo - 1), 15);
+        await resolveComplaint(past, actor(ownerKey(c.ownerId)), { complaintId: complaint.id, resolution: "已更换客服值班安排并回电致歉。" });
+      }
+    }
+  }
+  clock.reset();
+  await sweepComplaintSla(deps, deps.clock.now());
+
+  // Hospitality: pending at the supervisor, pending at the manager, approved, rejected.
+  const vip = customers.filter((c) => c.tier === "VIP" || c.tier === "A");
+  const hospitalitySpecs = [
+    { c: vip[0]!, amount: 1_800_00n, guests: 4, staff: 2, kind: "MEAL", decide: [] as string[] },
+    { c: vip[1]!, amount: 6_000_00n, guests: 10, staff: 4, kind: "BANQUET", decide: ["APPROVE"] },
+    { c: vip[2]!, amount: 1_200_00n, guests: 3, staff: 1, kind: "MEAL", decide: ["APPROVE"] },
+    { c: vip[3]!, amount: 2_500_00n, guests: 2, staff: 1, kind: "GIFT", decide: ["REJECT"] },
+  ] as const;
+  for (const spec of hospitalitySpecs) {
+    const requester = ownerKey(spec.c.ownerId);
+    const request = await requestHospitality(deps, actor(requester), {
+      customerId: spec.c.id,
+      eventDate: addDays(today, 5),
+      kind: spec.kind,
+      guests: spec.guests,
+      staff: spec.staff,
+      estimatedFen: spec.amount,
+      venue: "国际饭店 / Grand Hotel",
+      purpose: spec.kind === "GIFT" ? "春节客户答谢" : "年度合作洽谈 / Annual partnership talks",
+    });
+    for (const decision of spec.decide) {
+      const step = request.steps.find((s) => s.status === "PENDING")!;
+      const approverKey = [...byKey.entries()].find(([, m]) => m.id === step.approver.id)![0];
+      await decideApproval(deps, actor(approverKey), {
+        requestId: request.id,
+        decision,
+        ...(decision === "REJECT" ? { reason: "礼品金额超出本季度预算" } : {}),
+      });
+    }
+  }
+  // The seed's own notifications describe the past; the console starts with a quiet inbox.
+  await db.outboxMessage.updateMany({ where: { tenantId: tenant.id, status: "PENDING" }, data: { status: "SENT", sentAt: deps.clock.now() } });
+  return { tenant, users, created: true };
+}
