@@ -1,0 +1,366 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openTestDatabase, type TestDatabase } from "../../../test/support/db.js";
+import { actor, depsAt, makeDepartment, makeMember, makeTenant } from "../../../test/support/fixtures.js";
+import { fromDateColumn } from "../shared/time.js";
+import { getCustomerCard } from "./card.js";
+import {
+  addContact,
+  assignOwner,
+  clearTierOverride,
+  createCustomer,
+  listContacts,
+  overrideTier,
+  recordPurchaseOrder,
+  updateCustomer,
+} from "./customers.js";
+import { AmbiguousCustomerError } from "./errors.js";
+import { findCustomer, lookupCustomerInTenant } from "./lookup.js";
+
+let tdb: TestDatabase;
+beforeAll(async () => {
+  tdb = await openTestDatabase();
+});
+afterAll(async () => {
+  await tdb?.close();
+});
+
+// depsAt's default instant, 2026-11-23T01:00Z, is 09:00 on 2026-11-23 in Asia/Shanghai.
+const TODAY = "2026-11-23";
+const yuan = (n: number) => BigInt(n) * 100n;
+
+async function scene() {
+  const tenant = await makeTenant(tdb.prisma);
+  const d = await makeDepartment(tdb.prisma, tenant.id);
+  return { tenant, d, deps: depsAt(tdb.prisma) };
+}
+
+async function openCadence(customerId: string) {
+  return tdb.prisma.callback.findMany({ where: { customerId, reason: "CADENCE", status: "PENDING" } });
+}
+
+describe("createCustomer", () => {
+  it("creates a customer owned by the caller, computes its tier and opens one cadence callback, audited", async () => {
+    const { d, deps } = await scene();
+    const c = await createCustomer(deps, actor(d.a1), { name: "  Acme   Trading ", annualPurchaseFen: yuan(1_000_000), industry: "retail" });
+    expect(c).toMatchObject({ name: "Acme Trading", ownerId: d.a1.id, tier: "A", tierOverridden: false, status: "ACTIVE" });
+    const stored = await tdb.prisma.customer.findUniqueOrThrow({ where: { id: c.id } });
+    expect(stored.nameKey).toBe("acme trading");
+    const cadence = await openCadence(c.id);
+    expect(cadence).toHaveLength(1);
+    expect(cadence[0]!.assigneeId).toBe(d.a1.id);
+    expect(fromDateColumn(cadence[0]!.dueOn)).toBe("2026-12-23");
+    const audit = await tdb.prisma.auditLog.findFirstOrThrow({ where: { entityId: c.id, action: "customer.created" } });
+    expect(audit.actorId).toBe(d.a1.id);
+    expect(audit.after).toMatchObject({ name: "Acme Trading", tier: "A", annualPurchaseFen: "100000000" });
+  });
+
+  it("creates a prospect as tier C without a cadence callback", async () => {
+    const { d, deps } = await scene();
+    const c = await createCustomer(deps, actor(d.a1), { name: "Prospect Ltd" });
+    expect(c).toMatchObject({ tier: "C", status: "PROSPECT" });
+    expect(await openCadence(c.id)).toHaveLength(0);
+  });
+
+  it("refuses a name that exists in another case with customer.duplicate_name and writes nothing", async () => {
+    const { tenant, d, deps } = await scene();
+    await createCustomer(deps, actor(d.a1), { name: "Globex" });
+    await expect(createCustomer(deps, actor(d.a2), { name: "GLOBEX " })).rejects.toMatchObject({
+      code: "customer.duplicate_name",
+      params: { name: "Globex" },
+    });
+    expect(await tdb.prisma.customer.count({ where: { tenantId: tenant.id } })).toBe(1);
+  });
+
+  it("lets exactly one of two simultaneous creations of a name win", async () => {
+    const { tenant, d, deps } = await scene();
+    const results = await Promise.allSettled([
+      createCustomer(deps, actor(d.a1), { name: "Race Co", annualPurchaseFen: yuan(100) }),
+      createCustomer(deps, actor(d.a2), { name: "race co", annualPurchaseFen: yuan(100) }),
+    ]);
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    const lost = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
+    expect(lost.reason).toMatchObject({ code: "customer.duplicate_name" });
+    expect(await tdb.prisma.customer.count({ where: { tenantId: tenant.id } })).toBe(1);
+    expect(await tdb.prisma.callback.count({ where: { tenantId: tenant.id } })).toBe(1);
+  });
+
+  it("lets the same name exist in two tenants", async () => {
+    const a = await scene();
+    const b = await scene();
+    await createCustomer(a.deps, actor(a.d.a1), { name: "Shared Name Co" });
+    await expect(createCustomer(b.deps, actor(b.d.a1), { name: "Shared Name Co" })).resolves.toMatchObject({ name: "Shared Name Co" });
+  });
+
+  it("treats an explicit tier that differs from the computed one as an override needing SUPERVISOR", async () => {
+    const { d, deps } = await scene();
+    await expect(createCustomer(deps, actor(d.a1), { name: "Wants VIP", tier: "VIP" })).rejects.toMatchObject({
+      code: "auth.role_required",
+    });
+    // The same tier as computed is no override, so a specialist may state it.
+    await expect(createCustomer(deps, actor(d.a1), { name: "Plain C", tier: "C" })).resolves.toMatchObject({ tierOverridden: false });
+    const c = await createCustomer(deps, actor(d.s1), { name: "Pinned VIP", tier: "VIP" });
+    expect(c).toMatchObject({ tier: "VIP", tierOverridden: true, tierOverrideReason: "set at creation" });
+    const cadence = await openCadence(c.id);
+    expect(fromDateColumn(cadence[0]!.dueOn)).toBe("2026-12-07");
+  });
+
+  it("assigns another owner only when the actor may act for them", async () => {
+    const { d, deps } = await scene();
+    await expect(createCustomer(deps, actor(d.a1), { name: "For Amy", ownerId: d.a2.id })).rejects.toMatchObject({
+      code: "auth.not_yours",
+    });
+    await expect(createCustomer(deps, actor(d.s1), { name: "For Bob", ownerId: d.b1.id })).rejects.toMatchObject({
+      code: "auth.not_yours",
+    });
+    const c = await createCustomer(deps, actor(d.s1), { name: "For Alice", ownerId: d.a1.id });
+    expect(c.ownerId).toBe(d.a1.id);
+  });
+
+  it("refuses bad input with customer.invalid_input naming the field", async () => {
+    const { d, deps } = await scene();
+    await expect(createCustomer(deps, actor(d.a1), { name: "   " })).rejects.toMatchObject({
+      code: "customer.invalid_input",
+      params: { field: "name" },
+    });
+    await expect(createCustomer(deps, actor(d.a1), { name: "Neg", annualPurchaseFen: -1n })).rejects.toMatchObject({
+      params: { field: "annualPurchaseFen" },
+    });
+    await expect(createCustomer(deps, actor(d.a1), { name: "Bad date", cooperationStart: "2026-02-30" })).rejects.toMatchObject({
+      params: { field: "cooperationStart" },
+    });
+  });
+});
+
+describe("findCustomer", () => {
+  it("finds by exact name in any case, and prefers an exact match over longer names", async () => {
+    const { d, deps } = await scene();
+    const acme = await createCustomer(deps, actor(d.a1), { name: "ACME Corp" });
+    await createCustomer(deps, actor(d.a1), { name: "ACME Corp Holdings" });
+    expect((await findCustomer(deps, actor(d.a1), "acme corp")).id).toBe(acme.id);
+  });
+
+  it("finds a Chinese name by an unambiguous prefix", async () => {
+    const { d, deps } = await scene();
+    const huawei = await createCustomer(deps, actor(d.a1), { name: "华为技术有限公司" });
+    await createCustomer(deps, actor(d.a1), { name: "中兴通讯" });
+    expect((await findCustomer(deps, actor(d.a1), "华为")).id).toBe(huawei.id);
+  });
+
+  it("refuses an ambiguous prefix with the candidate names", async () => {
+    const { d, deps } = await scene();
+    await createCustomer(deps, actor(d.a1), { name: "腾讯科技" });
+    await createCustomer(deps, actor(d.a1), { name: "腾讯音乐" });
+    const err = await findCustomer(deps, actor(d.a1), "腾讯").catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AmbiguousCustomerError);
+    const ambiguous = err as AmbiguousCustomerError;
+    expect(ambiguous.code).toBe("customer.ambiguous");
+    expect(ambiguous.candidates.map((c) => c.name)).toEqual(["腾讯科技", "腾讯音乐"]);
+    expect(ambiguous.params.names).toBe("腾讯科技, 腾讯音乐");
+  });
+
+  it("answers customer.not_found for no match, and treats % and _ literally", async () => {
+    const { d, deps } = await scene();
+    await createCustomer(deps, actor(d.a1), { name: "Initech" });
+    await expect(findCustomer(deps, actor(d.a1), "Initrode")).rejects.toMatchObject({ code: "customer.not_found" });
+    await expect(findCustomer(deps, actor(d.a1), "%")).rejects.toMatchObject({ code: "customer.not_found" });
+    await expect(findCustomer(deps, actor(d.a1), "Init_ch")).rejects.toMatchObject({ code: "customer.not_found" });
+    await expect(findCustomer(deps, actor(d.a1), "  ")).rejects.toMatchObject({ code: "customer.name_required" });
+  });
+
+  it("refuses a specialist another specialist's customer, but lets the supervisor and anyone's lookup see it", async () => {
+    const { tenant, d, deps } = await scene();
+    const c = await createCustomer(deps, actor(d.a2), { name: "Amy's Account" });
+    await expect(findCustomer(deps, actor(d.a1), "amy's account")).rejects.toMatchObject({ code: "auth.not_yours" });
+    await expect(getCustomerCard(deps, actor(d.a1), c.id)).rejects.toMatchObject({ code: "auth.not_yours" });
+    await expect(findCustomer(deps, actor(d.s2), "amy's")).rejects.toMatchObject({ code: "auth.not_yours" });
+    expect((await findCustomer(deps, actor(d.s1), "amy's")).id).toBe(c.id);
+    expect((await findCustomer(deps, actor(d.manager), "amy's")).id).toBe(c.id);
+    expect((await lookupCustomerInTenant(tdb.prisma, tenant.id, "AMY'S")).id).toBe(c.id);
+  });
+
+  it("never finds another tenant's customer, by name or by id", async () => {
+    const x = await scene();
+    const y = await scene();
+    const c = await createCustomer(x.deps, actor(x.d.a1), { name: "Tenant X Only" });
+    await expect(findCustomer(y.deps, actor(y.d.admin), "Tenant X Only")).rejects.toMatchObject({ code: "customer.not_found" });
+    await expect(getCustomerCard(y.deps, actor(y.d.admin), c.id)).rejects.toMatchObject({ code: "customer.not_found" });
+    await expect(overrideTier(y.deps, actor(y.d.admin), c.id, "VIP", "x")).rejects.toMatchObject({ code: "customer.not_found" });
+    await expect(lookupCustomerInTenant(tdb.prisma, y.tenant.id, "Tenant X")).rejects.toMatchObject({ code: "customer.not_found" });
+  });
+});
+
+describe("tier overrides and updates", () => {
+  it("needs SUPERVISOR and a reason to override, and pulls the cadence due date in", async () => {
+    const { d, deps } = await scene();
+    const c = await createCustomer(deps, actor(d.a1), { name: "Retier Co", annualPurchaseFen: yuan(10_000) });
+    expect(c.tier).toBe("B");
+    expect(fromDateColumn((await openCadence(c.id))[0]!.dueOn)).toBe("2027-02-21");
+    await expect(overrideTier(deps, actor(d.a1), c.id, "VIP", "big deal")).rejects.toMatchObject({ code: "auth.role_required" });
+    await expect(overrideTier(deps, actor(d.s1), c.id, "VIP", "   ")).rejects.toMatchObject({ code: "customer.tier_reason_required" });
+    await expect(overrideTier(deps, actor(d.s1), c.id, "Z", "why")).rejects.toMatchObject({ params: { field: "tier" } });
+    await expect(overrideTier(deps, actor(d.s2), c.id, "VIP", "not my team")).rejects.toMatchObject({ code: "auth.not_yours" });
+
+    const v = await overrideTier(deps, actor(d.s1), c.id, "VIP", "group-level strategic account");
+    expect(v).toMatchObject({ tier: "VIP", tierOverridden: true, tierOverrideReason: "group-level strategic account" });
+    const cadence = await openCadence(c.id);
+    expect(cadence).toHaveLength(1);
+    expect(fromDateColumn(cadence[0]!.dueOn)).toBe("2026-12-07");
+    const audit = await tdb.prisma.auditLog.findFirstOrThrow({ where: { entityId: c.id, action: "customer.tier_overridden" } });
+    expect(audit.before).toMatchObject({ tier: "B", tierOverride: null });
+    expect(audit.after).toMatchObject({ tier: "VIP", tierOverride: "VIP", tierOverrideReason: "group-level strategic account" });
+
+    // Updates keep the override in force.
+    const updated = await updateCustomer(deps, actor(d.a1), c.id, { annualPurchaseFen: yuan(20_000) });
+    expect(updated.tier).toBe("VIP");
+
+    const cleared = await clearTierOverride(deps, actor(d.s1), c.id);
+    expect(cleared).toMatchObject({ tier: "B", tierOverridden: false, tierOverrideReason: null });
+    expect(await openCadence(c.id)).toHaveLength(1);
+    expect(await tdb.prisma.auditLog.count({ where: { entityId: c.id, action: "customer.tier_override_cleared" } })).toBe(1);
+  });
+
+  it("recomputes the tier on update, keeps one cadence callback, and drops it when churned", async () => {
+    const { d, deps } = await scene();
+    const c = await createCustomer(deps, actor(d.a1), { name: "Grower", annualPurchaseFen: yuan(500) });
+    const vip = await updateCustomer(deps, actor(d.a1), c.id, { annualPurchaseFen: yuan(5_000_000), region: "华东" });
+    expect(vip).toMatchObject({ tier: "VIP", region: "华东" });
+    let cadence = await openCadence(c.id);
+    expect(cadence).toHaveLength(1);
+    expect(fromDateColumn(cadence[0]!.dueOn)).toBe("2026-12-07");
+    const audit = await tdb.prisma.auditLog.findFirstOrThrow({ where: { entityId: c.id, action: "customer.updated" } });
+    expect(audit.before).toEqual({ tier: "B", region: null, annualPurchaseFen: "50000" });
+    expect(audit.after).toEqual({ tier: "VIP", region: "华东", annualPurchaseFen: "500000000" });
+
+    const churned = await updateCustomer(deps, actor(d.a1), c.id, { status: "CHURNED" });
+    expect(churned.tier).toBe("C");
+    cadence = await openCadence(c.id);
+    expect(cadence).toHaveLength(0);
+  });
+
+  it("writes nothing for an update that changes nothing", async () => {
+    const { d, deps } = await scene();
+    const c = await createCustomer(deps, actor(d.a1), { name: "Steady", region: "华北" });
+    await updateCustomer(deps, actor(d.a1), c.id, { region: "华北" });
+    expect(await tdb.prisma.auditLog.count({ where: { entityId: c.id, action: "customer.updated" } })).toBe(0);
+  });
+
+  it("lets only a supervisor mark a customer strategic (it makes VIP)", async () => {
+    const { d, deps } = await scene();
+    const c = await createCustomer(deps, actor(d.a1), { name: "Strategic Co", annualPurchaseFen: yuan(100) });
+    await expect(updateCustomer(deps, actor(d.a1), c.id, { strategic: true })).rejects.toMatchObject({ code: "auth.role_required" });
+    expect((await updateCustomer(deps, actor(d.s1), c.id, { strategic: true })).tier).toBe("VIP");
+  });
+
+  it("refuses a specialist updating another's customer", async () => {
+    const { d, deps } = await scene();
+    const c = await createCustomer(deps, actor(d.a2), { name: "Not Alice's" });
+    await expect(updateCustomer(deps, actor(d.a1), c.id, { region: "x" })).rejects.toMatchObject({ code: "auth.not_yours" });
+  });
+});
+
+describe("assignOwner", () => {
+  it("moves the customer, its cadence callback and the old owner's pending callbacks; tells the new owner", async () => {
+    const { tenant, d, deps } = await scene();
+    const c = await createCustomer(deps, actor(d.a1), { name: "Handover Co", annualPurchaseFen: yuan(2_000_000) });
+    await tdb.prisma.callback.create({
+      data: { tenantId: tenant.id, customerId: c.id, assigneeId: d.a1.id, dueOn: new Date("2026-11-30T00:00:00Z"), reason: "MANUAL" },
+    });
+    await expect(assignOwner(deps, actor(d.a1), c.id, d.a2.id)).rejects.toMatchObject({ code: "auth.role_required" });
+    await expect(assignOwner(deps, actor(d.s1), c.id, d.b1.id)).rejects.toMatchObject({ code: "auth.not_yours" });
+
+    const moved = await assignOwner(deps, actor(d.s1), c.id, d.a2.id);
+    expect(moved.ownerId).toBe(d.a2.id);
+    const pending = await tdb.prisma.callback.findMany({ where: { customerId: c.id, status: "PENDING" } });
+    expect(pending).toHaveLength(2);
+    expect(pending.every((cb) => cb.assigneeId === d.a2.id)).toBe(true);
+    expect(await openCadence(c.id)).toHaveLength(1);
+    const audit = await tdb.prisma.auditLog.findFirstOrThrow({ where: { entityId: c.id, action: "customer.owner_assigned" } });
+    expect(audit.before).toEqual({ ownerId: d.a1.id });
+    expect(audit.after).toEqual({ ownerId: d.a2.id, movedCallbacks: 2 });
+    const outbox = await tdb.prisma.outboxMessage.findMany({ where: { tenantId: tenant.id, entityId: c.id } });
+    expect(outbox).toHaveLength(1);
+    expect(outbox[0]!.target).toBe(`member:${d.a2.id}`);
+    expect(outbox[0]!.payload).toMatchObject({ kind: "customer.assigned", customerId: c.id });
+  });
+
+  it("refuses an owner from another tenant as not found", async () => {
+    const x = await scene();
+    const y = await scene();
+    const c = await createCustomer(x.deps, actor(x.d.a1), { name: "Stay Home" });
+    await expect(assignOwner(x.deps, actor(x.d.manager), c.id, y.d.a1.id)).rejects.toMatchObject({ code: "member.not_found" });
+  });
+});
+
+describe("card, contacts and orders", () => {
+  it("shows owner, open callbacks, complaints, contacts and the last five visits", async () => {
+    const { tenant, d, deps } = await scene();
+    const c = await createCustomer(deps, actor(d.a1), { name: "Card Co", annualPurchaseFen: yuan(6_000_000) });
+    await addContact(deps, actor(d.a1), c.id, { name: "张三", title: "采购经理", phone: "13812345678", email: "zs@example.com" });
+    await expect(addContact(deps, actor(d.a1), c.id, { name: "Bad", email: "nope" })).rejects.toMatchObject({
+      params: { field: "email" },
+    });
+    for (let i = 0; i < 6; i++) {
+      await tdb.prisma.visit.create({
+        data: {
+          tenantId: tenant.id,
+          customerId: c.id,
+          visitorId: d.a1.id,
+          occurredAt: new Date(Date.UTC(2026, 10, 10 + i)),
+          kind: "ON_SITE",
+          summary: `visit ${i}`,
+        },
+      });
+    }
+    const base = { tenantId: tenant.id, customerId: c.id, reporterId: d.a1.id, assigneeId: d.a1.id, category: "SERVICE" as const };
+    const due = { ackDueAt: new Date("2026-11-24T00:00:00Z"), resolveDueAt: new Date("2026-11-30T00:00:00Z") };
+    await tdb.prisma.complaint.create({ data: { ...base, ...due, number: 1, severity: "LOW", description: "old", createdAt: new Date("2026-11-01T00:00:00Z") } });
+    await tdb.prisma.complaint.create({ data: { ...base, ...due, number: 2, severity: "HIGH", description: "new", createdAt: new Date("2026-11-20T00:00:00Z") } });
+    await tdb.prisma.complaint.create({ data: { ...base, ...due, number: 3, severity: "LOW", description: "closed", status: "CLOSED" } });
+
+    const card = await getCustomerCard(deps, actor(d.s1), c.id);
+    expect(card).toMatchObject({ name: "Card Co", tier: "VIP", owner: { id: d.a1.id, name: "Alice" }, lastContactOn: null });
+    expect(card.openCallbacks.total).toBe(1);
+    expect(card.openCallbacks.next[0]).toMatchObject({ reason: "CADENCE", dueOn: "2026-12-07", overdue: false });
+    expect(card.complaints.openCount).toBe(2);
+    expect(card.complaints.latestOpen).toMatchObject({ number: 2, severity: "HIGH" });
+    expect(card.contacts).toEqual([expect.objectContaining({ name: "张三", phone: "13812345678" })]);
+    expect(card.recentVisits.map((v) => v.summary)).toEqual(["visit 5", "visit 4", "visit 3", "visit 2", "visit 1"]);
+    expect(card.recentVisits[0]!.visitorName).toBe("Alice");
+
+    const contacts = await listContacts(deps, actor(d.a1), c.id);
+    expect(contacts).toHaveLength(1);
+    const audit = await tdb.prisma.auditLog.findFirstOrThrow({ where: { entityId: c.id, action: "customer.contact_added" } });
+    expect(audit.after).toMatchObject({ phone: "138****5678", email: "z***@example.com" });
+  });
+
+  it("records an order; a prospect's first order makes it an ACTIVE tier B customer with a cadence callback", async () => {
+    const { d, deps } = await scene();
+    const c = await createCustomer(deps, actor(d.a1), { name: "First Order Co" });
+    expect(await openCadence(c.id)).toHaveLength(0);
+    await expect(recordPurchaseOrder(deps, actor(d.a1), c.id, { orderedOn: "2026-11-24", amountFen: 100n })).rejects.toMatchObject({
+      code: "customer.order_in_future",
+    });
+    await expect(recordPurchaseOrder(deps, actor(d.a1), c.id, { orderedOn: TODAY, amountFen: 0n })).rejects.toMatchObject({
+      params: { field: "amountFen" },
+    });
+    const { order, customer } = await recordPurchaseOrder(deps, actor(d.a1), c.id, { orderedOn: TODAY, amountFen: yuan(800) });
+    expect(order).toMatchObject({ orderedOn: TODAY, amountFen: 80_000n });
+    expect(customer).toMatchObject({ status: "ACTIVE", tier: "B" });
+    expect(await openCadence(c.id)).toHaveLength(1);
+    expect(await tdb.prisma.auditLog.count({ where: { entityId: order.id, action: "purchase_order.recorded" } })).toBe(1);
+  });
+
+  it("keeps the cadence invariant across a department's worth of changes", async () => {
+    const { tenant, d, deps } = await scene();
+    const extra = await makeMember(tdb.prisma, tenant.id, { supervisorId: d.s1.id, name: "Extra" });
+    const c = await createCustomer(deps, actor(d.s1), { name: "Invariant Co", annualPurchaseFen: yuan(100) });
+    await overrideTier(deps, actor(d.s1), c.id, "A", "exchange meetings");
+    await assignOwner(deps, actor(d.s1), c.id, extra.id);
+    await updateCustomer(deps, actor(d.s1), c.id, { annualPurchaseFen: yuan(7_000_000) });
+    await clearTierOverride(deps, actor(d.s1), c.id);
+    const open = await openCadence(c.id);
+    expect(open).toHaveLength(1);
+    expect(open[0]!.assigneeId).toBe(extra.id);
+    expect((await tdb.prisma.customer.findUniqueOrThrow({ where: { id: c.id } })).tier).toBe("VIP");
+  });
+});

@@ -1,0 +1,419 @@
+// Customer use cases (客户档案, DESIGN.md §2): create, update, assign, re-tier, contacts and
+// purchase orders. Every tier or owner change re-syncs the cadence callback in the same
+// transaction, so "every tiered customer has exactly one open cadence callback" always holds.
+import type { Customer, Member } from "@prisma/client";
+import { recordAudit } from "../audit/audit.js";
+import { syncCadenceCallback } from "../callbacks/cadence.js";
+import { requireCanActFor, requireRoleAtLeast } from "../members/authorization.js";
+import { enqueueNotifications } from "../outbox/outbox.js";
+import { inTransaction, type Actor, type CoreDeps, type Tx } from "../shared/context.js";
+import { ConflictError, InvalidInputError, NotFoundError } from "../shared/errors.js";
+import { fromDateColumn, localDateOf, toDateColumn, type LocalDate } from "../shared/time.js";
+import { loadTenant, type TenantView } from "../tenants/tenants.js";
+import { loadCustomerFor } from "./lookup.js";
+import { cleanName, computeTier, defaultStatus, effectiveTier, maskEmail, maskPhone, normalizeName } from "./rules.js";
+import {
+  contactSchema,
+  createCustomerSchema,
+  parseCustomerInput,
+  purchaseOrderSchema,
+  tierOverrideReasonSchema,
+  tierSchema,
+  updateCustomerSchema,
+} from "./schemas.js";
+import { changedFields, customerAuditSnapshot, toCustomerView, type CustomerView } from "./views.js";
+
+type Queryable = Tx | CoreDeps["db"];
+
+/** Reason stored when a tier given at creation differs from the computed one. */
+export const TIER_SET_AT_CREATION = "set at creation";
+
+interface TenantToday {
+  tenant: TenantView;
+  today: LocalDate;
+}
+
+async function tenantToday(deps: CoreDeps, tenantId: string): Promise<TenantToday> {
+  const tenant = await loadTenant(deps.db, tenantId);
+  return { tenant, today: localDateOf(deps.clock.now(), tenant.timeZone) };
+}
+
+export function isUniqueViolation(err: unknown): boolean {
+  return typeof err === "object" && err !== null && (err as { code?: unknown }).code === "P2002";
+}
+
+export async function requireActiveMember(db: Queryable, tenantId: string, memberId: string): Promise<Member> {
+  const m = await db.member.findFirst({ where: { id: memberId, tenantId, active: true } });
+  if (!m) throw new NotFoundError("member.not_found", { member: memberId });
+  return m;
+}
+
+async function hasPurchaseOrders(db: Queryable, tenantId: string, customerId: string): Promise<boolean> {
+  const one = await db.purchaseOrder.findFirst({ where: { tenantId, customerId }, select: { id: true } });
+  return one !== null;
+}
+
+function lastContactOf(c: Customer, timeZone: string): LocalDate | null {
+  return c.lastContactAt ? localDateOf(c.lastContactAt, timeZone) : null;
+}
+
+/**
+ * Re-syncs the cadence callback after a change. When the tier changed, the due date is
+ * recomputed from the last contact (a looser cadence may then push it out); otherwise the
+ * cadence rule only moves the assignee or pulls the date in (cadence.ts).
+ */
+async function resyncCadence(tx: Tx, tt: TenantToday, before: Customer, after: Customer): Promise<void> {
+  const tierChanged = before.tier !== after.tier;
+  await syncCadenceCallback(
+    tx,
+    tt.tenant.settings,
+    { id: after.id, tenantId: after.tenantId, ownerId: after.ownerId, tier: after.tier },
+    tt.today,
+    tierChanged ? lastContactOf(after, tt.tenant.timeZone) : null,
+  );
+}
+
+function audit(tx: Tx, actor: Actor, action: string, entityId: string, before: unknown, after: unknown, entityType = "Customer") {
+  return recordAudit(tx, {
+    tenantId: actor.tenantId,
+    actorId: actor.memberId,
+    platform: actor.platform,
+    action,
+    entityType,
+    entityId,
+    before,
+    after,
+  });
+}
+
+/**
+ * Creates a customer. The owner defaults to the actor; another owner must be someone the actor
+ * may act for. A tier given that differs from the computed one is an override (SUPERVISOR and
+ * up, reason "set at creation"); so is marking a customer strategic, which makes it VIP.
+ */
+export async function createCustomer(deps: CoreDeps, actor: Actor, input: unknown): Promise<CustomerView> {
+  const data = parseCustomerInput(createCustomerSchema, input);
+  const tt = await tenantToday(deps, actor.tenantId);
+  const ownerId = data.ownerId ?? actor.memberId;
+  if (ownerId !== actor.memberId) {
+    await requireActiveMember(deps.db, actor.tenantId, ownerId);
+    await requireCanActFor(deps.db, actor, ownerId);
+  }
+  const annualPurchaseFen = data.annualPurchaseFen ?? 0n;
+  const cooperationStart = data.cooperationStart ?? null;
+  const status = data.status ?? defaultStatus({ annualPurchaseFen, cooperationStart });
+  const strategic = data.strategic ?? false;
+  if (strategic) requireRoleAtLeast(actor, "SUPERVISOR");
+  const computed = computeTier(tt.tenant.settings, { annualPurchaseFen, strategic, cooperationStart, status }, tt.today);
+  const override = data.tier !== undefined && data.tier !== computed ? data.tier : null;
+  if (override !== null) requireRoleAtLeast(actor, "SUPERVISOR");
+  const name = cleanName(data.name);
+  const nameKey = normalizeName(name);
+  try {
+    return await inTransaction(deps, async (tx) => {
+      const existing = await tx.customer.findUnique({ where: { tenantId_nameKey: { tenantId: actor.tenantId, nameKey } } });
+      if (existing) throw new ConflictError("customer.duplicate_name", { name: existing.name });
+      const created = await tx.customer.create({
+        data: {
+          tenantId: actor.tenantId,
+          name,
+          nameKey,
+          ownerId,
+          tier: effectiveTier(computed, override),
+          tierOverride: override,
+          tierOverrideReason: override !== null ? TIER_SET_AT_CREATION : null,
+          strategic,
+          status,
+          annualPurchaseFen,
+          cooperationStart: cooperationStart ? toDateColumn(cooperationStart) : null,
+          industry: data.industry ?? null,
+          region: data.region ?? null,
+          creditRating: data.creditRating ?? null,
+          creditLimitFen: data.creditLimitFen ?? null,
+        },
+      });
+      await syncCadenceCallback(
+        tx,
+        tt.tenant.settings,
+        { id: created.id, tenantId: created.tenantId, ownerId: created.ownerId, tier: created.tier },
+        tt.today,
+      );
+      await audit(tx, actor, "customer.created", created.id, undefined, customerAuditSnapshot(created));
+      return toCustomerView(created);
+    });
+  } catch (err) {
+    // Two creations of one name raced past the check above: the unique index decided.
+    if (isUniqueViolation(err)) throw new ConflictError("customer.duplicate_name", { name });
+    throw err;
+  }
+}
+
+/** Updates the descriptive and tier-relevant facts of a customer and recomputes its tier. */
+export async function updateCustomer(deps: CoreDeps, actor: Actor, customerId: string, input: unknown): Promise<CustomerView> {
+  const data = parseCustomerInput(updateCustomerSchema, input);
+  const tt = await tenantToday(deps, actor.tenantId);
+  return inTransaction(deps, async (tx) => {
+    const before = await loadCustomerFor(tx, actor, customerId);
+    const strategic = data.strategic ?? before.strategic;
+    // Marking strategic makes a customer VIP: a tier decision, so it takes an override's role.
+    if (strategic !== before.strategic) requireRoleAtLeast(actor, "SUPERVISOR");
+    const annualPurchaseFen = data.annualPurchaseFen ?? before.annualPurchaseFen;
+    const cooperationStart =
+      data.cooperationStart !== undefined
+        ? data.cooperationStart
+        : before.cooperationStart
+          ? fromDateColumn(before.cooperationStart)
+          : null;
+    const status = data.status ?? before.status;
+    const computed = computeTier(
+      tt.tenant.settings,
+      {
+        annualPurchaseFen,
+        strategic,
+        cooperationStart,
+        status,
+        hasPurchases: await hasPurchaseOrders(tx, actor.tenantId, before.id),
+      },
+      tt.today,
+    );
+    const next = {
+      industry: data.industry !== undefined ? data.industry : before.industry,
+      region: data.region !== undefined ? data.region : before.region,
+      annualPurchaseFen,
+      strategic,
+      cooperationStart: cooperationStart ? toDateColumn(cooperationStart) : null,
+      creditRating: data.creditRating !== undefined ? data.creditRating : before.creditRating,
+      creditLimitFen: data.creditLimitFen !== undefined ? data.creditLimitFen : before.creditLimitFen,
+      status,
+      tier: effectiveTier(computed, before.tierOverride),
+    };
+    const diff = changedFields(customerAuditSnapshot(before), customerAuditSnapshot({ ...before, ...next }));
+    if (Object.keys(diff.after).length === 0) return toCustomerView(before);
+    const after = await tx.customer.update({ where: { id: before.id }, data: next });
+    await resyncCadence(tx, tt, before, after);
+    await audit(tx, actor, "customer.updated", after.id, diff.before, diff.after);
+    return toCustomerView(after);
+  });
+}
+
+/**
+ * Hands a customer to another account manager (SUPERVISOR and up, who must be able to act for
+ * both the old and the new owner). The open cadence callback and the old owner's other pending
+ * callbacks for this customer move with it; the new owner is told.
+ */
+export async function assignOwner(deps: CoreDeps, actor: Actor, customerId: string, newOwnerId: string): Promise<CustomerView> {
+  requireRoleAtLeast(actor, "SUPERVISOR");
+  const tt = await tenantToday(deps, actor.tenantId);
+  return inTransaction(deps, async (tx) => {
+    const before = await loadCustomerFor(tx, actor, customerId);
+    await requireActiveMember(tx, actor.tenantId, newOwnerId);
+    await requireCanActFor(tx, actor, newOwnerId);
+    if (before.ownerId === newOwnerId) return toCustomerView(before);
+    const after = await tx.customer.update({ where: { id: before.id }, data: { ownerId: newOwnerId } });
+    // Pending calls the old owner had for this customer are the new owner's job now.
+    const moved = await tx.callback.updateMany({
+      where: { tenantId: actor.tenantId, customerId: before.id, status: "PENDING", assigneeId: before.ownerId },
+      data: { assigneeId: newOwnerId },
+    });
+    await resyncCadence(tx, tt, before, after);
+    await audit(tx, actor, "customer.owner_assigned", after.id, { ownerId: before.ownerId }, {
+      ownerId: after.ownerId,
+      movedCallbacks: moved.count,
+    });
+    if (newOwnerId !== actor.memberId) {
+      await enqueueNotifications(tx, [
+        {
+          tenantId: actor.tenantId,
+          platform: tt.tenant.platform,
+          target: `member:${newOwnerId}`,
+          intent: { kind: "customer.assigned", customerId: after.id, fromOwnerId: before.ownerId, byMemberId: actor.memberId },
+          dedupeKey: `customer.assigned:${after.id}:${newOwnerId}:${deps.clock.now().toISOString()}`,
+          entityType: "Customer",
+          entityId: after.id,
+        },
+      ]);
+    }
+    return toCustomerView(after);
+  });
+}
+
+/** Overrides the computed tier (SUPERVISOR and up, with a reason); the cadence follows. */
+export async function overrideTier(
+  deps: CoreDeps,
+  actor: Actor,
+  customerId: string,
+  tier: unknown,
+  reason: string | null | undefined,
+): Promise<CustomerView> {
+  requireRoleAtLeast(actor, "SUPERVISOR");
+  const parsedTier = tierSchema.safeParse(tier);
+  if (!parsedTier.success) throw new InvalidInputError("customer.invalid_input", { field: "tier" });
+  const parsedReason = tierOverrideReasonSchema.safeParse(reason ?? "");
+  if (!parsedReason.success) throw new InvalidInputError("customer.invalid_input", { field: "reason" });
+  if (parsedReason.data === "") throw new InvalidInputError("customer.tier_reason_required");
+  const tt = await tenantToday(deps, actor.tenantId);
+  return inTransaction(deps, async (tx) => {
+    const before = await loadCustomerFor(tx, actor, customerId);
+    const after = await tx.customer.update({
+      where: { id: before.id },
+      data: { tier: parsedTier.data, tierOverride: parsedTier.data, tierOverrideReason: parsedReason.data },
+    });
+    await resyncCadence(tx, tt, before, after);
+    await audit(
+      tx,
+      actor,
+      "customer.tier_overridden",
+      after.id,
+      { tier: before.tier, tierOverride: before.tierOverride, tierOverrideReason: before.tierOverrideReason },
+      { tier: after.tier, tierOverride: after.tierOverride, tierOverrideReason: after.tierOverrideReason },
+    );
+    return toCustomerView(after);
+  });
+}
+
+/** Removes an override: the computed tier applies again (SUPERVISOR and up). */
+export async function clearTierOverride(deps: CoreDeps, actor: Actor, customerId: string): Promise<CustomerView> {
+  requireRoleAtLeast(actor, "SUPERVISOR");
+  const tt = await tenantToday(deps, actor.tenantId);
+  return inTransaction(deps, async (tx) => {
+    const before = await loadCustomerFor(tx, actor, customerId);
+    if (before.tierOverride === null) return toCustomerView(before);
+    const computed = computeTier(
+      tt.tenant.settings,
+      {
+        annualPurchaseFen: before.annualPurchaseFen,
+        strategic: before.strategic,
+        cooperationStart: before.cooperationStart ? fromDateColumn(before.cooperationStart) : null,
+        status: before.status,
+        hasPurchases: await hasPurchaseOrders(tx, actor.tenantId, before.id),
+      },
+      tt.today,
+    );
+    const after = await tx.customer.update({
+      where: { id: before.id },
+      data: { tier: computed, tierOverride: null, tierOverrideReason: null },
+    });
+    await resyncCadence(tx, tt, before, after);
+    await audit(
+      tx,
+      actor,
+      "customer.tier_override_cleared",
+      after.id,
+      { tier: before.tier, tierOverride: before.tierOverride, tierOverrideReason: before.tierOverrideReason },
+      { tier: after.tier, tierOverride: null, tierOverrideReason: null },
+    );
+    return toCustomerView(after);
+  });
+}
+
+export interface ContactView {
+  id: string;
+  customerId: string;
+  name: string;
+  title: string | null;
+  phone: string | null;
+  email: string | null;
+}
+
+function toContactView(c: { id: string; customerId: string; name: string; title: string | null; phone: string | null; email: string | null }): ContactView {
+  return { id: c.id, customerId: c.customerId, name: c.name, title: c.title, phone: c.phone, email: c.email };
+}
+
+export async function addContact(deps: CoreDeps, actor: Actor, customerId: string, input: unknown): Promise<ContactView> {
+  const data = parseCustomerInput(contactSchema, input);
+  return inTransaction(deps, async (tx) => {
+    const customer = await loadCustomerFor(tx, actor, customerId);
+    const created = await tx.contact.create({
+      data: {
+        tenantId: actor.tenantId,
+        customerId: customer.id,
+        name: data.name,
+        title: data.title ?? null,
+        phone: data.phone ?? null,
+        email: data.email ?? null,
+      },
+    });
+    // The audit trail records that a contact was added, not a second copy of personal data.
+    await audit(tx, actor, "customer.contact_added", customer.id, undefined, {
+      contactId: created.id,
+      name: created.name,
+      title: created.title,
+      phone: created.phone === null ? null : maskPhone(created.phone),
+      email: created.email === null ? null : maskEmail(created.email),
+    });
+    return toContactView(created);
+  });
+}
+
+/** The customer's contacts, unmasked (use rules.maskContact before posting them to a channel). */
+export async function listContacts(deps: CoreDeps, actor: Actor, customerId: string): Promise<ContactView[]> {
+  const customer = await loadCustomerFor(deps.db, actor, customerId);
+  const rows = await deps.db.contact.findMany({
+    where: { tenantId: actor.tenantId, customerId: customer.id },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+  });
+  return rows.map(toContactView);
+}
+
+export interface PurchaseOrderView {
+  id: string;
+  customerId: string;
+  orderedOn: LocalDate;
+  amountFen: bigint;
+  reference: string | null;
+}
+
+/**
+ * Records a purchase order (the churn signal's input). A PROSPECT's first order makes it an
+ * ACTIVE customer, re-tiered from C to B (or higher) with its cadence callback.
+ */
+export async function recordPurchaseOrder(
+  deps: CoreDeps,
+  actor: Actor,
+  customerId: string,
+  input: unknown,
+): Promise<{ order: PurchaseOrderView; customer: CustomerView }> {
+  const data = parseCustomerInput(purchaseOrderSchema, input);
+  const tt = await tenantToday(deps, actor.tenantId);
+  if (data.orderedOn > tt.today) throw new InvalidInputError("customer.order_in_future", { date: data.orderedOn });
+  return inTransaction(deps, async (tx) => {
+    const before = await loadCustomerFor(tx, actor, customerId);
+    const order = await tx.purchaseOrder.create({
+      data: {
+        tenantId: actor.tenantId,
+        customerId: before.id,
+        orderedOn: toDateColumn(data.orderedOn),
+        amountFen: data.amountFen,
+        reference: data.reference ?? null,
+      },
+    });
+    const orderView: PurchaseOrderView = {
+      id: order.id,
+      customerId: order.customerId,
+      orderedOn: fromDateColumn(order.orderedOn),
+      amountFen: order.amountFen,
+      reference: order.reference,
+    };
+    await audit(tx, actor, "purchase_order.recorded", order.id, undefined, { ...orderView }, "PurchaseOrder");
+    if (before.status !== "PROSPECT") return { order: orderView, customer: toCustomerView(before) };
+    const computed = computeTier(
+      tt.tenant.settings,
+      {
+        annualPurchaseFen: before.annualPurchaseFen,
+        strategic: before.strategic,
+        cooperationStart: before.cooperationStart ? fromDateColumn(before.cooperationStart) : null,
+        status: "ACTIVE",
+        hasPurchases: true,
+      },
+      tt.today,
+    );
+    const after = await tx.customer.update({
+      where: { id: before.id },
+      data: { status: "ACTIVE", tier: effectiveTier(computed, before.tierOverride) },
+    });
+    await resyncCadence(tx, tt, before, after);
+    const diff = changedFields(customerAuditSnapshot(before), customerAuditSnapshot(after));
+    await audit(tx, actor, "customer.updated", after.id, diff.before, diff.after);
+    return { order: orderView, customer: toCustomerView(after) };
+  });
+}

@@ -1,0 +1,70 @@
+// Finding a customer by what people type: the exact name in any case first, else a prefix
+// that matches exactly one customer ("华为" -> "华为技术有限公司"). Both run on Customer.nameKey
+// (unique (tenantId, nameKey) and the text_pattern_ops prefix index), so Chinese names work
+// the same as English ones.
+import type { Customer } from "@prisma/client";
+import { requireCanActFor } from "../members/authorization.js";
+import type { Actor, CoreDeps, Tx } from "../shared/context.js";
+import { InvalidInputError, NotFoundError } from "../shared/errors.js";
+import { AMBIGUOUS_CANDIDATE_LIMIT, AmbiguousCustomerError } from "./errors.js";
+import { normalizeName } from "./rules.js";
+import { toCustomerView, type CustomerView } from "./views.js";
+
+type Queryable = Tx | CoreDeps["db"];
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/gu, (c) => `\\${c}`);
+}
+
+async function resolveCustomerRow(db: Queryable, tenantId: string, query: string): Promise<Customer> {
+  const key = normalizeName(query);
+  if (key === "") throw new InvalidInputError("customer.name_required");
+  const exact = await db.customer.findUnique({ where: { tenantId_nameKey: { tenantId, nameKey: key } } });
+  if (exact) return exact;
+  // LIKE with an explicit escape: a name may contain % or _, which must match literally.
+  const matches = await db.$queryRaw<Array<{ id: string; name: string }>>`
+    SELECT id, name FROM "Customer"
+    WHERE "tenantId" = ${tenantId} AND "nameKey" LIKE ${`${escapeLike(key)}%`}
+    ORDER BY "nameKey"
+    LIMIT ${AMBIGUOUS_CANDIDATE_LIMIT + 1}`;
+  if (matches.length === 0) throw new NotFoundError("customer.not_found", { query: query.trim() });
+  if (matches.length > 1) {
+    throw new AmbiguousCustomerError(
+      query.trim(),
+      matches.slice(0, AMBIGUOUS_CANDIDATE_LIMIT),
+      matches.length > AMBIGUOUS_CANDIDATE_LIMIT,
+    );
+  }
+  const found = await db.customer.findFirst({ where: { id: matches[0]!.id, tenantId } });
+  if (!found) throw new NotFoundError("customer.not_found", { query: query.trim() });
+  return found;
+}
+
+/**
+ * Resolves a typed name within a tenant WITHOUT an ownership check: any member may register a
+ * complaint about any customer of the tenant.
+ */
+export async function lookupCustomerInTenant(db: Queryable, tenantId: string, query: string): Promise<CustomerView> {
+  return toCustomerView(await resolveCustomerRow(db, tenantId, query));
+}
+
+/** Resolves a typed name for `actor`; a customer the actor may not act for is refused. */
+export async function findCustomer(deps: CoreDeps, actor: Actor, query: string): Promise<CustomerView> {
+  const row = await resolveCustomerRow(deps.db, actor.tenantId, query);
+  await requireCanActFor(deps.db, actor, row.ownerId);
+  return toCustomerView(row);
+}
+
+/** A customer by id within the actor's tenant (another tenant's id is simply not found). */
+export async function loadCustomerRow(db: Queryable, tenantId: string, customerId: string): Promise<Customer> {
+  const row = await db.customer.findFirst({ where: { id: customerId, tenantId } });
+  if (!row) throw new NotFoundError("customer.not_found", { query: customerId });
+  return row;
+}
+
+/** loadCustomerRow plus the ownership check of authorization.ts. */
+export async function loadCustomerFor(db: Queryable, actor: Actor, customerId: string): Promise<Customer> {
+  const row = await loadCustomerRow(db, actor.tenantId, customerId);
+  await requireCanActFor(db, actor, row.ownerId);
+  return row;
+}

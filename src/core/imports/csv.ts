@@ -1,0 +1,148 @@
+// CSV reading and writing shared by the imports and the export. Line numbers are the ones a
+// user sees in a spreadsheet: one per record (a quoted field spanning lines stays one row),
+// blank rows counted, the header on line 1.
+import { parse } from "csv-parse/sync";
+import type { ErrorParams } from "../shared/errors.js";
+
+/** One reason a file or a row cannot be imported; `code` is a catalog key. */
+export interface ImportProblem {
+  /** Spreadsheet line (header = 1). */
+  line: number;
+  /** The canonical column the problem is about, when there is one. */
+  field?: string;
+  code: string;
+  params: ErrorParams;
+}
+
+export interface CsvRow {
+  line: number;
+  cells: string[];
+}
+
+export interface CsvTable {
+  headerLine: number;
+  header: string[];
+  rows: CsvRow[];
+}
+
+function isBlank(cells: string[]): boolean {
+  return cells.every((c) => c.trim() === "");
+}
+
+/** Tab-separated when the first line has tabs and no commas (Excel's "Unicode text" export). */
+function detectDelimiter(text: string): string {
+  const newline = text.search(/\r?\n/u);
+  const firstLine = newline < 0 ? text : text.slice(0, newline);
+  return firstLine.includes("\t") && !firstLine.includes(",") ? "\t" : ",";
+}
+
+export function readCsvTable(text: string): { ok: true; table: CsvTable } | { ok: false; problem: ImportProblem } {
+  let records: string[][];
+  try {
+    // Blank lines are kept (as [""]) so record index + 1 is the spreadsheet line number.
+    records = parse(text, {
+      bom: true,
+      delimiter: detectDelimiter(text.replace(/^\uFEFF/u, "")),
+      relax_column_count: true,
+      skip_empty_lines: false,
+    }) as string[][];
+  } catch (err) {
+    const e = err as { lines?: number; message?: string };
+    return {
+      ok: false,
+      problem: { line: e.lines ?? 1, code: "import.malformed_csv", params: { problem: e.message ?? String(err) } },
+    };
+  }
+  const headerIndex = records.findIndex((r) => !isBlank(r));
+  if (headerIndex < 0) return { ok: false, problem: { line: 1, code: "import.empty_file", params: {} } };
+  const rows: CsvRow[] = [];
+  for (let i = headerIndex + 1; i < records.length; i++) {
+    const cells = records[i]!;
+    if (!isBlank(cells)) rows.push({ line: i + 1, cells });
+  }
+  return { ok: true, table: { headerLine: headerIndex + 1, header: records[headerIndex]!, rows } };
+}
+
+/** Header text -> canonical column: trimmed, lower-cased, spaces and dashes as underscores. */
+export function canonicalHeader(text: string): string {
+  return text.normalize("NFKC").trim().toLowerCase().replace(/[\s-]+/gu, "_");
+}
+
+export interface ColumnSpec {
+  /** Canonical names in file order for exports. */
+  columns: readonly string[];
+  required: readonly string[];
+  /** Further accepted header texts (e.g. Chinese) per canonical column. */
+  aliases: Readonly<Record<string, readonly string[]>>;
+}
+
+/** Maps header cells to canonical columns; unknown, duplicate or missing columns are problems. */
+export function mapHeader(
+  table: CsvTable,
+  spec: ColumnSpec,
+): { ok: true; index: Map<string, number> } | { ok: false; problems: ImportProblem[] } {
+  const lookup = new Map<string, string>();
+  for (const column of spec.columns) {
+    lookup.set(column, column);
+    for (const alias of spec.aliases[column] ?? []) lookup.set(canonicalHeader(alias), column);
+  }
+  const index = new Map<string, number>();
+  const problems: ImportProblem[] = [];
+  const line = table.headerLine;
+  table.header.forEach((cell, i) => {
+    if (cell.trim() === "") return;
+    const column = lookup.get(canonicalHeader(cell));
+    if (!column) {
+      problems.push({ line, code: "import.unknown_column", params: { column: cell.trim(), known: spec.columns.join(", ") } });
+    } else if (index.has(column)) {
+      problems.push({ line, field: column, code: "import.duplicate_column", params: { column } });
+    } else {
+      index.set(column, i);
+    }
+  });
+  for (const column of spec.required) {
+    if (!index.has(column)) problems.push({ line, field: column, code: "import.missing_column", params: { column } });
+  }
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, index };
+}
+
+/** The row's cells by canonical column ("" for absent cells and columns the file lacks). */
+export function rowRecord(row: CsvRow, index: Map<string, number>, columns: readonly string[]): Record<string, string> {
+  const record: Record<string, string> = {};
+  for (const column of columns) {
+    const i = index.get(column);
+    record[column] = i === undefined ? "" : (row.cells[i] ?? "");
+  }
+  return record;
+}
+
+/** A problem when a row has non-empty cells beyond the header (an unquoted comma, usually). */
+export function extraCellsProblem(row: CsvRow, headerLength: number): ImportProblem | null {
+  const extra = row.cells.slice(headerLength).filter((c) => c.trim() !== "");
+  if (extra.length === 0) return null;
+  return { line: row.line, code: "import.too_many_cells", params: { count: row.cells.length, expected: headerLength } };
+}
+
+function csvCell(value: string): string {
+  return /[",\r\n]|^\s|\s$/u.test(value) ? `"${value.replace(/"/gu, '""')}"` : value;
+}
+
+/** One CSV record with CRLF (RFC 4180, what spreadsheets expect). */
+export function csvLine(cells: readonly string[]): string {
+  return `${cells.map(csvCell).join(",")}\r\n`;
+}
+
+/**
+ * File bytes as text: UTF-8 (with or without BOM), else GB18030 — what Excel on a Chinese
+ * Windows writes when saving "CSV" — so those files import without mojibake.
+ */
+export function decodeCsvBytes(bytes: Uint8Array): string {
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    return new TextDecoder("gb18030").decode(bytes);
+  }
+}
+
+/** Byte-order mark so spreadsheet programs read Chinese text as UTF-8. */
+export const UTF8_BOM = "\uFEFF";
