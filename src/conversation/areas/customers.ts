@@ -272,6 +272,16 @@ export const customersArea: ConversationArea = {
     },
   },
 
+  intents: {
+    "customer.assigned": async (session, intent) => {
+      const card = await getCustomerCard(session.deps, session.actor, String(intent.customerId));
+      const from = await session.deps.db.member.findFirst({ where: { tenantId: session.tenant.id, id: String(intent.fromOwnerId) } });
+      const view = customerCardView(session, card);
+      const note = session.t("customer.handed_over", { name: card.name, from: from?.displayName ?? "—" });
+      return { ...view, summary: note, blocks: [{ kind: "text", text: note }, ...view.blocks] };
+    },
+  },
+
   cards: {
     [CUSTOMER_ENTITY]: async (session, entityId) => customerCardView(session, await getCustomerCard(session.deps, session.actor, entityId)),
   },
