@@ -59,11 +59,11 @@ describe("help, customers and admin through the conversation", () => {
   it("offers the candidates of an ambiguous name as buttons that open the card", async () => {
     await conversation.command({ user: user("U2"), text: "客户 新增 华为终端有限公司" });
     const reply = await conversation.command({ user: user("U2"), text: "客户 华为" });
-    const rendered = renderText((reply as { view: never }).view);
+    const rendered = renderText((reply as Extract<Reply, { kind: "view" }>).view);
     expect(rendered.text).toContain("华为终端有限公司");
     const choice = rendered.choices.find((c) => rendered.text.indexOf("华为终端") < rendered.text.indexOf(`[${c.number}]`))!;
     const opened = await conversation.action({ user: user("U2"), actionId: choice.actionId, payload: choice.payload });
-    expect(renderText((opened.reply as { view: never }).view).text).toContain("华为终端有限公司");
+    expect(renderText((opened.reply as Extract<Reply, { kind: "view" }>).view).text).toContain("华为终端有限公司");
   });
 
   it("refuses another specialist's customer with the localized message and writes nothing", async () => {
@@ -82,7 +82,7 @@ describe("help, customers and admin through the conversation", () => {
     const errors = (bad.reply as { errors: Record<string, string> }).errors;
     expect(Object.keys(errors).sort()).toEqual(["annual", "name"]);
     const good = await conversation.submit({ user: user("U2"), actionId: form.actionId, payload: form.payload, values: { name: "Acme Robotics", annual: "50000" } });
-    expect(renderText((good.reply as { view: never }).view).text).toContain("Acme Robotics");
+    expect(renderText((good.reply as Extract<Reply, { kind: "view" }>).view).text).toContain("Acme Robotics");
   });
 
   it("lets only an admin set roles and channels, bootstrapped from ACCORD_ADMINS", async () => {

@@ -1,6 +1,10 @@
 import type { ConversationArea } from "../area.js";
 import { adminArea } from "./admin.js";
+import { callbacksArea } from "./callbacks.js";
+import { complaintsArea } from "./complaints.js";
 import { customersArea } from "./customers.js";
 import { helpArea } from "./help.js";
+import { hospitalityArea } from "./hospitality.js";
+import { visitsArea } from "./visits.js";
 
-export const allAreas: readonly ConversationArea[] = [helpArea, customersArea, adminArea];
+export const allAreas: readonly ConversationArea[] = [helpArea, customersArea, adminArea, hospitalityArea, visitsArea, callbacksArea, complaintsArea];

@@ -3,7 +3,9 @@
 // visible in the UI and in tests instead of an empty message.
 import { adminCatalog } from "./catalog/admin.js";
 import { callbacksCatalog } from "./catalog/callbacks.js";
+import { callbacksViewsCatalog } from "./catalog/callbacks.views.js";
 import { complaintsCatalog } from "./catalog/complaints.js";
+import { complaintsViewsCatalog } from "./catalog/complaints.views.js";
 import { consoleCatalog } from "./catalog/console.js";
 import { customersCatalog } from "./catalog/customers.js";
 import { customersViewsCatalog } from "./catalog/customers.views.js";
@@ -11,11 +13,13 @@ import { digestsCatalog } from "./catalog/digests.js";
 import { grammarCatalog } from "./catalog/grammar.js";
 import { helpCatalog } from "./catalog/help.js";
 import { hospitalityCatalog } from "./catalog/hospitality.js";
+import { hospitalityViewsCatalog } from "./catalog/hospitality.views.js";
 import { kpiCatalog } from "./catalog/kpi.js";
 import { riskCatalog } from "./catalog/risk.js";
 import { commonViewsCatalog } from "./catalog/views.common.js";
 import { viewsCatalog } from "./catalog/views.js";
 import { visitsCatalog } from "./catalog/visits.js";
+import { visitsViewsCatalog } from "./catalog/visits.views.js";
 import type { Catalog, Locale } from "./catalog/types.js";
 
 export type { Catalog, Locale } from "./catalog/types.js";
@@ -30,7 +34,9 @@ export const defaultLocale: Locale = "zh-CN";
 export const catalogs: Readonly<Record<string, Catalog>> = {
   admin: adminCatalog,
   callbacks: callbacksCatalog,
+  "callbacks.views": callbacksViewsCatalog,
   complaints: complaintsCatalog,
+  "complaints.views": complaintsViewsCatalog,
   console: consoleCatalog,
   customers: customersCatalog,
   "customers.views": customersViewsCatalog,
@@ -38,11 +44,13 @@ export const catalogs: Readonly<Record<string, Catalog>> = {
   grammar: grammarCatalog,
   help: helpCatalog,
   hospitality: hospitalityCatalog,
+  "hospitality.views": hospitalityViewsCatalog,
   kpi: kpiCatalog,
   risk: riskCatalog,
   views: viewsCatalog,
   "views.common": commonViewsCatalog,
   visits: visitsCatalog,
+  "visits.views": visitsViewsCatalog,
 };
 
 export type MessageParams = Record<string, string | number | bigint>;

@@ -1,0 +1,571 @@
+// callbacks / 回访 and callback / 安排回访: my due list, scheduling, and the Done / Snooze / Skip
+// buttons of a callback wherever it is shown (this list, a Callback card, the morning digest).
+//
+// Stable button contract (the digest renders the same buttons; keep these ids and payloads):
+//   "callback.done"    entityId = callback id, memberId = the assignee (the only one who may click).
+//                      Completes at once (one tap, the clicked list/card loses the item's buttons);
+//                      an AFTER_COMPLAINT callback, or args.ask = true, opens the outcome form
+//                      (outcome + satisfaction 1–5) instead, because asking for the customer's
+//                      satisfaction is that callback's whole purpose (DESIGN §2 Complaint).
+//   "callback.snooze"  entityId = callback id, version = the callback's snoozeCount when rendered
+//                      (a second click on the same stale button is refused, not snoozed twice),
+//                      args.days = how many days (default 1, at most 30).
+//   "callback.skip"    entityId = callback id: opens the skip-reason form.
+//   "visit.open_form"  entityId = customer id (areas/visits.ts); args.cb = the callback id when
+//                      the button belongs to one callback.
+//   "callback.open_form" entityId = customer id: the schedule form with the customer prefilled.
+// Optional args.at says where the button sits, i.e. what the answer's updatedCard is:
+//   "list" → the clicker's refreshed due list (entityType "CallbackList", entityId = member id;
+//            a digest item may use it too: it is the same "due today and overdue" list);
+//   "card" → the Callback card (entityType "Callback", entityId = callback id);
+//   absent → no updatedCard (the reply alone says what happened).
+import type { Callback, Tier } from "@prisma/client";
+import { z } from "zod";
+import { callbackInTenant, requireMayHandleCallback } from "../../core/callbacks/access.js";
+import {
+  completeCallback,
+  completeCallbackSchema,
+  dueCallbacksFor,
+  myCallbacks,
+  scheduleCallback,
+  scheduleCallbackSchema,
+  skipCallback,
+  skipCallbackSchema,
+  snoozeCallback,
+  type CadenceRef,
+  type DueCallback,
+} from "../../core/callbacks/callbacks.js";
+import { effectiveTier } from "../../core/callbacks/cadence.js";
+import { daysOverdue as daysOverdueOf, SNOOZE_DEFAULT_DAYS } from "../../core/callbacks/rules.js";
+import { AmbiguousCustomerError } from "../../core/customers/errors.js";
+import { findCustomer, loadCustomerFor } from "../../core/customers/lookup.js";
+import { isDomainError, type DomainError } from "../../core/shared/errors.js";
+import { fromDateColumn } from "../../core/shared/time.js";
+import { visitIdFromOutcome } from "../../core/visits/rules.js";
+import type { ConversationArea } from "../area.js";
+import { button, enumLabel, errorView, localDateTime, moreTemplate, noticeView, payloadFor, tierLabel } from "../builders/common.js";
+import { formErrorsReply } from "../builders/forms.js";
+import { localDateSchema, nameSchema } from "../grammar/index.js";
+import { resolveLocale, t as translate } from "../i18n/index.js";
+import type { ActionReply, Reply } from "../port.js";
+import type { Session } from "../session.js";
+import { defineForm, validateForm, type Form, type FormField } from "../views/form.js";
+import type { ButtonPayload } from "../views/payload.js";
+import type { Button, ListItem, View } from "../views/view.js";
+
+export const CALLBACK_ENTITY = "Callback";
+export const CALLBACK_LIST_ENTITY = "CallbackList";
+
+/** Items shown in one due list; the rest are counted in "… and N more" (platform block limits). */
+export const DUE_LIST_LIMIT = 20;
+
+export type ButtonPlace = "list" | "card";
+
+export function placeOf(payload: ButtonPayload): ButtonPlace | undefined {
+  const at = payload.args?.at;
+  return at === "list" || at === "card" ? at : undefined;
+}
+
+/** The args every button and form of a callback carries along: where it sits. */
+function placeArgs(place: ButtonPlace | undefined): Record<string, string> {
+  return place ? { at: place } : {};
+}
+
+// ---------------------------------------------------------------------------------------------
+// Customers typed by name (shared with areas/visits.ts)
+
+const CUSTOMER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface CustomerRef {
+  id: string;
+  name: string;
+}
+
+/**
+ * The customer a form field names: a picker gives the customer's id, free text a name (exact,
+ * case-insensitive, or an unambiguous prefix). Throws the lookup's domain errors.
+ */
+export async function customerFromField(session: Session, value: string): Promise<CustomerRef> {
+  if (CUSTOMER_ID.test(value)) {
+    const row = await loadCustomerFor(session.deps.db, session.actor, value);
+    return { id: row.id, name: row.name };
+  }
+  const found = await findCustomer(session.deps, session.actor, value);
+  return { id: found.id, name: found.name };
+}
+
+/**
+ * A typed name resolved for a command: the customer, or the candidates of an ambiguous name (the
+ * caller then opens its form with a picker, so nothing the user typed is lost).
+ */
+export async function customerFromCommand(
+  session: Session,
+  query: string,
+): Promise<{ customer: CustomerRef } | { ambiguous: AmbiguousCustomerError }> {
+  try {
+    const found = await findCustomer(session.deps, session.actor, query);
+    return { customer: { id: found.id, name: found.name } };
+  } catch (err) {
+    if (err instanceof AmbiguousCustomerError) return { ambiguous: err };
+    throw err;
+  }
+}
+
+/** The customer field of a form: a picker over the candidates of an ambiguous name, else text. */
+export function customerField(session: Session, label: string, preset: { name?: string; ambiguous?: AmbiguousCustomerError }): FormField {
+  if (preset.ambiguous) {
+    return {
+      name: "customer",
+      label,
+      kind: "customer",
+      required: true,
+      options: preset.ambiguous.candidates.map((c) => ({ value: c.id, label: c.name })),
+    };
+  }
+  return { name: "customer", label, kind: "customer", required: true, maxLength: 200, ...(preset.name ? { default: preset.name } : {}) };
+}
+
+/** The form's intro when the typed name was ambiguous: asks to pick one of the candidates. */
+export function ambiguousIntro(session: Session, err: AmbiguousCustomerError | undefined): { intro?: string } {
+  return err ? { intro: session.t("callback.view.pick_customer", { query: err.query }) } : {};
+}
+
+/**
+ * A domain error raised while handling a submitted form, shown next to the field `fieldOf`
+ * names for its code so the form stays open with what was typed; anything else propagates (the
+ * conversation shows it as a message).
+ */
+export function fieldErrorReply(session: Session, err: unknown, fieldOf: (err: DomainError) => string | undefined): ActionReply {
+  if (!isDomainError(err)) throw err;
+  const field = fieldOf(err);
+  if (!field) throw err;
+  return { reply: { kind: "form_errors", errors: { [field]: session.t(err.code, err.params) } } };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Views
+
+function dueText(session: Session, dueOn: string, daysOverdue: number): string {
+  if (daysOverdue > 0) return session.t("callback.view.overdue", { days: daysOverdue, date: dueOn });
+  return dueOn === session.today ? session.t("callback.view.due_today") : session.t("callback.view.due_on", { date: dueOn });
+}
+
+/** Done / Log visit / Snooze / Skip for one pending callback, clickable only by `memberId`. */
+function callbackButtons(
+  session: Session,
+  cb: { id: string; customerId: string; snoozeCount: number },
+  memberId: string,
+  place: ButtonPlace,
+): Button[] {
+  const at = placeArgs(place);
+  return [
+    button(session, "callback.view.button.done", "callback.done", { entityId: cb.id, memberId, args: at }, { style: "primary" }),
+    button(session, "callback.view.button.log_visit", "visit.open_form", { entityId: cb.customerId, memberId, args: { ...at, cb: cb.id } }),
+    {
+      label: session.t("callback.view.button.snooze", { days: SNOOZE_DEFAULT_DAYS }),
+      actionId: "callback.snooze",
+      payload: payloadFor(session, { entityId: cb.id, memberId, version: cb.snoozeCount, args: { ...at, days: SNOOZE_DEFAULT_DAYS } }),
+    },
+    button(session, "callback.view.button.skip", "callback.skip", { entityId: cb.id, memberId, args: at }),
+  ];
+}
+
+/** The due list of `ownerId` (callbacks due today and overdue, VIP first), buttons for them only. */
+export function dueListView(session: Session, ownerId: string, items: readonly DueCallback[]): View {
+  const overdue = items.filter((i) => i.daysOverdue > 0).length;
+  const counts = session.t("callback.view.list_counts", { due: items.length - overdue, overdue });
+  const shown = items.slice(0, DUE_LIST_LIMIT);
+  const listItems: ListItem[] = shown.map((item) => ({
+    text: [
+      `*${item.customerName}* · ${tierLabel(session, item.tier)}`,
+      `${dueText(session, item.dueOn, item.daysOverdue)} · ${enumLabel(session, item.reason)}`,
+      ...(item.note ? [session.t("callback.view.note", { note: item.note })] : []),
+    ].join("\n"),
+    buttons: callbackButtons(session, item, ownerId, "list"),
+  }));
+  return {
+    header: { title: session.t("callback.view.list_title", { date: session.today }), subtitle: counts, tone: overdue > 0 ? "warning" : "info" },
+    blocks: [
+      {
+        kind: "list",
+        items: listItems,
+        ...(items.length > shown.length ? { totalCount: items.length } : {}),
+        emptyText: session.t("callback.view.list_empty"),
+      },
+    ],
+    summary: items.length > 0 ? `${session.t("callback.view.list_title", { date: session.today })} · ${counts}` : session.t("callback.view.list_empty"),
+    moreTemplate: moreTemplate(session),
+  };
+}
+
+interface CallbackCardData {
+  callback: Callback;
+  customerName: string;
+  tier: Tier;
+  names: Map<string, string>;
+}
+
+async function loadCallbackCard(session: Session, callbackId: string): Promise<CallbackCardData | null> {
+  const row = await session.deps.db.callback.findFirst({
+    where: { id: callbackId, tenantId: session.tenant.id },
+    include: { customer: { select: { name: true, tier: true, tierOverride: true } } },
+  });
+  if (!row) return null;
+  const memberIds = [row.assigneeId, ...(row.completedById ? [row.completedById] : [])];
+  const members = await session.deps.db.member.findMany({
+    where: { tenantId: session.tenant.id, id: { in: memberIds } },
+    select: { id: true, displayName: true },
+  });
+  const { customer, ...callback } = row;
+  return { callback, customerName: customer.name, tier: effectiveTier(customer), names: new Map(members.map((m) => [m.id, m.displayName])) };
+}
+
+/** Who closed it and when, in the reader's language ("Done by Alice at 2026-11-23 09:30"). */
+function closedLine(session: Session, data: CallbackCardData): string {
+  const cb = data.callback;
+  // Closed by Accord itself (a customer re-tiered to C) has no member behind it.
+  const by = cb.completedById ? (data.names.get(cb.completedById) ?? cb.completedById) : "Accord";
+  const at = localDateTime(session, cb.completedAt ?? cb.updatedAt);
+  if (cb.status === "SKIPPED") return session.t("callback.view.skipped_by", { by, at, reason: cb.outcome ?? "" });
+  if (visitIdFromOutcome(cb.outcome)) return session.t("callback.view.done_by_visit", { by, at });
+  return session.t("callback.view.done_by", { by, at });
+}
+
+export function callbackCardView(session: Session, data: CallbackCardData): View {
+  const cb = data.callback;
+  const dueOn = fromDateColumn(cb.dueOn);
+  const pending = cb.status === "PENDING";
+  const daysOverdue = pending ? daysOverdueOf(session.today, dueOn) : 0;
+  const fields = [
+    { label: session.t("callback.view.field.customer"), value: data.customerName },
+    { label: session.t("callback.view.field.tier"), value: tierLabel(session, data.tier) },
+    { label: session.t("callback.view.field.assignee"), value: data.names.get(cb.assigneeId) ?? cb.assigneeId },
+    { label: session.t("callback.view.field.due"), value: pending ? dueText(session, dueOn, daysOverdue) : dueOn },
+    { label: session.t("callback.view.field.reason"), value: enumLabel(session, cb.reason) },
+    ...(cb.note ? [{ label: session.t("callback.view.field.note"), value: cb.note }] : []),
+    ...(cb.status === "DONE" && cb.outcome && !visitIdFromOutcome(cb.outcome)
+      ? [{ label: session.t("callback.view.field.outcome"), value: cb.outcome }]
+      : []),
+    ...(cb.satisfaction !== null ? [{ label: session.t("callback.view.field.satisfaction"), value: satisfactionLabel(session, cb.satisfaction) }] : []),
+  ];
+  const title = session.t("callback.view.card_title", { customer: data.customerName });
+  return {
+    header: {
+      title,
+      tag: { text: enumLabel(session, cb.status), tone: pending ? (daysOverdue > 0 ? "warning" : "info") : cb.status === "DONE" ? "success" : "neutral" },
+    },
+    blocks: [
+      { kind: "fields", fields },
+      // Buttons name the assignee: a card may be refreshed into anyone's copy, only they act on it.
+      pending
+        ? { kind: "actions", buttons: callbackButtons(session, cb, cb.assigneeId, "card") }
+        : { kind: "context", lines: [closedLine(session, data)] },
+    ],
+    summary: `${title} · ${enumLabel(session, cb.status)}`,
+    moreTemplate: moreTemplate(session),
+  };
+}
+
+function satisfactionLabel(session: Session, score: number): string {
+  return session.t(`callback.view.satisfaction.${score}`);
+}
+
+async function callbackCard(session: Session, callbackId: string): Promise<View | null> {
+  const data = await loadCallbackCard(session, callbackId);
+  return data ? callbackCardView(session, data) : null;
+}
+
+async function myDueList(session: Session): Promise<View> {
+  return dueListView(session, session.member.id, await myCallbacks(session.deps, session.actor));
+}
+
+/** What the clicked list or card looks like now (see the contract at the top of this file). */
+export async function refreshedCard(
+  session: Session,
+  place: ButtonPlace | undefined,
+  callbackId: string | undefined,
+): Promise<ActionReply["updatedCard"]> {
+  if (place === "list") return { entityType: CALLBACK_LIST_ENTITY, entityId: session.member.id, view: await myDueList(session) };
+  if (place === "card" && callbackId) {
+    const view = await callbackCard(session, callbackId);
+    if (view) return { entityType: CALLBACK_ENTITY, entityId: callbackId, view };
+  }
+  return undefined;
+}
+
+async function answer(session: Session, payload: ButtonPayload, reply: Reply): Promise<ActionReply> {
+  const updatedCard = await refreshedCard(session, placeOf(payload), payload.entityId);
+  return updatedCard ? { reply, updatedCard } : { reply };
+}
+
+function nextCadenceLine(session: Session, cadence: CadenceRef): string {
+  return cadence ? `\n${session.t("callback.view.next_cadence", { date: cadence.dueOn })}` : "";
+}
+
+// ---------------------------------------------------------------------------------------------
+// Clicks on a callback
+
+const CLOSED_CONFLICTS = new Set(["callback.already_done", "callback.already_skipped", "callback.changed"]);
+
+/**
+ * Runs a decision; when the callback was closed or changed meanwhile (a double click, a stale
+ * digest, a colleague faster), says so and refreshes the clicked list/card so its buttons go.
+ */
+async function decide(session: Session, payload: ButtonPayload, run: () => Promise<Reply>): Promise<ActionReply> {
+  try {
+    return await answer(session, payload, await run());
+  } catch (err) {
+    if (isDomainError(err) && CLOSED_CONFLICTS.has(err.code)) {
+      return answer(session, payload, { kind: "view", view: errorView(session, err) });
+    }
+    throw err;
+  }
+}
+
+/** The callback a button names, if the clicker may handle it (core authorization). */
+async function clickedCallback(session: Session, payload: ButtonPayload): Promise<Callback> {
+  const callback = await callbackInTenant(session.deps.db, session.tenant.id, payload.entityId ?? "");
+  await requireMayHandleCallback(session.deps.db, session.actor, callback);
+  return callback;
+}
+
+/** "Already done by X at …" for a callback found closed when its button was clicked. */
+async function closedReply(session: Session, payload: ButtonPayload, callback: Callback): Promise<ActionReply> {
+  const by = callback.completedById
+    ? await session.deps.db.member.findFirst({ where: { id: callback.completedById, tenantId: session.tenant.id }, select: { displayName: true } })
+    : null;
+  const code = callback.status === "SKIPPED" ? "callback.already_skipped" : "callback.already_done";
+  const text = session.t(code, { by: by?.displayName ?? "Accord", at: localDateTime(session, callback.completedAt ?? callback.updatedAt) });
+  return answer(session, payload, { kind: "view", view: noticeView(session, text, "warning") });
+}
+
+async function customerNameOf(session: Session, customerId: string): Promise<string> {
+  const c = await session.deps.db.customer.findFirst({ where: { id: customerId, tenantId: session.tenant.id }, select: { name: true } });
+  return c?.name ?? "";
+}
+
+function outcomeForm(session: Session, callback: Callback, customerName: string, place: ButtonPlace | undefined): Form {
+  const askScore = callback.reason === "AFTER_COMPLAINT";
+  return defineForm({
+    formId: "callback.outcome",
+    title: session.t("callback.view.form.outcome_title"),
+    submitLabel: session.t("callback.view.form.outcome_submit"),
+    intro: session.t("callback.view.form.outcome_intro", {
+      customer: customerName,
+      date: fromDateColumn(callback.dueOn),
+      reason: enumLabel(session, callback.reason),
+    }),
+    fields: [
+      {
+        name: "satisfaction",
+        label: session.t("callback.view.field.satisfaction"),
+        kind: "select",
+        required: askScore,
+        options: [5, 4, 3, 2, 1].map((n) => ({ value: String(n), label: satisfactionLabel(session, n) })),
+        ...(askScore ? { hint: session.t("callback.view.form.satisfaction_hint") } : {}),
+      },
+      { name: "outcome", label: session.t("callback.view.field.outcome"), kind: "textarea", required: false, maxLength: 1000 },
+    ],
+    actionId: "callback.outcome",
+    payload: payloadFor(session, { entityId: callback.id, memberId: session.member.id, args: placeArgs(place) }),
+  });
+}
+
+const outcomeFormSchema = completeCallbackSchema.pick({ outcome: true, satisfaction: true });
+
+function skipForm(session: Session, callback: Callback, customerName: string, place: ButtonPlace | undefined): Form {
+  return defineForm({
+    formId: "callback.skip_reason",
+    title: session.t("callback.view.form.skip_title"),
+    submitLabel: session.t("callback.view.form.skip_submit"),
+    intro: session.t("callback.view.form.outcome_intro", {
+      customer: customerName,
+      date: fromDateColumn(callback.dueOn),
+      reason: enumLabel(session, callback.reason),
+    }),
+    fields: [{ name: "reason", label: session.t("callback.view.field.skip_reason"), kind: "textarea", required: true, maxLength: 500 }],
+    actionId: "callback.skip_reason",
+    payload: payloadFor(session, { entityId: callback.id, memberId: session.member.id, args: placeArgs(place) }),
+  });
+}
+
+const skipFormSchema = skipCallbackSchema.pick({ reason: true });
+
+async function complete(session: Session, payload: ButtonPayload, input: { outcome?: string | undefined; satisfaction?: number | undefined }): Promise<ActionReply> {
+  return decide(session, payload, async () => {
+    const result = await completeCallback(session.deps, session.actor, { callbackId: payload.entityId, ...input });
+    const customer = await customerNameOf(session, result.callback.customerId);
+    const text = session.t("callback.view.completed", { customer }) + nextCadenceLine(session, result.cadence);
+    return { kind: "view", view: noticeView(session, text, "success") };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scheduling
+
+function scheduleForm(
+  session: Session,
+  preset: { customer?: string; ambiguous?: AmbiguousCustomerError; dueDate?: string; note?: string },
+): Form {
+  return defineForm({
+    formId: "callback.schedule",
+    title: session.t("callback.view.form.schedule_title"),
+    submitLabel: session.t("callback.view.form.schedule_submit"),
+    ...ambiguousIntro(session, preset.ambiguous),
+    fields: [
+      customerField(session, session.t("callback.view.field.customer"), {
+        ...(preset.customer ? { name: preset.customer } : {}),
+        ...(preset.ambiguous ? { ambiguous: preset.ambiguous } : {}),
+      }),
+      { name: "dueDate", label: session.t("callback.view.field.due_date"), kind: "date", required: true, ...(preset.dueDate ? { default: preset.dueDate } : {}) },
+      { name: "note", label: session.t("callback.view.field.note"), kind: "textarea", required: false, maxLength: 500, ...(preset.note ? { default: preset.note } : {}) },
+    ],
+    actionId: "callback.schedule",
+    payload: payloadFor(session, { memberId: session.member.id }),
+  });
+}
+
+const scheduleFormSchema = z.object({ customer: nameSchema, dueDate: localDateSchema }).extend(scheduleCallbackSchema.pick({ note: true }).shape);
+
+async function schedule(session: Session, customer: CustomerRef, dueDate: string, note: string | undefined): Promise<View> {
+  const created = await scheduleCallback(session.deps, session.actor, { customerId: customer.id, dueOn: dueDate, ...(note ? { note } : {}) });
+  const card = await callbackCard(session, created.id);
+  const done = session.t("callback.view.scheduled", { customer: customer.name, date: created.dueOn });
+  if (!card) return noticeView(session, done, "success");
+  return { ...card, blocks: [{ kind: "text", text: done }, ...card.blocks], summary: done };
+}
+
+const scheduleFieldOf = (err: DomainError): string | undefined => {
+  if (["callback.invalid_date", "callback.date_in_past", "callback.date_too_far"].includes(err.code)) return "dueDate";
+  if (err.code === "callback.text_too_long") return "note";
+  if (["callback.customer_not_found", "auth.not_yours"].includes(err.code)) return "customer";
+  return undefined;
+};
+
+// ---------------------------------------------------------------------------------------------
+
+export const callbacksArea: ConversationArea = {
+  commands: {
+    "callbacks.list": async (session) => ({ kind: "view", view: await myDueList(session) }),
+
+    "callback.schedule": async (session, command) => {
+      const preset = { ...(command.dueDate ? { dueDate: command.dueDate } : {}), ...(command.note ? { note: command.note } : {}) };
+      if (!command.customer) return { kind: "form", form: scheduleForm(session, preset) };
+      const found = await customerFromCommand(session, command.customer);
+      if ("ambiguous" in found) return { kind: "form", form: scheduleForm(session, { ...preset, ambiguous: found.ambiguous }) };
+      if (!command.dueDate) return { kind: "form", form: scheduleForm(session, { ...preset, customer: found.customer.name }) };
+      return { kind: "view", view: await schedule(session, found.customer, command.dueDate, command.note) };
+    },
+  },
+
+  actions: {
+    "callback.open_form": async (session, payload) => {
+      const customer = await loadCustomerFor(session.deps.db, session.actor, payload.entityId ?? "");
+      return { reply: { kind: "form", form: scheduleForm(session, { customer: customer.name }) } };
+    },
+
+    "callback.done": async (session, payload) => {
+      const callback = await clickedCallback(session, payload);
+      if (callback.status !== "PENDING") return closedReply(session, payload, callback);
+      if (callback.reason === "AFTER_COMPLAINT" || payload.args?.ask === true) {
+        const customer = await customerNameOf(session, callback.customerId);
+        return { reply: { kind: "form", form: outcomeForm(session, callback, customer, placeOf(payload)) } };
+      }
+      return complete(session, payload, {});
+    },
+
+    "callback.snooze": async (session, payload) => {
+      const callback = await clickedCallback(session, payload);
+      if (callback.status !== "PENDING") return closedReply(session, payload, callback);
+      if (payload.version !== undefined && payload.version !== callback.snoozeCount) {
+        // The same (stale) Snooze button clicked again: the first click already moved it.
+        const text = session.t("callback.view.already_snoozed", { date: fromDateColumn(callback.dueOn) });
+        return answer(session, payload, { kind: "view", view: noticeView(session, text, "warning") });
+      }
+      const days = payload.args?.days;
+      return decide(session, payload, async () => {
+        const moved = await snoozeCallback(session.deps, session.actor, {
+          callbackId: callback.id,
+          ...(typeof days === "number" ? { days } : {}),
+        });
+        const customer = await customerNameOf(session, moved.customerId);
+        return { kind: "view", view: noticeView(session, session.t("callback.view.snoozed", { customer, date: moved.dueOn }), "success") };
+      });
+    },
+
+    "callback.skip": async (session, payload) => {
+      const callback = await clickedCallback(session, payload);
+      if (callback.status !== "PENDING") return closedReply(session, payload, callback);
+      const customer = await customerNameOf(session, callback.customerId);
+      return { reply: { kind: "form", form: skipForm(session, callback, customer, placeOf(payload)) } };
+    },
+  },
+
+  forms: {
+    "callback.schedule": async (session, values) => {
+      const result = validateForm(scheduleForm(session, {}), values, scheduleFormSchema);
+      if (!result.ok) return formErrorsReply(session, result.errors);
+      let customer: CustomerRef;
+      try {
+        customer = await customerFromField(session, result.data.customer);
+      } catch (err) {
+        return fieldErrorReply(session, err, () => "customer");
+      }
+      try {
+        return { reply: { kind: "view", view: await schedule(session, customer, result.data.dueDate, result.data.note) } };
+      } catch (err) {
+        return fieldErrorReply(session, err, scheduleFieldOf);
+      }
+    },
+
+    "callback.outcome": async (session, values, payload) => {
+      const callback = await clickedCallback(session, payload);
+      const form = outcomeForm(session, callback, "", placeOf(payload));
+      const result = validateForm(form, values, outcomeFormSchema);
+      if (!result.ok) return formErrorsReply(session, result.errors);
+      try {
+        return await complete(session, payload, {
+          ...(result.data.outcome ? { outcome: result.data.outcome } : {}),
+          ...(result.data.satisfaction !== undefined ? { satisfaction: result.data.satisfaction } : {}),
+        });
+      } catch (err) {
+        return fieldErrorReply(session, err, (e) =>
+          e.code === "callback.invalid_satisfaction" ? "satisfaction" : e.code === "callback.text_too_long" ? "outcome" : undefined,
+        );
+      }
+    },
+
+    "callback.skip_reason": async (session, values, payload) => {
+      const callback = await clickedCallback(session, payload);
+      const result = validateForm(skipForm(session, callback, "", placeOf(payload)), values, skipFormSchema);
+      if (!result.ok) return formErrorsReply(session, result.errors);
+      try {
+        return await decide(session, payload, async () => {
+          const skipped = await skipCallback(session.deps, session.actor, { callbackId: callback.id, reason: result.data.reason });
+          const customer = await customerNameOf(session, skipped.callback.customerId);
+          const text = session.t("callback.view.skipped", { customer }) + nextCadenceLine(session, skipped.cadence);
+          return { kind: "view", view: noticeView(session, text, "success") };
+        });
+      } catch (err) {
+        return fieldErrorReply(session, err, (e) =>
+          e.code === "callback.skip_reason_required" || e.code === "callback.text_too_long" ? "reason" : undefined,
+        );
+      }
+    },
+  },
+
+  cards: {
+    [CALLBACK_ENTITY]: (session, entityId) => callbackCard(session, entityId),
+
+    // A member's due list, in that member's language, with buttons only they may click.
+    [CALLBACK_LIST_ENTITY]: async (session, entityId) => {
+      const member = await session.deps.db.member.findFirst({ where: { id: entityId, tenantId: session.tenant.id } });
+      if (!member) return null;
+      const locale = resolveLocale(member.locale, session.tenant.locale);
+      const theirs: Session = { ...session, locale, t: (key, params) => translate(locale, key, params) };
+      const items = await dueCallbacksFor(session.deps.db, session.tenant.id, session.today, [member.id]);
+      return dueListView(theirs, member.id, items);
+    },
+  },
+};
+

@@ -1,0 +1,758 @@
+// hospitality / 招待 and approvals / 审批: requesting hospitality (a form asks for what the
+// command left out), the request card with its approval chain, the approvers' Approve / Reject
+// buttons, cancelling, settling, and the DMs the core's outbox intents turn into.
+//
+// The card registered for the entity never carries buttons: it is what every posted copy shows
+// after a change. Buttons are added only to views made for one member (an approver's DM, the
+// requester's own reply), always naming that member in the payload; the core re-checks every
+// click anyway.
+import { z } from "zod";
+import { AmbiguousCustomerError } from "../../core/customers/errors.js";
+import { findCustomer } from "../../core/customers/lookup.js";
+import { decideApproval, myPendingApprovals, type PendingApproval } from "../../core/hospitality/approvals.js";
+import {
+  cancelHospitality,
+  getHospitality,
+  HOSPITALITY_ENTITY,
+  requestHospitality,
+  settleHospitality,
+} from "../../core/hospitality/hospitality.js";
+import { perHeadFen, perHeadGuidelineFen } from "../../core/hospitality/rules.js";
+import { hospitalityKinds } from "../../core/hospitality/schemas.js";
+import { loadRequest, toHospitalityView, type ApprovalStepView, type HospitalityView } from "../../core/hospitality/view.js";
+import { ConflictError, isDomainError, NotFoundError, type DomainError } from "../../core/shared/errors.js";
+import { fenToDecimalString, yuanToFen } from "../../core/shared/money.js";
+import type { ActionHandler, ConversationArea, FormHandler, IntentRenderer } from "../area.js";
+import { button, enumLabel, errorView, localDateTime, money, moreTemplate, noticeView, tierLabel } from "../builders/common.js";
+import { domainErrorReply, formErrorsReply } from "../builders/forms.js";
+import type { CommandOf } from "../grammar/index.js";
+import type { ActionReply, Reply } from "../port.js";
+import type { Session } from "../session.js";
+import { defineForm, validateForm, type Form } from "../views/form.js";
+import type { ButtonPayload } from "../views/payload.js";
+import type { Button, ListItem, Tone, View, ViewBlock } from "../views/view.js";
+import { ambiguousView } from "./customers.js";
+
+export { HOSPITALITY_ENTITY };
+
+// ---- labels ------------------------------------------------------------------------------------
+
+const kindLabel = (session: Session, kind: string) => session.t(`hospitality.kind.${kind}`);
+const statusLabel = (session: Session, status: string) => session.t(`hospitality.status.${status}`);
+const roleLabel = (session: Session, role: string) => session.t(`hospitality.role.${role}`);
+
+const STATUS_TONE: Record<HospitalityView["status"], Tone> = {
+  PENDING: "warning",
+  APPROVED: "success",
+  REJECTED: "danger",
+  CANCELLED: "neutral",
+  SETTLED: "info",
+};
+
+function decidedSteps(view: HospitalityView): ApprovalStepView[] {
+  return view.steps
+    .filter((s) => (s.status === "APPROVED" || s.status === "REJECTED") && s.decidedAt && s.decidedBy)
+    .sort((a, b) => a.decidedAt!.getTime() - b.decidedAt!.getTime() || a.position - b.position);
+}
+
+function pendingStep(view: HospitalityView): ApprovalStepView | undefined {
+  return view.status === "PENDING" ? view.steps.find((s) => s.status === "PENDING") : undefined;
+}
+
+// ---- the card ----------------------------------------------------------------------------------
+
+function stepLine(session: Session, step: ApprovalStepView): string {
+  const base = { position: step.position, role: roleLabel(session, step.role), approver: step.approver.name };
+  const status = session.t(`hospitality.step.${step.status}`);
+  let line: string;
+  if ((step.status === "APPROVED" || step.status === "REJECTED") && step.decidedAt) {
+    const at = localDateTime(session, step.decidedAt);
+    line =
+      step.decidedBy && step.decidedBy.id !== step.approver.id
+        ? session.t("hospitality.view.step_decided_for", {
+            ...base,
+            status: enumLabel(session, step.status === "APPROVED" ? "APPROVE" : "REJECT"),
+            by: step.decidedBy.name,
+            at,
+          })
+        : session.t("hospitality.view.step_decided", { ...base, status, at });
+  } else if (step.status === "PENDING" && step.pendingSince) {
+    line = session.t("hospitality.view.step_pending", { ...base, status, since: localDateTime(session, step.pendingSince) });
+  } else if (step.status === "SKIPPED" && step.collapsedInto !== null) {
+    line = session.t("hospitality.view.step", { ...base, status: session.t("hospitality.step_collapsed", { position: step.collapsedInto }) });
+  } else {
+    line = session.t("hospitality.view.step", { ...base, status });
+  }
+  return step.reason ? `${line}\n${session.t("hospitality.view.step_reason", { reason: step.reason })}` : line;
+}
+
+/** The small print under the card: who decided what and when, and who is next. */
+function outcomeLines(session: Session, view: HospitalityView): string[] {
+  const decided = decidedSteps(view);
+  const last = decided.at(-1);
+  const lines: string[] = [];
+  const at = (d: Date) => localDateTime(session, d);
+  switch (view.status) {
+    case "PENDING": {
+      if (last) lines.push(session.t("hospitality.view.step_approved_by", { position: last.position, by: last.decidedBy!.name, at: at(last.decidedAt!) }));
+      const next = pendingStep(view);
+      if (next) lines.push(session.t("hospitality.view.waiting_for", { approver: next.approver.name, role: roleLabel(session, next.role) }));
+      break;
+    }
+    case "APPROVED":
+    case "SETTLED":
+      if (last) lines.push(session.t("hospitality.view.approved_by", { by: last.decidedBy!.name, at: at(last.decidedAt!) }));
+      if (view.status === "SETTLED" && view.settledAt && view.actualFen !== null) {
+        lines.push(session.t("hospitality.view.settled", { at: at(view.settledAt), actual: money(view.actualFen) }));
+      }
+      break;
+    case "REJECTED":
+      if (last) {
+        lines.push(
+          session.t("hospitality.view.rejected_by", { by: last.decidedBy!.name, at: at(last.decidedAt!), reason: last.reason ?? "—" }),
+        );
+      }
+      break;
+    case "CANCELLED":
+      lines.push(
+        view.cancelReason
+          ? session.t("hospitality.view.cancelled_reason", { by: view.requester.name, reason: view.cancelReason })
+          : session.t("hospitality.view.cancelled", { by: view.requester.name }),
+      );
+      break;
+  }
+  return lines;
+}
+
+/**
+ * The request as it stands now, without buttons. `lead` goes above the fields (why the member
+ * is seeing it), `buttons` below (only in views made for one member).
+ */
+export function hospitalityCardView(session: Session, view: HospitalityView, options: { lead?: string; buttons?: Button[] } = {}): View {
+  const perHead = `${session.t("hospitality.view.per_head_value", {
+    perHead: money(view.perHeadFen),
+    guideline: money(view.perHeadGuidelineFen),
+  })}${view.perHeadFlagged ? " ⚠" : ""}`;
+  const fields = [
+    {
+      label: session.t("hospitality.view.field.customer"),
+      value: session.t("hospitality.view.customer_value", { name: view.customer.name, tier: tierLabel(session, view.customer.tier) }),
+    },
+    { label: session.t("hospitality.view.field.requester"), value: view.requester.name },
+    { label: session.t("hospitality.view.field.date"), value: view.eventDate },
+    { label: session.t("hospitality.view.field.kind"), value: kindLabel(session, view.kind) },
+    { label: session.t("hospitality.view.field.heads"), value: session.t("hospitality.view.heads_value", { guests: view.guests, staff: view.staff }) },
+    { label: session.t("hospitality.view.field.estimated"), value: money(view.estimatedFen) },
+    { label: session.t("hospitality.view.field.per_head"), value: perHead },
+    ...(view.venue ? [{ label: session.t("hospitality.view.field.venue"), value: view.venue }] : []),
+    ...(view.actualFen !== null
+      ? [{ label: session.t("hospitality.view.field.actual"), value: `${money(view.actualFen)}${view.overspendFlagged ? " ⚠" : ""}` }]
+      : []),
+  ];
+  const flags: string[] = [];
+  if (view.perHeadFlagged) {
+    flags.push(
+      `⚠ ${session.t("hospitality.per_head_flag", {
+        perHead: fenToDecimalString(view.perHeadFen),
+        tier: view.customer.tier,
+        guideline: fenToDecimalString(view.perHeadGuidelineFen),
+      })}`,
+    );
+  }
+  if (view.overspendFlagged && view.actualFen !== null) {
+    flags.push(
+      `⚠ ${session.t("hospitality.overspend_flag", {
+        actual: fenToDecimalString(view.actualFen),
+        approved: fenToDecimalString(view.estimatedFen),
+        tolerance: session.tenant.settings.hospitality.overspendTolerancePercent,
+      })}`,
+    );
+  }
+  const blocks: ViewBlock[] = [
+    ...(options.lead ? [{ kind: "text" as const, text: options.lead }] : []),
+    { kind: "fields", fields },
+    { kind: "text", text: `*${session.t("hospitality.view.field.purpose")}:* ${view.purpose}` },
+    ...(flags.length > 0 ? [{ kind: "text" as const, text: flags.join("\n") }] : []),
+    {
+      kind: "list",
+      title: session.t("hospitality.view.chain_title"),
+      items: view.steps.map((s) => ({ text: stepLine(session, s) })),
+    },
+    { kind: "context", lines: outcomeLines(session, view) },
+    ...(options.buttons && options.buttons.length > 0 ? [{ kind: "actions" as const, buttons: options.buttons }] : []),
+  ];
+  const summary = session.t("hospitality.view.summary", {
+    number: view.number,
+    customer: view.customer.name,
+    amount: money(view.estimatedFen),
+    status: statusLabel(session, view.status),
+  });
+  return {
+    header: {
+      title: session.t("hospitality.view.title", { number: view.number }),
+      subtitle: `${view.customer.name} · ${money(view.estimatedFen)}`,
+      tag: { text: statusLabel(session, view.status), tone: STATUS_TONE[view.status] },
+      tone: STATUS_TONE[view.status],
+    },
+    blocks,
+    summary: options.lead ? `${summary} — ${options.lead.replaceAll("*", "")}` : summary,
+    moreTemplate: moreTemplate(session),
+  };
+}
+
+function decisionButtons(session: Session, request: { id: string; version: number }, step: { id: string; approverId: string }): Button[] {
+  const fields = { entityId: request.id, version: request.version, memberId: step.approverId, args: { step: step.id } };
+  return [
+    button(session, "hospitality.view.button.approve", "hospitality.approve", fields, { style: "primary" }),
+    button(session, "hospitality.view.button.reject", "hospitality.reject", fields, { style: "danger" }),
+  ];
+}
+
+/** The requester's own buttons on a view made for them: cancel while pending, settle once approved. */
+function requesterButtons(session: Session, view: HospitalityView): Button[] {
+  const fields = { entityId: view.id, version: view.version, memberId: view.requester.id };
+  if (view.status === "PENDING") {
+    return [
+      button(session, "hospitality.view.button.cancel", "hospitality.cancel", fields, {
+        confirm: {
+          title: session.t("hospitality.view.cancel_confirm.title"),
+          text: session.t("hospitality.view.cancel_confirm.text"),
+          confirm: session.t("hospitality.view.cancel_confirm.yes"),
+          deny: session.t("hospitality.view.cancel_confirm.no"),
+        },
+      }),
+    ];
+  }
+  if (view.status === "APPROVED") return [button(session, "hospitality.view.button.settle", "hospitality.settle", fields, { style: "primary" })];
+  return [];
+}
+
+function cardUpdate(session: Session, view: HospitalityView): NonNullable<ActionReply["updatedCard"]> {
+  return { entityType: HOSPITALITY_ENTITY, entityId: view.id, view: hospitalityCardView(session, view) };
+}
+
+/**
+ * The request as the system sees it, for cards refreshed on every copy and for deliveries whose
+ * recipient the core already chose; null when it is gone.
+ */
+async function systemView(session: Session, requestId: string): Promise<HospitalityView | null> {
+  try {
+    return await toHospitalityView(session.deps.db, session.tenant.settings, await loadRequest(session.deps.db, session.tenant.id, requestId));
+  } catch (err) {
+    if (err instanceof NotFoundError) return null;
+    throw err;
+  }
+}
+
+// ---- decisions and conflicts -------------------------------------------------------------------
+
+/** The core's conflict in the member's words, with the decision time in the tenant's zone. */
+function conflictText(session: Session, err: DomainError): string {
+  if (err.code === "hospitality.already_decided") {
+    const at = typeof err.params.at === "string" ? new Date(err.params.at) : null;
+    return session.t(err.code, {
+      ...err.params,
+      decision: session.t(`hospitality.step.${String(err.params.decision)}`),
+      at: at && !Number.isNaN(at.getTime()) ? localDateTime(session, at) : String(err.params.at ?? ""),
+    });
+  }
+  return renderedErrorText(session, err);
+}
+
+function renderedErrorText(session: Session, err: unknown): string {
+  const view = errorView(session, err);
+  const first = view.blocks[0];
+  return first && first.kind === "text" ? first.text : "";
+}
+
+/**
+ * A late click (a double click, a stale card, a lost race): the reason as a message, and the
+ * current card so the clicked copy loses its buttons. Anything else is rethrown.
+ */
+async function conflictReply(session: Session, err: unknown, requestId: string): Promise<ActionReply> {
+  if (!(err instanceof ConflictError)) throw err;
+  const current = await systemView(session, requestId);
+  return {
+    reply: { kind: "view", view: noticeView(session, conflictText(session, err), "warning") },
+    ...(current ? { updatedCard: cardUpdate(session, current) } : {}),
+  };
+}
+
+function malformed(session: Session): ActionReply {
+  return { reply: { kind: "view", view: noticeView(session, session.t("button.malformed"), "warning") } };
+}
+
+function decisionInput(payload: ButtonPayload, requestId: string) {
+  const step = payload.args?.step;
+  return {
+    requestId,
+    ...(typeof step === "string" ? { stepId: step } : {}),
+    ...(payload.version !== undefined ? { cardVersion: payload.version } : {}),
+  };
+}
+
+function decidedReply(session: Session, view: HospitalityView, decision: "APPROVE" | "REJECT"): ActionReply {
+  const next = pendingStep(view);
+  const text =
+    decision === "REJECT"
+      ? session.t("hospitality.view.you_rejected", { number: view.number, requester: view.requester.name })
+      : next
+        ? session.t("hospitality.view.you_approved_next", { number: view.number, approver: next.approver.name, role: roleLabel(session, next.role) })
+        : session.t("hospitality.view.you_approved_final", { number: view.number, requester: view.requester.name });
+  return { reply: { kind: "view", view: noticeView(session, text, "success") }, updatedCard: cardUpdate(session, view) };
+}
+
+const approve: ActionHandler = async (session, payload) => {
+  const requestId = payload.entityId;
+  if (!requestId) return malformed(session);
+  try {
+    const view = await decideApproval(session.deps, session.actor, { ...decisionInput(payload, requestId), decision: "APPROVE" });
+    return decidedReply(session, view, "APPROVE");
+  } catch (err) {
+    return conflictReply(session, err, requestId);
+  }
+};
+
+const rejectFormSchema = z.object({ reason: z.string().trim().min(1).max(1_000) });
+
+function rejectFields(session: Session): Form["fields"] {
+  return [{ name: "reason", label: session.t("hospitality.view.form.reject_reason"), kind: "textarea", required: true, maxLength: 1_000 }];
+}
+
+function rejectForm(session: Session, view: HospitalityView, payload: ButtonPayload): Form {
+  return defineForm({
+    formId: "hospitality.reject",
+    title: session.t("hospitality.view.form.reject_title", { number: view.number }),
+    submitLabel: session.t("hospitality.view.form.reject_submit"),
+    intro: session.t("hospitality.view.form.reject_intro", {
+      requester: view.requester.name,
+      amount: money(view.estimatedFen),
+      customer: view.customer.name,
+    }),
+    fields: rejectFields(session),
+    actionId: "hospitality.reject",
+    payload: button(session, "hospitality.view.form.reject_submit", "hospitality.reject", {
+      entityId: view.id,
+      ...(payload.version !== undefined ? { version: payload.version } : {}),
+      memberId: session.member.id,
+      ...(payload.args ? { args: payload.args } : {}),
+    }).payload,
+  });
+}
+
+const reject: ActionHandler = async (session, payload) => {
+  const requestId = payload.entityId;
+  if (!requestId) return malformed(session);
+  // The core checks who may decide, the card's version and the step before it asks for a
+  // reason, and writes nothing when it refuses: asking it without a reason tells us whether a
+  // reason form is worth opening, or the click is late or not allowed, without a second copy
+  // of those rules here.
+  try {
+    await decideApproval(session.deps, session.actor, { ...decisionInput(payload, requestId), decision: "REJECT" });
+  } catch (err) {
+    if (!(isDomainError(err) && err.code === "hospitality.reason_required")) return conflictReply(session, err, requestId);
+  }
+  const view = await getHospitality(session.deps, session.actor, requestId);
+  return { reply: { kind: "form", form: rejectForm(session, view, payload) } };
+};
+
+const submitReject: FormHandler = async (session, values, payload) => {
+  const requestId = payload.entityId;
+  if (!requestId) return malformed(session);
+  const result = validateForm({ fields: rejectFields(session) }, values, rejectFormSchema);
+  if (!result.ok) return formErrorsReply(session, result.errors);
+  try {
+    const view = await decideApproval(session.deps, session.actor, {
+      ...decisionInput(payload, requestId),
+      decision: "REJECT",
+      reason: result.data.reason,
+    });
+    return decidedReply(session, view, "REJECT");
+  } catch (err) {
+    return conflictReply(session, err, requestId);
+  }
+};
+
+const cancel: ActionHandler = async (session, payload) => {
+  const requestId = payload.entityId;
+  if (!requestId) return malformed(session);
+  try {
+    const view = await cancelHospitality(session.deps, session.actor, { requestId });
+    return {
+      reply: { kind: "view", view: noticeView(session, session.t("hospitality.view.you_cancelled", { number: view.number }), "success") },
+      updatedCard: cardUpdate(session, view),
+    };
+  } catch (err) {
+    return conflictReply(session, err, requestId);
+  }
+};
+
+const settleFormSchema = z.object({ actual: z.string() });
+
+function settleFields(session: Session, defaultFen?: bigint): Form["fields"] {
+  return [
+    {
+      name: "actual",
+      label: session.t("hospitality.view.form.settle_actual"),
+      kind: "amount",
+      required: true,
+      ...(defaultFen !== undefined ? { default: fenToDecimalString(defaultFen) } : {}),
+    },
+  ];
+}
+
+const settle: ActionHandler = async (session, payload) => {
+  const requestId = payload.entityId;
+  if (!requestId) return malformed(session);
+  const view = await getHospitality(session.deps, session.actor, requestId);
+  // The core refuses these on submit too; saying so now spares filling in a form for nothing.
+  if (view.status !== "APPROVED") return conflictReply(session, new ConflictError("hospitality.not_approved", { status: view.status }), requestId);
+  const form = defineForm({
+    formId: "hospitality.settle",
+    title: session.t("hospitality.view.form.settle_title", { number: view.number }),
+    submitLabel: session.t("hospitality.view.form.settle_submit"),
+    intro: session.t("hospitality.view.form.settle_intro", {
+      approved: money(view.estimatedFen),
+      tolerance: session.tenant.settings.hospitality.overspendTolerancePercent,
+    }),
+    fields: settleFields(session, view.estimatedFen),
+    actionId: "hospitality.settle",
+    payload: button(session, "hospitality.view.form.settle_submit", "hospitality.settle", {
+      entityId: view.id,
+      memberId: session.member.id,
+    }).payload,
+  });
+  return { reply: { kind: "form", form } };
+};
+
+const submitSettle: FormHandler = async (session, values, payload) => {
+  const requestId = payload.entityId;
+  if (!requestId) return malformed(session);
+  const result = validateForm({ fields: settleFields(session) }, values, settleFormSchema);
+  if (!result.ok) return formErrorsReply(session, result.errors);
+  try {
+    const view = await settleHospitality(session.deps, session.actor, { requestId, actualFen: yuanToFen(result.data.actual) });
+    const text = session.t("hospitality.view.you_settled", { number: view.number, actual: money(view.actualFen ?? 0n) });
+    return {
+      reply: { kind: "view", view: hospitalityCardView(session, view, { lead: text }) },
+      updatedCard: cardUpdate(session, view),
+    };
+  } catch (err) {
+    if (err instanceof ConflictError) return conflictReply(session, err, requestId);
+    return domainErrorReply(session, err, (f) => (f === "actualFen" ? "actual" : undefined));
+  }
+};
+
+// ---- requesting --------------------------------------------------------------------------------
+
+interface RequestDefaults {
+  customer?: string;
+  eventDate?: string;
+  kind?: string;
+  guests?: number;
+  estimatedFen?: bigint;
+  purpose?: string;
+}
+
+function requestFields(session: Session, d: RequestDefaults): Form["fields"] {
+  return [
+    { name: "customer", label: session.t("hospitality.view.form.customer"), kind: "customer", required: true, maxLength: 200, ...(d.customer ? { default: d.customer } : {}) },
+    { name: "eventDate", label: session.t("hospitality.view.form.date"), kind: "date", required: true, ...(d.eventDate ? { default: d.eventDate } : {}) },
+    {
+      name: "kind",
+      label: session.t("hospitality.view.form.kind"),
+      kind: "select",
+      required: true,
+      options: hospitalityKinds.map((k) => ({ value: k, label: kindLabel(session, k) })),
+      ...(d.kind ? { default: d.kind } : {}),
+    },
+    {
+      name: "guests",
+      label: session.t("hospitality.view.form.guests"),
+      kind: "number",
+      required: true,
+      hint: session.t("hospitality.view.form.heads_hint"),
+      ...(d.guests !== undefined ? { default: String(d.guests) } : {}),
+    },
+    { name: "staff", label: session.t("hospitality.view.form.staff"), kind: "number", required: false },
+    {
+      name: "estimated",
+      label: session.t("hospitality.view.form.estimated"),
+      kind: "amount",
+      required: true,
+      ...(d.estimatedFen !== undefined ? { default: fenToDecimalString(d.estimatedFen) } : {}),
+    },
+    { name: "venue", label: session.t("hospitality.view.form.venue"), kind: "text", required: false, maxLength: 200 },
+    { name: "purpose", label: session.t("hospitality.view.form.purpose"), kind: "textarea", required: true, maxLength: 1_000, ...(d.purpose ? { default: d.purpose } : {}) },
+  ];
+}
+
+function requestForm(session: Session, defaults: RequestDefaults): Form {
+  const h = session.tenant.settings.hospitality;
+  return defineForm({
+    formId: "hospitality.request",
+    title: session.t("hospitality.view.form.request_title"),
+    submitLabel: session.t("hospitality.view.form.request_submit"),
+    intro: session.t("hospitality.view.form.request_intro", {
+      supervisorMax: money(BigInt(h.supervisorOnlyMaxFen)),
+      managerMax: money(BigInt(h.managerMaxFen)),
+    }),
+    fields: requestFields(session, defaults),
+    actionId: "hospitality.request",
+    payload: button(session, "hospitality.view.form.request_submit", "hospitality.request", { memberId: session.member.id }).payload,
+  });
+}
+
+const requestFormSchema = z.object({
+  customer: z.string().trim().min(1).max(200),
+  eventDate: z.string(),
+  kind: z.enum(hospitalityKinds),
+  guests: z.number().int().min(1).max(10_000),
+  staff: z.number().int().min(0).max(10_000).optional(),
+  estimated: z.string().refine((v) => /^\d+(\.\d{1,2})?$/.test(v) && yuanToFen(v) > 0n, "form.invalid_amount"),
+  venue: z.string().trim().max(200).optional(),
+  purpose: z.string().trim().min(1).max(1_000),
+});
+
+interface RequestDetails {
+  customer: string;
+  eventDate: string;
+  kind: (typeof hospitalityKinds)[number];
+  guests: number;
+  staff?: number;
+  estimatedFen: bigint;
+  venue?: string;
+  purpose: string;
+}
+
+/** Files the request and answers with its card (and the requester's Cancel button). */
+async function submitRequest(session: Session, details: RequestDetails): Promise<View> {
+  const customer = await findCustomer(session.deps, session.actor, details.customer);
+  const view = await requestHospitality(session.deps, session.actor, {
+    customerId: customer.id,
+    eventDate: details.eventDate,
+    kind: details.kind,
+    guests: details.guests,
+    ...(details.staff !== undefined ? { staff: details.staff } : {}),
+    estimatedFen: details.estimatedFen,
+    ...(details.venue ? { venue: details.venue } : {}),
+    purpose: details.purpose,
+  });
+  const first = pendingStep(view);
+  const lead = first
+    ? session.t("hospitality.view.submitted", { number: view.number, approver: first.approver.name, role: roleLabel(session, first.role) })
+    : undefined;
+  return hospitalityCardView(session, view, { ...(lead ? { lead } : {}), buttons: requesterButtons(session, view) });
+}
+
+const requestCommand = async (session: Session, command: CommandOf<"hospitality.request">): Promise<Reply> => {
+  const { customer, amountFen, date, purpose, hospitalityKind, guests } = command;
+  // guests and kind are not part of the short command form, yet a real request needs them (the
+  // per-head check): anything missing opens the form with what was typed filled in.
+  if (!customer || amountFen === undefined || !date || !purpose || !hospitalityKind || guests === undefined) {
+    return {
+      kind: "form",
+      form: requestForm(session, {
+        ...(customer ? { customer } : {}),
+        ...(date ? { eventDate: date } : {}),
+        ...(hospitalityKind ? { kind: hospitalityKind } : {}),
+        ...(guests !== undefined ? { guests } : {}),
+        ...(amountFen !== undefined ? { estimatedFen: amountFen } : {}),
+        ...(purpose ? { purpose } : {}),
+      }),
+    };
+  }
+  try {
+    const view = await submitRequest(session, { customer, eventDate: date, kind: hospitalityKind, guests, estimatedFen: amountFen, purpose });
+    return { kind: "view", view };
+  } catch (err) {
+    if (err instanceof AmbiguousCustomerError) return { kind: "view", view: ambiguousView(session, err) };
+    throw err;
+  }
+};
+
+// Use-case field names → form field names, for errors that name a field.
+const REQUEST_FIELD: Record<string, string> = {
+  customerId: "customer",
+  eventDate: "eventDate",
+  kind: "kind",
+  guests: "guests",
+  staff: "staff",
+  estimatedFen: "estimated",
+  venue: "venue",
+  purpose: "purpose",
+};
+
+const submitRequestForm: FormHandler = async (session, values) => {
+  const result = validateForm({ fields: requestFields(session, {}) }, values, requestFormSchema);
+  if (!result.ok) return formErrorsReply(session, result.errors);
+  const d = result.data;
+  try {
+    const view = await submitRequest(session, {
+      customer: d.customer,
+      eventDate: d.eventDate,
+      kind: d.kind,
+      guests: d.guests,
+      ...(d.staff !== undefined ? { staff: d.staff } : {}),
+      estimatedFen: yuanToFen(d.estimated),
+      ...(d.venue ? { venue: d.venue } : {}),
+      purpose: d.purpose,
+    });
+    return { reply: { kind: "view", view } };
+  } catch (err) {
+    // Errors about what was typed belong next to the field, so the form stays open to fix them.
+    if (isDomainError(err)) {
+      const field =
+        err.code === "hospitality.date_in_past"
+          ? "eventDate"
+          : err.code.startsWith("customer.") || err.code === "hospitality.customer_not_found" || err.code === "auth.not_yours"
+            ? "customer"
+            : undefined;
+      if (field) return { reply: { kind: "form_errors", errors: { [field]: renderedErrorText(session, err) } } };
+    }
+    return domainErrorReply(session, err, (f) => REQUEST_FIELD[f]);
+  }
+};
+
+// ---- approvals list ----------------------------------------------------------------------------
+
+function approvalItem(session: Session, a: PendingApproval): ListItem {
+  const heads = a.guests + a.staff;
+  const guideline = perHeadGuidelineFen(session.tenant.settings, a.customer.tier);
+  return {
+    text: [
+      session.t("hospitality.view.approvals_item", { number: a.number, customer: a.customer.name, amount: money(a.estimatedFen), date: a.eventDate }),
+      session.t("hospitality.view.approvals_item_detail", {
+        kind: kindLabel(session, a.kind),
+        heads: session.t("hospitality.view.heads_value", { guests: a.guests, staff: a.staff }),
+        perHead: money(perHeadFen(a.estimatedFen, heads)),
+        flag: a.perHeadFlagged ? ` ⚠ (${money(guideline)})` : "",
+        requester: a.requester.name,
+      }),
+      a.purpose,
+    ].join("\n"),
+    buttons: decisionButtons(session, { id: a.requestId, version: a.version }, { id: a.stepId, approverId: session.member.id }),
+  };
+}
+
+async function approvalsList(session: Session): Promise<Reply> {
+  const pending = await myPendingApprovals(session.deps, session.actor);
+  const title = session.t("hospitality.view.approvals_title", { count: pending.length });
+  return {
+    kind: "view",
+    view: {
+      header: { title, tone: pending.length > 0 ? "warning" : "info" },
+      blocks: [
+        {
+          kind: "list",
+          items: pending.map((a) => approvalItem(session, a)),
+          emptyText: session.t("hospitality.view.approvals_empty"),
+        },
+      ],
+      summary: title,
+      moreTemplate: moreTemplate(session),
+    },
+  };
+}
+
+// ---- outbox intents ----------------------------------------------------------------------------
+
+const intentSchema = z.object({
+  requestId: z.string().min(1),
+  stepId: z.string().min(1).optional(),
+  number: z.number().int().optional(),
+  position: z.number().int().optional(),
+  version: z.number().int().optional(),
+  audience: z.string().optional(),
+});
+
+type Intent = z.infer<typeof intentSchema>;
+
+/** Parses the intent and loads the request; a malformed intent or a vanished request is dropped. */
+function intentRenderer(render: (session: Session, intent: Intent, view: HospitalityView) => View | null): IntentRenderer {
+  return async (session, raw) => {
+    const parsed = intentSchema.safeParse(raw);
+    if (!parsed.success) return null;
+    const view = await systemView(session, parsed.data.requestId);
+    return view ? render(session, parsed.data, view) : null;
+  };
+}
+
+/** An approver's DM: the card with Approve / Reject while their step is still open, else dropped. */
+function approverDm(leadKey: string) {
+  return intentRenderer((session, intent, view) => {
+    const step = view.steps.find((s) => s.id === intent.stepId);
+    if (view.status !== "PENDING" || !step || step.status !== "PENDING") return null;
+    const lead = session.t(leadKey, {
+      requester: view.requester.name,
+      number: view.number,
+      position: step.position,
+      role: roleLabel(session, step.role),
+      since: localDateTime(session, step.pendingSince ?? view.createdAt),
+    });
+    const buttons =
+      intent.audience === "channel"
+        ? []
+        : decisionButtons(session, { id: view.id, version: intent.version ?? view.version }, { id: step.id, approverId: step.approver.id });
+    return hospitalityCardView(session, view, { lead, buttons });
+  });
+}
+
+const intents: Record<string, IntentRenderer> = {
+  "hospitality.approval_requested": approverDm("hospitality.view.approval_requested"),
+  "hospitality.approval_reminder": approverDm("hospitality.view.approval_reminder"),
+  "hospitality.approved": intentRenderer((session, intent, view) =>
+    hospitalityCardView(session, view, {
+      lead: session.t("hospitality.view.approved_notice", { number: view.number }),
+      buttons: intent.audience === "channel" ? [] : requesterButtons(session, view),
+    }),
+  ),
+  "hospitality.rejected": intentRenderer((session, _intent, view) => {
+    const last = decidedSteps(view).at(-1);
+    return hospitalityCardView(session, view, {
+      lead: session.t("hospitality.view.rejected_notice", { number: view.number, by: last?.decidedBy?.name ?? "—", reason: last?.reason ?? "—" }),
+    });
+  }),
+  "hospitality.cancelled": intentRenderer((session, _intent, view) =>
+    hospitalityCardView(session, view, {
+      lead: session.t("hospitality.view.cancelled_notice", { requester: view.requester.name, number: view.number }),
+    }),
+  ),
+  "hospitality.overspent": intentRenderer((session, _intent, view) =>
+    hospitalityCardView(session, view, {
+      lead: session.t("hospitality.view.overspent_notice", {
+        requester: view.requester.name,
+        number: view.number,
+        actual: money(view.actualFen ?? 0n),
+        approved: money(view.estimatedFen),
+      }),
+    }),
+  ),
+};
+
+// ---- the area ----------------------------------------------------------------------------------
+
+export const hospitalityArea: ConversationArea = {
+  commands: {
+    "hospitality.request": requestCommand,
+    "approvals.list": async (session) => approvalsList(session),
+  },
+  actions: {
+    "hospitality.approve": approve,
+    "hospitality.reject": reject,
+    "hospitality.cancel": cancel,
+    "hospitality.settle": settle,
+  },
+  forms: {
+    "hospitality.request": submitRequestForm,
+    "hospitality.reject": submitReject,
+    "hospitality.settle": submitSettle,
+  },
+  intents,
+  cards: {
+    [HOSPITALITY_ENTITY]: async (session, entityId) => {
+      const view = await systemView(session, entityId);
+      return view ? hospitalityCardView(session, view) : null;
+    },
+  },
+};

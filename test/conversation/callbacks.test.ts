@@ -1,0 +1,393 @@
+// The callbacks conversation area end to end: real createConversation, real core, real database.
+import type { CallbackReason, Tier } from "@prisma/client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { syncCadenceCallback } from "../../src/core/callbacks/cadence.js";
+import { normalizeName } from "../../src/core/customers/rules.js";
+import { fromDateColumn, toDateColumn } from "../../src/core/shared/time.js";
+import { defaultTenantSettings } from "../../src/core/tenants/settings.js";
+import { createConversation } from "../../src/conversation/conversation.js";
+import type { ActionReply, Conversation, PlatformUser, Reply } from "../../src/conversation/port.js";
+import { renderText, type TextChoice } from "../../src/conversation/render/text.js";
+import { encodeButtonPayload } from "../../src/conversation/views/payload.js";
+import type { Form } from "../../src/conversation/views/form.js";
+import type { View } from "../../src/conversation/views/view.js";
+import { openTestDatabase, type TestDatabase } from "../support/db.js";
+import { depsAt, makeMember, makeTenant } from "../support/fixtures.js";
+
+// 2026-11-23 09:00 in Shanghai.
+const NOW = "2026-11-23T01:00:00Z";
+const TODAY = "2026-11-23";
+
+let tdb: TestDatabase;
+let conversation: Conversation;
+
+beforeAll(async () => {
+  tdb = await openTestDatabase();
+  conversation = createConversation({
+    deps: depsAt(tdb.prisma, NOW),
+    admins: [],
+    defaultTimeZone: "Asia/Shanghai",
+    defaultLocale: "en",
+  });
+});
+
+afterAll(async () => {
+  await tdb?.close();
+});
+
+let seq = 0;
+
+/** A team: supervisor Sam over Alice and Amy; Bob in another team; all speaking English. */
+async function scene(options: { locale?: string } = {}) {
+  const tenant = await makeTenant(tdb.prisma, { locale: options.locale ?? "en" });
+  const n = ++seq;
+  const sam = await makeMember(tdb.prisma, tenant.id, { role: "SUPERVISOR", name: "Sam", platformUserId: `U-sam-${n}` });
+  const alice = await makeMember(tdb.prisma, tenant.id, { supervisorId: sam.id, name: "Alice", platformUserId: `U-alice-${n}` });
+  const amy = await makeMember(tdb.prisma, tenant.id, { supervisorId: sam.id, name: "Amy", platformUserId: `U-amy-${n}` });
+  const bob = await makeMember(tdb.prisma, tenant.id, { name: "Bob", platformUserId: `U-bob-${n}` });
+  const as = (m: { id: string; displayName: string }): PlatformUser => ({
+    platform: "CONSOLE",
+    tenantExternalId: tenant.externalId,
+    platformUserId: `U-${m.displayName.toLowerCase()}-${n}`,
+  });
+  return { tenant, sam, alice, amy, bob, as };
+}
+
+/** A customer with its cadence callback (tiers VIP/A/B), optionally moved to `cadenceDue`. */
+async function makeCustomer(tenantId: string, ownerId: string, name: string, tier: Tier, cadenceDue?: string) {
+  const customer = await tdb.prisma.customer.create({
+    data: { tenantId, name, nameKey: normalizeName(name), ownerId, tier, status: "ACTIVE" },
+  });
+  const sync = await tdb.prisma.$transaction((tx) => syncCadenceCallback(tx, defaultTenantSettings, customer, TODAY));
+  let cadenceId: string | null = null;
+  if (sync.action === "created") {
+    cadenceId = sync.callbackId;
+    if (cadenceDue) await tdb.prisma.callback.update({ where: { id: sync.callbackId }, data: { dueOn: toDateColumn(cadenceDue) } });
+  }
+  return { ...customer, cadenceId };
+}
+
+async function addCallback(tenantId: string, customerId: string, assigneeId: string, dueOn: string, reason: CallbackReason, note?: string) {
+  return tdb.prisma.callback.create({
+    data: { tenantId, customerId, assigneeId, dueOn: toDateColumn(dueOn), reason, ...(note ? { note } : {}) },
+  });
+}
+
+function viewOf(reply: Reply): View {
+  if (reply.kind !== "view") throw new Error(`expected a view, got ${reply.kind}: ${JSON.stringify(reply)}`);
+  return reply.view;
+}
+
+function formOf(reply: Reply): Form {
+  if (reply.kind !== "form") throw new Error(`expected a form, got ${reply.kind}: ${JSON.stringify(reply)}`);
+  return reply.form;
+}
+
+function text(reply: Reply): string {
+  return renderText(viewOf(reply)).text;
+}
+
+function choice(view: View, actionId: string, index = 0): TextChoice {
+  const found = renderText(view).choices.filter((c) => c.actionId === actionId)[index];
+  if (!found) throw new Error(`no ${actionId} choice #${index} in:\n${renderText(view).text}`);
+  return found;
+}
+
+async function click(user: PlatformUser, c: Pick<TextChoice, "actionId" | "payload">): Promise<ActionReply> {
+  return conversation.action({ user, actionId: c.actionId, payload: c.payload });
+}
+
+async function submit(user: PlatformUser, form: Form, values: Record<string, string | undefined>): Promise<ActionReply> {
+  return conversation.submit({ user, actionId: form.actionId, payload: form.payload, values });
+}
+
+async function audits(tenantId: string, action: string) {
+  return tdb.prisma.auditLog.findMany({ where: { tenantId, action }, orderBy: { id: "asc" } });
+}
+
+describe("callbacks (my due list)", () => {
+  it("lists my callbacks due today and overdue, VIP first then most overdue, each with Done / Log visit / Snooze / Skip", async () => {
+    const s = await scene();
+    await makeCustomer(s.tenant.id, s.alice.id, "Beta Trading", "B", "2026-11-20");
+    await makeCustomer(s.tenant.id, s.alice.id, "Vega Group", "VIP", TODAY);
+    await makeCustomer(s.tenant.id, s.alice.id, "Alpha Steel", "A", "2026-11-24");
+    const gamma = await makeCustomer(s.tenant.id, s.alice.id, "Gamma Ltd", "C");
+    await addCallback(s.tenant.id, gamma.id, s.alice.id, "2026-11-22", "MANUAL", "ask about the new quote");
+    await makeCustomer(s.tenant.id, s.amy.id, "Amy's Customer", "VIP", "2026-11-01");
+
+    const view = viewOf(await conversation.command({ user: s.as(s.alice), text: "callbacks" }));
+    const { text: shown, choices } = renderText(view);
+    expect(shown).toContain("My callbacks · 2026-11-23");
+    expect(shown).toContain("1 due today · 2 overdue");
+    const order = ["Vega Group", "Beta Trading", "Gamma Ltd"].map((n) => shown.indexOf(n));
+    expect(order.every((i) => i >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(shown).toContain("due today · regular follow-up");
+    expect(shown).toContain("⚠ 3 day(s) overdue (due 2026-11-20)");
+    expect(shown).toContain("Note: ask about the new quote");
+    expect(shown).not.toContain("Alpha Steel");
+    expect(shown).not.toContain("Amy's Customer");
+    expect(choices.map((c) => c.actionId)).toEqual(
+      Array.from({ length: 3 }, () => ["callback.done", "visit.open_form", "callback.snooze", "callback.skip"]).flat(),
+    );
+    expect(choices.slice(0, 4).map((c) => c.label)).toEqual(["Done", "Log visit", "Snooze 1 day(s)", "Skip"]);
+  });
+
+  it("says so in Chinese when nothing is due (回访)", async () => {
+    const s = await scene({ locale: "zh-CN" });
+    await makeCustomer(s.tenant.id, s.alice.id, "明天才到期", "VIP", "2026-11-24");
+    const reply = await conversation.command({ user: s.as(s.alice), text: "回访" });
+    expect(text(reply)).toContain("今天没有到期或逾期的回访");
+    expect(renderText(viewOf(reply)).choices).toEqual([]);
+  });
+
+  it("Done completes at once, audits, re-arms the cadence and refreshes the list without the item", async () => {
+    const s = await scene();
+    const vega = await makeCustomer(s.tenant.id, s.alice.id, "Vega Group", "VIP", "2026-11-20");
+    await makeCustomer(s.tenant.id, s.alice.id, "Beta Trading", "B", TODAY);
+    const list = viewOf(await conversation.command({ user: s.as(s.alice), text: "callbacks" }));
+
+    const answer = await click(s.as(s.alice), choice(list, "callback.done", 0));
+    expect(text(answer.reply)).toContain("Callback with Vega Group done.");
+    expect(text(answer.reply)).toContain("Next regular callback: 2026-12-07.");
+    expect(answer.updatedCard).toMatchObject({ entityType: "CallbackList", entityId: s.alice.id });
+    const refreshed = renderText(answer.updatedCard!.view);
+    expect(refreshed.text).not.toContain("Vega Group");
+    expect(refreshed.text).toContain("Beta Trading");
+    expect(refreshed.choices).toHaveLength(4);
+
+    const stored = await tdb.prisma.callback.findUniqueOrThrow({ where: { id: vega.cadenceId! } });
+    expect(stored).toMatchObject({ status: "DONE", completedById: s.alice.id, outcome: null, satisfaction: null });
+    const [audit] = await audits(s.tenant.id, "callback.completed");
+    expect(audit).toMatchObject({ entityId: vega.cadenceId, actorId: s.alice.id, platform: "CONSOLE" });
+    const customer = await tdb.prisma.customer.findUniqueOrThrow({ where: { id: vega.id } });
+    expect(customer.lastContactAt?.toISOString()).toBe(new Date(NOW).toISOString());
+  });
+
+  it("answers a second click on the same Done with “already done by Alice at …” and writes nothing more", async () => {
+    const s = await scene();
+    await makeCustomer(s.tenant.id, s.alice.id, "Vega Group", "VIP", TODAY);
+    const list = viewOf(await conversation.command({ user: s.as(s.alice), text: "callbacks" }));
+    const done = choice(list, "callback.done");
+    await click(s.as(s.alice), done);
+    const auditCount = await tdb.prisma.auditLog.count({ where: { tenantId: s.tenant.id } });
+
+    const again = await click(s.as(s.alice), done);
+    expect(text(again.reply)).toBe("This callback was already done by Alice at 2026-11-23 09:00.");
+    expect(again.updatedCard?.entityType).toBe("CallbackList");
+    expect(renderText(again.updatedCard!.view).choices).toEqual([]);
+    expect(await tdb.prisma.auditLog.count({ where: { tenantId: s.tenant.id } })).toBe(auditCount);
+  });
+
+  it("asks an AFTER_COMPLAINT callback for the satisfaction score and stores it with the outcome", async () => {
+    const s = await scene();
+    const c = await makeCustomer(s.tenant.id, s.alice.id, "Complainer Co", "C");
+    const cb = await addCallback(s.tenant.id, c.id, s.alice.id, TODAY, "AFTER_COMPLAINT");
+    const list = viewOf(await conversation.command({ user: s.as(s.alice), text: "callbacks" }));
+
+    const opened = await click(s.as(s.alice), choice(list, "callback.done"));
+    const form = formOf(opened.reply);
+    expect(form.intro).toContain("Complainer Co");
+    expect(form.fields.find((f) => f.name === "satisfaction")).toMatchObject({ required: true, kind: "select" });
+    expect((await tdb.prisma.callback.findUniqueOrThrow({ where: { id: cb.id } })).status).toBe("PENDING");
+
+    const missing = await submit(s.as(s.alice), form, { outcome: "fixed" });
+    expect(missing.reply).toEqual({ kind: "form_errors", errors: { satisfaction: "Please fill this in." } });
+    const bad = await submit(s.as(s.alice), form, { satisfaction: "9" });
+    expect(bad.reply).toEqual({ kind: "form_errors", errors: { satisfaction: "Choose one of the options." } });
+    expect((await tdb.prisma.callback.findUniqueOrThrow({ where: { id: cb.id } })).status).toBe("PENDING");
+
+    const ok = await submit(s.as(s.alice), form, { satisfaction: "2", outcome: "Still unhappy about the delay" });
+    expect(text(ok.reply)).toContain("Callback with Complainer Co done.");
+    expect(ok.updatedCard?.entityType).toBe("CallbackList");
+    expect(await tdb.prisma.callback.findUniqueOrThrow({ where: { id: cb.id } })).toMatchObject({
+      status: "DONE",
+      satisfaction: 2,
+      outcome: "Still unhappy about the delay",
+    });
+  });
+
+  it("snoozes by one day and refuses to snooze twice from the same stale button", async () => {
+    const s = await scene();
+    const beta = await makeCustomer(s.tenant.id, s.alice.id, "Beta Trading", "B", "2026-11-20");
+    const list = viewOf(await conversation.command({ user: s.as(s.alice), text: "callbacks" }));
+    const snooze = choice(list, "callback.snooze");
+
+    const first = await click(s.as(s.alice), snooze);
+    expect(text(first.reply)).toBe("Callback with Beta Trading moved to 2026-11-24.");
+    expect(renderText(first.updatedCard!.view).text).not.toContain("Beta Trading");
+    const stored = await tdb.prisma.callback.findUniqueOrThrow({ where: { id: beta.cadenceId! } });
+    expect([fromDateColumn(stored.dueOn), stored.snoozeCount]).toEqual(["2026-11-24", 1]);
+
+    const second = await click(s.as(s.alice), snooze);
+    expect(text(second.reply)).toBe("This callback was already snoozed; it is now due 2026-11-24.");
+    const after = await tdb.prisma.callback.findUniqueOrThrow({ where: { id: beta.cadenceId! } });
+    expect([fromDateColumn(after.dueOn), after.snoozeCount]).toEqual(["2026-11-24", 1]);
+    expect(await audits(s.tenant.id, "callback.snoozed")).toHaveLength(1);
+  });
+
+  it("skips only with a reason: an empty reason keeps the form open and writes nothing", async () => {
+    const s = await scene();
+    const beta = await makeCustomer(s.tenant.id, s.alice.id, "Beta Trading", "B", TODAY);
+    const list = viewOf(await conversation.command({ user: s.as(s.alice), text: "callbacks" }));
+    const form = formOf((await click(s.as(s.alice), choice(list, "callback.skip"))).reply);
+    expect(form.fields.map((f) => [f.name, f.required])).toEqual([["reason", true]]);
+
+    const empty = await submit(s.as(s.alice), form, { reason: "   " });
+    expect(empty.reply).toEqual({ kind: "form_errors", errors: { reason: "Please fill this in." } });
+    expect((await tdb.prisma.callback.findUniqueOrThrow({ where: { id: beta.cadenceId! } })).status).toBe("PENDING");
+
+    const ok = await submit(s.as(s.alice), form, { reason: "Customer on holiday until January" });
+    expect(text(ok.reply)).toContain("Callback with Beta Trading skipped.");
+    expect(text(ok.reply)).toContain("Next regular callback: 2027-02-21.");
+    expect(await tdb.prisma.callback.findUniqueOrThrow({ where: { id: beta.cadenceId! } })).toMatchObject({
+      status: "SKIPPED",
+      outcome: "Customer on holiday until January",
+      completedById: s.alice.id,
+    });
+    expect(await audits(s.tenant.id, "callback.skipped")).toHaveLength(1);
+
+    const late = await click(s.as(s.alice), choice(list, "callback.skip"));
+    expect(text(late.reply)).toBe("This callback was already skipped by Alice at 2026-11-23 09:00.");
+  });
+
+  it("refuses someone else's button, and a forged one for a callback outside the team with the localized message", async () => {
+    const s = await scene();
+    const vega = await makeCustomer(s.tenant.id, s.alice.id, "Vega Group", "VIP", TODAY);
+    const list = viewOf(await conversation.command({ user: s.as(s.alice), text: "callbacks" }));
+    const theirs = await click(s.as(s.bob), choice(list, "callback.done"));
+    expect(text(theirs.reply)).toBe("This button is meant for someone else.");
+
+    const forged = encodeButtonPayload({ entityId: vega.cadenceId!, memberId: s.bob.id, expiresAt: new Date("2026-11-30T00:00:00Z") });
+    const refused = await click(s.as(s.bob), { actionId: "callback.done", payload: forged });
+    expect(text(refused.reply)).toBe("That callback belongs to someone outside your team.");
+    await tdb.prisma.member.update({ where: { id: s.bob.id }, data: { locale: "zh-CN" } });
+    const refusedZh = await click(s.as(s.bob), { actionId: "callback.snooze", payload: forged });
+    expect(text(refusedZh.reply)).toContain("不属于您或您的团队");
+    expect((await tdb.prisma.callback.findUniqueOrThrow({ where: { id: vega.cadenceId! } })).status).toBe("PENDING");
+    expect(await tdb.prisma.auditLog.count({ where: { tenantId: s.tenant.id } })).toBe(0);
+
+    // The supervisor may act for Alice.
+    const forSam = encodeButtonPayload({ entityId: vega.cadenceId!, memberId: s.sam.id, expiresAt: new Date("2026-11-30T00:00:00Z") });
+    const bySam = await click(s.as(s.sam), { actionId: "callback.done", payload: forSam });
+    expect(text(bySam.reply)).toContain("Callback with Vega Group done.");
+    expect(bySam.updatedCard).toBeUndefined();
+  });
+});
+
+describe("callback (scheduling)", () => {
+  it("schedules a callback from the command line and shows its card with the assignee's buttons", async () => {
+    const s = await scene();
+    const acme = await makeCustomer(s.tenant.id, s.alice.id, "ACME Corp", "C");
+    const reply = await conversation.command({ user: s.as(s.alice), text: "callback \"ACME Corp\" 2026-12-01 ask about renewal" });
+    const shown = renderText(viewOf(reply));
+    expect(shown.text).toContain("Callback with ACME Corp scheduled for 2026-12-01.");
+    expect(shown.text).toContain("Note: ask about renewal");
+    expect(shown.text).toContain("scheduled by hand");
+    expect(shown.choices.map((c) => c.actionId)).toEqual(["callback.done", "visit.open_form", "callback.snooze", "callback.skip"]);
+    const [stored] = await tdb.prisma.callback.findMany({ where: { customerId: acme.id } });
+    expect(stored).toMatchObject({ reason: "MANUAL", status: "PENDING", assigneeId: s.alice.id, note: "ask about renewal" });
+    expect(fromDateColumn(stored!.dueOn)).toBe("2026-12-01");
+    expect(await audits(s.tenant.id, "callback.scheduled")).toHaveLength(1);
+  });
+
+  it("schedules in Chinese with 回访 <customer> 明天", async () => {
+    const s = await scene();
+    await tdb.prisma.member.update({ where: { id: s.alice.id }, data: { locale: "zh-CN" } });
+    const c = await makeCustomer(s.tenant.id, s.alice.id, "华为技术有限公司", "C");
+    const reply = await conversation.command({ user: s.as(s.alice), text: "回访 华为技术有限公司 明天 确认报价" });
+    expect(text(reply)).toContain("已安排 2026-11-24 回访 华为技术有限公司。");
+    expect(text(reply)).toContain("手动安排");
+    expect(await tdb.prisma.callback.count({ where: { customerId: c.id, reason: "MANUAL" } })).toBe(1);
+  });
+
+  it("opens the form when the date is missing; a past date is refused next to the field and nothing is written", async () => {
+    const s = await scene();
+    const acme = await makeCustomer(s.tenant.id, s.alice.id, "ACME Corp", "C");
+    const form = formOf(await conversation.command({ user: s.as(s.alice), text: "callback acme" }));
+    expect(form.fields.map((f) => [f.name, f.required, f.default])).toEqual([
+      ["customer", true, "ACME Corp"],
+      ["dueDate", true, undefined],
+      ["note", false, undefined],
+    ]);
+
+    const past = await submit(s.as(s.alice), form, { customer: "ACME Corp", dueDate: "2026-11-22" });
+    expect(past.reply).toEqual({ kind: "form_errors", errors: { dueDate: "The due date 2026-11-22 is in the past (today is 2026-11-23)." } });
+    const garbled = await submit(s.as(s.alice), form, { customer: "ACME Corp", dueDate: "next week" });
+    expect(garbled.reply).toEqual({ kind: "form_errors", errors: { dueDate: "Enter a date as YYYY-MM-DD." } });
+    const nobody = await submit(s.as(s.alice), form, { customer: "Nobody", dueDate: "2026-12-01" });
+    expect(nobody.reply).toEqual({ kind: "form_errors", errors: { customer: "No customer matches “Nobody”." } });
+    expect(await tdb.prisma.callback.count({ where: { customerId: acme.id } })).toBe(0);
+
+    const ok = await submit(s.as(s.alice), form, { customer: "ACME Corp", dueDate: "2026-12-01 +0800", note: "" });
+    expect(text(ok.reply)).toContain("Callback with ACME Corp scheduled for 2026-12-01.");
+    expect(await tdb.prisma.callback.count({ where: { customerId: acme.id, status: "PENDING" } })).toBe(1);
+  });
+
+  it("offers the candidates of an ambiguous name as a picker and keeps the date", async () => {
+    const s = await scene();
+    await makeCustomer(s.tenant.id, s.alice.id, "Delta North", "C");
+    const south = await makeCustomer(s.tenant.id, s.alice.id, "Delta South", "C");
+    const form = formOf(await conversation.command({ user: s.as(s.alice), text: "callback delta 2026-12-02" }));
+    expect(form.intro).toBe("Several customers match “delta”. Pick one.");
+    const picker = form.fields.find((f) => f.name === "customer")!;
+    expect(picker.options?.map((o) => o.label)).toEqual(["Delta North", "Delta South"]);
+    expect(form.fields.find((f) => f.name === "dueDate")?.default).toBe("2026-12-02");
+
+    const ok = await submit(s.as(s.alice), form, { customer: picker.options![1]!.value, dueDate: "2026-12-02" });
+    expect(text(ok.reply)).toContain("Callback with Delta South scheduled for 2026-12-02.");
+    expect(await tdb.prisma.callback.count({ where: { customerId: south.id } })).toBe(1);
+  });
+
+  it("opens the schedule form from the customer card and refuses another team's customer", async () => {
+    const s = await scene();
+    await makeCustomer(s.tenant.id, s.alice.id, "ACME Corp", "C");
+    const card = viewOf(await conversation.command({ user: s.as(s.alice), text: "customer ACME Corp" }));
+    const form = formOf((await click(s.as(s.alice), choice(card, "callback.open_form"))).reply);
+    expect(form.actionId).toBe("callback.schedule");
+    expect(form.fields[0]).toMatchObject({ name: "customer", default: "ACME Corp" });
+
+    const refused = await conversation.command({ user: s.as(s.bob), text: "callback \"ACME Corp\" 2026-12-01" });
+    expect(text(refused)).toBe("That customer belongs to someone outside your team.");
+    const viaForm = await submit(s.as(s.bob), formOf(await conversation.command({ user: s.as(s.bob), text: "callback" })), {
+      customer: "ACME Corp",
+      dueDate: "2026-12-01",
+    });
+    expect(viaForm.reply).toEqual({ kind: "form_errors", errors: { customer: "That customer belongs to someone outside your team." } });
+    expect(await audits(s.tenant.id, "callback.scheduled")).toHaveLength(0);
+  });
+});
+
+describe("the Callback card", () => {
+  it("shows the current state; after Done on the card the card has no buttons, only who did it and when", async () => {
+    const s = await scene();
+    const acme = await makeCustomer(s.tenant.id, s.alice.id, "ACME Corp", "C");
+    const cb = await addCallback(s.tenant.id, acme.id, s.alice.id, "2026-11-21", "MANUAL", "renewal");
+    const before = await conversation.renderEntityCard(s.tenant.id, "Callback", cb.id);
+    const shown = renderText(before!);
+    expect(shown.text).toContain("Callback · ACME Corp  [pending]");
+    expect(shown.text).toContain("Assigned to: Alice");
+    expect(shown.text).toContain("Due: ⚠ 2 day(s) overdue (due 2026-11-21)");
+    expect(shown.choices.map((c) => c.actionId)).toEqual(["callback.done", "visit.open_form", "callback.snooze", "callback.skip"]);
+
+    const answer = await click(s.as(s.alice), choice(before!, "callback.done"));
+    expect(answer.updatedCard).toMatchObject({ entityType: "Callback", entityId: cb.id });
+    const after = renderText(answer.updatedCard!.view);
+    expect(after.text).toContain("[done]");
+    expect(after.text).toContain("Done by Alice at 2026-11-23 09:00");
+    expect(after.choices).toEqual([]);
+    expect(await conversation.renderEntityCard(s.tenant.id, "Callback", "no-such-callback")).toBeNull();
+  });
+
+  it("renders a member's due list as a CallbackList card in that member's language", async () => {
+    const s = await scene();
+    await tdb.prisma.member.update({ where: { id: s.alice.id }, data: { locale: "zh-CN" } });
+    await makeCustomer(s.tenant.id, s.alice.id, "Vega Group", "VIP", TODAY);
+    const view = await conversation.renderEntityCard(s.tenant.id, "CallbackList", s.alice.id);
+    const shown = renderText(view!);
+    expect(shown.text).toContain("我的回访 · 2026-11-23");
+    expect(shown.text).toContain("Vega Group");
+    const done = await click(s.as(s.alice), shown.choices[0]!);
+    expect(text(done.reply)).toContain("已完成对 Vega Group 的回访。");
+  });
+});
