@@ -1,0 +1,173 @@
+// Content of the 09:00 callback digest (plain data; conversation/views renders it). Set-based:
+// one query for the member tree, one for every open item, one for every member's counts,
+// whatever the number of members.
+import type { CallbackReason, Tier } from "@prisma/client";
+import { Prisma } from "@prisma/client";
+import { analyticalQuery, type Queryable } from "../risk/analytics.js";
+import { addDays, startOfLocalDay, type LocalDate } from "../shared/time.js";
+import type { TenantView } from "../tenants/tenants.js";
+import { COMPLETION_WINDOW_DAYS, compareDigestCallbacks, completionRate } from "./rules.js";
+import { leadsWholeTenant, loadTeams, teamLeads, teamOf, type Teams } from "./teams.js";
+
+export interface CallbackDigestItem {
+  callbackId: string;
+  customerId: string;
+  customerName: string;
+  tier: Tier;
+  dueOn: LocalDate;
+  /** 0 = due today. */
+  daysOverdue: number;
+  reason: CallbackReason;
+}
+
+export interface MemberCallbackDigest {
+  memberId: string;
+  due: number;
+  overdue: number;
+  /** VIP first, then the most overdue. */
+  items: CallbackDigestItem[];
+}
+
+export interface TeamCallbackRow {
+  memberId: string;
+  name: string;
+  /** Pending and due on the digest date. */
+  due: number;
+  /** Pending and due before the digest date. */
+  overdue: number;
+  /** Completed (DONE) during the local day before the digest date. */
+  doneYesterday: number;
+  completionRate: number | null;
+}
+
+export interface SupervisorCallbackDigest {
+  supervisorId: string;
+  /** Most overdue first. */
+  team: TeamCallbackRow[];
+  totals: { due: number; overdue: number; doneYesterday: number };
+  /** See rules.ts: DONE / all due over the COMPLETION_WINDOW_DAYS days before the digest date. */
+  completionRate: number | null;
+}
+
+export interface CallbackDigests {
+  localDate: LocalDate;
+  /** Members with at least one callback due today or overdue. */
+  members: MemberCallbackDigest[];
+  /** Team leads (teams.ts) with a team (deactivated members count only while they hold callbacks). */
+  supervisors: SupervisorCallbackDigest[];
+}
+
+export interface DigestOptions {
+  /** Build only what this member receives (their own items and their team's summary). */
+  recipientId?: string;
+}
+
+interface ItemRow extends Omit<CallbackDigestItem, "tier" | "reason"> {
+  assigneeId: string;
+  tier: Tier;
+  reason: CallbackReason;
+}
+
+interface CountRow {
+  assigneeId: string;
+  due: number;
+  overdue: number;
+  doneYesterday: number;
+  windowDue: number;
+  windowDone: number;
+}
+
+/** The member ids a recipient's digest needs data for, or null for the whole tenant. */
+export function recipientScope(teams: Teams, recipientId: string | undefined): string[] | null {
+  if (recipientId === undefined || leadsWholeTenant(teams, recipientId)) return null;
+  return [recipientId, ...teamOf(teams, recipientId)];
+}
+
+export async function buildCallbackDigests(
+  db: Queryable,
+  tenant: TenantView,
+  localDate: LocalDate,
+  options: DigestOptions = {},
+): Promise<CallbackDigests> {
+  const teams = await loadTeams(db, tenant.id);
+  const scope = recipientScope(teams, options.recipientId);
+  const byAssignee = scope ? Prisma.sql`AND cb."assigneeId" = ANY(${scope}::text[])` : Prisma.empty;
+  const windowFrom = addDays(localDate, -COMPLETION_WINDOW_DAYS);
+  const yesterdayStart = startOfLocalDay(addDays(localDate, -1), tenant.timeZone).toISOString();
+  const todayStart = startOfLocalDay(localDate, tenant.timeZone).toISOString();
+
+  const items = await analyticalQuery(db, (q) => q.$queryRaw<ItemRow[]>`
+    SELECT cb.id AS "callbackId", cb."assigneeId", cb."customerId", c.name AS "customerName",
+      COALESCE(c."tierOverride", c.tier)::text AS tier, to_char(cb."dueOn", 'YYYY-MM-DD') AS "dueOn",
+      (${localDate}::date - cb."dueOn")::int AS "daysOverdue", cb.reason::text AS reason
+    FROM "Callback" cb
+    JOIN "Customer" c ON c.id = cb."customerId" AND c."tenantId" = cb."tenantId"
+    WHERE cb."tenantId" = ${tenant.id} AND cb.status = 'PENDING' AND cb."dueOn" <= ${localDate}::date ${byAssignee}`);
+
+  const counts = await analyticalQuery(db, (q) => q.$queryRaw<CountRow[]>`
+    SELECT cb."assigneeId",
+      (count(*) FILTER (WHERE cb.status = 'PENDING' AND cb."dueOn" = ${localDate}::date))::int AS due,
+      (count(*) FILTER (WHERE cb.status = 'PENDING' AND cb."dueOn" < ${localDate}::date))::int AS overdue,
+      (count(*) FILTER (WHERE cb.status = 'DONE' AND cb."completedAt" >= ${yesterdayStart}::timestamp
+        AND cb."completedAt" < ${todayStart}::timestamp))::int AS "doneYesterday",
+      (count(*) FILTER (WHERE cb."dueOn" >= ${windowFrom}::date AND cb."dueOn" < ${localDate}::date))::int AS "windowDue",
+      (count(*) FILTER (WHERE cb."dueOn" >= ${windowFrom}::date AND cb."dueOn" < ${localDate}::date
+        AND cb.status = 'DONE'))::int AS "windowDone"
+    FROM "Callback" cb
+    WHERE cb."tenantId" = ${tenant.id} ${byAssignee}
+      AND (
+        (cb.status = 'PENDING' AND cb."dueOn" <= ${localDate}::date)
+        OR (cb."dueOn" >= ${windowFrom}::date AND cb."dueOn" < ${localDate}::date)
+        OR (cb.status = 'DONE' AND cb."completedAt" >= ${yesterdayStart}::timestamp AND cb."completedAt" < ${todayStart}::timestamp)
+      )
+    GROUP BY cb."assigneeId"`);
+
+  const countsBy = new Map(counts.map((c) => [c.assigneeId, c]));
+  const itemsBy = new Map<string, CallbackDigestItem[]>();
+  for (const { assigneeId, ...item } of items) {
+    const list = itemsBy.get(assigneeId);
+    if (list) list.push(item);
+    else itemsBy.set(assigneeId, [item]);
+  }
+
+  const isRecipient = (id: string) => teams.members.get(id)?.active === true && (!options.recipientId || id === options.recipientId);
+  const members: MemberCallbackDigest[] = [];
+  for (const [memberId, list] of itemsBy) {
+    if (!isRecipient(memberId)) continue;
+    list.sort(compareDigestCallbacks);
+    const c = countsBy.get(memberId);
+    members.push({ memberId, due: c?.due ?? 0, overdue: c?.overdue ?? 0, items: list });
+  }
+  members.sort((a, b) => (a.memberId < b.memberId ? -1 : 1));
+
+  const supervisors: SupervisorCallbackDigest[] = [];
+  for (const leadId of teamLeads(teams)) {
+    if (!isRecipient(leadId)) continue;
+    const team = teamOf(teams, leadId);
+    let windowDue = 0;
+    let windowDone = 0;
+    const totals = { due: 0, overdue: 0, doneYesterday: 0 };
+    // A deactivated member appears only while they still hold callbacks.
+    const holding = team.filter((id) => teams.members.get(id)!.active || countsBy.has(id));
+    if (holding.length === 0) continue;
+    const rows = holding.map((memberId): TeamCallbackRow => {
+      const c = countsBy.get(memberId);
+      windowDue += c?.windowDue ?? 0;
+      windowDone += c?.windowDone ?? 0;
+      totals.due += c?.due ?? 0;
+      totals.overdue += c?.overdue ?? 0;
+      totals.doneYesterday += c?.doneYesterday ?? 0;
+      return {
+        memberId,
+        name: teams.members.get(memberId)!.name,
+        due: c?.due ?? 0,
+        overdue: c?.overdue ?? 0,
+        doneYesterday: c?.doneYesterday ?? 0,
+        completionRate: completionRate(c?.windowDone ?? 0, c?.windowDue ?? 0),
+      };
+    });
+    rows.sort((a, b) => b.overdue - a.overdue || b.due - a.due || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    supervisors.push({ supervisorId: leadId, team: rows, totals, completionRate: completionRate(windowDone, windowDue) });
+  }
+  return { localDate, members, supervisors };
+}
