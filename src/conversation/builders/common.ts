@@ -48,7 +48,8 @@ export function errorView(session: Session, err: unknown): View {
 function translateParams(session: Session, params: Record<string, string | number>): Record<string, string | number> {
   const out: Record<string, string | number> = {};
   for (const [k, v] of Object.entries(params)) {
-    const key = typeof v === "string" && /^[A-Z_]+$/.test(v) ? `enum.${v}` : undefined;
+    const key =
+      typeof v !== "string" ? undefined : /^[A-Z_]+$/.test(v) ? `enum.${v}` : /^[a-z]+$/.test(v) ? `entity.${v}` : undefined;
     out[k] = key && session.t(key) !== key ? session.t(key) : v;
   }
   return out;

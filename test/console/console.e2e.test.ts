@@ -1,0 +1,88 @@
+// The local console as a new user meets it: `npm start` on a fresh data directory, in a real
+// pseudo-terminal, no platform configured. Drives help, a Chinese prefix lookup, a visit
+// through a form, a hospitality request, and its approval by number as the supervisor.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { projectRoot } from "../support/process.js";
+import { spawnInPty, type PtySession } from "../support/pty.js";
+
+const tsx = path.join(projectRoot, "node_modules", "tsx", "dist", "cli.mjs");
+let dataDir: string;
+let pty: PtySession;
+const PROMPT = (name: string) => new RegExp(`accord（${name}）> $`);
+
+/** Answers each prompt of the form on screen until `done` appears: by label, else Enter. */
+async function fillForm(answers: Array<[RegExp, string]>, done: RegExp): Promise<void> {
+  for (let step = 0; step < 15; step++) {
+    const seen = await Promise.race([pty.waitFor(/\n> $/), pty.waitFor(done).then(() => "done")]);
+    if (seen === "done") return;
+    // Everything printed since the last answer is this field's prompt (label, hint, options).
+    const prompt = pty.sinceMark();
+    const answer = answers.find(([pattern]) => pattern.test(prompt))?.[1] ?? "";
+    pty.mark();
+    pty.type(answer);
+  }
+  await pty.waitFor(done);
+}
+
+beforeAll(() => {
+  dataDir = mkdtempSync(path.join(tmpdir(), "accord-console-"));
+});
+afterAll(() => {
+  pty?.child.kill("SIGKILL");
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe("the local console in a terminal", () => {
+  it("plays a department's day: help, lookup, visit, hospitality request and its approval", async () => {
+    const env = { ...process.env, ACCORD_DATA_DIR: dataDir, PORT: "0", ACCORD_LOCALE: "zh-CN" };
+    for (const k of Object.keys(env)) if (/^(SLACK_|FEISHU_|DATABASE_URL)/.test(k)) delete env[k];
+    pty = spawnInPty(`${process.execPath} ${tsx} src/main.ts`, env, projectRoot);
+    await pty.waitFor(PROMPT("刘洋"), 120_000);
+    expect(pty.output()).toContain("演示租户");
+
+    pty.mark();
+    const asked = Date.now();
+    pty.type("/crm 帮助");
+    await pty.waitFor(/Accord 命令[\s\S]*accord（刘洋）> $/);
+    expect(Date.now() - asked).toBeLessThan(3_000);
+
+    pty.mark();
+    pty.type("/crm 客户 瑞丰物");
+    const card = await pty.waitFor(/瑞丰物流有限公司[\s\S]*accord（刘洋）> $/);
+    expect(card).toContain("刘洋");
+
+    pty.mark();
+    pty.type("/crm 拜访 瑞丰物流有限公司");
+    await pty.waitFor(/== 记录拜访 ==/);
+    await fillForm([[/拜访摘要/, "季度回顾：客户计划扩大采购"]], /已记录对 瑞丰物流有限公司 的拜访/);
+    await pty.waitFor(PROMPT("刘洋"));
+
+    pty.mark();
+    pty.type("/crm 招待 瑞丰物流有限公司 1500 明天 年度答谢晚宴");
+    await pty.waitFor(/== 招待申请 ==/);
+    await fillForm([[/客人人数/, "4"], [/招待类型/, "2"]], /#\d+[\s\S]*accord（刘洋）> $/);
+    const request = /#(\d+)/.exec(pty.sinceMark())![1]!;
+
+    pty.mark();
+    pty.type("/as 李娜");
+    await pty.waitFor(PROMPT("李娜"));
+    pty.mark();
+    pty.type("/crm 审批");
+    const list = await pty.waitFor(new RegExp(`#${request}[\\s\\S]*accord（李娜）> $`));
+    const approve = new RegExp(`#${request}[\\s\\S]*?\\[(\\d+)\\] 批准`).exec(list);
+    expect(approve).not.toBeNull();
+
+    pty.mark();
+    pty.type(approve![1]!);
+    const decided = await pty.waitFor(/已由 李娜 于 [^\n]+ 批准[\s\S]*accord（李娜）> $/);
+    // The requester is told (delivered to their inbox, printed by the console).
+    expect(decided).toMatch(/发给 刘洋 的消息[\s\S]*已批准/);
+
+    pty.mark();
+    pty.type("/quit");
+    expect(await pty.exited(30_000)).toBe(0);
+  });
+});
