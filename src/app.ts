@@ -3,6 +3,7 @@
 // configured and a person sits at a terminal.
 import type { Platform } from "@prisma/client";
 import { startConsole, type ConsoleSession } from "./adapters/console/console.js";
+import { createSlackAdapter, type SlackAdapter } from "./adapters/slack/adapter.js";
 import type { AppConfig } from "./config/config.js";
 import { createConversation } from "./conversation/conversation.js";
 import type { Conversation } from "./conversation/port.js";
@@ -69,7 +70,21 @@ export async function startAccord(config: AppConfig, logger: Logger, options: St
 
   const senders: Partial<Record<Platform, Sender>> = {};
   const adapters: string[] = [];
-  if (config.slack) adapters.push(config.slack.appToken ? "slack (socket mode)" : "slack (http)");
+  const stops: Array<() => Promise<void>> = [];
+  if (config.slack) {
+    const slack: SlackAdapter = createSlackAdapter(config.slack, { conversation, db: db.prisma, logger, clock: deps.clock }, { defaultLocale: config.locale });
+    for (const [key, handler] of Object.entries(slack.routes)) server.route(key, handler);
+    try {
+      await slack.start();
+    } catch (err) {
+      await server.close();
+      await db.close();
+      throw err;
+    }
+    senders.SLACK = slack.sender;
+    stops.push(() => slack.stop());
+    adapters.push(slack.mode === "socket" ? "slack (socket mode)" : "slack (http, POST /slack/events)");
+  }
   if (config.feishu) adapters.push(`feishu (${config.feishu.mode})`);
 
   let consoleSession: ConsoleSession | undefined;
@@ -123,6 +138,7 @@ export async function startAccord(config: AppConfig, logger: Logger, options: St
     async stop() {
       if (outboxTimer) clearInterval(outboxTimer);
       consoleSession?.close();
+      for (const stopAdapter of stops) await stopAdapter().catch((err: unknown) => logger.warn({ err }, "adapter stop failed"));
       await server.close();
       await db.close();
     },

@@ -37,7 +37,7 @@ afterAll(() => {
 
 describe("the local console in a terminal", () => {
   it("plays a department's day: help, lookup, visit, hospitality request and its approval", async () => {
-    const env = { ...process.env, ACCORD_DATA_DIR: dataDir, PORT: "0", ACCORD_LOCALE: "zh-CN" };
+    const env: NodeJS.ProcessEnv = { ...process.env, ACCORD_DATA_DIR: dataDir, PORT: "0", ACCORD_LOCALE: "zh-CN" };
     for (const k of Object.keys(env)) if (/^(SLACK_|FEISHU_|DATABASE_URL)/.test(k)) delete env[k];
     pty = spawnInPty(`${process.execPath} ${tsx} src/main.ts`, env, projectRoot);
     await pty.waitFor(PROMPT("刘洋"), 120_000);

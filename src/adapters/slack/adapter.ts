@@ -1,0 +1,610 @@
+// The Slack adapter: transport only. Bolt receives slash commands, button clicks, modal
+// submissions and DM events (HTTP on our own server's POST /slack/events, or Socket Mode when an
+// app token is configured), the conversation port decides everything, and this file renders the
+// replies with render/slack.ts and sends them where Slack expects them within Slack's deadlines:
+// every request is acknowledged within 3 s, a trigger_id is used before it expires, and every
+// posted copy of a card is refreshed after a decision. Outbound notifications (the outbox) go
+// through `sender`.
+import type { OutboxMessage } from "@prisma/client";
+import {
+  App,
+  HTTPReceiver,
+  webApi,
+  type AllMiddlewareArgs,
+  type BlockAction,
+  type ButtonAction,
+  type RespondArguments,
+  type RespondFn,
+  type SlackActionMiddlewareArgs,
+  type SlackCommandMiddlewareArgs,
+  type SlackEventMiddlewareArgs,
+  type SlackViewMiddlewareArgs,
+  type ViewSubmitAction,
+  type types,
+} from "@slack/bolt";
+import type { SlackConfig } from "../../config/config.js";
+import type { Locale } from "../../conversation/i18n/index.js";
+import type { ActionReply, Conversation, Reply } from "../../conversation/port.js";
+import {
+  baseActionId,
+  readSlackFormValues,
+  renderSlackMessage,
+  renderSlackModal,
+  slackFormErrors,
+  type SlackBlock,
+  type SlackMessage,
+} from "../../conversation/render/slack.js";
+import { FORM_ERROR_KEY } from "../../conversation/views/form.js";
+import type { Clock } from "../../core/shared/clock.js";
+import { isDomainError } from "../../core/shared/errors.js";
+import type { Db } from "../../db/client.js";
+import type { Logger } from "../../logger.js";
+import type { DeliveryResult, Sender } from "../../scheduler/outbox-worker.js";
+import type { RouteHandler } from "../../server.js";
+import { boltLogger } from "./bolt-logger.js";
+import { deliveryClaims, deliveryKey } from "./dedupe.js";
+import { slackDirectory } from "./directory.js";
+import { classifySlackError } from "./errors.js";
+import { failureText, localeOf, slackText } from "./messages.js";
+import { INFO_MODAL_ID, loadingModal, textModal, viewModal, type SlackInfoModal } from "./modals.js";
+
+export const SLACK_EVENTS_ROUTE = "POST /slack/events";
+const EVENTS_PATH = "/slack/events";
+
+export interface SlackAdapterDeps {
+  conversation: Conversation;
+  db: Db;
+  logger: Logger;
+  clock: Clock;
+}
+
+export interface SlackAdapterOptions {
+  /** Work done within this is answered in the ack itself; Slack allows 3 s for the whole round trip. */
+  ackBudgetMs?: number;
+  /**
+   * A click whose answer is not in by then gets a loading modal, opened while its trigger_id is
+   * still valid (3 s after the click), in case the answer turns out to be a form.
+   */
+  modalBudgetMs?: number;
+  /** How long a users.info answer (display name, locale) and a DM channel id are reused. */
+  userCacheTtlMs?: number;
+  /** Language of the transport's own messages when Slack does not tell the user's. */
+  defaultLocale?: Locale;
+  /** The slash command, as configured in the Slack app. */
+  command?: string;
+  /** Retry policy of interactive Web API calls (429s wait for Retry-After regardless). */
+  retryConfig?: webApi.RetryOptions;
+  /** Retry policy of outbox deliveries before the worker's own backoff takes over. */
+  senderRetryConfig?: webApi.RetryOptions;
+}
+
+export interface SlackAdapter {
+  mode: "http" | "socket";
+  /** Mount on the HTTP server (empty in Socket Mode): { "POST /slack/events": handler }. */
+  routes: Record<string, RouteHandler>;
+  /** Verifies the token (auth.test) and, in Socket Mode, connects. Call before serving. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Delivers one outbox row: a DM (conversations.open + chat.postMessage) or a channel post. */
+  sender: Sender;
+}
+
+// Interactive calls have a user waiting: a few quick retries, not the SDK's 30-minute default.
+const INTERACTIVE_RETRY: webApi.RetryOptions = { retries: 3, factor: 2, minTimeout: 300, maxTimeout: 2_000, randomize: true };
+// The outbox worker retries with its own backoff (and honours Retry-After), so one quick retry here.
+const SENDER_RETRY: webApi.RetryOptions = { retries: 1, factor: 2, minTimeout: 300, maxTimeout: 1_000, randomize: true };
+
+/**
+ * What is left of `budgetMs` since the request arrived. Wall-clock time on purpose: this is about
+ * Slack's deadline, not domain time (deps.clock may be a test's frozen clock).
+ */
+function remaining(context: Record<string, unknown>, budgetMs: number): number {
+  const receivedAt = typeof context.receivedAt === "number" ? context.receivedAt : Date.now();
+  return Math.max(0, budgetMs - (Date.now() - receivedAt));
+}
+
+type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+function settle<T>(work: Promise<T>): Promise<Outcome<T>> {
+  return work.then(
+    (value): Outcome<T> => ({ ok: true, value }),
+    (error: unknown): Outcome<T> => ({ ok: false, error }),
+  );
+}
+
+/** The settled outcome if it arrives within `ms`, else undefined (the work goes on). */
+function within<T>(work: Promise<Outcome<T>>, ms: number): Promise<Outcome<T> | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+// render/slack.ts types its Block Kit JSON locally so the conversation layer never imports the
+// SDK; the shapes are the ones Slack documents, which is what @slack/types describes too.
+const kit = (blocks: SlackBlock[]) => blocks as unknown as types.KnownBlock[];
+const kitView = (view: object) => view as unknown as types.View;
+
+function textMessage(text: string): SlackMessage {
+  return { text, blocks: [{ type: "section", text: { type: "mrkdwn", text } }] };
+}
+
+function errorsText(errors: Record<string, string>): string {
+  return Object.values(errors)
+    .map((message) => `• ${message}`)
+    .join("\n");
+}
+
+/** Where the answer to a click goes. */
+interface ClickPlace {
+  userId: string;
+  teamId: string;
+  triggerId: string;
+  /** The clicked message, when the click came from one. */
+  channel?: string;
+  messageTs?: string;
+  isEphemeral: boolean;
+  /** A modal to answer in: the one clicked inside, or the loading modal opened meanwhile. */
+  viewId?: string;
+  respond?: RespondFn;
+}
+
+export function createSlackAdapter(config: SlackConfig, deps: SlackAdapterDeps, options: SlackAdapterOptions = {}): SlackAdapter {
+  const { conversation, db, clock } = deps;
+  const log = deps.logger.child({ component: "slack" });
+  const ackBudgetMs = options.ackBudgetMs ?? 2_000;
+  const modalBudgetMs = options.modalBudgetMs ?? 1_500;
+  const defaultLocale: Locale = options.defaultLocale ?? "zh-CN";
+  const commandName = options.command ?? "/crm";
+  const socketMode = Boolean(config.appToken);
+  const sdkLogger = boltLogger(deps.logger);
+  const clientOptions: webApi.WebClientOptions = {
+    // WebClient appends the method name to this URL as is.
+    ...(config.apiUrl ? { slackApiUrl: config.apiUrl.endsWith("/") ? config.apiUrl : `${config.apiUrl}/` } : {}),
+    retryConfig: options.retryConfig ?? INTERACTIVE_RETRY,
+    logger: sdkLogger,
+  };
+  const directory = slackDirectory({ clock, logger: log, ttlMs: options.userCacheTtlMs ?? 15 * 60_000 });
+  const claims = deliveryClaims(db, clock);
+
+  // Our server owns the port: the receiver only lends its request listener (signature and
+  // timestamp checks, body parsing, ack handling) to the "POST /slack/events" route.
+  const receiver = socketMode
+    ? undefined
+    : new HTTPReceiver({
+        signingSecret: config.signingSecret,
+        endpoints: EVENTS_PATH,
+        logger: sdkLogger,
+        processBeforeResponse: false,
+        // Slack's 3 s run from when it sent the request, so budgets count from its arrival.
+        customPropertiesExtractor: () => ({ receivedAt: Date.now() }),
+      });
+  const app = new App({
+    token: config.botToken,
+    ...(receiver ? { receiver } : { socketMode: true, appToken: config.appToken }),
+    clientOptions,
+    logger: sdkLogger,
+    // auth.test runs in start(), where a bad token fails loudly, not in the constructor.
+    deferInitialization: true,
+    extendedErrorHandler: true,
+  });
+  // Outbox deliveries must not sit in a 429 pause inside the worker: the error carries Retry-After
+  // back to the worker, which reschedules the row.
+  const senderClient = new webApi.WebClient(config.botToken, {
+    ...clientOptions,
+    retryConfig: options.senderRetryConfig ?? SENDER_RETRY,
+    rejectRateLimitedCalls: true,
+  });
+  let ready = false;
+
+  function report(err: unknown, context: Record<string, unknown>): void {
+    if (isDomainError(err)) log.info({ code: err.code, ...context }, "slack: request refused");
+    else log.error({ err, ...context }, "slack: request failed");
+  }
+
+  async function call<T>(method: string, work: () => Promise<T>, context: Record<string, unknown> = {}): Promise<T | undefined> {
+    try {
+      return await work();
+    } catch (err) {
+      log.warn({ slack: classifySlackError(method, err).description, ...context }, "slack: web api call failed");
+      return undefined;
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // De-duplication of re-deliveries, for every kind of request.
+
+  app.use(async (args) => {
+    const key = deliveryKey(args.body);
+    let claimed: boolean;
+    try {
+      claimed = await claims.claim(key);
+    } catch (err) {
+      // Without the database nothing can be de-duplicated, nor done; the listener still answers
+      // the user (with the apology) instead of leaving Slack to time out.
+      log.error({ err, key }, "slack: could not claim delivery");
+      await args.next();
+      return;
+    }
+    if (!claimed) {
+      log.info({ key, retry: args.context.retryNum }, "slack: duplicate delivery ignored");
+      const ack = (args as { ack?: () => Promise<void> }).ack;
+      if (ack) await ack();
+      return;
+    }
+    try {
+      await args.next();
+    } catch (err) {
+      await claims.release(key).catch((releaseErr: unknown) => log.error({ err: releaseErr, key }, "slack: release failed"));
+      throw err;
+    }
+    await claims.complete(key);
+  });
+
+  // ---------------------------------------------------------------------------------------------
+  // /crm <text>
+
+  app.command(commandName, async ({ command, ack, respond, client, context }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
+    const team = { id: command.team_id, ...(command.team_domain ? { name: command.team_domain } : {}) };
+    let locale = localeOf(directory.cachedLocale(team.id, command.user_id), defaultLocale);
+    const work = settle(
+      (async () => {
+        const who = await directory.identify(client, team, command.user_id);
+        locale = localeOf(who.locale, defaultLocale);
+        return conversation.command({
+          user: who.user,
+          text: command.text ?? "",
+          ...(command.channel_id ? { channelId: command.channel_id } : {}),
+        });
+      })(),
+    );
+    const ephemeral = (message: SlackMessage): RespondArguments => ({
+      response_type: "ephemeral",
+      text: message.text,
+      blocks: kit(message.blocks),
+    });
+    const early = await within(work, remaining(context, ackBudgetMs));
+    const answer = async (message: SlackMessage) => {
+      if (early) await ack(ephemeral(message));
+      else
+        await call("response_url", () => respond({ ...ephemeral(message), replace_original: true }), { command: commandName });
+    };
+    if (!early) await ack(ephemeral(textMessage(slackText(locale, "slack.working"))));
+    const outcome = early ?? (await work);
+
+    if (!outcome.ok) {
+      report(outcome.error, { command: commandName, user: command.user_id });
+      await answer(textMessage(failureText(locale, outcome.error)));
+      return;
+    }
+    const reply = outcome.value;
+    switch (reply.kind) {
+      case "view":
+        await answer(renderSlackMessage(reply.view));
+        return;
+      case "form_errors":
+        await answer(textMessage(errorsText(reply.errors)));
+        return;
+      case "form": {
+        if (early) await ack();
+        const opened = await call("views.open", () =>
+          client.views.open({ trigger_id: command.trigger_id, view: kitView(renderSlackModal(reply.form)) }),
+        );
+        if (!opened) {
+          const note = ephemeral(textMessage(slackText(locale, "slack.form_unavailable")));
+          await call("response_url", () => respond(early ? note : { ...note, replace_original: true }));
+        } else if (!early) {
+          // Take the "working…" placeholder away now that the form is open.
+          await call("response_url", () => respond({ delete_original: true }));
+        }
+        return;
+      }
+    }
+  });
+
+  // ---------------------------------------------------------------------------------------------
+  // Buttons
+
+  app.action(/.+/, async (args) => {
+    const { ack, body, action, client, respond, context } = args as SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
+    await ack();
+    if (body.type !== "block_actions" || action.type !== "button") return;
+    const button = action as ButtonAction;
+    const teamId = body.team?.id ?? body.user.team_id ?? "";
+    const container = (body.container ?? {}) as { type?: string; is_ephemeral?: boolean; channel_id?: string; message_ts?: string };
+    const inModal = container.type === "view" && Boolean(body.view?.id);
+    const place: ClickPlace = {
+      userId: body.user.id,
+      teamId,
+      triggerId: body.trigger_id,
+      isEphemeral: container.is_ephemeral === true,
+      ...(body.channel?.id || container.channel_id ? { channel: body.channel?.id ?? container.channel_id } : {}),
+      ...(body.message?.ts || container.message_ts ? { messageTs: body.message?.ts ?? container.message_ts } : {}),
+      ...(inModal ? { viewId: body.view!.id } : {}),
+      ...(body.response_url ? { respond } : {}),
+    };
+    let locale = localeOf(directory.cachedLocale(teamId, body.user.id), defaultLocale);
+    const work = settle(
+      (async () => {
+        const who = await directory.identify(client, { id: teamId, ...(body.team?.domain ? { name: body.team.domain } : {}) }, body.user.id);
+        locale = localeOf(who.locale, defaultLocale);
+        return conversation.action({ user: who.user, actionId: baseActionId(button.action_id), payload: button.value ?? "" });
+      })(),
+    );
+    let outcome = await within(work, remaining(context, modalBudgetMs));
+    if (!outcome && !inModal) {
+      const opened = await call("views.open", () => client.views.open({ trigger_id: body.trigger_id, view: kitView(loadingModal(locale)) }));
+      if (opened?.view?.id) place.viewId = opened.view.id;
+    }
+    outcome ??= await work;
+    if (!outcome.ok) {
+      report(outcome.error, { action: button.action_id, user: body.user.id });
+      await showText(client, place, locale, failureText(locale, outcome.error));
+      return;
+    }
+    await answerAction(client, place, locale, outcome.value);
+  });
+
+  async function answerAction(client: webApi.WebClient, place: ClickPlace, locale: Locale, answer: ActionReply): Promise<void> {
+    // The cards first: the clicked one should lose its buttons before anything else happens.
+    const failed = answer.updatedCard ? await refreshCopies(client, place.teamId, answer.updatedCard, place) : 0;
+    await showReply(client, place, locale, answer.reply);
+    if (failed > 0) {
+      // Beside the reply, not instead of it: ephemerally even when the reply went into a modal.
+      const { viewId: _modal, ...beside } = place;
+      await showText(client, beside, locale, slackText(locale, "slack.update_failed", { count: failed }));
+    }
+  }
+
+  async function showReply(client: webApi.WebClient, place: ClickPlace, locale: Locale, reply: Reply): Promise<void> {
+    switch (reply.kind) {
+      case "view":
+        await show(client, place, renderSlackMessage(reply.view), () => viewModal(locale, reply.view));
+        return;
+      case "form_errors":
+        await showText(client, place, locale, errorsText(reply.errors));
+        return;
+      case "form": {
+        const modal = kitView(renderSlackModal(reply.form));
+        const viewId = place.viewId;
+        const shown = viewId
+          ? await call("views.update", () => client.views.update({ view_id: viewId, view: modal }))
+          : await call("views.open", () => client.views.open({ trigger_id: place.triggerId, view: modal }));
+        if (!shown) await showText(client, place, locale, slackText(locale, "slack.form_unavailable"));
+        return;
+      }
+    }
+  }
+
+  function showText(client: webApi.WebClient, place: ClickPlace, locale: Locale, text: string): Promise<void> {
+    return show(client, place, textMessage(text), () => textModal(locale, text));
+  }
+
+  /** Shows an answer to the user who clicked: in the modal if there is one, else ephemerally. */
+  async function show(client: webApi.WebClient, place: ClickPlace, message: SlackMessage, modal: () => SlackInfoModal): Promise<void> {
+    const viewId = place.viewId;
+    if (viewId && (await call("views.update", () => client.views.update({ view_id: viewId, view: kitView(modal()) })))) return;
+    const channel = place.channel;
+    if (
+      channel &&
+      (await call("chat.postEphemeral", () =>
+        client.chat.postEphemeral({ channel, user: place.userId, text: message.text, blocks: kit(message.blocks) }),
+      ))
+    ) {
+      return;
+    }
+    const respond = place.respond;
+    if (respond) {
+      await call("response_url", () =>
+        respond({ response_type: "ephemeral", replace_original: false, text: message.text, blocks: kit(message.blocks) }),
+      );
+    }
+  }
+
+  /**
+   * Every posted copy of the entity's card gets the new view: the clicked message and every
+   * MessageRef row (approvers' DMs, channel posts). Returns how many copies could not be updated.
+   */
+  async function refreshCopies(
+    client: webApi.WebClient,
+    teamId: string,
+    card: NonNullable<ActionReply["updatedCard"]>,
+    clicked?: ClickPlace,
+  ): Promise<number> {
+    const message = renderSlackMessage(card.view);
+    const targets = new Map<string, { channel: string; ts: string }>();
+    if (clicked?.channel && clicked.messageTs && !clicked.isEphemeral) {
+      targets.set(`${clicked.channel}:${clicked.messageTs}`, { channel: clicked.channel, ts: clicked.messageTs });
+    }
+    const tenant = await db.tenant.findUnique({
+      where: { platform_externalId: { platform: "SLACK", externalId: teamId } },
+      select: { id: true },
+    });
+    if (tenant) {
+      const refs = await db.messageRef.findMany({
+        where: { tenantId: tenant.id, platform: "SLACK", entityType: card.entityType, entityId: card.entityId },
+        select: { channel: true, messageId: true },
+      });
+      for (const ref of refs) targets.set(`${ref.channel}:${ref.messageId}`, { channel: ref.channel, ts: ref.messageId });
+    }
+    const results = await Promise.allSettled(
+      [...targets.values()].map((target) =>
+        client.chat.update({ channel: target.channel, ts: target.ts, text: message.text, blocks: kit(message.blocks) }).catch((err: unknown) => {
+          const failure = classifySlackError("chat.update", err);
+          log.error(
+            { slack: failure.description, channel: target.channel, ts: target.ts, entityType: card.entityType, entityId: card.entityId },
+            "slack: card copy not updated",
+          );
+          throw err;
+        }),
+      ),
+    );
+    let failed = results.filter((r) => r.status === "rejected").length;
+    // An ephemeral message cannot be edited through chat.update, only through its response_url.
+    const respond = clicked?.respond;
+    if (clicked?.isEphemeral && respond) {
+      const done = await call("response_url", () => respond({ replace_original: true, text: message.text, blocks: kit(message.blocks) }));
+      if (done === undefined) failed += 1;
+    }
+    return failed;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Modal submissions
+
+  app.view({ type: "view_submission" }, async (args) => {
+    const { ack, body, view, client, context } = args as SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
+    if (view.callback_id === INFO_MODAL_ID) {
+      await ack();
+      return;
+    }
+    const teamId = body.team?.id ?? body.user.team_id ?? view.team_id;
+    let locale = localeOf(directory.cachedLocale(teamId, body.user.id), defaultLocale);
+    const work = settle(
+      (async () => {
+        const who = await directory.identify(client, { id: teamId, ...(body.team?.domain ? { name: body.team.domain } : {}) }, body.user.id);
+        locale = localeOf(who.locale, defaultLocale);
+        return conversation.submit({
+          user: who.user,
+          actionId: view.callback_id,
+          payload: view.private_metadata ?? "",
+          values: readSlackFormValues(view.state?.values),
+        });
+      })(),
+    );
+    // slackFormErrors attaches each message to its input block; the submitted view has them all.
+    const fields = {
+      fields: (view.blocks as Array<{ type?: string; block_id?: string }>)
+        .filter((block) => block.type === "input" && block.block_id)
+        .map((block) => ({ name: block.block_id!, label: block.block_id!, kind: "text" as const, required: false })),
+    };
+    const early = await within(work, remaining(context, ackBudgetMs));
+    if (!early) await ack({ response_action: "update", view: kitView(loadingModal(locale)) });
+    const outcome = early ?? (await work);
+
+    // Either messages under the fields (only possible in the ack) or a modal replacing the form.
+    let inline: Record<string, string> | undefined;
+    let modal: object;
+    if (!outcome.ok) {
+      report(outcome.error, { form: view.callback_id, user: body.user.id });
+      const text = failureText(locale, outcome.error);
+      // On the first field, so the user keeps what they typed and can try again.
+      inline = fields.fields.length > 0 ? slackFormErrors(fields, { [FORM_ERROR_KEY]: text }).errors : undefined;
+      modal = textModal(locale, text);
+    } else {
+      const reply = outcome.value.reply;
+      if (reply.kind === "form_errors") {
+        const placed = slackFormErrors(fields, reply.errors).errors;
+        // A message for a field this modal does not have would be lost: list them all instead.
+        inline = Object.keys(placed).length > 0 ? placed : undefined;
+        modal = textModal(locale, errorsText(reply.errors));
+      } else {
+        modal = reply.kind === "form" ? renderSlackModal(reply.form) : viewModal(locale, reply.view);
+      }
+    }
+    if (early) {
+      await ack(inline ? { response_action: "errors", errors: inline } : { response_action: "update", view: kitView(modal) });
+    } else {
+      // Too late for inline errors: the loading modal now shows the outcome instead.
+      await call("views.update", () => client.views.update({ view_id: view.id, view: kitView(modal) }));
+    }
+    if (outcome.ok && outcome.value.updatedCard) await refreshCopies(client, teamId, outcome.value.updatedCard);
+  });
+
+  // ---------------------------------------------------------------------------------------------
+  // Direct messages to the bot: the same grammar without the slash.
+
+  app.event("message", async ({ event, client, body }: SlackEventMiddlewareArgs<"message"> & AllMiddlewareArgs) => {
+    const message = event as { channel_type?: string; subtype?: string; bot_id?: string; user?: string; text?: string; channel: string };
+    if (message.channel_type !== "im" || message.subtype || message.bot_id || !message.user || !message.text) return;
+    const teamId = (body as { team_id?: string }).team_id ?? "";
+    const who = await directory.identify(client, { id: teamId }, message.user);
+    const locale = localeOf(who.locale, defaultLocale);
+    const text = message.text.trim();
+    const outcome = await settle(conversation.command({ user: who.user, text, channelId: message.channel }));
+    let reply: SlackMessage;
+    if (!outcome.ok) {
+      report(outcome.error, { event: "message.im", user: message.user });
+      reply = textMessage(failureText(locale, outcome.error));
+    } else if (outcome.value.kind === "view") {
+      reply = renderSlackMessage(outcome.value.view);
+    } else if (outcome.value.kind === "form_errors") {
+      reply = textMessage(errorsText(outcome.value.errors));
+    } else {
+      // Events carry no trigger_id, so no modal can be opened from a plain message.
+      reply = textMessage(slackText(locale, "slack.use_slash_command", { text }));
+    }
+    await call("chat.postMessage", () =>
+      client.chat.postMessage({ channel: message.channel, text: reply.text, blocks: kit(reply.blocks) }),
+    );
+  });
+
+  app.error(async (args) => {
+    const { error, body } = args as unknown as { error: Error; body?: { type?: string } };
+    log.error({ err: error, type: body?.type }, "slack: unhandled error in a listener");
+  });
+
+  // ---------------------------------------------------------------------------------------------
+  // Outbox delivery
+
+  const sender: Sender = async (message: OutboxMessage): Promise<DeliveryResult> => {
+    const delivery = await conversation.renderDelivery(message);
+    if (!delivery) return { ok: true };
+    const rendered = renderSlackMessage(delivery.view);
+    let method = "conversations.open";
+    try {
+      const channel =
+        delivery.to.kind === "channel" ? delivery.to.channelId : await directory.dmChannel(senderClient, delivery.to.platformUserId);
+      method = "chat.postMessage";
+      const posted = await senderClient.chat.postMessage({
+        channel,
+        text: rendered.text,
+        blocks: kit(rendered.blocks),
+        unfurl_links: false,
+        unfurl_media: false,
+      });
+      return { ok: true, ...(posted.ts ? { platformMessageId: posted.ts } : {}), channel: posted.channel ?? channel };
+    } catch (err) {
+      const failure = classifySlackError(method, err);
+      const context = { slack: failure.description, outboxId: message.id, target: message.target, attempt: message.attempts };
+      if (failure.permanent) log.error(context, "slack: delivery failed permanently");
+      else log.warn(context, "slack: delivery failed, will retry");
+      return {
+        ok: false,
+        permanent: failure.permanent,
+        error: failure.description,
+        ...(failure.retryAfterMs !== undefined ? { retryAfterMs: failure.retryAfterMs } : {}),
+      };
+    }
+  };
+
+  const routes: Record<string, RouteHandler> = receiver
+    ? {
+        [SLACK_EVENTS_ROUTE]: (req, res) => {
+          if (!ready) {
+            res.writeHead(503, { "content-type": "text/plain" });
+            res.end("slack adapter not started");
+            return;
+          }
+          receiver.requestListener(req, res);
+        },
+      }
+    : {};
+
+  return {
+    mode: socketMode ? "socket" : "http",
+    routes,
+    sender,
+    async start() {
+      await app.init();
+      if (socketMode) await app.start();
+      ready = true;
+    },
+    async stop() {
+      ready = false;
+      if (socketMode) await app.stop();
+      directory.clear();
+    },
+  };
+}

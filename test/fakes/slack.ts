@@ -1,0 +1,730 @@
+// A fake Slack for end-to-end tests, on 127.0.0.1: the Web API methods the adapter uses (recorded
+// with their arguments and time, scriptable failures: 429 + Retry-After, 500, ok:false errors,
+// delays), response_url endpoints, and a client side that signs and posts slash commands,
+// block_actions and view_submission payloads to the app exactly as Slack does
+// (docs.slack.dev/authentication/verifying-requests-from-slack: v0:{timestamp}:{body}, HMAC-SHA256;
+// interactivity as a form-encoded `payload=` JSON; Content-Type exactly
+// application/x-www-form-urlencoded, which Bolt's receiver insists on).
+import { createHash, createHmac, randomBytes } from "node:crypto";
+import http from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+
+// Block Kit and Web API arguments are open-ended JSON; the tests inspect them structurally.
+type Json = any;
+
+export interface RecordedCall {
+  method: string;
+  args: Record<string, Json>;
+  /** Date.now() when the call arrived. */
+  at: number;
+  status: number;
+  ok: boolean;
+  error?: string;
+}
+
+export interface ScriptedAnswer {
+  /** HTTP status to answer with (429, 500…); 200 when only `error` is set. */
+  status?: number;
+  /** Seconds, sent as Retry-After (with status 429). */
+  retryAfter?: number;
+  /** ok:false with this error string (channel_not_found…). */
+  error?: string;
+  /** Wait this long before answering. */
+  delayMs?: number;
+}
+
+export interface PostedMessage {
+  channel: string;
+  ts: string;
+  text: string;
+  blocks: Json[];
+  /** Every earlier version, oldest first (chat.update moves the current one here). */
+  history: Array<{ text: string; blocks: Json[] }>;
+  updatedAt?: number;
+}
+
+export interface EphemeralMessage {
+  channel: string;
+  user: string;
+  text: string;
+  blocks: Json[];
+  at: number;
+}
+
+export interface ResponseUrlPost {
+  id: string;
+  body: Json;
+  at: number;
+}
+
+export interface OpenedView {
+  id: string;
+  triggerId?: string;
+  view: Json;
+  history: Json[];
+}
+
+export interface FakeUser {
+  id: string;
+  name: string;
+  realName?: string;
+  displayName?: string;
+  locale?: string;
+  /** users.info answers this user only after this delay (a slow Slack). */
+  infoDelayMs?: number;
+}
+
+export interface Button {
+  action_id: string;
+  value: string;
+  block_id?: string;
+  text?: string;
+  style?: string;
+}
+
+const TRIGGER_TTL_MS = 3_000;
+
+export class FakeSlack {
+  readonly calls: RecordedCall[] = [];
+  readonly messages = new Map<string, PostedMessage>();
+  readonly ephemerals: EphemeralMessage[] = [];
+  readonly responses: ResponseUrlPost[] = [];
+  readonly views = new Map<string, OpenedView>();
+  private readonly users = new Map<string, FakeUser>();
+  private readonly scripts = new Map<string, ScriptedAnswer[]>();
+  private readonly triggers = new Map<string, { issuedAt: number; used: boolean }>();
+  private seq = 0;
+  /** Socket Mode: the app's open WebSocket connections and the acks they sent back. */
+  readonly socketAcks: Array<{ envelope_id: string; payload?: Json; at: number }> = [];
+  private readonly sockets = new Set<Socket>();
+
+  private constructor(
+    private readonly server: http.Server,
+    readonly baseUrl: string,
+    readonly teamId: string,
+    readonly botToken: string,
+    readonly botUserId: string,
+  ) {}
+
+  static async start(options: { teamId?: string; botToken?: string; botUserId?: string } = {}): Promise<FakeSlack> {
+    let fake: FakeSlack | undefined;
+    const server = http.createServer((req, res) => {
+      fake!.handle(req, res).catch((err: unknown) => {
+        res.writeHead(500);
+        res.end(String(err));
+      });
+    });
+    server.on("upgrade", (req, socket) => fake!.upgrade(req, socket as Socket));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const port = (server.address() as AddressInfo).port;
+    fake = new FakeSlack(
+      server,
+      `http://127.0.0.1:${port}`,
+      options.teamId ?? "T0ACCORD",
+      options.botToken ?? "xoxb-fake-token",
+      options.botUserId ?? "UBOT",
+    );
+    return fake;
+  }
+
+  /** SLACK_API_URL for the adapter. */
+  get apiUrl(): string {
+    return `${this.baseUrl}/api/`;
+  }
+
+  close(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    return new Promise((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+
+  addUser(user: FakeUser): void {
+    this.users.set(user.id, user);
+  }
+
+  /** The next calls of `method` get these answers, in order; afterwards calls behave normally. */
+  script(method: string, ...answers: ScriptedAnswer[]): void {
+    this.scripts.set(method, [...(this.scripts.get(method) ?? []), ...answers]);
+  }
+
+  /** Drops whatever is still scripted. */
+  clearScripts(): void {
+    this.scripts.clear();
+  }
+
+  callsTo(method: string): RecordedCall[] {
+    return this.calls.filter((c) => c.method === method);
+  }
+
+  /** The DM channel conversations.open returns for a user. */
+  dmOf(userId: string): string {
+    return `D${userId}`;
+  }
+
+  messagesIn(channel: string): PostedMessage[] {
+    return [...this.messages.values()].filter((m) => m.channel === channel);
+  }
+
+  ephemeralsFor(user: string): EphemeralMessage[] {
+    return this.ephemerals.filter((e) => e.user === user);
+  }
+
+  /** A new trigger_id, valid for 3 s like Slack's, as if the user had just clicked. */
+  issueTrigger(): string {
+    const id = `${++this.seq}.${Date.now()}.${randomBytes(6).toString("hex")}`;
+    this.triggers.set(id, { issuedAt: Date.now(), used: false });
+    return id;
+  }
+
+  newResponseUrl(): string {
+    return `${this.baseUrl}/response/${randomBytes(8).toString("hex")}`;
+  }
+
+  responsesTo(url: string): ResponseUrlPost[] {
+    const id = url.split("/").pop()!;
+    return this.responses.filter((r) => r.id === id);
+  }
+
+  viewOpenedBy(triggerId: string): OpenedView | undefined {
+    return [...this.views.values()].find((v) => v.triggerId === triggerId);
+  }
+
+  /** How many Socket Mode connections the app holds open. */
+  get socketConnections(): number {
+    return this.sockets.size;
+  }
+
+  /** Pushes one Socket Mode envelope to every connected app. */
+  sendEnvelope(envelope: { envelope_id: string; type: string; payload: Json; accepts_response_payload?: boolean; retry_attempt?: number }): void {
+    for (const socket of this.sockets) socket.write(wsFrame(0x1, Buffer.from(JSON.stringify(envelope))));
+  }
+
+  // A minimal RFC 6455 server, enough for @slack/socket-mode: handshake, text frames both ways,
+  // ping -> pong, close -> close. Slack's own server speaks the same protocol.
+  private upgrade(req: http.IncomingMessage, socket: Socket): void {
+    const key = req.headers["sec-websocket-key"];
+    if (!req.url?.startsWith("/socket") || typeof key !== "string") {
+      socket.destroy();
+      return;
+    }
+    const accept = createHash("sha1").update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest("base64");
+    socket.write(
+      `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`,
+    );
+    this.sockets.add(socket);
+    socket.on("close", () => this.sockets.delete(socket));
+    socket.on("error", () => this.sockets.delete(socket));
+    let buffered = Buffer.alloc(0);
+    socket.on("data", (chunk: Buffer) => {
+      buffered = Buffer.concat([buffered, chunk]);
+      for (;;) {
+        const frame = readFrame(buffered);
+        if (!frame) break;
+        buffered = buffered.subarray(frame.length);
+        if (frame.opcode === 0x9) socket.write(wsFrame(0xa, frame.payload));
+        else if (frame.opcode === 0x8) {
+          socket.end(wsFrame(0x8, frame.payload.subarray(0, 2)));
+          this.sockets.delete(socket);
+        } else if (frame.opcode === 0x1) {
+          const message = JSON.parse(frame.payload.toString("utf8")) as { envelope_id: string; payload?: Json };
+          this.socketAcks.push({ ...message, at: Date.now() });
+        }
+      }
+    });
+    socket.write(wsFrame(0x1, Buffer.from(JSON.stringify({ type: "hello", num_connections: 1, connection_info: { app_id: "A0ACCORD" } }))));
+  }
+
+  private nextTs(): string {
+    return `${Math.floor(Date.now() / 1000)}.${String(++this.seq).padStart(6, "0")}`;
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const raw = Buffer.concat(chunks).toString("utf8");
+    const url = new URL(req.url ?? "/", this.baseUrl);
+    const at = Date.now();
+
+    if (url.pathname.startsWith("/response/")) {
+      const id = url.pathname.slice("/response/".length);
+      const answer = await this.scripted("response_url");
+      this.responses.push({ id, body: raw ? JSON.parse(raw) : null, at });
+      if (answer?.status && answer.status !== 200) {
+        res.writeHead(answer.status);
+        res.end();
+        return;
+      }
+      sendJson(res, 200, { ok: true });
+      return;
+    }
+    if (!url.pathname.startsWith("/api/")) {
+      res.writeHead(404);
+      res.end();
+      return;
+    }
+    const method = url.pathname.slice("/api/".length);
+    const args = parseArgs(raw, req.headers["content-type"] ?? "");
+    const call: RecordedCall = { method, args, at, status: 200, ok: true };
+    this.calls.push(call);
+
+    const answer = await this.scripted(method);
+    if (answer?.status === 429) {
+      call.status = 429;
+      call.ok = false;
+      call.error = "ratelimited";
+      res.writeHead(429, { "content-type": "application/json", "retry-after": String(answer.retryAfter ?? 1) });
+      res.end(JSON.stringify({ ok: false, error: "ratelimited" }));
+      return;
+    }
+    if (answer?.status && answer.status !== 200) {
+      call.status = answer.status;
+      call.ok = false;
+      call.error = `http_${answer.status}`;
+      res.writeHead(answer.status, { "content-type": "text/plain" });
+      res.end("upstream trouble");
+      return;
+    }
+    const auth = req.headers.authorization ?? (typeof args.token === "string" ? `Bearer ${args.token}` : "");
+    // apps.connections.open is the one method called with the app-level token.
+    const expected = method === "apps.connections.open" ? /^Bearer xapp-/.test(auth) : auth === `Bearer ${this.botToken}`;
+    const result =
+      answer?.error !== undefined
+        ? { ok: false, error: answer.error }
+        : !expected
+          ? { ok: false, error: "invalid_auth" }
+          : await this.perform(method, args);
+    if (!result.ok) {
+      call.ok = false;
+      call.error = result.error as string;
+    }
+    sendJson(res, 200, result);
+  }
+
+  private async scripted(method: string): Promise<ScriptedAnswer | undefined> {
+    const queue = this.scripts.get(method);
+    const answer = queue?.shift();
+    if (answer?.delayMs) await sleep(answer.delayMs);
+    return answer;
+  }
+
+  private perform(method: string, args: Record<string, Json>): Json {
+    switch (method) {
+      case "apps.connections.open":
+        return { ok: true, url: `${this.baseUrl.replace(/^http/, "ws")}/socket?ticket=${randomBytes(4).toString("hex")}` };
+      case "auth.test":
+        return { ok: true, url: "https://accord-test.slack.com/", team: "Accord Test", user: "accord", team_id: this.teamId, user_id: this.botUserId, bot_id: "BBOT" };
+      case "users.info": {
+        const user = this.users.get(String(args.user));
+        if (!user) return { ok: false, error: "user_not_found" };
+        const answer = {
+          ok: true,
+          user: {
+            id: user.id,
+            team_id: this.teamId,
+            name: user.name,
+            real_name: user.realName ?? user.name,
+            ...(args.include_locale && user.locale ? { locale: user.locale } : {}),
+            profile: { display_name: user.displayName ?? "", real_name: user.realName ?? user.name },
+          },
+        };
+        return user.infoDelayMs ? sleep(user.infoDelayMs).then(() => answer) : answer;
+      }
+      case "conversations.open":
+        return { ok: true, channel: { id: this.dmOf(String(args.users).split(",")[0]!) } };
+      case "chat.postMessage": {
+        const channel = String(args.channel);
+        if (channel.startsWith("CMISSING")) return { ok: false, error: "channel_not_found" };
+        const ts = this.nextTs();
+        const message: PostedMessage = { channel, ts, text: String(args.text ?? ""), blocks: args.blocks ?? [], history: [] };
+        this.messages.set(`${channel}:${ts}`, message);
+        return { ok: true, channel, ts, message: { ts, text: message.text, blocks: message.blocks } };
+      }
+      case "chat.postEphemeral": {
+        this.ephemerals.push({ channel: String(args.channel), user: String(args.user), text: String(args.text ?? ""), blocks: args.blocks ?? [], at: Date.now() });
+        return { ok: true, message_ts: this.nextTs() };
+      }
+      case "chat.update": {
+        const message = this.messages.get(`${String(args.channel)}:${String(args.ts)}`);
+        if (!message) return { ok: false, error: "message_not_found" };
+        message.history.push({ text: message.text, blocks: message.blocks });
+        message.text = String(args.text ?? "");
+        message.blocks = args.blocks ?? [];
+        message.updatedAt = Date.now();
+        return { ok: true, channel: message.channel, ts: message.ts, text: message.text };
+      }
+      case "views.open": {
+        const triggerId = String(args.trigger_id);
+        const trigger = this.triggers.get(triggerId);
+        if (!trigger) return { ok: false, error: "invalid_trigger_id" };
+        if (trigger.used) return { ok: false, error: "exchanged_trigger_id" };
+        if (Date.now() - trigger.issuedAt > TRIGGER_TTL_MS) return { ok: false, error: "expired_trigger_id" };
+        trigger.used = true;
+        const id = `V${++this.seq}`;
+        this.views.set(id, { id, triggerId, view: args.view, history: [] });
+        return { ok: true, view: { id, ...args.view } };
+      }
+      case "views.update": {
+        const opened = this.views.get(String(args.view_id));
+        if (!opened) return { ok: false, error: "not_found" };
+        opened.history.push(opened.view);
+        opened.view = args.view;
+        return { ok: true, view: { id: opened.id, ...args.view } };
+      }
+      default:
+        return { ok: false, error: "unknown_method" };
+    }
+  }
+}
+
+function sendJson(res: http.ServerResponse, status: number, body: Json): void {
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8" });
+  res.end(JSON.stringify(body));
+}
+
+/** An unmasked server frame (servers never mask). */
+function wsFrame(opcode: number, payload: Buffer): Buffer {
+  const head =
+    payload.length < 126
+      ? Buffer.from([0x80 | opcode, payload.length])
+      : payload.length < 65_536
+        ? Buffer.from([0x80 | opcode, 126, payload.length >> 8, payload.length & 0xff])
+        : Buffer.concat([Buffer.from([0x80 | opcode, 127]), bigLength(payload.length)]);
+  return Buffer.concat([head, payload]);
+}
+
+function bigLength(n: number): Buffer {
+  const b = Buffer.alloc(8);
+  b.writeBigUInt64BE(BigInt(n));
+  return b;
+}
+
+/** One complete (client, masked) frame from the front of `data`, or null if more bytes are needed. */
+function readFrame(data: Buffer): { opcode: number; payload: Buffer; length: number } | null {
+  if (data.length < 2) return null;
+  const opcode = data[0]! & 0x0f;
+  const masked = (data[1]! & 0x80) !== 0;
+  let length = data[1]! & 0x7f;
+  let offset = 2;
+  if (length === 126) {
+    if (data.length < 4) return null;
+    length = data.readUInt16BE(2);
+    offset = 4;
+  } else if (length === 127) {
+    if (data.length < 10) return null;
+    length = Number(data.readBigUInt64BE(2));
+    offset = 10;
+  }
+  const maskAt = offset;
+  if (masked) offset += 4;
+  if (data.length < offset + length) return null;
+  const payload = Buffer.from(data.subarray(offset, offset + length));
+  if (masked) for (let i = 0; i < payload.length; i++) payload[i]! ^= data[maskAt + (i % 4)]!;
+  return { opcode, payload, length: offset + length };
+}
+
+// WebClient sends form-encoded arguments with objects (blocks, view) as JSON strings.
+const JSON_ARGS = new Set(["blocks", "view", "attachments", "metadata"]);
+
+function parseArgs(raw: string, contentType: string): Record<string, Json> {
+  if (!raw) return {};
+  if (contentType.startsWith("application/json")) return JSON.parse(raw) as Record<string, Json>;
+  const out: Record<string, Json> = {};
+  for (const [key, value] of new URLSearchParams(raw)) {
+    out[key] = JSON_ARGS.has(key) ? JSON.parse(value) : value === "true" ? true : value === "false" ? false : value;
+  }
+  return out;
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Polls until `check` returns something truthy (and returns it), or fails after `timeoutMs`. */
+export async function waitFor<T>(check: () => T | Promise<T>, what: string, timeoutMs = 5_000): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}
+
+// -----------------------------------------------------------------------------------------------
+// Block helpers
+
+export function buttonsOf(blocks: Json[] | undefined): Button[] {
+  const out: Button[] = [];
+  for (const block of blocks ?? []) {
+    if (block?.type !== "actions") continue;
+    for (const element of block.elements ?? []) {
+      if (element.type === "button") {
+        out.push({
+          action_id: element.action_id,
+          value: element.value,
+          block_id: block.block_id,
+          text: element.text?.text,
+          ...(element.style ? { style: element.style } : {}),
+        });
+      }
+    }
+  }
+  return out;
+}
+
+export function findButton(blocks: Json[] | undefined, pattern: RegExp): Button | undefined {
+  return buttonsOf(blocks).find((b) => pattern.test(b.action_id));
+}
+
+/** Every piece of text in a list of blocks, joined: for assertions on what the user sees. */
+export function textOf(blocks: Json[] | undefined): string {
+  const parts: string[] = [];
+  const visit = (node: Json): void => {
+    if (!node || typeof node !== "object") return;
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (typeof node.text === "string") parts.push(node.text);
+    for (const [key, value] of Object.entries(node)) if (key !== "text" || typeof value === "object") visit(value);
+  };
+  visit(blocks);
+  return parts.join("\n");
+}
+
+// -----------------------------------------------------------------------------------------------
+// The Slack side of requests to the app
+
+export function slackSignature(secret: string, timestamp: number | string, body: string): string {
+  return `v0=${createHmac("sha256", secret).update(`v0:${timestamp}:${body}`).digest("hex")}`;
+}
+
+export interface SignedPostOptions {
+  secret: string;
+  /** Seconds since the epoch; default now. */
+  timestamp?: number;
+  /** Overrides the computed signature (a forged request). */
+  signature?: string;
+  /** X-Slack-Retry-Num, as Slack sets it on a re-delivery. */
+  retryNum?: number;
+  /** Events API requests are JSON; commands and interactivity are form-encoded. */
+  contentType?: string;
+}
+
+export interface AppAnswer {
+  status: number;
+  text: string;
+  json: Json;
+  /** How long the app took to answer, ms. */
+  ms: number;
+}
+
+export async function postSigned(url: string, body: string, options: SignedPostOptions): Promise<AppAnswer> {
+  const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
+  const started = Date.now();
+  const res = await fetch(url, {
+    method: "POST",
+    headers: {
+      "content-type": options.contentType ?? "application/x-www-form-urlencoded",
+      "x-slack-request-timestamp": String(timestamp),
+      "x-slack-signature": options.signature ?? slackSignature(options.secret, timestamp, body),
+      ...(options.retryNum !== undefined ? { "x-slack-retry-num": String(options.retryNum), "x-slack-retry-reason": "http_timeout" } : {}),
+    },
+    body,
+  });
+  const text = await res.text();
+  let json: Json = null;
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch {
+    json = null;
+  }
+  return { status: res.status, text, json, ms: Date.now() - started };
+}
+
+export interface SlackUserRef {
+  id: string;
+  name: string;
+}
+
+/** Builds and posts what Slack would send for one workspace. */
+export class SlackClientSide {
+  constructor(
+    readonly fake: FakeSlack,
+    readonly appUrl: string,
+    readonly secret: string,
+    readonly team = { id: fake.teamId, domain: "accord-test" },
+  ) {}
+
+  commandBody(user: SlackUserRef, text: string, extra: { channelId?: string; triggerId?: string; responseUrl?: string } = {}): string {
+    return new URLSearchParams({
+      token: "verification-token-unused",
+      team_id: this.team.id,
+      team_domain: this.team.domain,
+      channel_id: extra.channelId ?? "C0GENERAL",
+      channel_name: "general",
+      user_id: user.id,
+      user_name: user.name,
+      command: "/crm",
+      text,
+      api_app_id: "A0ACCORD",
+      is_enterprise_install: "false",
+      response_url: extra.responseUrl ?? this.fake.newResponseUrl(),
+      trigger_id: extra.triggerId ?? this.fake.issueTrigger(),
+    }).toString();
+  }
+
+  /** `/crm <text>`; returns the HTTP answer plus the response_url and trigger_id it carried. */
+  async command(user: SlackUserRef, text: string, options: Partial<SignedPostOptions> & { channelId?: string } = {}) {
+    const responseUrl = this.fake.newResponseUrl();
+    const triggerId = this.fake.issueTrigger();
+    const body = this.commandBody(user, text, { responseUrl, triggerId, ...(options.channelId ? { channelId: options.channelId } : {}) });
+    const answer = await postSigned(this.appUrl, body, { secret: this.secret, ...options });
+    return { ...answer, responseUrl, triggerId };
+  }
+
+  blockActionsPayload(
+    user: SlackUserRef,
+    button: Button,
+    where: { message: PostedMessage; ephemeral?: false } | { ephemeralIn: string } | { view: OpenedView },
+    triggerId = this.fake.issueTrigger(),
+  ): Json {
+    const action = {
+      type: "button",
+      action_id: button.action_id,
+      block_id: button.block_id ?? "b1",
+      text: { type: "plain_text", text: button.text ?? "", emoji: true },
+      value: button.value,
+      ...(button.style ? { style: button.style } : {}),
+      action_ts: `${Date.now() / 1000}`,
+    };
+    const common = {
+      type: "block_actions",
+      user: { id: user.id, username: user.name, name: user.name, team_id: this.team.id },
+      api_app_id: "A0ACCORD",
+      token: "verification-token-unused",
+      trigger_id: triggerId,
+      team: { id: this.team.id, domain: this.team.domain },
+      enterprise: null,
+      is_enterprise_install: false,
+      actions: [action],
+    };
+    if ("message" in where) {
+      const m = where.message;
+      return {
+        ...common,
+        container: { type: "message", message_ts: m.ts, channel_id: m.channel, is_ephemeral: false },
+        channel: { id: m.channel, name: m.channel.startsWith("D") ? "directmessage" : "channel" },
+        message: { type: "message", user: this.fake.botUserId, ts: m.ts, text: m.text, blocks: m.blocks, bot_id: "BBOT" },
+        response_url: this.fake.newResponseUrl(),
+        state: { values: {} },
+      };
+    }
+    if ("ephemeralIn" in where) {
+      const ts = `${Date.now() / 1000}`;
+      return {
+        ...common,
+        container: { type: "message", message_ts: ts, channel_id: where.ephemeralIn, is_ephemeral: true },
+        channel: { id: where.ephemeralIn, name: "general" },
+        response_url: this.fake.newResponseUrl(),
+        state: { values: {} },
+      };
+    }
+    return {
+      ...common,
+      container: { type: "view", view_id: where.view.id },
+      view: { id: where.view.id, ...where.view.view, state: { values: {} } },
+    };
+  }
+
+  /** An Events API callback (JSON), e.g. a direct message to the bot. */
+  async event(event: Json, options: Partial<SignedPostOptions> & { eventId?: string } = {}) {
+    const eventId = options.eventId ?? `Ev${randomBytes(5).toString("hex").toUpperCase()}`;
+    const body = JSON.stringify({
+      token: "verification-token-unused",
+      team_id: this.team.id,
+      api_app_id: "A0ACCORD",
+      event: { event_ts: `${Date.now() / 1000}`, ...event },
+      type: "event_callback",
+      event_id: eventId,
+      event_time: Math.floor(Date.now() / 1000),
+      authorizations: [{ team_id: this.team.id, user_id: this.fake.botUserId, is_bot: true, is_enterprise_install: false }],
+      is_ext_shared_channel: false,
+    });
+    const answer = await postSigned(this.appUrl, body, { secret: this.secret, contentType: "application/json", ...options });
+    return { ...answer, eventId, body };
+  }
+
+  /** A click on a button; returns the HTTP answer, the trigger_id and the payload sent. */
+  async click(
+    user: SlackUserRef,
+    button: Button,
+    where: { message: PostedMessage } | { ephemeralIn: string } | { view: OpenedView },
+    options: Partial<SignedPostOptions> & { payload?: Json } = {},
+  ) {
+    const payload = options.payload ?? this.blockActionsPayload(user, button, where);
+    const answer = await postSigned(this.appUrl, new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), {
+      secret: this.secret,
+      ...options,
+    });
+    return { ...answer, triggerId: payload.trigger_id as string, payload };
+  }
+
+  /** Submits an opened modal with raw values per input block (block_id = field name); "" clears one. */
+  async submit(user: SlackUserRef, opened: OpenedView, values: Record<string, string>, options: Partial<SignedPostOptions> = {}) {
+    const view = opened.view;
+    const state: Record<string, Record<string, Json>> = {};
+    for (const block of view.blocks ?? []) {
+      if (block.type !== "input") continue;
+      const element = block.element;
+      // Like Slack, a prefilled input is submitted with its initial value unless changed.
+      const initial = element.initial_value ?? element.initial_date ?? element.initial_option?.value ?? element.initial_user;
+      const raw = block.block_id in values ? values[block.block_id] : initial;
+      const value =
+        element.type === "datepicker"
+          ? { type: "datepicker", selected_date: raw ?? null }
+          : element.type === "static_select"
+            ? { type: "static_select", selected_option: raw ? { text: { type: "plain_text", text: raw }, value: raw } : null }
+            : element.type === "users_select"
+              ? { type: "users_select", selected_user: raw ?? null }
+              : { type: element.type, value: raw ?? null };
+      state[block.block_id] = { [element.action_id]: value };
+    }
+    const payload = {
+      type: "view_submission",
+      team: { id: this.team.id, domain: this.team.domain },
+      user: { id: user.id, username: user.name, name: user.name, team_id: this.team.id },
+      api_app_id: "A0ACCORD",
+      token: "verification-token-unused",
+      trigger_id: this.fake.issueTrigger(),
+      view: {
+        id: opened.id,
+        team_id: this.team.id,
+        type: "modal",
+        blocks: view.blocks ?? [],
+        private_metadata: view.private_metadata ?? "",
+        callback_id: view.callback_id ?? "",
+        state: { values: state },
+        hash: "h",
+        title: view.title,
+        clear_on_close: false,
+        notify_on_close: false,
+        close: view.close ?? null,
+        submit: view.submit ?? null,
+        previous_view_id: null,
+        root_view_id: opened.id,
+        app_id: "A0ACCORD",
+        external_id: "",
+        app_installed_team_id: this.team.id,
+        bot_id: "BBOT",
+      },
+      response_urls: [],
+      is_enterprise_install: false,
+      enterprise: null,
+    };
+    const answer = await postSigned(this.appUrl, new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), {
+      secret: this.secret,
+      ...options,
+    });
+    return { ...answer, payload };
+  }
+}
