@@ -3,6 +3,7 @@
 // configured and a person sits at a terminal.
 import type { Platform } from "@prisma/client";
 import { startConsole, type ConsoleSession } from "./adapters/console/console.js";
+import { createFeishuAdapter } from "./adapters/feishu/adapter.js";
 import { createSlackAdapter, type SlackAdapter } from "./adapters/slack/adapter.js";
 import type { AppConfig } from "./config/config.js";
 import { createConversation } from "./conversation/conversation.js";
@@ -85,7 +86,21 @@ export async function startAccord(config: AppConfig, logger: Logger, options: St
     stops.push(() => slack.stop());
     adapters.push(slack.mode === "socket" ? "slack (socket mode)" : "slack (http, POST /slack/events)");
   }
-  if (config.feishu) adapters.push(`feishu (${config.feishu.mode})`);
+  if (config.feishu) {
+    const feishu = createFeishuAdapter(config.feishu, { conversation, db: db.prisma, logger, clock: deps.clock }, { defaultLocale: config.locale });
+    for (const [key, handler] of Object.entries(feishu.routes)) server.route(key, handler);
+    try {
+      await feishu.start();
+    } catch (err) {
+      for (const stopAdapter of stops) await stopAdapter().catch(() => undefined);
+      await server.close();
+      await db.close();
+      throw err;
+    }
+    senders.FEISHU = feishu.sender;
+    stops.push(() => feishu.stop());
+    adapters.push(config.feishu.mode === "ws" ? "feishu (long connection)" : "feishu (http, POST /feishu/events and /feishu/card)");
+  }
 
   let consoleSession: ConsoleSession | undefined;
   if (adapters.length === 0) {

@@ -1,0 +1,630 @@
+// The Feishu/Lark adapter: transport only. node-sdk's EventDispatcher receives text messages to
+// the bot, bot menu clicks and card callbacks (over HTTP on our own server's POST /feishu/events
+// and POST /feishu/card, or over the SDK's long connection when FEISHU_MODE=ws), the conversation
+// port decides everything, and this file renders the replies with render/feishu.ts and sends them
+// where Feishu expects them within Feishu's deadlines: a card callback is answered within 3 s
+// (with a toast and the updated card, or a "working…" toast and a PATCH once the answer is in),
+// every re-delivered event acts once, and every posted copy of a card is refreshed after a
+// decision. Outbound notifications (the outbox) go through `sender`.
+import { createHash } from "node:crypto";
+import type http from "node:http";
+import type { OutboxMessage } from "@prisma/client";
+import { EventDispatcher, LoggerLevel, WSClient } from "@larksuiteoapi/node-sdk";
+import type { FeishuConfig } from "../../config/config.js";
+import type { Locale } from "../../conversation/i18n/index.js";
+import type { ActionReply, Conversation, Reply } from "../../conversation/port.js";
+import {
+  readFeishuAction,
+  readFeishuFormValues,
+  renderFeishuCard,
+  renderFeishuForm,
+  type FeishuCallbackValue,
+  type FeishuCard,
+} from "../../conversation/render/feishu.js";
+import type { Form } from "../../conversation/views/form.js";
+import { parseMarkdownLite, type View } from "../../conversation/views/view.js";
+import type { Clock } from "../../core/shared/clock.js";
+import { isDomainError } from "../../core/shared/errors.js";
+import type { Db } from "../../db/client.js";
+import type { Logger } from "../../logger.js";
+import type { DeliveryResult, Sender } from "../../scheduler/outbox-worker.js";
+import type { RouteHandler } from "../../server.js";
+import { createFeishuApi, FeishuApiError, feishuDomain, type FeishuApi, type RetryPolicy } from "./api.js";
+import { eventClaims, eventKey, messageKey } from "./dedupe.js";
+import { feishuDirectory } from "./directory.js";
+import {
+  cardActionOf,
+  commandFromMenu,
+  commandFromMessage,
+  type CardActionShape,
+  type InboundCardAction,
+  type MenuEventShape,
+  type MessageEventShape,
+} from "./inbound.js";
+import { failureText, feishuText } from "./messages.js";
+import { larkLogger } from "./sdk-logger.js";
+import { verifyFeishuRequest } from "./verify.js";
+
+export const FEISHU_EVENTS_ROUTE = "POST /feishu/events";
+export const FEISHU_CARD_ROUTE = "POST /feishu/card";
+
+export interface FeishuAdapterDeps {
+  conversation: Conversation;
+  db: Db;
+  logger: Logger;
+  clock: Clock;
+}
+
+export interface FeishuAdapterOptions {
+  /** A card callback whose answer is not in by then is answered with a "working…" toast; Feishu allows 3 s in all. */
+  callbackBudgetMs?: number;
+  /** An event whose work is not done by then is acknowledged anyway (the work goes on), before Feishu's 3 s retry. */
+  eventBudgetMs?: number;
+  /** How long a contact API name is reused. */
+  nameCacheTtlMs?: number;
+  /** A contact lookup slower than this is not waited for. */
+  nameLookupBudgetMs?: number;
+  /** Language of the transport's own messages (toasts); Feishu does not tell the user's. */
+  defaultLocale?: Locale;
+  /** Retry policy of interactive open API calls (replies, card updates). */
+  retry?: RetryPolicy;
+  /** Retry policy of outbox deliveries before the worker's own backoff takes over. */
+  senderRetry?: RetryPolicy;
+  httpTimeoutMs?: number;
+  /** How long a sent form is remembered for redrawing it with errors (Feishu has no modal state). */
+  formMemoryTtlMs?: number;
+  /** Long connection: how long start() waits for the first connection before going on. */
+  wsConnectTimeoutMs?: number;
+}
+
+export interface FeishuAdapter {
+  mode: "http" | "ws";
+  /** Mount on the HTTP server. They also serve in ws mode (still authenticated), for a mixed rollout. */
+  routes: Record<typeof FEISHU_EVENTS_ROUTE | typeof FEISHU_CARD_ROUTE, RouteHandler>;
+  /** Verifies the credentials (the bot's own open_id, needed to see @mentions) and, in ws mode, connects. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Delivers one outbox row: a card to the member's open_id or to a channel's chat_id. */
+  sender: Sender;
+}
+
+const SENDER_RETRY: RetryPolicy = { attempts: 2, baseDelayMs: 300, maxDelayMs: 1_000 };
+const MAX_BODY_BYTES = 1024 * 1024;
+const FORM_MEMORY_LIMIT = 1_000;
+// Feishu's message `uuid` (idempotency key, deduplicated for an hour) holds at most 50 characters.
+const UUID_MAX = 50;
+
+/** The outbox dedupeKey (or our own key) as Feishu's message uuid: as is when it fits, else hashed. */
+export function feishuUuid(key: string): string {
+  if (key.length <= UUID_MAX) return key;
+  return `h-${createHash("sha256").update(key).digest("base64url").slice(0, 43)}`;
+}
+
+type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+function settle<T>(work: Promise<T>): Promise<Outcome<T>> {
+  return work.then(
+    (value): Outcome<T> => ({ ok: true, value }),
+    (error: unknown): Outcome<T> => ({ ok: false, error }),
+  );
+}
+
+/** The settled outcome if it arrives within `ms`, else undefined (the work goes on). */
+function within<T>(work: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text) });
+  res.end(text);
+}
+
+async function readBody(req: http.IncomingMessage, limit: number): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Card callback answers
+
+type ToastType = "info" | "success" | "warning" | "error";
+
+/** What card.action.trigger answers: Feishu shows the toast and swaps the clicked card for `card`. */
+export interface CardCallbackAnswer {
+  toast?: { type: ToastType; content: string };
+  card?: { type: "raw"; data: FeishuCard };
+}
+
+function textCard(text: string): FeishuCard {
+  return renderFeishuCard({ blocks: [{ kind: "text", text }] });
+}
+
+function plainText(source: string): string {
+  return parseMarkdownLite(source)
+    .map((line) => (line.bullet ? "• " : "") + line.spans.map((span) => span.text).join(""))
+    .join("\n");
+}
+
+const TOAST_MAX = 300;
+
+/** A short notice without header or buttons reads better as a toast than as a card. */
+function toastTextOf(view: View): string | undefined {
+  if (view.header) return undefined;
+  const parts: string[] = [];
+  for (const block of view.blocks) {
+    if (block.kind === "text") parts.push(plainText(block.text));
+    else if (block.kind === "context") parts.push(...block.lines.map(plainText));
+    else return undefined;
+  }
+  const text = parts.join("\n").trim();
+  return text && text.length <= TOAST_MAX ? text : undefined;
+}
+
+function clipToast(text: string): string {
+  return text.length <= TOAST_MAX ? text : `${text.slice(0, TOAST_MAX - 1)}…`;
+}
+
+function errorsText(errors: Record<string, string>): string {
+  return Object.values(errors)
+    .map((message) => `• ${message}`)
+    .join("\n");
+}
+
+/** What to do after a click, independent of whether it is answered in time. */
+interface CardPlan {
+  /** The clicked card's new content. */
+  replace?: FeishuCard;
+  /** A form shown in `replace`, remembered for redrawing it with errors. */
+  replaceForm?: Form;
+  toast?: { type: ToastType; content: string };
+  /** A new message under the clicked card (a form, a card too big for a toast). */
+  post?: { card: FeishuCard; form?: Form };
+  /** Every other posted copy of the entity gets this card. */
+  refresh?: { entityType: string; entityId: string; view: View; alsoPatch: string[] };
+}
+
+interface RememberedForm {
+  form: Form;
+  /** The card whose button opened the form: it changes too when the form decides something. */
+  origin?: string;
+  expiresAt: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export function createFeishuAdapter(config: FeishuConfig, deps: FeishuAdapterDeps, options: FeishuAdapterOptions = {}): FeishuAdapter {
+  const { conversation, db, clock } = deps;
+  const log = deps.logger.child({ component: "feishu" });
+  const callbackBudgetMs = options.callbackBudgetMs ?? 2_000;
+  const eventBudgetMs = options.eventBudgetMs ?? 2_500;
+  const locale: Locale = options.defaultLocale ?? "zh-CN";
+  const formTtlMs = options.formMemoryTtlMs ?? 30 * 60_000;
+  const api: FeishuApi = createFeishuApi({
+    appId: config.appId,
+    appSecret: config.appSecret,
+    domain: config.domain,
+    logger: deps.logger,
+    ...(options.retry ? { retry: options.retry } : {}),
+    ...(options.httpTimeoutMs ? { timeoutMs: options.httpTimeoutMs } : {}),
+  });
+  const directory = feishuDirectory({
+    api,
+    clock,
+    logger: log,
+    ttlMs: options.nameCacheTtlMs ?? 30 * 60_000,
+    lookupBudgetMs: options.nameLookupBudgetMs ?? 800,
+  });
+  const claims = eventClaims(db, clock);
+  const forms = new Map<string, RememberedForm>();
+  let botOpenId: string | undefined;
+  let ready = false;
+  let wsClient: WSClient | undefined;
+
+  function report(err: unknown, context: Record<string, unknown>): void {
+    if (isDomainError(err)) log.info({ code: err.code, ...context }, "feishu: request refused");
+    else if (err instanceof FeishuApiError) log.error({ feishu: err.message, ...context }, "feishu: open api call failed");
+    else log.error({ err, ...context }, "feishu: request failed");
+  }
+
+  function remember(messageId: string, form: Form, origin?: string): void {
+    const now = Date.now();
+    if (forms.size >= FORM_MEMORY_LIMIT) {
+      for (const [id, entry] of forms) if (entry.expiresAt <= now || forms.size >= FORM_MEMORY_LIMIT) forms.delete(id);
+    }
+    forms.set(messageId, { form, ...(origin ? { origin } : {}), expiresAt: now + formTtlMs });
+  }
+
+  function recall(messageId: string | undefined): RememberedForm | undefined {
+    if (!messageId) return undefined;
+    const entry = forms.get(messageId);
+    if (!entry || entry.expiresAt <= Date.now()) return undefined;
+    return entry;
+  }
+
+  async function knownBotOpenId(): Promise<string | undefined> {
+    if (botOpenId) return botOpenId;
+    try {
+      botOpenId = (await api.botInfo()).openId;
+    } catch (err) {
+      report(err, { operation: "bot.info" });
+    }
+    return botOpenId;
+  }
+
+  function cardOfReply(reply: Reply): { card: FeishuCard; form?: Form } {
+    switch (reply.kind) {
+      case "view":
+        return { card: renderFeishuCard(reply.view) };
+      case "form":
+        return { card: renderFeishuForm(reply.form), form: reply.form };
+      case "form_errors":
+        return { card: textCard(errorsText(reply.errors)) };
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Text commands: im.message.receive_v1
+
+  async function onMessage(data: unknown): Promise<void> {
+    const verdict = commandFromMessage(data as MessageEventShape, await knownBotOpenId());
+    if (!verdict.ok) {
+      log.debug({ reason: verdict.reason }, "feishu: message ignored");
+      return;
+    }
+    const m = verdict.message;
+    const keys: string[] = [];
+    const work = (async () => {
+      for (const key of [...(m.eventId ? [eventKey(m.eventId)] : []), messageKey(m.messageId)]) {
+        if (!(await claims.claim(key))) {
+          log.info({ key, messageId: m.messageId }, "feishu: duplicate delivery ignored");
+          await Promise.all(keys.map((k) => claims.complete(k)));
+          return;
+        }
+        keys.push(key);
+      }
+      let reply: Reply;
+      try {
+        const user = await directory.identify(m.tenantKey, m.openId);
+        reply = await conversation.command({
+          user,
+          text: m.text,
+          ...(Object.keys(m.mentions).length > 0 ? { mentions: m.mentions } : {}),
+          channelId: m.chatId,
+        });
+      } catch (err) {
+        // Nothing was done: let Feishu's re-delivery try again.
+        await Promise.all(keys.map((k) => claims.release(k).catch(() => undefined)));
+        throw err;
+      }
+      // The command has acted; a re-delivery must not act again, even if the reply fails.
+      await Promise.all(keys.map((k) => claims.complete(k)));
+      const { card, form } = cardOfReply(reply);
+      try {
+        const sent = await api.replyCard(m.messageId, card, { inThread: m.chatType === "group", uuid: feishuUuid(`reply:${m.messageId}`) });
+        if (form) remember(sent.messageId, form);
+      } catch (err) {
+        report(err, { event: "im.message.receive_v1", messageId: m.messageId });
+      }
+    })();
+    const done = settle(work).then((outcome) => {
+      if (!outcome.ok) report(outcome.error, { event: "im.message.receive_v1", messageId: m.messageId });
+    });
+    await within(done, eventBudgetMs);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Bot menu: application.bot.menu_v6
+
+  async function onMenu(data: unknown): Promise<void> {
+    const menu = commandFromMenu(data as MenuEventShape);
+    if (!menu) return;
+    const key = eventKey(menu.eventId ?? `menu:${menu.tenantKey}:${menu.openId}:${menu.text}:${clock.now().getTime()}`);
+    const work = (async () => {
+      if (!(await claims.claim(key))) {
+        log.info({ key }, "feishu: duplicate delivery ignored");
+        return;
+      }
+      let reply: Reply;
+      try {
+        const user = await directory.identify(menu.tenantKey, menu.openId, menu.name);
+        reply = await conversation.command({ user, text: menu.text });
+      } catch (err) {
+        await claims.release(key).catch(() => undefined);
+        throw err;
+      }
+      await claims.complete(key);
+      const { card, form } = cardOfReply(reply);
+      const sent = await api.sendCard("open_id", menu.openId, card, { uuid: feishuUuid(`menu:${menu.eventId ?? key}`) });
+      if (form) remember(sent.messageId, form);
+    })();
+    const done = settle(work).then((outcome) => {
+      if (!outcome.ok) report(outcome.error, { event: "application.bot.menu_v6" });
+    });
+    await within(done, eventBudgetMs);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Card callbacks: card.action.trigger
+
+  function plan(kind: "action" | "submit", answer: ActionReply, click: InboundCardAction, values: Record<string, string | undefined>): CardPlan {
+    const out: CardPlan = {};
+    const reply = answer.reply;
+    const remembered = kind === "submit" ? recall(click.messageId) : undefined;
+    if (kind === "action") {
+      switch (reply.kind) {
+        case "view": {
+          const toast = toastTextOf(reply.view);
+          if (toast) out.toast = { type: "info", content: toast };
+          else out.post = { card: renderFeishuCard(reply.view) };
+          break;
+        }
+        case "form":
+          // A new card under the clicked one: the clicked card keeps its buttons until the form
+          // decides something, so an abandoned form leaves nothing broken.
+          out.post = { card: renderFeishuForm(reply.form), form: reply.form };
+          out.toast = { type: "info", content: feishuText(locale, "feishu.form_sent") };
+          break;
+        case "form_errors":
+          out.toast = { type: "error", content: errorsText(reply.errors) };
+          break;
+      }
+      if (answer.updatedCard) out.replace = renderFeishuCard(answer.updatedCard.view);
+    } else {
+      switch (reply.kind) {
+        case "view":
+          out.replace = renderFeishuCard(reply.view);
+          break;
+        case "form":
+          out.replace = renderFeishuForm(reply.form);
+          out.replaceForm = reply.form;
+          break;
+        case "form_errors":
+          if (remembered) {
+            out.replace = renderFeishuForm(remembered.form, { values, errors: reply.errors });
+            out.replaceForm = remembered.form;
+            out.toast = { type: "error", content: feishuText(locale, "feishu.fix_form") };
+          } else {
+            out.toast = { type: "error", content: `${feishuText(locale, "feishu.fix_form_list")}\n${errorsText(reply.errors)}` };
+          }
+          break;
+      }
+    }
+    if (answer.updatedCard) {
+      out.refresh = { ...answer.updatedCard, alsoPatch: remembered?.origin ? [remembered.origin] : [] };
+    }
+    if (!out.toast && out.replace && reply.kind === "view") {
+      const toast = kind === "submit" ? undefined : toastTextOf(reply.view);
+      out.toast = { type: "success", content: toast ?? feishuText(locale, "feishu.done") };
+    }
+    return out;
+  }
+
+  /** Every other posted copy of the entity gets the new card; returns how many could not. */
+  async function refreshCopies(tenantKey: string, refresh: NonNullable<CardPlan["refresh"]>, exclude: string[]): Promise<number> {
+    const targets = new Set<string>(refresh.alsoPatch);
+    const tenant = await db.tenant.findUnique({
+      where: { platform_externalId: { platform: "FEISHU", externalId: tenantKey } },
+      select: { id: true },
+    });
+    if (tenant) {
+      const refs = await db.messageRef.findMany({
+        where: { tenantId: tenant.id, platform: "FEISHU", entityType: refresh.entityType, entityId: refresh.entityId },
+        select: { messageId: true },
+      });
+      for (const ref of refs) targets.add(ref.messageId);
+    }
+    for (const id of exclude) targets.delete(id);
+    const card = renderFeishuCard(refresh.view);
+    const results = await Promise.allSettled(
+      [...targets].map((messageId) =>
+        api.patchCard(messageId, card).catch((err: unknown) => {
+          report(err, { operation: "card copy update", messageId, entityType: refresh.entityType, entityId: refresh.entityId });
+          throw err;
+        }),
+      ),
+    );
+    return results.filter((r) => r.status === "rejected").length;
+  }
+
+  /** The parts of a plan that happen after the callback has been answered (or instead of answering). */
+  async function carryOut(click: InboundCardAction, p: CardPlan, late: boolean): Promise<void> {
+    const clicked = click.messageId;
+    const tasks: Promise<unknown>[] = [];
+    if (late && clicked && p.replace) {
+      const replace = p.replace;
+      tasks.push(api.patchCard(clicked, replace).then(() => p.replaceForm && remember(clicked, p.replaceForm, recall(clicked)?.origin)));
+    }
+    let post = p.post;
+    // Too late for a toast: the message goes under the card instead.
+    if (late && !post && !p.replace && p.toast) post = { card: textCard(p.toast.content) };
+    if (post) {
+      const { card, form } = post;
+      tasks.push(
+        (clicked ? api.replyCard(clicked, card) : api.sendCard("open_id", click.openId, card)).then((sent) => {
+          if (form) remember(sent.messageId, form, clicked);
+        }),
+      );
+    }
+    if (p.refresh) {
+      const refresh = p.refresh;
+      tasks.push(refreshCopies(click.tenantKey, refresh, clicked && (p.replace || !late) ? [clicked] : []));
+    }
+    const results = await Promise.allSettled(tasks);
+    for (const r of results) if (r.status === "rejected") report(r.reason, { operation: "card callback follow-up", messageId: clicked });
+  }
+
+  async function runCardAction(click: InboundCardAction, value: FeishuCallbackValue): Promise<{ kind: "action" | "submit"; answer: ActionReply; values: Record<string, string | undefined> }> {
+    const user = await directory.identify(click.tenantKey, click.openId, click.name);
+    if (click.formValue !== undefined || value.form !== undefined) {
+      const values = readFeishuFormValues(click.formValue);
+      const answer = await conversation.submit({ user, actionId: value.action, payload: value.payload, values });
+      return { kind: "submit", answer, values };
+    }
+    const answer = await conversation.action({ user, actionId: value.action, payload: value.payload });
+    return { kind: "action", answer, values: {} };
+  }
+
+  async function onCardAction(data: unknown): Promise<CardCallbackAnswer> {
+    const click = cardActionOf(data as CardActionShape);
+    if (!click) return {};
+    const value = readFeishuAction(click.value);
+    if (!value) return { toast: { type: "warning", content: feishuText(locale, "feishu.unknown_button") } };
+    const work = settle(runCardAction(click, value));
+    const early = await within(work, callbackBudgetMs);
+    const context = { action: value.action, openId: click.openId, messageId: click.messageId };
+    if (!early) {
+      // Feishu does not wait longer than 3 s and never re-sends a callback: say so now, finish later.
+      void work.then(async (outcome) => {
+        if (!outcome.ok) {
+          report(outcome.error, context);
+          await carryOut(click, { toast: { type: "error", content: failureText(locale, outcome.error) } }, true);
+          return;
+        }
+        await carryOut(click, plan(outcome.value.kind, outcome.value.answer, click, outcome.value.values), true);
+      }).catch((err: unknown) => report(err, context));
+      return { toast: { type: "info", content: feishuText(locale, "feishu.working") } };
+    }
+    if (!early.ok) {
+      report(early.error, context);
+      return { toast: { type: "error", content: clipToast(failureText(locale, early.error)) } };
+    }
+    const p = plan(early.value.kind, early.value.answer, click, early.value.values);
+    if (p.replace && p.replaceForm && click.messageId) remember(click.messageId, p.replaceForm, recall(click.messageId)?.origin);
+    void carryOut(click, p, false).catch((err: unknown) => report(err, context));
+    return {
+      ...(p.toast ? { toast: { type: p.toast.type, content: clipToast(p.toast.content) } } : {}),
+      ...(p.replace ? { card: { type: "raw" as const, data: p.replace } } : {}),
+    };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // The dispatcher (shared by HTTP and the long connection) and the HTTP routes
+
+  const dispatcher = new EventDispatcher({
+    verificationToken: config.verificationToken,
+    ...(config.encryptKey ? { encryptKey: config.encryptKey } : {}),
+    logger: larkLogger(deps.logger),
+    loggerLevel: LoggerLevel.warn,
+  });
+  // Handlers take the SDK-parsed event (header and event merged) as untrusted JSON.
+  dispatcher.register<Record<string, (data: unknown) => Promise<unknown>>>({
+    "im.message.receive_v1": onMessage,
+    "application.bot.menu_v6": onMenu,
+    "card.action.trigger": onCardAction,
+  });
+
+  function route(path: string): RouteHandler {
+    return async (req, res) => {
+      if (!ready) {
+        sendJson(res, 503, { error: "feishu adapter not started" });
+        return;
+      }
+      const raw = await readBody(req, MAX_BODY_BYTES);
+      if (raw === undefined) {
+        sendJson(res, 413, { error: "body too large" });
+        return;
+      }
+      const verdict = verifyFeishuRequest(raw, req.headers, {
+        verificationToken: config.verificationToken,
+        ...(config.encryptKey ? { encryptKey: config.encryptKey } : {}),
+      });
+      if (!verdict.ok) {
+        log.warn({ path, reason: verdict.reason }, "feishu: request refused");
+        sendJson(res, verdict.status, { error: verdict.status === 401 ? "unauthorized" : "bad request" });
+        return;
+      }
+      const envelope = verdict.envelope;
+      if (envelope.type === "url_verification") {
+        sendJson(res, 200, { challenge: envelope.challenge });
+        return;
+      }
+      // Verified above; the dispatcher only parses (header + event) and routes by event type.
+      const result: unknown = await dispatcher.invoke(envelope, { needCheck: false });
+      sendJson(res, 200, result && typeof result === "object" ? result : {});
+    };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Outbox delivery
+
+  const sender: Sender = async (message: OutboxMessage): Promise<DeliveryResult> => {
+    const delivery = await conversation.renderDelivery(message);
+    if (!delivery) return { ok: true };
+    const card = renderFeishuCard(delivery.view);
+    try {
+      const sent =
+        delivery.to.kind === "member"
+          ? await api.sendCard("open_id", delivery.to.platformUserId, card, { uuid: feishuUuid(message.dedupeKey), retry: options.senderRetry ?? SENDER_RETRY })
+          : await api.sendCard("chat_id", delivery.to.channelId, card, { uuid: feishuUuid(message.dedupeKey), retry: options.senderRetry ?? SENDER_RETRY });
+      return { ok: true, platformMessageId: sent.messageId, ...(sent.chatId ? { channel: sent.chatId } : {}) };
+    } catch (err) {
+      const failure =
+        err instanceof FeishuApiError ? err : new FeishuApiError("im.message.create", "request_failed", false, undefined, (err as Error).message);
+      const context = { feishu: failure.message, outboxId: message.id, target: message.target, attempt: message.attempts };
+      if (failure.permanent) log.error(context, "feishu: delivery failed permanently");
+      else log.warn(context, "feishu: delivery failed, will retry");
+      return {
+        ok: false,
+        permanent: failure.permanent,
+        error: failure.message,
+        ...(failure.retryAfterMs !== undefined ? { retryAfterMs: failure.retryAfterMs } : {}),
+      };
+    }
+  };
+
+  async function connectLongConnection(): Promise<void> {
+    const timeoutMs = options.wsConnectTimeoutMs ?? 15_000;
+    let settleStart: (err?: Error) => void = () => undefined;
+    const connected = new Promise<void>((resolve, reject) => {
+      settleStart = (err) => (err ? reject(err) : resolve());
+    });
+    wsClient = new WSClient({
+      appId: config.appId,
+      appSecret: config.appSecret,
+      domain: feishuDomain(config.domain),
+      logger: larkLogger(deps.logger),
+      loggerLevel: LoggerLevel.warn,
+      autoReconnect: true,
+      onReady: () => settleStart(),
+      onError: (err) => {
+        log.error({ err: err.message }, "feishu: long connection failed");
+        settleStart(err);
+      },
+      onReconnecting: () => log.warn("feishu: long connection lost, reconnecting"),
+      onReconnected: () => log.info("feishu: long connection restored"),
+    });
+    await wsClient.start({ eventDispatcher: dispatcher });
+    const outcome = await within(settle(connected), timeoutMs);
+    if (!outcome) log.warn({ timeoutMs }, "feishu: long connection not up yet, still trying");
+    else if (!outcome.ok) throw outcome.error;
+  }
+
+  return {
+    mode: config.mode,
+    routes: { [FEISHU_EVENTS_ROUTE]: route("/feishu/events"), [FEISHU_CARD_ROUTE]: route("/feishu/card") },
+    sender,
+    async start() {
+      botOpenId = (await api.botInfo()).openId;
+      if (config.mode === "ws") await connectLongConnection();
+      ready = true;
+    },
+    async stop() {
+      ready = false;
+      wsClient?.close({ force: true });
+      wsClient = undefined;
+      directory.clear();
+      forms.clear();
+    },
+  };
+}
