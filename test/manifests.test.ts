@@ -55,3 +55,40 @@ describe.each(["slack.yaml", "slack-socket-mode.yaml"])("manifests/%s", (file) =
     if (!socket) expect(manifest.features.slash_commands[0]!.url).toMatch(/\/slack\/events$/);
   });
 });
+
+describe("manifests/feishu.yaml", () => {
+  interface FeishuManifest {
+    permissions: Array<{ scope: string; used_for: string | string[]; optional?: boolean }>;
+    events: { subscribe: string[]; request_url: string };
+    callbacks: { subscribe: string[]; request_url: string };
+    bot_menu: Array<{ event_key: string }>;
+  }
+  const manifest = parse(readFileSync(path.join(projectRoot, "manifests", "feishu.yaml"), "utf8")) as FeishuManifest;
+  const dir = path.join(projectRoot, "src", "adapters", "feishu");
+  const source = readdirSync(dir)
+    .filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts"))
+    .map((f) => readFileSync(path.join(dir, f), "utf8"))
+    .join("\n");
+
+  it("subscribes to exactly the events and callbacks the adapter handles", () => {
+    const handled = ["im.message.receive_v1", "application.bot.menu_v6", "card.action.trigger"].filter((e) => source.includes(`"${e}"`));
+    expect([...manifest.events.subscribe, ...manifest.callbacks.subscribe].sort()).toEqual(handled.sort());
+    expect(manifest.events.request_url).toMatch(/\/feishu\/events$/);
+    expect(manifest.callbacks.request_url).toMatch(/\/feishu\/card$/);
+  });
+
+  it("asks for a permission for every API the adapter calls, and none it does not", () => {
+    const apis = ["im.message.create", "im.message.reply", "im.message.patch", "contact.user.get"].filter((a) => source.includes(`"${a}"`));
+    const covered = manifest.permissions.flatMap((p) => (Array.isArray(p.used_for) ? p.used_for : [p.used_for]));
+    for (const api of apis) expect(covered).toContain(api);
+    for (const p of manifest.permissions) {
+      const uses = Array.isArray(p.used_for) ? p.used_for : [p.used_for];
+      expect(uses.some((u) => apis.includes(u) || u.startsWith("im.message.receive_v1"))).toBe(true);
+    }
+  });
+
+  it("offers bot menu keys the adapter maps to commands", async () => {
+    const { MENU_COMMANDS } = await import("../src/adapters/feishu/inbound.js");
+    expect(manifest.bot_menu.map((m) => m.event_key).sort()).toEqual(Object.keys(MENU_COMMANDS).sort());
+  });
+});
