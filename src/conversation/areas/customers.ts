@@ -4,6 +4,7 @@ import { getCustomerCard, type CustomerCard } from "../../core/customers/card.js
 import { assignOwner, createCustomer, overrideTier } from "../../core/customers/customers.js";
 import { AmbiguousCustomerError } from "../../core/customers/errors.js";
 import { findCustomer } from "../../core/customers/lookup.js";
+import type { CustomerRisk } from "../../core/risk/risk.js";
 import type { ConversationArea } from "../area.js";
 import { button, enumLabel, localDateTime, money, moreTemplate, noticeView, tierLabel } from "../builders/common.js";
 import { domainErrorReply, formErrorsReply } from "../builders/forms.js";
@@ -12,6 +13,7 @@ import type { Reply } from "../port.js";
 import type { Session } from "../session.js";
 import { defineForm, validateForm, type Form } from "../views/form.js";
 import type { ListItem, View } from "../views/view.js";
+import { cardRisk, riskLine } from "./risk.js";
 import { z } from "zod";
 
 export const CUSTOMER_ENTITY = "Customer";
@@ -35,7 +37,8 @@ export function ambiguousView(session: Session, err: AmbiguousCustomerError): Vi
   };
 }
 
-export function customerCardView(session: Session, card: CustomerCard): View {
+/** `risk`: the churn-risk line under the fields; absent or null for a customer that is not scored. */
+export function customerCardView(session: Session, card: CustomerCard, risk?: CustomerRisk | null): View {
   const fields = [
     { label: session.t("customer.field.owner"), value: card.owner.name },
     { label: session.t("customer.field.status"), value: enumLabel(session, card.status) },
@@ -60,6 +63,7 @@ export function customerCardView(session: Session, card: CustomerCard): View {
     },
     blocks: [
       { kind: "fields", fields },
+      ...(risk ? [{ kind: "text" as const, text: riskLine(session, risk) }] : []),
       {
         kind: "list",
         title: session.t("customer.section.callbacks", { count: card.openCallbacks.total }),
@@ -108,7 +112,7 @@ async function showCustomer(session: Session, name: string): Promise<Reply> {
   try {
     const customer = await findCustomer(session.deps, session.actor, name);
     const card = await getCustomerCard(session.deps, session.actor, customer.id);
-    return { kind: "view", view: customerCardView(session, card) };
+    return { kind: "view", view: customerCardView(session, card, await cardRisk(session, card.id)) };
   } catch (err) {
     if (err instanceof AmbiguousCustomerError) return { kind: "view", view: ambiguousView(session, err) };
     throw err;
@@ -175,7 +179,7 @@ async function addCustomer(
     ...(input.region ? { region: input.region } : {}),
   });
   const card = await getCustomerCard(session.deps, session.actor, created.id);
-  const view = customerCardView(session, card);
+  const view = customerCardView(session, card, await cardRisk(session, card.id));
   return { ...view, blocks: [{ kind: "text", text: session.t("customer.created", { name: created.name }) }, ...view.blocks] };
 }
 
@@ -237,7 +241,7 @@ export const customersArea: ConversationArea = {
   actions: {
     "customer.open": async (session, payload) => {
       const card = await getCustomerCard(session.deps, session.actor, payload.entityId ?? "");
-      return { reply: { kind: "view", view: customerCardView(session, card) } };
+      return { reply: { kind: "view", view: customerCardView(session, card, await cardRisk(session, card.id)) } };
     },
   },
 
@@ -276,13 +280,16 @@ export const customersArea: ConversationArea = {
     "customer.assigned": async (session, intent) => {
       const card = await getCustomerCard(session.deps, session.actor, String(intent.customerId));
       const from = await session.deps.db.member.findFirst({ where: { tenantId: session.tenant.id, id: String(intent.fromOwnerId) } });
-      const view = customerCardView(session, card);
+      const view = customerCardView(session, card, await cardRisk(session, card.id));
       const note = session.t("customer.handed_over", { name: card.name, from: from?.displayName ?? "—" });
       return { ...view, summary: note, blocks: [{ kind: "text", text: note }, ...view.blocks] };
     },
   },
 
   cards: {
-    [CUSTOMER_ENTITY]: async (session, entityId) => customerCardView(session, await getCustomerCard(session.deps, session.actor, entityId)),
+    [CUSTOMER_ENTITY]: async (session, entityId) => {
+      const card = await getCustomerCard(session.deps, session.actor, entityId);
+      return customerCardView(session, card, await cardRisk(session, card.id));
+    },
   },
 };

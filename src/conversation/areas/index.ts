@@ -5,6 +5,7 @@ import { complaintsArea } from "./complaints.js";
 import { customersArea } from "./customers.js";
 import { helpArea } from "./help.js";
 import { hospitalityArea } from "./hospitality.js";
+import { insightsArea } from "./insights.js";
 import { visitsArea } from "./visits.js";
 
-export const allAreas: readonly ConversationArea[] = [helpArea, customersArea, adminArea, hospitalityArea, visitsArea, callbacksArea, complaintsArea];
+export const allAreas: readonly ConversationArea[] = [helpArea, customersArea, adminArea, hospitalityArea, visitsArea, callbacksArea, complaintsArea, insightsArea];

@@ -14,6 +14,7 @@ import { grammarCatalog } from "./catalog/grammar.js";
 import { helpCatalog } from "./catalog/help.js";
 import { hospitalityCatalog } from "./catalog/hospitality.js";
 import { hospitalityViewsCatalog } from "./catalog/hospitality.views.js";
+import { insightsViewsCatalog } from "./catalog/insights.views.js";
 import { kpiCatalog } from "./catalog/kpi.js";
 import { riskCatalog } from "./catalog/risk.js";
 import { commonViewsCatalog } from "./catalog/views.common.js";
@@ -45,6 +46,7 @@ export const catalogs: Readonly<Record<string, Catalog>> = {
   help: helpCatalog,
   hospitality: hospitalityCatalog,
   "hospitality.views": hospitalityViewsCatalog,
+  "insights.views": insightsViewsCatalog,
   kpi: kpiCatalog,
   risk: riskCatalog,
   views: viewsCatalog,

@@ -1,0 +1,273 @@
+// digest / 日报: the morning digests as each recipient sees them, and their preview.
+//
+// The scheduler enqueues intents with ids and a local date only (target member:<id>):
+//   {kind: "digest.callbacks", localDate}       the member's callbacks due that day and overdue
+//   {kind: "digest.callbacks.team", localDate}  a lead's team summary
+//   {kind: "digest.churn", localDate}           the owner's HIGH/MEDIUM customers
+//   {kind: "digest.churn.team", localDate}      a lead's team top 10, newly risen marked
+// The content is computed here, at send time, by the core's digest builders restricted to the
+// recipient, so a digest never shows a callback done between the run and the send, and the
+// `digest` preview (digestFor, the same builders) can never disagree with what is sent.
+// Personal digests render nothing (null: dropped) when the recipient has nothing in them.
+//
+// The callback digest is the callbacks area's due list (same buttons and contract: Done / Log
+// visit / Snooze / Skip with args.at = "list"), so a click turns the digest message into the
+// refreshed list (entityType "CallbackList") without a second look for the same thing.
+import type { DueCallback } from "../../core/callbacks/callbacks.js";
+import { buildCallbackDigests, type MemberCallbackDigest, type SupervisorCallbackDigest } from "../../core/digests/callbacks.js";
+import { buildChurnDigests, type OwnerChurnDigest, type SupervisorChurnDigest } from "../../core/digests/churn.js";
+import { digestDateSchema, digestFor } from "../../core/digests/digest.js";
+import { InvalidInputError } from "../../core/shared/errors.js";
+import type { LocalDate } from "../../core/shared/time.js";
+import type { ConversationArea, IntentRenderer } from "../area.js";
+import { button, moreTemplate } from "../builders/common.js";
+import type { Session } from "../session.js";
+import type { ListItem, View, ViewBlock } from "../views/view.js";
+import { dueListView } from "./callbacks.js";
+import { formatPercent } from "./report.js";
+import { memberNames, riskButtons, riskItem, riskTone } from "./risk.js";
+
+/** Rows of a team summary and customers of an owner's churn digest shown before "… N more". */
+export const TEAM_ROWS_LIMIT = 30;
+export const CHURN_ITEMS_LIMIT = 20;
+
+/** The intent's local date; a malformed one is our bug (the scheduler wrote it), reported as such. */
+function intentDate(intent: Record<string, unknown>): LocalDate {
+  const parsed = digestDateSchema.safeParse(intent.localDate);
+  if (!parsed.success || parsed.data === undefined) throw new InvalidInputError("digest.invalid_date", { value: String(intent.localDate) });
+  return parsed.data;
+}
+
+/** Channel posts are read by everyone there: no buttons that only the recipient may click. */
+function isChannel(intent: Record<string, unknown>): boolean {
+  return intent.audience === "channel";
+}
+
+// ---------------------------------------------------------------------------------------------
+// Callback digests
+
+/** The snooze counts and notes the digest builder does not carry, for the Snooze buttons' version. */
+async function dueItems(session: Session, digest: MemberCallbackDigest): Promise<DueCallback[]> {
+  const ids = digest.items.map((i) => i.callbackId);
+  if (ids.length === 0) return [];
+  const rows = await session.deps.db.callback.findMany({
+    where: { tenantId: session.tenant.id, id: { in: ids }, status: "PENDING" },
+    select: { id: true, snoozeCount: true, note: true },
+  });
+  const extra = new Map(rows.map((r) => [r.id, r]));
+  return digest.items.flatMap((item) => {
+    const e = extra.get(item.callbackId);
+    if (!e) return [];
+    return [
+      {
+        id: item.callbackId,
+        customerId: item.customerId,
+        customerName: item.customerName,
+        tier: item.tier,
+        assigneeId: digest.memberId,
+        dueOn: item.dueOn,
+        daysOverdue: item.daysOverdue,
+        reason: item.reason,
+        note: e.note,
+        snoozeCount: e.snoozeCount,
+      },
+    ];
+  });
+}
+
+export function callbackDigestView(session: Session, localDate: LocalDate, digest: MemberCallbackDigest, items: readonly DueCallback[]): View {
+  // "due today" and the list's date are the digest's day, whenever it is sent.
+  const list = dueListView({ ...session, today: localDate }, digest.memberId, items);
+  const title = session.t("digest.callbacks.title", { date: localDate });
+  const counts = session.t("digest.callbacks.summary", { due: digest.due, overdue: digest.overdue });
+  return { ...list, header: { ...list.header, title, subtitle: counts }, summary: `${title} · ${counts}` };
+}
+
+export function teamCallbackDigestView(session: Session, localDate: LocalDate, team: SupervisorCallbackDigest): View {
+  const title = session.t("digest.callbacks.team_title", { date: localDate });
+  const counts = session.t("digest.view.team_counts", {
+    due: team.totals.due,
+    overdue: team.totals.overdue,
+    doneYesterday: team.totals.doneYesterday,
+  });
+  const rows = team.team.slice(0, TEAM_ROWS_LIMIT);
+  const items: ListItem[] = rows.map((r) => ({
+    text: [
+      `${r.overdue > 0 ? "⚠ " : ""}${session.t("digest.callbacks.team_row", { name: r.name, due: r.due, overdue: r.overdue, doneYesterday: r.doneYesterday })}`,
+      ...(r.completionRate !== null ? [session.t("digest.view.member_rate", { rate: formatPercent(session, r.completionRate) })] : []),
+    ].join(" · "),
+  }));
+  const rate =
+    team.completionRate !== null
+      ? session.t("digest.view.team_rate", { rate: formatPercent(session, team.completionRate) })
+      : session.t("digest.view.team_rate_none");
+  return {
+    header: { title, subtitle: counts, tone: team.totals.overdue > 0 ? "warning" : "info" },
+    blocks: [
+      { kind: "text", text: `*${rate}*` },
+      { kind: "list", items, ...(team.team.length > rows.length ? { totalCount: team.team.length } : {}) },
+    ],
+    summary: `${title} · ${counts}`,
+    moreTemplate: moreTemplate(session),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Churn digests
+
+export function churnDigestView(session: Session, localDate: LocalDate, own: OwnerChurnDigest, options: { buttons: boolean }): View {
+  const title = session.t("digest.churn.title", { date: localDate });
+  const newlyRisen = own.customers.filter((c) => c.newlyRisen).length;
+  const counts = session.t("digest.churn.counts", { high: own.high, medium: own.medium, newlyRisen });
+  const shown = own.customers.slice(0, CHURN_ITEMS_LIMIT);
+  const items = shown.map((c) =>
+    riskItem(session, c, { newlyRisen: c.newlyRisen, ...(options.buttons ? { buttons: riskButtons(session, c.customerId, own.memberId) } : {}) }),
+  );
+  return {
+    header: { title, subtitle: counts, tone: riskTone(own.high, own.medium) },
+    blocks: [
+      { kind: "list", items, ...(own.customers.length > shown.length ? { totalCount: own.customers.length } : {}) },
+      ...(newlyRisen > 0 ? [{ kind: "context" as const, lines: [session.t("digest.view.newly_risen_hint")] }] : []),
+    ],
+    summary: `${title} · ${counts}`,
+    moreTemplate: moreTemplate(session),
+  };
+}
+
+export function teamChurnDigestView(
+  session: Session,
+  localDate: LocalDate,
+  team: SupervisorChurnDigest,
+  names: ReadonlyMap<string, string>,
+  options: { buttons: boolean },
+): View {
+  const title = session.t(team.scope === "tenant" ? "digest.churn.tenant_title" : "digest.churn.team_title", { date: localDate });
+  const counts = session.t("digest.churn.counts", { high: team.high, medium: team.medium, newlyRisen: team.newlyRisen });
+  const items = team.top.map((c) =>
+    riskItem(session, c, {
+      ownerName: names.get(c.ownerId) ?? "—",
+      newlyRisen: c.newlyRisen,
+      ...(options.buttons
+        ? { buttons: [button(session, "customer.button.open", "customer.open", { entityId: c.customerId, memberId: team.memberId })] }
+        : {}),
+    }),
+  );
+  const total = team.high + team.medium;
+  return {
+    header: { title, subtitle: counts, tone: riskTone(team.high, team.medium) },
+    blocks: [
+      { kind: "list", items, ...(total > items.length ? { totalCount: total } : {}) },
+      ...(team.newlyRisen > 0 ? [{ kind: "context" as const, lines: [session.t("digest.view.newly_risen_hint")] }] : []),
+    ],
+    summary: `${title} · ${counts}`,
+    moreTemplate: moreTemplate(session),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rendering the scheduled intents for their recipient
+
+const renderCallbacks: IntentRenderer = async (session, intent) => {
+  if (isChannel(intent)) return null;
+  const localDate = intentDate(intent);
+  const built = await buildCallbackDigests(session.deps.db, session.tenant, localDate, { recipientId: session.member.id });
+  const mine = built.members.find((m) => m.memberId === session.member.id);
+  if (!mine) return null;
+  const items = await dueItems(session, mine);
+  return items.length > 0 ? callbackDigestView(session, localDate, mine, items) : null;
+};
+
+const renderCallbacksTeam: IntentRenderer = async (session, intent) => {
+  const localDate = intentDate(intent);
+  const built = await buildCallbackDigests(session.deps.db, session.tenant, localDate, { recipientId: session.member.id });
+  const team = built.supervisors.find((s) => s.supervisorId === session.member.id);
+  return team ? teamCallbackDigestView(session, localDate, team) : null;
+};
+
+const renderChurn: IntentRenderer = async (session, intent) => {
+  if (isChannel(intent)) return null;
+  const localDate = intentDate(intent);
+  const built = await buildChurnDigests(session.deps.db, session.tenant, localDate, { recipientId: session.member.id });
+  const mine = built.owners.find((o) => o.memberId === session.member.id);
+  return mine && mine.customers.length > 0 ? churnDigestView(session, localDate, mine, { buttons: true }) : null;
+};
+
+const renderChurnTeam: IntentRenderer = async (session, intent) => {
+  const localDate = intentDate(intent);
+  const built = await buildChurnDigests(session.deps.db, session.tenant, localDate, { recipientId: session.member.id });
+  const team = built.supervisors.find((s) => s.memberId === session.member.id);
+  if (!team) return null;
+  const names = await memberNames(session, team.top.map((c) => c.ownerId));
+  return teamChurnDigestView(session, localDate, team, names, { buttons: !isChannel(intent) });
+};
+
+// ---------------------------------------------------------------------------------------------
+// `digest [callbacks|risk]`: today's digests as this member will receive them
+
+/**
+ * Items per list in the preview: up to four digests share one message, and Slack allows 50
+ * blocks in all (an item with buttons takes two); the full lists come in the digests themselves.
+ */
+export const PREVIEW_ITEMS = 5;
+
+function shortened(block: ViewBlock): ViewBlock {
+  if (block.kind !== "list" || block.items.length <= PREVIEW_ITEMS) return block;
+  return { ...block, items: block.items.slice(0, PREVIEW_ITEMS), totalCount: Math.max(block.totalCount ?? 0, block.items.length) };
+}
+
+/** One view made of several digests: each digest's title in bold, its blocks, a divider between. */
+function combined(session: Session, title: string, subtitle: string, parts: readonly (View | string)[]): View {
+  const blocks: ViewBlock[] = [];
+  parts.forEach((part, i) => {
+    if (i > 0) blocks.push({ kind: "divider" });
+    if (typeof part === "string") {
+      blocks.push({ kind: "text", text: part });
+      return;
+    }
+    const head = [part.header ? `*${part.header.title}*` : "", part.header?.subtitle ?? ""].filter(Boolean).join("\n");
+    if (head) blocks.push({ kind: "text", text: head });
+    blocks.push(...part.blocks.map(shortened));
+  });
+  return { header: { title, subtitle }, blocks, summary: title, moreTemplate: moreTemplate(session) };
+}
+
+export const digestsArea: ConversationArea = {
+  commands: {
+    "digest.preview": async (session, command) => {
+      const digest = await digestFor(session.deps, session.actor);
+      const date = digest.localDate;
+      const parts: (View | string)[] = [];
+      if (command.digest !== "CHURN") {
+        const { mine, team } = digest.callbacks;
+        const items = mine ? await dueItems(session, mine) : [];
+        if (mine && items.length > 0) parts.push(callbackDigestView(session, date, mine, items));
+        if (team) parts.push(teamCallbackDigestView(session, date, team));
+        if (parts.length === 0) parts.push(session.t("digest.view.no_callbacks"));
+      }
+      if (command.digest !== "CALLBACKS") {
+        const before = parts.length;
+        const { mine, team } = digest.churn;
+        if (mine && mine.customers.length > 0) parts.push(churnDigestView(session, date, mine, { buttons: true }));
+        if (team) {
+          const names = await memberNames(session, team.top.map((c) => c.ownerId));
+          parts.push(teamChurnDigestView(session, date, team, names, { buttons: true }));
+        }
+        if (parts.length === before) parts.push(session.t("digest.view.no_churn"));
+      }
+      const { callbacksAt, churnAt } = session.tenant.settings.digests;
+      const title = session.t("digest.view.preview_title", { date });
+      const subtitle = session.t(
+        command.digest === "CALLBACKS" ? "digest.view.preview_when_callbacks" : command.digest === "CHURN" ? "digest.view.preview_when_churn" : "digest.view.preview_when",
+        { callbacksAt, churnAt },
+      );
+      return { kind: "view", view: combined(session, title, subtitle, parts) };
+    },
+  },
+
+  intents: {
+    "digest.callbacks": renderCallbacks,
+    "digest.callbacks.team": renderCallbacksTeam,
+    "digest.churn": renderChurn,
+    "digest.churn.team": renderChurnTeam,
+  },
+};
