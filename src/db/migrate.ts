@@ -3,6 +3,7 @@
 // advisory lock first, so exactly one applies the migrations while the others wait, then
 // find nothing left to do.
 import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -10,7 +11,17 @@ import pg from "pg";
 import { DatabaseError, describeTarget } from "./errors.js";
 
 const require = createRequire(import.meta.url);
-const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+/** The directory holding package.json and prisma/: two levels up from src/db, three from dist/src/db. */
+function findProjectRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(path.join(dir, "package.json")) || !existsSync(path.join(dir, "prisma"))) {
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error("cannot find the Accord installation (package.json with prisma/)");
+    dir = parent;
+  }
+  return dir;
+}
+const projectRoot = findProjectRoot();
 
 // Any constant shared by every replica; distinct from Prisma's own lock id (72707369).
 const MIGRATION_LOCK_ID = 4_262_017;
