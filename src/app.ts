@@ -12,8 +12,10 @@ import { systemClock, type Clock } from "./core/shared/clock.js";
 import type { CoreDeps } from "./core/shared/context.js";
 import { openDatabase, type Database } from "./db/database.js";
 import { seedDemoTenant } from "./demo/seed.js";
-import type { Logger } from "./logger.js";
+import { databasePassword, type Logger } from "./logger.js";
+import { createMetrics, type AccordMetrics } from "./metrics.js";
 import { deliverOutboxBatch, type Sender } from "./scheduler/outbox-worker.js";
+import { startScheduler, type Scheduler } from "./scheduler/scheduler.js";
 import { startHttpServer, type HttpServer } from "./server.js";
 
 export interface RunningAccord {
@@ -23,6 +25,8 @@ export interface RunningAccord {
   conversation: Conversation;
   server: HttpServer;
   logger: Logger;
+  /** This process's metrics (GET /metrics); the scheduler reports digest runs through observeDigestRun. */
+  metrics: AccordMetrics;
   /** Resolves when the console (if any) is closed by its user. */
   consoleClosed?: Promise<void>;
   stop(): Promise<void>;
@@ -32,16 +36,37 @@ export interface StartOptions {
   clock?: Clock;
   /** A terminal for the local console (only used when no platform is configured). */
   terminal?: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream };
+  /** Run the scheduler (digests, SLA sweep, reminders) in this process; default true. */
+  scheduler?: boolean;
 }
 
+/** The configured values that must never appear in a log line (createLogger's secrets). */
+export function secretValues(config: AppConfig): string[] {
+  const values = [
+    config.slack?.signingSecret,
+    config.slack?.botToken,
+    config.slack?.appToken,
+    config.feishu?.appSecret,
+    config.feishu?.verificationToken,
+    config.feishu?.encryptKey,
+    databasePassword(config.databaseUrl),
+  ];
+  return values.filter((v): v is string => Boolean(v));
+}
+
+// Passed to the worker and to the metrics alike: the metrics count a row as failed when the worker gives it up.
+const MAX_DELIVERY_ATTEMPTS = 8;
+
 /** Delivers pending outbox rows until none is left (bounded, so a failing sender cannot spin). */
-async function drainOutbox(deps: CoreDeps, senders: Partial<Record<Platform, Sender>>, logger: Logger): Promise<void> {
+async function drainOutbox(deps: CoreDeps, senders: Partial<Record<Platform, Sender>>, logger: Logger, metrics: AccordMetrics): Promise<void> {
   for (let round = 0; round < 20; round++) {
     const handled = await deliverOutboxBatch({
       db: deps.db,
       clock: deps.clock,
       senders,
+      maxAttempts: MAX_DELIVERY_ATTEMPTS,
       onDelivered: (message, result) => {
+        metrics.recordDelivery(message, result, MAX_DELIVERY_ATTEMPTS);
         if (!result.ok) logger.warn({ outboxId: message.id, platform: message.platform, error: result.error }, "delivery failed");
       },
     });
@@ -53,17 +78,23 @@ export async function startAccord(config: AppConfig, logger: Logger, options: St
   const db = await openDatabase({ ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}), dataDir: config.dataDir });
   logger.info({ database: db.target, mode: db.mode }, "database ready, migrations applied");
   const deps: CoreDeps = { db: db.prisma, clock: options.clock ?? systemClock };
+  const metrics = createMetrics({
+    db: db.prisma,
+    platforms: [...(config.slack ? (["SLACK"] as const) : []), ...(config.feishu ? (["FEISHU"] as const) : [])],
+    onCollectError: (err) => logger.warn({ err }, "metrics: outbox depth not counted"),
+  });
   const conversation = createConversation({
     deps,
     admins: config.admins,
     defaultTimeZone: config.timeZone,
     defaultLocale: config.locale,
     onInternalError: (err, context) => logger.error({ err, ...context }, "request failed"),
+    onTimed: (timing) => metrics.observeConversation(timing),
   });
 
   let server: HttpServer;
   try {
-    server = await startHttpServer({ port: config.port, logger, ready: () => db.ready() });
+    server = await startHttpServer({ port: config.port, logger, ready: () => db.ready(), metrics });
   } catch (err) {
     await db.close();
     throw err;
@@ -73,7 +104,7 @@ export async function startAccord(config: AppConfig, logger: Logger, options: St
   const adapters: string[] = [];
   const stops: Array<() => Promise<void>> = [];
   if (config.slack) {
-    const slack: SlackAdapter = createSlackAdapter(config.slack, { conversation, db: db.prisma, logger, clock: deps.clock }, { defaultLocale: config.locale });
+    const slack: SlackAdapter = createSlackAdapter(config.slack, { conversation, db: db.prisma, logger, clock: deps.clock, metrics }, { defaultLocale: config.locale });
     for (const [key, handler] of Object.entries(slack.routes)) server.route(key, handler);
     try {
       await slack.start();
@@ -87,7 +118,7 @@ export async function startAccord(config: AppConfig, logger: Logger, options: St
     adapters.push(slack.mode === "socket" ? "slack (socket mode)" : "slack (http, POST /slack/events)");
   }
   if (config.feishu) {
-    const feishu = createFeishuAdapter(config.feishu, { conversation, db: db.prisma, logger, clock: deps.clock }, { defaultLocale: config.locale });
+    const feishu = createFeishuAdapter(config.feishu, { conversation, db: db.prisma, logger, clock: deps.clock, metrics }, { defaultLocale: config.locale });
     for (const [key, handler] of Object.entries(feishu.routes)) server.route(key, handler);
     try {
       await feishu.start();
@@ -119,7 +150,7 @@ export async function startAccord(config: AppConfig, logger: Logger, options: St
         input: options.terminal.input,
         output: options.terminal.output,
         startAs: demo.users.liuyang!,
-        flushOutbox: () => drainOutbox(deps, consoleSenders, logger),
+        flushOutbox: () => drainOutbox(deps, consoleSenders, logger, metrics),
       });
       consoleSenders.CONSOLE = consoleSession.sender;
     }
@@ -135,13 +166,24 @@ export async function startAccord(config: AppConfig, logger: Logger, options: St
       ? setInterval(() => {
           if (delivering) return;
           delivering = true;
-          drainOutbox(deps, senders, logger)
+          drainOutbox(deps, senders, logger, metrics)
             .catch((err: unknown) => logger.error({ err }, "outbox delivery failed"))
             .finally(() => (delivering = false));
         }, 1_000)
       : undefined;
 
-  logger.info({ port: server.port }, `Accord listening on http://127.0.0.1:${server.port} (/healthz, /readyz)`);
+  // Every replica runs the scheduler: node-cron's lease and the digest runs' unique rows keep
+  // each digest to one run and each recipient to one message.
+  const scheduler: Scheduler | undefined =
+    options.scheduler === false
+      ? undefined
+      : await startScheduler({
+          deps,
+          logger,
+          onRunFinished: (run, seconds) => metrics.observeDigestRun(run.kind, seconds, run.outcome.status),
+        });
+
+  logger.info({ port: server.port }, `Accord listening on http://127.0.0.1:${server.port} (/healthz, /readyz, /metrics)`);
   return {
     config,
     db,
@@ -149,8 +191,10 @@ export async function startAccord(config: AppConfig, logger: Logger, options: St
     conversation,
     server,
     logger,
+    metrics,
     ...(consoleSession ? { consoleClosed: consoleSession.closed } : {}),
     async stop() {
+      await scheduler?.stop();
       if (outboxTimer) clearInterval(outboxTimer);
       consoleSession?.close();
       for (const stopAdapter of stops) await stopAdapter().catch((err: unknown) => logger.warn({ err }, "adapter stop failed"));

@@ -1,11 +1,12 @@
 import { spawnSync } from "node:child_process";
-import { readFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestDatabase, type TestDatabase } from "../test/support/db.js";
 import { makeTenant } from "../test/support/fixtures.js";
-import { parseCliArgs, runCli, type CliEnvironment } from "./cli.js";
+import { parseCliArgs, runCli, type CliEnvironment, type MigrationReport } from "./cli.js";
 import { decodeCsvBytes } from "./core/imports/csv.js";
 import { ManualClock } from "./core/shared/clock.js";
 
@@ -20,12 +21,18 @@ afterAll(async () => {
   await tdb?.close();
 });
 
+// What the in-process `migrate` reports; the real migration runs in a child process below (the
+// test's embedded database takes only the connections it already has).
+let migration: MigrationReport = { target: "127.0.0.1:5432/accord", applied: [], total: 1 };
+
 function environment(): CliEnvironment {
   return {
     locale: "en",
+    timeZone: "Asia/Shanghai",
     clock: new ManualClock("2026-11-23T01:00:00Z"),
     // The test owns the database; the CLI must not close it.
     openDatabase: async () => ({ prisma: tdb.prisma, close: async () => undefined }),
+    migrate: async () => migration,
     readFile: async (file) => decodeCsvBytes(await readFile(file)),
   };
 }
@@ -139,4 +146,139 @@ describe("accord CLI", () => {
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain("Unknown command “frobnicate”.");
   });
+
+  it("shows the tenant's settings, one setting, and changes one as the system with an audit row without actor", async () => {
+    const tenant = await tdb.prisma.tenant.findFirstOrThrow({ where: { platform: "CONSOLE" } });
+    const option = `console:${tenant.externalId}`;
+    const all = await run("settings", "--tenant", option);
+    expect(all.code).toBe(0);
+    expect(all.stdout).toContain(`Settings of console:${tenant.externalId} (`);
+    expect(all.stdout).toContain("  timeZone = Asia/Shanghai\n");
+    expect(all.stdout).toContain("  digests.callbacksAt = 09:00\n");
+    expect(all.stdout).toContain("  channels.complaints = —\n");
+    expect(await run("settings", "digests.churnAt", "--tenant", option)).toMatchObject({ code: 0, stdout: "digests.churnAt = 09:30\n" });
+
+    const changed = await run("settings", "digests.callbacksAt", "08:15", "--tenant", option);
+    expect(changed).toMatchObject({ code: 0, stderr: "", stdout: "digests.callbacksAt: 09:00 → 08:15\n" });
+    const stored = await tdb.prisma.tenant.findUniqueOrThrow({ where: { id: tenant.id } });
+    expect((stored.settings as { digests: { callbacksAt: string } }).digests.callbacksAt).toBe("08:15");
+    const audit = await tdb.prisma.auditLog.findFirstOrThrow({ where: { tenantId: tenant.id, action: "tenant.setting_changed" } });
+    expect(audit).toMatchObject({ actorId: null, platform: null, entityType: "Tenant", entityId: tenant.id });
+    expect(audit.before).toEqual({ "digests.callbacksAt": "09:00" });
+    expect(audit.after).toEqual({ "digests.callbacksAt": "08:15" });
+
+    // Amounts are given in CNY and stored in fen, as in the chat command.
+    expect((await run("settings", "hospitality.managerMaxFen", "12,000", "--tenant", option)).stdout).toBe("hospitality.managerMaxFen: 1000000 → 1200000\n");
+  });
+
+  it("refuses an unknown setting or a value that does not fit, with the setting's message, and writes nothing", async () => {
+    const tenant = await tdb.prisma.tenant.findFirstOrThrow({ where: { platform: "CONSOLE" } });
+    const option = `console:${tenant.externalId}`;
+    const auditsBefore = await tdb.prisma.auditLog.count({ where: { tenantId: tenant.id } });
+    const unknown = await run("settings", "digests.lunchAt", "12:00", "--tenant", option);
+    expect(unknown).toMatchObject({ code: 1, stdout: "" });
+    expect(unknown.stderr).toContain("There is no setting digests.lunchAt.");
+    expect((await run("settings", "digests.lunchAt", "--tenant", option)).stderr).toContain("There is no setting digests.lunchAt.");
+    const bad = await run("settings", "digests.churnAt", "25:00", "--tenant", option);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('"25:00" does not fit digests.churnAt');
+    const zone = await run("settings", "timeZone", "Mars/Olympus", "--tenant", option, "--lang", "zh-CN");
+    expect(zone.stderr).toContain("不是有效时区");
+    expect(await tdb.prisma.auditLog.count({ where: { tenantId: tenant.id } })).toBe(auditsBefore);
+    const stored = await tdb.prisma.tenant.findUniqueOrThrow({ where: { id: tenant.id } });
+    expect(stored.timeZone).toBe("Asia/Shanghai");
+    expect((stored.settings as { digests: { churnAt?: string } }).digests.churnAt ?? "09:30").toBe("09:30");
+    expect((await run("settings", "a", "b", "c", "--tenant", option)).code).toBe(2);
+  });
+
+  it("sets the complaints and digests channels, audited, and refuses another purpose with exit code 2", async () => {
+    const tenant = await tdb.prisma.tenant.findFirstOrThrow({ where: { platform: "CONSOLE" } });
+    const option = `console:${tenant.externalId}`;
+    expect(await run("channel", "complaints", "C0COMPLAINTS", "--tenant", option)).toMatchObject({
+      code: 0,
+      stdout: "Complaints and escalations will be posted to C0COMPLAINTS.\n",
+    });
+    expect((await run("channel", "digests", "C0DIGESTS", "--tenant", option)).code).toBe(0);
+    const stored = await tdb.prisma.tenant.findUniqueOrThrow({ where: { id: tenant.id } });
+    expect((stored.settings as { channels: unknown }).channels).toEqual({ complaints: "C0COMPLAINTS", digests: "C0DIGESTS" });
+    const audits = await tdb.prisma.auditLog.findMany({
+      where: { tenantId: tenant.id, action: "tenant.setting_changed", actorId: null },
+      orderBy: { at: "asc" },
+    });
+    expect(audits.map((a) => a.after)).toEqual(
+      expect.arrayContaining([{ "channels.complaints": "C0COMPLAINTS" }, { "channels.digests": "C0DIGESTS" }]),
+    );
+    const wrong = await run("channel", "sales", "C0SALES", "--tenant", option);
+    expect(wrong).toMatchObject({ code: 2, stdout: "" });
+    expect(wrong.stderr).toContain("The channel must be complaints or digests, not “sales”.");
+    expect(await run("channel", "complaints", "--tenant", option)).toMatchObject({ code: 2, stderr: "Missing <channel id>.\n" });
+  });
+
+  it("lists members with their role, supervisor and platform ids, and says so when there are none", async () => {
+    const tenant = await tdb.prisma.tenant.findFirstOrThrow({ where: { platform: "CONSOLE" } });
+    await tdb.prisma.member.updateMany({ where: { tenantId: tenant.id, displayName: "客户经理 刘洋" }, data: { active: false } });
+    const r = await run("members", "--tenant", `console:${tenant.externalId}`);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trimEnd().split("\n");
+    expect(lines[0]).toBe(`Members of console:${tenant.externalId} (${tenant.name}) (5):`);
+    expect(lines[1]).toMatch(/^Name\s+Role\s+Supervisor\s+Platform user ids$/u);
+    const row = (name: string) => lines.find((l) => l.startsWith(name))!.split(/\s{2,}/u);
+    expect(row("管理员 Admin")).toEqual(["管理员 Admin", "admin", "—", "console:U_ADMIN"]);
+    expect(row("主管 李娜")).toEqual(["主管 李娜", "supervisor", "经理 王强", "console:U_SUP1"]);
+    expect(row("客户经理 张伟")).toEqual(["客户经理 张伟", "specialist", "主管 李娜", "console:U_AM1"]);
+    // Active members first, highest role first; the inactive one last and marked.
+    expect(lines.at(-1)).toMatch(/^客户经理 刘洋 \(inactive\)\s+specialist\s+主管 李娜\s+console:U_AM2$/u);
+    // Columns line up on a terminal although the names mix Chinese (double width) and Latin letters.
+    const width = (text: string) => [...text].reduce((w, ch) => w + (/\p{Script=Han}/u.test(ch) ? 2 : 1), 0);
+    const roleColumn = lines.slice(1).map((l) => width(l.slice(0, l.search(/\b(Role|admin|manager|supervisor|specialist)\b/u))));
+    expect(new Set(roleColumn).size).toBe(1);
+
+    const slack = await tdb.prisma.tenant.findFirstOrThrow({ where: { platform: "SLACK" } });
+    expect((await run("members", "--tenant", `slack:${slack.externalId}`)).stdout).toBe(`slack:${slack.externalId} (${slack.name}) has no members yet.\n`);
+  });
+
+  it("reports what migrate applied, or that the database is up to date", async () => {
+    migration = { target: "db.internal:5432/accord", applied: ["20261123000000_init"], total: 1 };
+    expect(await run("migrate")).toMatchObject({ code: 0, stdout: "Database db.internal:5432/accord: applied 1 migration(s): 20261123000000_init.\n" });
+    migration = { target: "db.internal:5432/accord", applied: [], total: 1 };
+    expect((await run("migrate", "--lang", "zh-CN")).stdout).toBe("数据库 db.internal:5432/accord 已是最新（共 1 个迁移）。\n");
+  });
+
+  it("seeds the demo tenant once: a second seed-demo changes nothing", async () => {
+    const first = await run("seed-demo");
+    expect(first.stderr).toBe("");
+    expect(first.code).toBe(0);
+    const demo = await tdb.prisma.tenant.findUniqueOrThrow({ where: { platform_externalId: { platform: "CONSOLE", externalId: "demo" } } });
+    const members = await tdb.prisma.member.count({ where: { tenantId: demo.id } });
+    const customers = await tdb.prisma.customer.count({ where: { tenantId: demo.id } });
+    expect(members).toBe(14);
+    expect(customers).toBe(200);
+    expect(demo.timeZone).toBe("Asia/Shanghai");
+    expect(first.stdout).toBe(`Demo tenant console:demo (${demo.name}) seeded: 14 members, 200 customers.\n`);
+    const again = await run("seed-demo");
+    expect(again).toMatchObject({ code: 0, stdout: `Demo tenant console:demo (${demo.name}) already exists; nothing changed.\n` });
+    expect(await tdb.prisma.customer.count({ where: { tenantId: demo.id } })).toBe(200);
+  });
+
+  it("lists the operations commands in help, in both languages", async () => {
+    const en = await run("help");
+    for (const command of ["migrate", "seed-demo", "settings [<key> [<value>]]", "channel <complaints|digests>", "members [--tenant"]) {
+      expect(en.stdout).toContain(command);
+    }
+    expect((await run("help", "--lang", "zh-CN")).stdout).toContain("列出成员及其角色和上级");
+  });
+
+  it("migrates a fresh embedded database and exits, as `npm run accord -- migrate` does", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "accord-migrate-"));
+    try {
+      const tsx = path.join(root, "node_modules", "tsx", "dist", "cli.mjs");
+      const env: Record<string, string> = { PATH: process.env.PATH ?? "", ACCORD_LOCALE: "en", ACCORD_DATA_DIR: path.join(dir, "data") };
+      const migrated = spawnSync(process.execPath, [tsx, "src/cli.ts", "migrate"], { cwd: root, env, encoding: "utf8", timeout: 90_000 });
+      expect(migrated.stderr).toBe("");
+      expect(migrated.status).toBe(0);
+      expect(migrated.stdout).toMatch(/^Database embedded PGlite at .+: applied 1 migration\(s\): \d{14}_init\.\n$/u);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

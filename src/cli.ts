@@ -1,14 +1,14 @@
-// `npm run accord -- <command>`: operator commands run on the server (imports, export).
-// Commands are rows of COMMANDS (words, arguments, whether they need the database, run), so a
-// new command is one more row. runCli takes its environment as a parameter: tests run it in
-// process against their own database.
+// `npm run accord -- <command>`: operator commands run on the server (imports, export, migrations,
+// the demo tenant, tenant settings and channels, the member list). Commands are rows of COMMANDS
+// (words, arguments, what they need, run), so a new command is one more row. runCli takes its
+// environment as a parameter: tests run it in process against their own database.
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Platform, Tenant } from "@prisma/client";
-import { ConfigError, loadConfig } from "./config/config.js";
-import { customersCatalog } from "./conversation/i18n/catalog/customers.js";
+import { ConfigError, loadConfig, type AppConfig } from "./config/config.js";
 import type { Locale } from "./conversation/i18n/catalog/types.js";
+import { hasMessage, t } from "./conversation/i18n/index.js";
 import { systemActor } from "./core/imports/actor.js";
 import { decodeCsvBytes, type ImportProblem } from "./core/imports/csv.js";
 import { exportCustomersCsv } from "./core/imports/customers-export.js";
@@ -17,19 +17,36 @@ import { importMembersCsv } from "./core/imports/members-import.js";
 import { systemClock, type Clock } from "./core/shared/clock.js";
 import type { CoreDeps } from "./core/shared/context.js";
 import { isDomainError, type ErrorParams } from "./core/shared/errors.js";
+import { changeTenantSetting, flattenSettings, setTenantChannel, type SettingValue } from "./core/tenants/admin.js";
+import { toTenantView } from "./core/tenants/tenants.js";
 import { openDatabase } from "./db/database.js";
 import type { Db } from "./db/client.js";
-import { DatabaseError } from "./db/errors.js";
+import { startEmbeddedPostgres } from "./db/embedded.js";
+import { DatabaseError, describeTarget } from "./db/errors.js";
+import { committedMigrations, migrateDatabase } from "./db/migrate.js";
+import { seedDemoTenant } from "./demo/seed.js";
 
 export interface CliIo {
   stdout(text: string): void | Promise<void>;
   stderr(text: string): void | Promise<void>;
 }
 
+export interface MigrationReport {
+  /** host:port/database or the embedded data directory, without credentials. */
+  target: string;
+  applied: string[];
+  /** Migrations committed with this version of Accord. */
+  total: number;
+}
+
 export interface CliEnvironment {
   locale: Locale;
+  /** ACCORD_TIMEZONE: the demo tenant's time zone. */
+  timeZone: string;
   clock: Clock;
   openDatabase(): Promise<{ prisma: Db; close(): Promise<void> }>;
+  /** Applies the migrations to the configured database (without opening the app's pool). */
+  migrate(): Promise<MigrationReport>;
   readFile(file: string): Promise<string>;
 }
 
@@ -104,10 +121,14 @@ export async function resolveTenant(db: Db, option: string | undefined): Promise
   return all[0]!;
 }
 
+/** A catalog message (any area: the CLI's own, the importers', a use case's error codes). */
 export function formatMessage(locale: Locale, code: string, params: ErrorParams = {}): string {
-  const template = customersCatalog[locale][code];
-  if (template === undefined) return Object.keys(params).length > 0 ? `${code} ${JSON.stringify(params)}` : code;
-  return template.replace(/\{(\w+)\}/gu, (whole, key: string) => (key in params ? String(params[key]) : whole));
+  if (!hasMessage(code)) return Object.keys(params).length > 0 ? `${code} ${JSON.stringify(params)}` : code;
+  return t(locale, code, params);
+}
+
+function usageText(locale: Locale): string {
+  return `${formatMessage(locale, "cli.usage")}\n\n${formatMessage(locale, "cli.usage_operations")}`;
 }
 
 export function formatProblems(locale: Locale, failure: ImportFailure): string {
@@ -123,8 +144,9 @@ interface CommandContext {
   io: CliIo;
   locale: Locale;
   args: CliArgs;
-  /** Present for commands with needsDatabase. */
+  /** Present for commands that need the database or a tenant. */
   deps: CoreDeps;
+  /** Present for commands that need a tenant. */
   tenant: Tenant;
 }
 
@@ -132,8 +154,28 @@ interface CliCommand {
   words: readonly string[];
   /** Positional arguments after the words, as shown in messages ("<file>"). */
   arguments: readonly string[];
-  needsDatabase: boolean;
+  /** Further positional arguments that may be given, in order. */
+  optionalArguments?: readonly string[];
+  /** "tenant": the database and the tenant of --tenant (or the only one). */
+  needs: "nothing" | "database" | "tenant";
   run(ctx: CommandContext, positionals: string[]): Promise<number>;
+}
+
+function settingText(value: SettingValue | undefined): string {
+  return value === null || value === undefined ? "—" : String(value);
+}
+
+function settingOf(rows: ReturnType<typeof flattenSettings>, key: string): SettingValue | undefined {
+  return rows.find((r) => r.key === key)?.value;
+}
+
+/** Rows of cells as columns padded to their widest cell (CJK characters count double). */
+function columns(rows: string[][]): string {
+  const width = (text: string) => [...text].reduce((w, ch) => w + (/[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\uff00-\uff60\uffe0-\uffe6]/u.test(ch) ? 2 : 1), 0);
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => width(r[i] ?? ""))));
+  return rows
+    .map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell + " ".repeat(widths[i]! - width(cell)))).join("  "))
+    .join("\n");
 }
 
 async function readInput(ctx: CommandContext, file: string): Promise<string> {
@@ -148,7 +190,7 @@ const COMMANDS: readonly CliCommand[] = [
   {
     words: ["import", "customers"],
     arguments: ["<file>"],
-    needsDatabase: true,
+    needs: "tenant",
     async run(ctx, [file]) {
       const text = await readInput(ctx, file!);
       const result = await importCustomersCsv(ctx.deps, systemActor(ctx.tenant.id), text);
@@ -175,7 +217,7 @@ const COMMANDS: readonly CliCommand[] = [
   {
     words: ["import", "members"],
     arguments: ["<file>"],
-    needsDatabase: true,
+    needs: "tenant",
     async run(ctx, [file]) {
       const text = await readInput(ctx, file!);
       const result = await importMembersCsv(ctx.deps, systemActor(ctx.tenant.id), text);
@@ -191,18 +233,121 @@ const COMMANDS: readonly CliCommand[] = [
   {
     words: ["export", "customers"],
     arguments: [],
-    needsDatabase: true,
+    needs: "tenant",
     async run(ctx) {
       for await (const chunk of exportCustomersCsv(ctx.deps, systemActor(ctx.tenant.id))) await ctx.io.stdout(chunk);
       return 0;
     },
   },
   {
+    words: ["migrate"],
+    arguments: [],
+    needs: "nothing",
+    async run(ctx) {
+      const report = await ctx.env.migrate();
+      const message =
+        report.applied.length > 0
+          ? formatMessage(ctx.locale, "cli.migrated", { target: report.target, count: report.applied.length, names: report.applied.join(", ") })
+          : formatMessage(ctx.locale, "cli.migrations_up_to_date", { target: report.target, total: report.total });
+      await ctx.io.stdout(`${message}\n`);
+      return 0;
+    },
+  },
+  {
+    words: ["seed-demo"],
+    arguments: [],
+    needs: "database",
+    async run(ctx) {
+      const demo = await seedDemoTenant(ctx.deps, { timeZone: ctx.env.timeZone, locale: ctx.locale });
+      const tenant = tenantLabel(demo.tenant);
+      if (!demo.created) {
+        await ctx.io.stdout(`${formatMessage(ctx.locale, "cli.demo_exists", { tenant })}\n`);
+        return 0;
+      }
+      const [members, customers] = await Promise.all([
+        ctx.deps.db.member.count({ where: { tenantId: demo.tenant.id } }),
+        ctx.deps.db.customer.count({ where: { tenantId: demo.tenant.id } }),
+      ]);
+      await ctx.io.stdout(`${formatMessage(ctx.locale, "cli.demo_seeded", { tenant, members, customers })}\n`);
+      return 0;
+    },
+  },
+  {
+    words: ["settings"],
+    arguments: [],
+    optionalArguments: ["<key>", "<value>"],
+    needs: "tenant",
+    async run(ctx, [key, value]) {
+      const current = flattenSettings(toTenantView(ctx.tenant));
+      if (key === undefined) {
+        const lines = current.map((row) => `  ${row.key} = ${settingText(row.value)}`);
+        await ctx.io.stdout(`${formatMessage(ctx.locale, "cli.settings_heading", { tenant: tenantLabel(ctx.tenant) })}\n${lines.join("\n")}\n`);
+        return 0;
+      }
+      if (value === undefined) {
+        if (!current.some((row) => row.key === key)) throw new CliError("settings.unknown_key", { key });
+        await ctx.io.stdout(`${key} = ${settingText(settingOf(current, key))}\n`);
+        return 0;
+      }
+      const after = await changeTenantSetting(ctx.deps, systemActor(ctx.tenant.id), key, value);
+      const message = formatMessage(ctx.locale, "cli.setting_changed", {
+        key,
+        before: settingText(settingOf(current, key)),
+        after: settingText(settingOf(flattenSettings(after), key)),
+      });
+      await ctx.io.stdout(`${message}\n`);
+      return 0;
+    },
+  },
+  {
+    words: ["channel"],
+    arguments: ["<complaints|digests>", "<channel id>"],
+    needs: "tenant",
+    async run(ctx, [purpose, channel]) {
+      if (purpose !== "complaints" && purpose !== "digests") throw new CliError("cli.bad_channel_purpose", { value: purpose! });
+      await setTenantChannel(ctx.deps, systemActor(ctx.tenant.id), purpose, channel!);
+      await ctx.io.stdout(`${formatMessage(ctx.locale, `admin.channel_set.${purpose}`, { channel: channel! })}\n`);
+      return 0;
+    },
+  },
+  {
+    words: ["members"],
+    arguments: [],
+    needs: "tenant",
+    async run(ctx) {
+      const tenant = tenantLabel(ctx.tenant);
+      const members = await ctx.deps.db.member.findMany({
+        where: { tenantId: ctx.tenant.id },
+        orderBy: [{ active: "desc" }, { role: "desc" }, { displayName: "asc" }],
+        select: {
+          displayName: true,
+          role: true,
+          active: true,
+          supervisor: { select: { displayName: true } },
+          identities: { select: { platform: true, platformUserId: true }, orderBy: { platform: "asc" } },
+        },
+      });
+      if (members.length === 0) {
+        await ctx.io.stdout(`${formatMessage(ctx.locale, "cli.no_members", { tenant })}\n`);
+        return 0;
+      }
+      const header = ["cli.column_name", "cli.column_role", "cli.column_supervisor", "cli.column_identities"].map((k) => formatMessage(ctx.locale, k));
+      const rows = members.map((m) => [
+        m.active ? m.displayName : `${m.displayName} ${formatMessage(ctx.locale, "cli.member_inactive")}`,
+        m.role.toLowerCase(),
+        m.supervisor?.displayName ?? "—",
+        m.identities.map((i) => `${i.platform.toLowerCase()}:${i.platformUserId}`).join(", ") || "—",
+      ]);
+      await ctx.io.stdout(`${formatMessage(ctx.locale, "cli.members_heading", { tenant, count: members.length })}\n${columns([header, ...rows])}\n`);
+      return 0;
+    },
+  },
+  {
     words: ["help"],
     arguments: [],
-    needsDatabase: false,
+    needs: "nothing",
     async run(ctx) {
-      await ctx.io.stdout(`${formatMessage(ctx.locale, "cli.usage")}\n`);
+      await ctx.io.stdout(`${usageText(ctx.locale)}\n`);
       return 0;
     },
   },
@@ -219,6 +364,8 @@ export function matchCommand(words: readonly string[]): { command: CliCommand; p
   return null;
 }
 
+const USAGE_ERRORS = new Set(["cli.unknown_option", "cli.missing_argument", "cli.unknown_command", "cli.bad_channel_purpose"]);
+
 /** Runs one CLI invocation; returns the exit code (0 ok, 1 failed, 2 usage). */
 export async function runCli(argv: readonly string[], env: CliEnvironment, io: CliIo): Promise<number> {
   let locale = env.locale;
@@ -229,29 +376,29 @@ export async function runCli(argv: readonly string[], env: CliEnvironment, io: C
     const words = args.words.length === 0 ? ["help"] : args.words;
     const match = matchCommand(words);
     if (!match) {
-      await io.stderr(`${formatMessage(locale, "cli.unknown_command", { command: words.join(" ") })}\n\n${formatMessage(locale, "cli.usage")}\n`);
+      await io.stderr(`${formatMessage(locale, "cli.unknown_command", { command: words.join(" ") })}\n\n${usageText(locale)}\n`);
       return 2;
     }
     const { command, positionals } = match;
     if (positionals.length < command.arguments.length) {
       throw new CliError("cli.missing_argument", { argument: command.arguments[positionals.length]! });
     }
-    if (positionals.length > command.arguments.length) {
+    if (positionals.length > command.arguments.length + (command.optionalArguments?.length ?? 0)) {
       throw new CliError("cli.unknown_command", { command: words.join(" ") });
     }
     let deps: CoreDeps | undefined;
     let tenant: Tenant | undefined;
-    if (command.needsDatabase) {
+    if (command.needs !== "nothing") {
       db = await env.openDatabase();
       deps = { db: db.prisma, clock: env.clock };
-      tenant = await resolveTenant(db.prisma, args.options.tenant);
+      if (command.needs === "tenant") tenant = await resolveTenant(db.prisma, args.options.tenant);
     }
-    // deps and tenant are only read by commands that declared needsDatabase.
+    // deps and tenant are only read by commands that declared they need them.
     return await command.run({ env, io, locale, args, deps: deps!, tenant: tenant! }, positionals);
   } catch (err) {
     if (err instanceof CliError) {
       await io.stderr(`${formatMessage(locale, err.code, err.params)}\n`);
-      return err.code === "cli.unknown_option" || err.code === "cli.missing_argument" || err.code === "cli.unknown_command" ? 2 : 1;
+      return USAGE_ERRORS.has(err.code) ? 2 : 1;
     }
     if (isDomainError(err)) {
       await io.stderr(`${formatMessage(locale, "cli.failed", { message: formatMessage(locale, err.code, err.params) })}\n`);
@@ -264,6 +411,24 @@ export async function runCli(argv: readonly string[], env: CliEnvironment, io: C
     throw err;
   } finally {
     await db?.close();
+  }
+}
+
+/** Applies the migrations to DATABASE_URL, or to the embedded database under ACCORD_DATA_DIR. */
+async function migrateConfigured(config: AppConfig): Promise<MigrationReport> {
+  const committed = await committedMigrations();
+  // migrateDatabase reads names off Prisma's printed tree, which also lists each migration.sql.
+  const report = (target: string, printed: string[]): MigrationReport => ({
+    target,
+    applied: printed.filter((name) => committed.includes(name)),
+    total: committed.length,
+  });
+  if (config.databaseUrl) return report(describeTarget(config.databaseUrl), (await migrateDatabase(config.databaseUrl)).applied);
+  const embedded = await startEmbeddedPostgres({ dataDir: config.dataDir });
+  try {
+    return report(`embedded PGlite at ${config.dataDir}`, (await migrateDatabase(embedded.url)).applied);
+  } finally {
+    await embedded.close();
   }
 }
 
@@ -288,9 +453,11 @@ async function main(): Promise<void> {
   }
   const env: CliEnvironment = {
     locale: config.locale,
+    timeZone: config.timeZone,
     clock: systemClock,
     readFile: async (file) => decodeCsvBytes(await readFile(file)),
     openDatabase: () => openDatabase({ ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}), dataDir: config.dataDir }),
+    migrate: () => migrateConfigured(config),
   };
   // `export customers | head` closes the pipe early: that is the reader's choice, not a failure.
   process.stdout.on("error", (err: NodeJS.ErrnoException) => {

@@ -1,5 +1,5 @@
 // Entry point of `npm start`: config -> startAccord -> clean shutdown on SIGINT/SIGTERM.
-import { startAccord, type RunningAccord } from "./app.js";
+import { secretValues, startAccord, type RunningAccord } from "./app.js";
 import { ConfigError, loadConfig, type AppConfig } from "./config/config.js";
 import { DatabaseError } from "./db/errors.js";
 import { createLogger } from "./logger.js";
@@ -17,7 +17,10 @@ async function main(): Promise<void> {
   }
   const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY) && !config.slack && !config.feishu;
   // With the console on the terminal, logs go to stderr at warn level so they do not bury it.
-  const logger = interactive ? createLogger(config.logLevel === "info" ? "warn" : config.logLevel, process.stderr) : createLogger(config.logLevel);
+  const secrets = { secrets: secretValues(config) };
+  const logger = interactive
+    ? createLogger(config.logLevel === "info" ? "warn" : config.logLevel, process.stderr, secrets)
+    : createLogger(config.logLevel, undefined, secrets);
   let running: RunningAccord;
   try {
     running = await startAccord(config, logger, interactive ? { terminal: { input: process.stdin, output: process.stdout } } : {});

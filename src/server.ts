@@ -1,7 +1,9 @@
 // The one HTTP server: health, readiness and the routes platform adapters register.
+import { randomUUID } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Logger } from "./logger.js";
+import { withRequestLog, type Logger } from "./logger.js";
+import type { MetricsEndpoint } from "./metrics.js";
 
 export type RouteHandler = (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void> | void;
 
@@ -11,6 +13,19 @@ export interface HttpServerOptions {
   logger: Logger;
   ready: () => Promise<boolean>;
   routes?: Record<string, RouteHandler>;
+  /** Serves GET /metrics (Prometheus text format) when given. */
+  metrics?: MetricsEndpoint;
+}
+
+export const REQUEST_ID_HEADER = "x-request-id";
+// A caller's id is kept only when it looks like one: it ends up in every log line of the request.
+const ACCEPTABLE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** The caller's X-Request-Id when it is sane, else a new one. */
+export function requestIdOf(req: http.IncomingMessage): string {
+  const given = req.headers[REQUEST_ID_HEADER];
+  const value = Array.isArray(given) ? given[0] : given;
+  return value !== undefined && ACCEPTABLE_REQUEST_ID.test(value) ? value : randomUUID();
 }
 
 export interface HttpServer {
@@ -33,21 +48,39 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     const ready = await options.ready().catch(() => false);
     sendJson(res, ready ? 200 : 503, { status: ready ? "ready" : "not ready" });
   });
+  const metrics = options.metrics;
+  if (metrics) {
+    routes.set("GET /metrics", async (_req, res) => {
+      const text = await metrics.render();
+      res.writeHead(200, { "content-type": metrics.contentType, "content-length": Buffer.byteLength(text) });
+      res.end(text);
+    });
+  }
 
   const server = http.createServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0];
+    // The id travels on with the request (adapters and their SDKs read the header) and back to
+    // the caller, so one id ties a platform's complaint to every line logged for it.
+    const requestId = requestIdOf(req);
+    req.headers[REQUEST_ID_HEADER] = requestId;
+    res.setHeader(REQUEST_ID_HEADER, requestId);
     const handler = routes.get(`${req.method} ${path}`);
     if (!handler) {
       sendJson(res, 404, { error: "not found" });
       return;
     }
-    Promise.resolve()
-      .then(() => handler(req, res))
-      .catch((err: unknown) => {
-        options.logger.error({ err, path }, "request failed");
-        if (!res.headersSent) sendJson(res, 500, { error: "internal error" });
-        else res.end();
-      });
+    withRequestLog(options.logger, { requestId }, () => {
+      const log = options.logger.child({ method: req.method, path });
+      const started = performance.now();
+      res.once("finish", () => log.debug({ status: res.statusCode, ms: Math.round(performance.now() - started) }, "request handled"));
+      Promise.resolve()
+        .then(() => handler(req, res))
+        .catch((err: unknown) => {
+          log.error({ err }, "request failed");
+          if (!res.headersSent) sendJson(res, 500, { error: "internal error" });
+          else res.end();
+        });
+    });
   });
   // Slack and Feishu keep connections alive; a shorter keep-alive than the platforms' own
   // lets a shutdown finish promptly.

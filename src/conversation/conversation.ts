@@ -1,7 +1,7 @@
 // The Conversation behind every adapter: identify the speaker, parse, route to the area that
 // owns the command / button / form / intent, and turn domain errors into views in the
 // member's language. Areas live in ./areas; this file holds no business rule.
-import type { OutboxMessage } from "@prisma/client";
+import type { OutboxMessage, Platform } from "@prisma/client";
 import type { CoreDeps } from "../core/shared/context.js";
 import { isDomainError } from "../core/shared/errors.js";
 import { loadTenant } from "../core/tenants/tenants.js";
@@ -10,7 +10,7 @@ import { allAreas } from "./areas/index.js";
 import { errorView, noticeView } from "./builders/common.js";
 import { parseCommand, type Command } from "./grammar/index.js";
 import { resolveLocale, t as translate, type Locale } from "./i18n/index.js";
-import type { ActionReply, Conversation, Delivery, Reply } from "./port.js";
+import type { ActionReply, CommandRequest, Conversation, Delivery, Reply } from "./port.js";
 import { sessionForMember, sessionForPlatformUser, type Session, type SessionFactoryOptions } from "./session.js";
 import { decodeButtonPayload } from "./views/payload.js";
 import type { View } from "./views/view.js";
@@ -23,7 +23,19 @@ export interface ConversationOptions {
   defaultLocale: Locale;
   /** Reports failures that are ours (not the user's), e.g. to the logger. */
   onInternalError?: (err: unknown, context: Record<string, unknown>) => void;
+  /** Told how long each command, click and form submission took (metrics). */
+  onTimed?: (timing: ConversationTiming) => void;
   areas?: readonly ConversationArea[];
+}
+
+export interface ConversationTiming {
+  kind: "command" | "action" | "submit";
+  /** The command kind ("customer.show"; "unparsed" when the text did not parse), the action or form id ("unknown" when none handles it). */
+  name: string;
+  platform: Platform;
+  seconds: number;
+  /** The call threw instead of answering (the adapter shows its apology). */
+  failed: boolean;
 }
 
 interface Registry {
@@ -61,6 +73,8 @@ export function createConversation(options: ConversationOptions): Conversation {
     defaultTimeZone: options.defaultTimeZone,
     defaultLocale: options.defaultLocale,
   };
+  // What each command request turned out to be, for onTimed: known only once it is parsed.
+  const commandKinds = new WeakMap<CommandRequest, string>();
 
   function failure(session: Session, err: unknown, context: Record<string, unknown>): View {
     if (!isDomainError(err)) options.onInternalError?.(err, { ...context, tenantId: session.tenant.id, memberId: session.member.id });
@@ -73,7 +87,7 @@ export function createConversation(options: ConversationOptions): Conversation {
     return (handler as (s: Session, c: Command) => Promise<Reply>)(session, command);
   }
 
-  return {
+  const conversation: Conversation = {
     async command(request) {
       const base = await sessionForPlatformUser(factory, request.user);
       const session: Session = request.channelId ? { ...base, channelId: request.channelId } : base;
@@ -88,6 +102,7 @@ export function createConversation(options: ConversationOptions): Conversation {
         const text = [session.t(key, params as Record<string, string | number>), "", ...usage.map((u) => `• ${u}`)].join("\n");
         return { kind: "view", view: noticeView(session, text, "warning") };
       }
+      commandKinds.set(request, parsed.command.kind);
       try {
         return await runCommand(session, parsed.command);
       } catch (err) {
@@ -171,6 +186,32 @@ export function createConversation(options: ConversationOptions): Conversation {
       const session = await sessionForMember(factory, tenantId, admin.id);
       return session ? render(session, entityId) : null;
     },
+  };
+
+  const observe = options.onTimed;
+  if (!observe) return conversation;
+  // Wall-clock time on purpose: this is how long the user waited, not domain time (deps.clock
+  // may be a test's frozen clock).
+  const timed = async <T>(kind: ConversationTiming["kind"], platform: Platform, name: () => string, work: () => Promise<T>): Promise<T> => {
+    const started = performance.now();
+    let failed = false;
+    try {
+      return await work();
+    } catch (err) {
+      failed = true;
+      throw err;
+    } finally {
+      observe({ kind, name: name(), platform, seconds: (performance.now() - started) / 1000, failed });
+    }
+  };
+  // Only registered ids become names: a payload's id is untrusted and would be a label without bound.
+  return {
+    ...conversation,
+    command: (request) => timed("command", request.user.platform, () => commandKinds.get(request) ?? "unparsed", () => conversation.command(request)),
+    action: (request) =>
+      timed("action", request.user.platform, () => (registry.actions.has(request.actionId) ? request.actionId : "unknown"), () => conversation.action(request)),
+    submit: (request) =>
+      timed("submit", request.user.platform, () => (registry.forms.has(request.actionId) ? request.actionId : "unknown"), () => conversation.submit(request)),
   };
 }
 

@@ -1,18 +1,23 @@
 // The callbacks conversation area end to end: real createConversation, real core, real database.
 import type { CallbackReason, Tier } from "@prisma/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { syncCadenceCallback } from "../../src/core/callbacks/cadence.js";
-import { normalizeName } from "../../src/core/customers/rules.js";
 import { fromDateColumn, toDateColumn } from "../../src/core/shared/time.js";
-import { defaultTenantSettings } from "../../src/core/tenants/settings.js";
-import { createConversation } from "../../src/conversation/conversation.js";
-import type { ActionReply, Conversation, PlatformUser, Reply } from "../../src/conversation/port.js";
-import { renderText, type TextChoice } from "../../src/conversation/render/text.js";
+import type { Conversation } from "../../src/conversation/port.js";
+import { renderText } from "../../src/conversation/render/text.js";
 import { encodeButtonPayload } from "../../src/conversation/views/payload.js";
-import type { Form } from "../../src/conversation/views/form.js";
-import type { View } from "../../src/conversation/views/view.js";
+import {
+  choiceByAction,
+  click,
+  consoleMembers,
+  conversationAt,
+  customerWithCadence,
+  formOf,
+  replyText,
+  submit,
+  viewOf,
+} from "../support/conversation.js";
 import { openTestDatabase, type TestDatabase } from "../support/db.js";
-import { depsAt, makeMember, makeTenant } from "../support/fixtures.js";
+import { makeTenant } from "../support/fixtures.js";
 
 // 2026-11-23 09:00 in Shanghai.
 const NOW = "2026-11-23T01:00:00Z";
@@ -23,12 +28,7 @@ let conversation: Conversation;
 
 beforeAll(async () => {
   tdb = await openTestDatabase();
-  conversation = createConversation({
-    deps: depsAt(tdb.prisma, NOW),
-    admins: [],
-    defaultTimeZone: "Asia/Shanghai",
-    defaultLocale: "en",
-  });
+  conversation = conversationAt(tdb.prisma, NOW).conversation;
 });
 
 afterAll(async () => {
@@ -40,65 +40,22 @@ let seq = 0;
 /** A team: supervisor Sam over Alice and Amy; Bob in another team; all speaking English. */
 async function scene(options: { locale?: string } = {}) {
   const tenant = await makeTenant(tdb.prisma, { locale: options.locale ?? "en" });
-  const n = ++seq;
-  const sam = await makeMember(tdb.prisma, tenant.id, { role: "SUPERVISOR", name: "Sam", platformUserId: `U-sam-${n}` });
-  const alice = await makeMember(tdb.prisma, tenant.id, { supervisorId: sam.id, name: "Alice", platformUserId: `U-alice-${n}` });
-  const amy = await makeMember(tdb.prisma, tenant.id, { supervisorId: sam.id, name: "Amy", platformUserId: `U-amy-${n}` });
-  const bob = await makeMember(tdb.prisma, tenant.id, { name: "Bob", platformUserId: `U-bob-${n}` });
-  const as = (m: { id: string; displayName: string }): PlatformUser => ({
-    platform: "CONSOLE",
-    tenantExternalId: tenant.externalId,
-    platformUserId: `U-${m.displayName.toLowerCase()}-${n}`,
-  });
-  return { tenant, sam, alice, amy, bob, as };
+  const people = consoleMembers(tdb.prisma, tenant, ++seq);
+  const sam = await people.add("Sam", { role: "SUPERVISOR" });
+  const alice = await people.add("Alice", { supervisorId: sam.id });
+  const amy = await people.add("Amy", { supervisorId: sam.id });
+  const bob = await people.add("Bob");
+  return { tenant, sam, alice, amy, bob, as: people.as };
 }
 
 /** A customer with its cadence callback (tiers VIP/A/B), optionally moved to `cadenceDue`. */
-async function makeCustomer(tenantId: string, ownerId: string, name: string, tier: Tier, cadenceDue?: string) {
-  const customer = await tdb.prisma.customer.create({
-    data: { tenantId, name, nameKey: normalizeName(name), ownerId, tier, status: "ACTIVE" },
-  });
-  const sync = await tdb.prisma.$transaction((tx) => syncCadenceCallback(tx, defaultTenantSettings, customer, TODAY));
-  let cadenceId: string | null = null;
-  if (sync.action === "created") {
-    cadenceId = sync.callbackId;
-    if (cadenceDue) await tdb.prisma.callback.update({ where: { id: sync.callbackId }, data: { dueOn: toDateColumn(cadenceDue) } });
-  }
-  return { ...customer, cadenceId };
-}
+const makeCustomer = (tenantId: string, ownerId: string, name: string, tier: Tier, cadenceDue?: string) =>
+  customerWithCadence(tdb.prisma, { tenantId, ownerId, name, tier, today: TODAY, cadenceDue });
 
 async function addCallback(tenantId: string, customerId: string, assigneeId: string, dueOn: string, reason: CallbackReason, note?: string) {
   return tdb.prisma.callback.create({
     data: { tenantId, customerId, assigneeId, dueOn: toDateColumn(dueOn), reason, ...(note ? { note } : {}) },
   });
-}
-
-function viewOf(reply: Reply): View {
-  if (reply.kind !== "view") throw new Error(`expected a view, got ${reply.kind}: ${JSON.stringify(reply)}`);
-  return reply.view;
-}
-
-function formOf(reply: Reply): Form {
-  if (reply.kind !== "form") throw new Error(`expected a form, got ${reply.kind}: ${JSON.stringify(reply)}`);
-  return reply.form;
-}
-
-function text(reply: Reply): string {
-  return renderText(viewOf(reply)).text;
-}
-
-function choice(view: View, actionId: string, index = 0): TextChoice {
-  const found = renderText(view).choices.filter((c) => c.actionId === actionId)[index];
-  if (!found) throw new Error(`no ${actionId} choice #${index} in:\n${renderText(view).text}`);
-  return found;
-}
-
-async function click(user: PlatformUser, c: Pick<TextChoice, "actionId" | "payload">): Promise<ActionReply> {
-  return conversation.action({ user, actionId: c.actionId, payload: c.payload });
-}
-
-async function submit(user: PlatformUser, form: Form, values: Record<string, string | undefined>): Promise<ActionReply> {
-  return conversation.submit({ user, actionId: form.actionId, payload: form.payload, values });
 }
 
 async function audits(tenantId: string, action: string) {
@@ -137,7 +94,7 @@ describe("callbacks (my due list)", () => {
     const s = await scene({ locale: "zh-CN" });
     await makeCustomer(s.tenant.id, s.alice.id, "明天才到期", "VIP", "2026-11-24");
     const reply = await conversation.command({ user: s.as(s.alice), text: "回访" });
-    expect(text(reply)).toContain("今天没有到期或逾期的回访");
+    expect(replyText(reply)).toContain("今天没有到期或逾期的回访");
     expect(renderText(viewOf(reply)).choices).toEqual([]);
   });
 
@@ -147,9 +104,9 @@ describe("callbacks (my due list)", () => {
     await makeCustomer(s.tenant.id, s.alice.id, "Beta Trading", "B", TODAY);
     const list = viewOf(await conversation.command({ user: s.as(s.alice), text: "callbacks" }));
 
-    const answer = await click(s.as(s.alice), choice(list, "callback.done", 0));
-    expect(text(answer.reply)).toContain("Callback with Vega Group done.");
-    expect(text(answer.reply)).toContain("Next regular callback: 2026-12-07.");
+    const answer = await click(conversation, s.as(s.alice), choiceByAction(list, "callback.done", 0));
+    expect(replyText(answer.reply)).toContain("Callback with Vega Group done.");
+    expect(replyText(answer.reply)).toContain("Next regular callback: 2026-12-07.");
     expect(answer.updatedCard).toMatchObject({ entityType: "CallbackList", entityId: s.alice.id });
     const refreshed = renderText(answer.updatedCard!.view);
     expect(refreshed.text).not.toContain("Vega Group");
@@ -168,12 +125,12 @@ describe("callbacks (my due list)", () => {
     const s = await scene();
     await makeCustomer(s.tenant.id, s.alice.id, "Vega Group", "VIP", TODAY);
     const list = viewOf(await conversation.command({ user: s.as(s.alice), text: "callbacks" }));
-    const done = choice(list, "callback.done");
-    await click(s.as(s.alice), done);
+    const done = choiceByAction(list, "callback.done");
+    await click(conversation, s.as(s.alice), done);
     const auditCount = await tdb.prisma.auditLog.count({ where: { tenantId: s.tenant.id } });
 
-    const again = await click(s.as(s.alice), done);
-    expect(text(again.reply)).toBe("This callback was already done by Alice at 2026-11-23 09:00.");
+    const again = await click(conversation, s.as(s.alice), done);
+    expect(replyText(again.reply)).toBe("This callback was already done by Alice at 2026-11-23 09:00.");
     expect(again.updatedCard?.entityType).toBe("CallbackList");
     expect(renderText(again.updatedCard!.view).choices).toEqual([]);
     expect(await tdb.prisma.auditLog.count({ where: { tenantId: s.tenant.id } })).toBe(auditCount);
@@ -185,20 +142,20 @@ describe("callbacks (my due list)", () => {
     const cb = await addCallback(s.tenant.id, c.id, s.alice.id, TODAY, "AFTER_COMPLAINT");
     const list = viewOf(await conversation.command({ user: s.as(s.alice), text: "callbacks" }));
 
-    const opened = await click(s.as(s.alice), choice(list, "callback.done"));
+    const opened = await click(conversation, s.as(s.alice), choiceByAction(list, "callback.done"));
     const form = formOf(opened.reply);
     expect(form.intro).toContain("Complainer Co");
     expect(form.fields.find((f) => f.name === "satisfaction")).toMatchObject({ required: true, kind: "select" });
     expect((await tdb.prisma.callback.findUniqueOrThrow({ where: { id: cb.id } })).status).toBe("PENDING");
 
-    const missing = await submit(s.as(s.alice), form, { outcome: "fixed" });
+    const missing = await submit(conversation, s.as(s.alice), form, { outcome: "fixed" });
     expect(missing.reply).toEqual({ kind: "form_errors", errors: { satisfaction: "Please fill this in." } });
-    const bad = await submit(s.as(s.alice), form, { satisfaction: "9" });
+    const bad = await submit(conversation, s.as(s.alice), form, { satisfaction: "9" });
     expect(bad.reply).toEqual({ kind: "form_errors", errors: { satisfaction: "Choose one of the options." } });
     expect((await tdb.prisma.callback.findUniqueOrThrow({ where: { id: cb.id } })).status).toBe("PENDING");
 
-    const ok = await submit(s.as(s.alice), form, { satisfaction: "2", outcome: "Still unhappy about the delay" });
-    expect(text(ok.reply)).toContain("Callback with Complainer Co done.");
+    const ok = await submit(conversation, s.as(s.alice), form, { satisfaction: "2", outcome: "Still unhappy about the delay" });
+    expect(replyText(ok.reply)).toContain("Callback with Complainer Co done.");
     expect(ok.updatedCard?.entityType).toBe("CallbackList");
     expect(await tdb.prisma.callback.findUniqueOrThrow({ where: { id: cb.id } })).toMatchObject({
       status: "DONE",
@@ -211,16 +168,16 @@ describe("callbacks (my due list)", () => {
     const s = await scene();
     const beta = await makeCustomer(s.tenant.id, s.alice.id, "Beta Trading", "B", "2026-11-20");
     const list = viewOf(await conversation.command({ user: s.as(s.alice), text: "callbacks" }));
-    const snooze = choice(list, "callback.snooze");
+    const snooze = choiceByAction(list, "callback.snooze");
 
-    const first = await click(s.as(s.alice), snooze);
-    expect(text(first.reply)).toBe("Callback with Beta Trading moved to 2026-11-24.");
+    const first = await click(conversation, s.as(s.alice), snooze);
+    expect(replyText(first.reply)).toBe("Callback with Beta Trading moved to 2026-11-24.");
     expect(renderText(first.updatedCard!.view).text).not.toContain("Beta Trading");
     const stored = await tdb.prisma.callback.findUniqueOrThrow({ where: { id: beta.cadenceId! } });
     expect([fromDateColumn(stored.dueOn), stored.snoozeCount]).toEqual(["2026-11-24", 1]);
 
-    const second = await click(s.as(s.alice), snooze);
-    expect(text(second.reply)).toBe("This callback was already snoozed; it is now due 2026-11-24.");
+    const second = await click(conversation, s.as(s.alice), snooze);
+    expect(replyText(second.reply)).toBe("This callback was already snoozed; it is now due 2026-11-24.");
     const after = await tdb.prisma.callback.findUniqueOrThrow({ where: { id: beta.cadenceId! } });
     expect([fromDateColumn(after.dueOn), after.snoozeCount]).toEqual(["2026-11-24", 1]);
     expect(await audits(s.tenant.id, "callback.snoozed")).toHaveLength(1);
@@ -230,16 +187,16 @@ describe("callbacks (my due list)", () => {
     const s = await scene();
     const beta = await makeCustomer(s.tenant.id, s.alice.id, "Beta Trading", "B", TODAY);
     const list = viewOf(await conversation.command({ user: s.as(s.alice), text: "callbacks" }));
-    const form = formOf((await click(s.as(s.alice), choice(list, "callback.skip"))).reply);
+    const form = formOf((await click(conversation, s.as(s.alice), choiceByAction(list, "callback.skip"))).reply);
     expect(form.fields.map((f) => [f.name, f.required])).toEqual([["reason", true]]);
 
-    const empty = await submit(s.as(s.alice), form, { reason: "   " });
+    const empty = await submit(conversation, s.as(s.alice), form, { reason: "   " });
     expect(empty.reply).toEqual({ kind: "form_errors", errors: { reason: "Please fill this in." } });
     expect((await tdb.prisma.callback.findUniqueOrThrow({ where: { id: beta.cadenceId! } })).status).toBe("PENDING");
 
-    const ok = await submit(s.as(s.alice), form, { reason: "Customer on holiday until January" });
-    expect(text(ok.reply)).toContain("Callback with Beta Trading skipped.");
-    expect(text(ok.reply)).toContain("Next regular callback: 2027-02-21.");
+    const ok = await submit(conversation, s.as(s.alice), form, { reason: "Customer on holiday until January" });
+    expect(replyText(ok.reply)).toContain("Callback with Beta Trading skipped.");
+    expect(replyText(ok.reply)).toContain("Next regular callback: 2027-02-21.");
     expect(await tdb.prisma.callback.findUniqueOrThrow({ where: { id: beta.cadenceId! } })).toMatchObject({
       status: "SKIPPED",
       outcome: "Customer on holiday until January",
@@ -247,30 +204,30 @@ describe("callbacks (my due list)", () => {
     });
     expect(await audits(s.tenant.id, "callback.skipped")).toHaveLength(1);
 
-    const late = await click(s.as(s.alice), choice(list, "callback.skip"));
-    expect(text(late.reply)).toBe("This callback was already skipped by Alice at 2026-11-23 09:00.");
+    const late = await click(conversation, s.as(s.alice), choiceByAction(list, "callback.skip"));
+    expect(replyText(late.reply)).toBe("This callback was already skipped by Alice at 2026-11-23 09:00.");
   });
 
   it("refuses someone else's button, and a forged one for a callback outside the team with the localized message", async () => {
     const s = await scene();
     const vega = await makeCustomer(s.tenant.id, s.alice.id, "Vega Group", "VIP", TODAY);
     const list = viewOf(await conversation.command({ user: s.as(s.alice), text: "callbacks" }));
-    const theirs = await click(s.as(s.bob), choice(list, "callback.done"));
-    expect(text(theirs.reply)).toBe("This button is meant for someone else.");
+    const theirs = await click(conversation, s.as(s.bob), choiceByAction(list, "callback.done"));
+    expect(replyText(theirs.reply)).toBe("This button is meant for someone else.");
 
     const forged = encodeButtonPayload({ entityId: vega.cadenceId!, memberId: s.bob.id, expiresAt: new Date("2026-11-30T00:00:00Z") });
-    const refused = await click(s.as(s.bob), { actionId: "callback.done", payload: forged });
-    expect(text(refused.reply)).toBe("That callback belongs to someone outside your team.");
+    const refused = await click(conversation, s.as(s.bob), { actionId: "callback.done", payload: forged });
+    expect(replyText(refused.reply)).toBe("That callback belongs to someone outside your team.");
     await tdb.prisma.member.update({ where: { id: s.bob.id }, data: { locale: "zh-CN" } });
-    const refusedZh = await click(s.as(s.bob), { actionId: "callback.snooze", payload: forged });
-    expect(text(refusedZh.reply)).toContain("不属于您或您的团队");
+    const refusedZh = await click(conversation, s.as(s.bob), { actionId: "callback.snooze", payload: forged });
+    expect(replyText(refusedZh.reply)).toContain("不属于您或您的团队");
     expect((await tdb.prisma.callback.findUniqueOrThrow({ where: { id: vega.cadenceId! } })).status).toBe("PENDING");
     expect(await tdb.prisma.auditLog.count({ where: { tenantId: s.tenant.id } })).toBe(0);
 
     // The supervisor may act for Alice.
     const forSam = encodeButtonPayload({ entityId: vega.cadenceId!, memberId: s.sam.id, expiresAt: new Date("2026-11-30T00:00:00Z") });
-    const bySam = await click(s.as(s.sam), { actionId: "callback.done", payload: forSam });
-    expect(text(bySam.reply)).toContain("Callback with Vega Group done.");
+    const bySam = await click(conversation, s.as(s.sam), { actionId: "callback.done", payload: forSam });
+    expect(replyText(bySam.reply)).toContain("Callback with Vega Group done.");
     expect(bySam.updatedCard).toBeUndefined();
   });
 });
@@ -296,8 +253,8 @@ describe("callback (scheduling)", () => {
     await tdb.prisma.member.update({ where: { id: s.alice.id }, data: { locale: "zh-CN" } });
     const c = await makeCustomer(s.tenant.id, s.alice.id, "华为技术有限公司", "C");
     const reply = await conversation.command({ user: s.as(s.alice), text: "回访 华为技术有限公司 明天 确认报价" });
-    expect(text(reply)).toContain("已安排 2026-11-24 回访 华为技术有限公司。");
-    expect(text(reply)).toContain("手动安排");
+    expect(replyText(reply)).toContain("已安排 2026-11-24 回访 华为技术有限公司。");
+    expect(replyText(reply)).toContain("手动安排");
     expect(await tdb.prisma.callback.count({ where: { customerId: c.id, reason: "MANUAL" } })).toBe(1);
   });
 
@@ -311,16 +268,16 @@ describe("callback (scheduling)", () => {
       ["note", false, undefined],
     ]);
 
-    const past = await submit(s.as(s.alice), form, { customer: "ACME Corp", dueDate: "2026-11-22" });
+    const past = await submit(conversation, s.as(s.alice), form, { customer: "ACME Corp", dueDate: "2026-11-22" });
     expect(past.reply).toEqual({ kind: "form_errors", errors: { dueDate: "The due date 2026-11-22 is in the past (today is 2026-11-23)." } });
-    const garbled = await submit(s.as(s.alice), form, { customer: "ACME Corp", dueDate: "next week" });
+    const garbled = await submit(conversation, s.as(s.alice), form, { customer: "ACME Corp", dueDate: "next week" });
     expect(garbled.reply).toEqual({ kind: "form_errors", errors: { dueDate: "Enter a date as YYYY-MM-DD." } });
-    const nobody = await submit(s.as(s.alice), form, { customer: "Nobody", dueDate: "2026-12-01" });
+    const nobody = await submit(conversation, s.as(s.alice), form, { customer: "Nobody", dueDate: "2026-12-01" });
     expect(nobody.reply).toEqual({ kind: "form_errors", errors: { customer: "No customer matches “Nobody”." } });
     expect(await tdb.prisma.callback.count({ where: { customerId: acme.id } })).toBe(0);
 
-    const ok = await submit(s.as(s.alice), form, { customer: "ACME Corp", dueDate: "2026-12-01 +0800", note: "" });
-    expect(text(ok.reply)).toContain("Callback with ACME Corp scheduled for 2026-12-01.");
+    const ok = await submit(conversation, s.as(s.alice), form, { customer: "ACME Corp", dueDate: "2026-12-01 +0800", note: "" });
+    expect(replyText(ok.reply)).toContain("Callback with ACME Corp scheduled for 2026-12-01.");
     expect(await tdb.prisma.callback.count({ where: { customerId: acme.id, status: "PENDING" } })).toBe(1);
   });
 
@@ -334,8 +291,8 @@ describe("callback (scheduling)", () => {
     expect(picker.options?.map((o) => o.label)).toEqual(["Delta North", "Delta South"]);
     expect(form.fields.find((f) => f.name === "dueDate")?.default).toBe("2026-12-02");
 
-    const ok = await submit(s.as(s.alice), form, { customer: picker.options![1]!.value, dueDate: "2026-12-02" });
-    expect(text(ok.reply)).toContain("Callback with Delta South scheduled for 2026-12-02.");
+    const ok = await submit(conversation, s.as(s.alice), form, { customer: picker.options![1]!.value, dueDate: "2026-12-02" });
+    expect(replyText(ok.reply)).toContain("Callback with Delta South scheduled for 2026-12-02.");
     expect(await tdb.prisma.callback.count({ where: { customerId: south.id } })).toBe(1);
   });
 
@@ -343,13 +300,13 @@ describe("callback (scheduling)", () => {
     const s = await scene();
     await makeCustomer(s.tenant.id, s.alice.id, "ACME Corp", "C");
     const card = viewOf(await conversation.command({ user: s.as(s.alice), text: "customer ACME Corp" }));
-    const form = formOf((await click(s.as(s.alice), choice(card, "callback.open_form"))).reply);
+    const form = formOf((await click(conversation, s.as(s.alice), choiceByAction(card, "callback.open_form"))).reply);
     expect(form.actionId).toBe("callback.schedule");
     expect(form.fields[0]).toMatchObject({ name: "customer", default: "ACME Corp" });
 
     const refused = await conversation.command({ user: s.as(s.bob), text: "callback \"ACME Corp\" 2026-12-01" });
-    expect(text(refused)).toBe("That customer belongs to someone outside your team.");
-    const viaForm = await submit(s.as(s.bob), formOf(await conversation.command({ user: s.as(s.bob), text: "callback" })), {
+    expect(replyText(refused)).toBe("That customer belongs to someone outside your team.");
+    const viaForm = await submit(conversation, s.as(s.bob), formOf(await conversation.command({ user: s.as(s.bob), text: "callback" })), {
       customer: "ACME Corp",
       dueDate: "2026-12-01",
     });
@@ -370,7 +327,7 @@ describe("the Callback card", () => {
     expect(shown.text).toContain("Due: ⚠ 2 day(s) overdue (due 2026-11-21)");
     expect(shown.choices.map((c) => c.actionId)).toEqual(["callback.done", "visit.open_form", "callback.snooze", "callback.skip"]);
 
-    const answer = await click(s.as(s.alice), choice(before!, "callback.done"));
+    const answer = await click(conversation, s.as(s.alice), choiceByAction(before!, "callback.done"));
     expect(answer.updatedCard).toMatchObject({ entityType: "Callback", entityId: cb.id });
     const after = renderText(answer.updatedCard!.view);
     expect(after.text).toContain("[done]");
@@ -387,7 +344,7 @@ describe("the Callback card", () => {
     const shown = renderText(view!);
     expect(shown.text).toContain("我的回访 · 2026-11-23");
     expect(shown.text).toContain("Vega Group");
-    const done = await click(s.as(s.alice), shown.choices[0]!);
-    expect(text(done.reply)).toContain("已完成对 Vega Group 的回访。");
+    const done = await click(conversation, s.as(s.alice), shown.choices[0]!);
+    expect(replyText(done.reply)).toContain("已完成对 Vega Group 的回访。");
   });
 });

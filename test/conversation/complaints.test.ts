@@ -5,14 +5,23 @@ import type { OutboxMessage } from "@prisma/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sweepComplaintSla } from "../../src/core/complaints/sweep.js";
 import { normalizeName } from "../../src/core/customers/rules.js";
-import { createConversation } from "../../src/conversation/conversation.js";
 import type { ActionReply, PlatformUser, Reply } from "../../src/conversation/port.js";
-import { renderText, renderTextForm, type TextChoice } from "../../src/conversation/render/text.js";
-import type { Form } from "../../src/conversation/views/form.js";
+import { renderText, renderTextForm } from "../../src/conversation/render/text.js";
 import { decodeButtonPayload, encodeButtonPayload } from "../../src/conversation/views/payload.js";
 import type { View } from "../../src/conversation/views/view.js";
+import {
+  choiceByLabel,
+  click,
+  conversationAt,
+  errorsOf,
+  formOf,
+  labelsOf,
+  registerConsoleTeam,
+  submit,
+  textOf,
+  viewOf,
+} from "../support/conversation.js";
 import { openTestDatabase, type TestDatabase } from "../support/db.js";
-import { depsAt } from "../support/fixtures.js";
 
 let tdb: TestDatabase;
 
@@ -43,70 +52,19 @@ const NAMES = {
  * complaints channel.
  */
 async function scene(locale: "en" | "zh-CN" = "en") {
-  const deps = depsAt(tdb.prisma, NOW);
-  const conversation = createConversation({ deps, admins: ["boss"], defaultTimeZone: "Asia/Shanghai", defaultLocale: locale });
+  const { deps, conversation } = conversationAt(tdb.prisma, NOW, { admins: ["boss"], defaultLocale: locale });
   const tenantExternalId = `T-cmp-${++tenantCounter}-${Math.random().toString(36).slice(2, 8)}`;
   const names = NAMES[locale];
-  const user = (platformUserId: "alice" | "li" | "wang" | "bob" | "boss"): PlatformUser => ({
-    platform: "CONSOLE",
-    tenantExternalId,
-    platformUserId,
-    displayName: names[platformUserId],
-  });
-  const users = { alice: user("alice"), li: user("li"), wang: user("wang"), bob: user("bob"), boss: user("boss") };
-  // First sight registers each member (as SPECIALIST, Boss as ADMIN); the org chart is set below.
-  for (const u of Object.values(users)) await conversation.command({ user: u, text: "help" });
-  const tenant = await tdb.prisma.tenant.update({
-    where: { platform_externalId: { platform: "CONSOLE", externalId: tenantExternalId } },
-    data: { settings: { channels: { complaints: CHANNEL } } },
-  });
-  const member = (id: string) =>
-    tdb.prisma.member.findFirstOrThrow({ where: { tenantId: tenant.id, identities: { some: { platformUserId: id } } } });
-  const wang = await tdb.prisma.member.update({ where: { id: (await member("wang")).id }, data: { role: "MANAGER" } });
-  const li = await tdb.prisma.member.update({ where: { id: (await member("li")).id }, data: { role: "SUPERVISOR", supervisorId: wang.id } });
-  const alice = await tdb.prisma.member.update({ where: { id: (await member("alice")).id }, data: { supervisorId: li.id } });
-  const bob = await member("bob");
-  const boss = await member("boss");
+  const team = await registerConsoleTeam(tdb.prisma, conversation, tenantExternalId, names);
+  const tenant = await tdb.prisma.tenant.update({ where: { id: team.tenant.id }, data: { settings: { channels: { complaints: CHANNEL } } } });
   const customerOf = (name: string) =>
-    tdb.prisma.customer.create({ data: { tenantId: tenant.id, name, nameKey: normalizeName(name), ownerId: alice.id, tier: "B", status: "ACTIVE" } });
+    tdb.prisma.customer.create({ data: { tenantId: tenant.id, name, nameKey: normalizeName(name), ownerId: team.members.alice.id, tier: "B", status: "ACTIVE" } });
   const customer = await customerOf(names.customer);
   const other = await customerOf(names.other);
-  return { deps, conversation, tenant, users, members: { alice, li, wang, bob, boss }, customer, other };
+  return { deps, conversation, tenant, users: team.users, members: team.members, customer, other };
 }
 
 type Scene = Awaited<ReturnType<typeof scene>>;
-
-function viewOf(reply: Reply): View {
-  if (reply.kind !== "view") throw new Error(`expected a view, got ${reply.kind}: ${JSON.stringify(reply)}`);
-  return reply.view;
-}
-
-function formOf(reply: Reply): Form {
-  if (reply.kind !== "form") throw new Error(`expected a form, got ${reply.kind}: ${JSON.stringify(reply)}`);
-  return reply.form;
-}
-
-function errorsOf(reply: Reply): Record<string, string> {
-  if (reply.kind !== "form_errors") throw new Error(`expected form errors, got ${reply.kind}: ${JSON.stringify(reply)}`);
-  return reply.errors;
-}
-
-const textOf = (view: View) => renderText(view).text;
-const labelsOf = (view: View) => renderText(view).choices.map((c) => c.label);
-
-function choice(view: View, label: string, nth = 0): TextChoice {
-  const found = renderText(view).choices.filter((c) => c.label === label)[nth];
-  if (!found) throw new Error(`no choice "${label}" in:\n${textOf(view)}`);
-  return found;
-}
-
-function click(s: Scene, user: PlatformUser, c: Pick<TextChoice, "actionId" | "payload">): Promise<ActionReply> {
-  return s.conversation.action({ user, actionId: c.actionId, payload: c.payload });
-}
-
-function submit(s: Scene, user: PlatformUser, form: Form, values: Record<string, string>): Promise<ActionReply> {
-  return s.conversation.submit({ user, actionId: form.actionId, payload: form.payload, values });
-}
 
 function say(s: Scene, user: PlatformUser, text: string): Promise<Reply> {
   return s.conversation.command({ user, text });
@@ -196,7 +154,7 @@ describe("registering a complaint", () => {
     expect(textOf(dm.view)).toContain("New complaint #1 about Acme Trading, assigned to you (reported by Bob).");
     expect(dm.view.summary).toBe("New complaint #1 about Acme Trading, assigned to you (reported by Bob).");
     expect(labelsOf(dm.view)).toEqual(["Acknowledge", "Escalate"]);
-    const ack = decodeButtonPayload(choice(dm.view, "Acknowledge").payload, { now: new Date(NOW) });
+    const ack = decodeButtonPayload(choiceByLabel(dm.view, "Acknowledge").payload, { now: new Date(NOW) });
     expect(ack.ok && ack.payload).toMatchObject({ entityId: complaint.id, memberId: s.members.alice.id });
 
     // The channel post: the same card, no buttons.
@@ -227,7 +185,7 @@ describe("registering a complaint", () => {
     expect(textOf(toLi.view)).toContain("您团队的紧急投诉 #1（华东机电有限公司），处理人：小王。");
     // Li may act for Alice: both buttons, bound to Li.
     expect(labelsOf(toLi.view)).toEqual(["受理", "升级"]);
-    const liAck = decodeButtonPayload(choice(toLi.view, "受理").payload, { now: new Date(NOW) });
+    const liAck = decodeButtonPayload(choiceByLabel(toLi.view, "受理").payload, { now: new Date(NOW) });
     expect(liAck.ok && liAck.payload.memberId).toBe(s.members.li.id);
 
     const post = await delivered(s, complaint!.id, "complaint.registered", "channel:complaints");
@@ -235,7 +193,7 @@ describe("registering a complaint", () => {
     expect(labelsOf(post.view)).toEqual([]);
 
     // Li acknowledges for Alice from his DM.
-    const acked = await click(s, s.users.li, choice(toLi.view, "受理"));
+    const acked = await click(s.conversation, s.users.li, choiceByLabel(toLi.view, "受理"));
     expect(textOf(viewOf(acked.reply))).toBe("投诉 #1 已受理，请在 2026-11-24 09:00 前解决。");
     const card = textOf(updatedCardOf(acked, complaint!.id, s.members.alice.id));
     expect(card).toContain("状态: 已受理");
@@ -261,7 +219,7 @@ describe("registering a complaint", () => {
     expect(steps[1]!.prompt).toContain("low — acknowledge within 48 h, resolve within 14 days");
     expect(await complaints(s.tenant.id)).toEqual([]);
 
-    const done = await submit(s, s.users.alice, form, { customer: "Acme Trading", severity: "MEDIUM", category: "BILLING", description: "Invoice title is wrong" });
+    const done = await submit(s.conversation, s.users.alice, form, { customer: "Acme Trading", severity: "MEDIUM", category: "BILLING", description: "Invoice title is wrong" });
     expect(textOf(viewOf(done.reply))).toContain("Complaint #1 registered. Alice must acknowledge it by 2026-11-24 09:00.");
     expect(await complaints(s.tenant.id)).toMatchObject([{ severity: "MEDIUM", category: "BILLING", reporterId: s.members.alice.id }]);
 
@@ -273,9 +231,9 @@ describe("registering a complaint", () => {
   it("opens the prefilled form from the customer card's button", async () => {
     const s = await scene("en");
     const card = viewOf(await say(s, s.users.alice, 'customer "Acme Tools"'));
-    const form = formOf((await click(s, s.users.alice, choice(card, "Register complaint"))).reply);
+    const form = formOf((await click(s.conversation, s.users.alice, choiceByLabel(card, "Register complaint"))).reply);
     expect(form.fields.find((f) => f.name === "customer")!.default).toBe("Acme Tools");
-    const done = await submit(s, s.users.alice, form, { customer: "Acme Tools", severity: "LOW", description: "Slow replies" });
+    const done = await submit(s.conversation, s.users.alice, form, { customer: "Acme Tools", severity: "LOW", description: "Slow replies" });
     expect(textOf(viewOf(done.reply))).toContain("Complaint #1 · Acme Tools");
     expect(await complaints(s.tenant.id)).toMatchObject([{ customerId: s.other.id, severity: "LOW", category: "OTHER" }]);
   });
@@ -294,11 +252,11 @@ describe("registering a complaint", () => {
     expect(await complaints(s.tenant.id)).toEqual([]);
 
     // A still-ambiguous name typed into the form is shown next to the field.
-    const again = await submit(s, s.users.bob, form, { customer: "Acme", severity: "HIGH", description: "late again" });
+    const again = await submit(s.conversation, s.users.bob, form, { customer: "Acme", severity: "HIGH", description: "late again" });
     expect(errorsOf(again.reply).customer).toBe("“Acme” matches several customers: Acme Tools, Acme Trading. Please type more of the name.");
     expect(await complaints(s.tenant.id)).toEqual([]);
 
-    await submit(s, s.users.bob, form, { customer: "Acme Tools", severity: "HIGH", description: "late again" });
+    await submit(s.conversation, s.users.bob, form, { customer: "Acme Tools", severity: "HIGH", description: "late again" });
     expect(await complaints(s.tenant.id)).toMatchObject([{ customerId: s.other.id, description: "late again" }]);
   });
 
@@ -311,13 +269,13 @@ describe("registering a complaint", () => {
     expect(textOf(badSeverity)).toContain("urgent-ish");
 
     const form = formOf(await say(s, s.users.bob, "complaint"));
-    const tooLong = await submit(s, s.users.bob, form, { customer: "Acme Trading", severity: "HIGH", description: "x".repeat(2001) });
+    const tooLong = await submit(s.conversation, s.users.bob, form, { customer: "Acme Trading", severity: "HIGH", description: "x".repeat(2001) });
     expect(errorsOf(tooLong.reply)).toEqual({ description: "At most 2000 characters." });
-    const wrongOption = await submit(s, s.users.bob, form, { customer: "Acme Trading", severity: "URGENT", description: "late" });
+    const wrongOption = await submit(s.conversation, s.users.bob, form, { customer: "Acme Trading", severity: "URGENT", description: "late" });
     expect(errorsOf(wrongOption.reply)).toEqual({ severity: "Choose one of the options." });
-    const missing = await submit(s, s.users.bob, form, { customer: "", severity: "HIGH", description: "  " });
+    const missing = await submit(s.conversation, s.users.bob, form, { customer: "", severity: "HIGH", description: "  " });
     expect(errorsOf(missing.reply)).toEqual({ customer: "Please fill this in.", description: "Please fill this in." });
-    const noSuch = await submit(s, s.users.bob, form, { customer: "Globex", severity: "HIGH", description: "late" });
+    const noSuch = await submit(s.conversation, s.users.bob, form, { customer: "Globex", severity: "HIGH", description: "late" });
     expect(errorsOf(noSuch.reply)).toEqual({ customer: "No customer matches “Globex”." });
 
     const vanished = await s.conversation.action({
@@ -340,8 +298,8 @@ describe("working a complaint", () => {
     const dm = await delivered(s, complaint.id, "complaint.registered", `member:${s.members.alice.id}`);
 
     s.deps.clock.advance(30 * MINUTE);
-    const ackButton = choice(dm.view, "Acknowledge");
-    const acked = await click(s, s.users.alice, ackButton);
+    const ackButton = choiceByLabel(dm.view, "Acknowledge");
+    const acked = await click(s.conversation, s.users.alice, ackButton);
     expect(textOf(viewOf(acked.reply))).toBe("Complaint #1 acknowledged. Resolve it by 2026-11-26 09:00.");
     const ackCard = updatedCardOf(acked, complaint.id, s.members.alice.id);
     expect(textOf(ackCard)).toContain("Complaint #1 · Acme Trading  [acknowledged]");
@@ -350,21 +308,21 @@ describe("working a complaint", () => {
     expect(labelsOf(ackCard)).toEqual(["Resolve", "Escalate"]);
 
     // The same button again: who did it, and the card once more (nothing written).
-    const twice = await click(s, s.users.alice, ackButton);
+    const twice = await click(s.conversation, s.users.alice, ackButton);
     expect(textOf(viewOf(twice.reply))).toBe("Already acknowledged by Alice.");
     expect(labelsOf(updatedCardOf(twice, complaint.id, s.members.alice.id))).toEqual(["Resolve", "Escalate"]);
     expect(await eventKinds(complaint.id)).toEqual(["REGISTERED", "ACKNOWLEDGED"]);
 
     // Resolve asks for the resolution first.
-    const resolveForm = formOf((await click(s, s.users.alice, choice(ackCard, "Resolve"))).reply);
+    const resolveForm = formOf((await click(s.conversation, s.users.alice, choiceByLabel(ackCard, "Resolve"))).reply);
     expect(resolveForm.title).toBe("Resolve complaint #1");
     expect(resolveForm.intro).toBe("*#1 Acme Trading* (high): Third late delivery this month");
-    const blank = await submit(s, s.users.alice, resolveForm, { resolution: " " });
+    const blank = await submit(s.conversation, s.users.alice, resolveForm, { resolution: " " });
     expect(errorsOf(blank.reply)).toEqual({ resolution: "Please fill this in." });
     expect((await complaints(s.tenant.id))[0]!.status).toBe("ACKNOWLEDGED");
 
     s.deps.clock.advance(2 * HOUR);
-    const resolved = await submit(s, s.users.alice, resolveForm, { resolution: "Sent the missing parts by courier" });
+    const resolved = await submit(s.conversation, s.users.alice, resolveForm, { resolution: "Sent the missing parts by courier" });
     expect(textOf(viewOf(resolved.reply))).toBe("Complaint #1 resolved. A satisfaction callback is due on 2026-11-26.");
     const resolvedCard = updatedCardOf(resolved, complaint.id, s.members.alice.id);
     expect(textOf(resolvedCard)).toContain("Resolution\nSent the missing parts by courier");
@@ -374,7 +332,7 @@ describe("working a complaint", () => {
     expect(callback).toMatchObject({ reason: "AFTER_COMPLAINT", status: "PENDING", assigneeId: s.members.alice.id });
 
     // A second submission of the same form: already resolved.
-    const resolvedTwice = await submit(s, s.users.alice, resolveForm, { resolution: "again" });
+    const resolvedTwice = await submit(s.conversation, s.users.alice, resolveForm, { resolution: "again" });
     expect(textOf(viewOf(resolvedTwice.reply))).toBe("Already resolved by Alice.");
 
     // Bob, who reported it, hears of it and may reopen (but not close).
@@ -382,23 +340,23 @@ describe("working a complaint", () => {
     expect(textOf(toBob.view)).toContain("The complaint #1 you reported about Acme Trading was resolved by Alice.");
     expect(labelsOf(toBob.view)).toEqual(["Reopen"]);
 
-    const closed = await click(s, s.users.alice, choice(resolvedCard, "Close"));
+    const closed = await click(s.conversation, s.users.alice, choiceByLabel(resolvedCard, "Close"));
     expect(textOf(viewOf(closed.reply))).toBe("Complaint #1 closed.");
     expect(labelsOf(updatedCardOf(closed, complaint.id, s.members.alice.id))).toEqual(["Reopen"]);
-    const closedTwice = await click(s, s.users.alice, choice(resolvedCard, "Close"));
+    const closedTwice = await click(s.conversation, s.users.alice, choiceByLabel(resolvedCard, "Close"));
     expect(textOf(viewOf(closedTwice.reply))).toBe("Already closed by Alice.");
 
-    const reopenForm = formOf((await click(s, s.users.bob, choice(toBob.view, "Reopen"))).reply);
+    const reopenForm = formOf((await click(s.conversation, s.users.bob, choiceByLabel(toBob.view, "Reopen"))).reply);
     expect(reopenForm.fields.map((f) => f.name)).toEqual(["reason"]);
-    const reopened = await submit(s, s.users.bob, reopenForm, { reason: "Parts arrived broken" });
+    const reopened = await submit(s.conversation, s.users.bob, reopenForm, { reason: "Parts arrived broken" });
     expect(textOf(viewOf(reopened.reply))).toBe("Complaint #1 reopened; Alice must acknowledge it again by 2026-11-23 15:30.");
     const reopenedCard = textOf(updatedCardOf(reopened, complaint.id, s.members.alice.id));
     expect(reopenedCard).toContain("[open]");
     expect(reopenedCard).toContain("2026-11-23 11:30 · Reopened by Bob\n  Parts arrived broken");
 
     // The stale Reopen button and a resubmitted form both say who reopened it.
-    expect(textOf(viewOf((await click(s, s.users.bob, choice(toBob.view, "Reopen"))).reply))).toBe("Already reopened by Bob.");
-    expect(textOf(viewOf((await submit(s, s.users.bob, reopenForm, { reason: "again" })).reply))).toBe("Already reopened by Bob.");
+    expect(textOf(viewOf((await click(s.conversation, s.users.bob, choiceByLabel(toBob.view, "Reopen"))).reply))).toBe("Already reopened by Bob.");
+    expect(textOf(viewOf((await submit(s.conversation, s.users.bob, reopenForm, { reason: "again" })).reply))).toBe("Already reopened by Bob.");
 
     const toAlice = await delivered(s, complaint.id, "complaint.reopened", `member:${s.members.alice.id}`);
     expect(textOf(toAlice.view)).toContain("Complaint #1 about Acme Trading was reopened by Bob; new deadlines apply.");
@@ -423,7 +381,7 @@ describe("working a complaint", () => {
     const dm = await delivered(s, complaint.id, "complaint.registered", `member:${s.members.alice.id}`);
 
     // Alice's button clicked by Bob.
-    const notYours = await click(s, s.users.bob, choice(dm.view, "Acknowledge"));
+    const notYours = await click(s.conversation, s.users.bob, choiceByLabel(dm.view, "Acknowledge"));
     expect(textOf(viewOf(notYours.reply))).toBe("This button is meant for someone else.");
     expect(notYours.updatedCard).toBeUndefined();
 
@@ -457,13 +415,13 @@ describe("working a complaint", () => {
     const { complaint } = await registerAsBob(s);
     const dm = await delivered(s, complaint.id, "complaint.registered", `member:${s.members.alice.id}`);
 
-    const escalateButton = choice(dm.view, "Escalate");
-    const form = formOf((await click(s, s.users.alice, escalateButton)).reply);
+    const escalateButton = choiceByLabel(dm.view, "Escalate");
+    const form = formOf((await click(s.conversation, s.users.alice, escalateButton)).reply);
     expect(form.fields[0]!.hint).toBe("It goes one level up, to Alice's supervisor.");
-    expect(errorsOf((await submit(s, s.users.alice, form, { reason: "" })).reply)).toEqual({ reason: "Please fill this in." });
-    expect(errorsOf((await submit(s, s.users.alice, form, { reason: "y".repeat(501) })).reply)).toEqual({ reason: "At most 500 characters." });
+    expect(errorsOf((await submit(s.conversation, s.users.alice, form, { reason: "" })).reply)).toEqual({ reason: "Please fill this in." });
+    expect(errorsOf((await submit(s.conversation, s.users.alice, form, { reason: "y".repeat(501) })).reply)).toEqual({ reason: "At most 500 characters." });
 
-    const escalated = await submit(s, s.users.alice, form, { reason: "Customer threatens to cancel the contract" });
+    const escalated = await submit(s.conversation, s.users.alice, form, { reason: "Customer threatens to cancel the contract" });
     expect(textOf(viewOf(escalated.reply))).toBe("Complaint #1 escalated to level 1; it is now with Li.");
     const card = textOf(updatedCardOf(escalated, complaint.id, s.members.li.id));
     expect(card).toContain("Escalation: level 1");
@@ -479,8 +437,8 @@ describe("working a complaint", () => {
     expect(labelsOf(post.view)).toEqual([]);
 
     // The old card's Escalate (level 0) and a resubmitted form do not escalate a second time.
-    expect(textOf(viewOf((await click(s, s.users.alice, escalateButton)).reply))).toBe("Already escalated to level 1 by Alice.");
-    expect(textOf(viewOf((await submit(s, s.users.alice, form, { reason: "again" })).reply))).toBe("Already escalated to level 1 by Alice.");
+    expect(textOf(viewOf((await click(s.conversation, s.users.alice, escalateButton)).reply))).toBe("Already escalated to level 1 by Alice.");
+    expect(textOf(viewOf((await submit(s.conversation, s.users.alice, form, { reason: "again" })).reply))).toBe("Already escalated to level 1 by Alice.");
     expect((await complaints(s.tenant.id))[0]!.escalationLevel).toBe(1);
     expect(await auditActions(complaint.id)).toEqual(["complaint.registered", "complaint.escalated"]);
   });
@@ -502,8 +460,8 @@ describe("working a complaint", () => {
     expect(textOf(post.view)).toContain("Complaint #1 about Acme Trading missed its acknowledge deadline and was escalated to level 1; now with Li.");
 
     // Li escalates to Wang (level 2); then the resolve deadline passes at the top level.
-    const form = formOf((await click(s, s.users.li, choice(toLi.view, "Escalate"))).reply);
-    await submit(s, s.users.li, form, { reason: "Needs the department head" });
+    const form = formOf((await click(s.conversation, s.users.li, choiceByLabel(toLi.view, "Escalate"))).reply);
+    await submit(s.conversation, s.users.li, form, { reason: "Needs the department head" });
     const toWang = await delivered(s, complaint.id, "complaint.escalated", `member:${s.members.wang.id}`);
     expect(labelsOf(toWang.view)).toEqual(["Acknowledge"]);
     s.deps.clock.set(new Date(Date.parse(NOW) + 72 * HOUR + MINUTE));
@@ -518,10 +476,10 @@ describe("working a complaint", () => {
     const entityCard = (await s.conversation.renderEntityCard(s.tenant.id, "Complaint", complaint.id))!;
     expect(textOf(entityCard)).toContain("Escalation: level 2");
     expect(labelsOf(entityCard)).toEqual(["Acknowledge"]);
-    const decoded = decodeButtonPayload(choice(entityCard, "Acknowledge").payload, { now: s.deps.clock.now() });
+    const decoded = decodeButtonPayload(choiceByLabel(entityCard, "Acknowledge").payload, { now: s.deps.clock.now() });
     expect(decoded.ok && decoded.payload.memberId).toBe(s.members.wang.id);
     // At the top level, escalating is refused with the core's message.
-    const stale = await click(s, s.users.li, choice(toLi.view, "Escalate"));
+    const stale = await click(s.conversation, s.users.li, choiceByLabel(toLi.view, "Escalate"));
     expect(textOf(viewOf(stale.reply))).toBe("Already escalated to level 2 by Li.");
   });
 });
@@ -543,19 +501,19 @@ describe("the complaints list", () => {
     // Li supervises Alice: the same complaints, buttons bound to Li. Bob's team has none.
     const team = viewOf(await say(s, s.users.li, "complaints"));
     expect(textOf(team)).toContain("Open complaints (2)");
-    const decoded = decodeButtonPayload(choice(team, "Acknowledge").payload, { now: new Date(NOW) });
+    const decoded = decodeButtonPayload(choiceByLabel(team, "Acknowledge").payload, { now: new Date(NOW) });
     expect(decoded.ok && decoded.payload).toMatchObject({ entityId: critical!.id, memberId: s.members.li.id });
     expect(textOf(viewOf(await say(s, s.users.bob, "complaints")))).toContain("No open complaints for you or your team.");
 
     // Acknowledging from the list: the list comes back refreshed, every copy of the card updates.
-    const acked = await click(s, s.users.alice, choice(mine, "Acknowledge"));
+    const acked = await click(s.conversation, s.users.alice, choiceByLabel(mine, "Acknowledge"));
     const list = viewOf(acked.reply);
     expect(textOf(list)).toContain("Complaint #2 acknowledged. Resolve it by 2026-11-24 09:00.");
     expect(textOf(list)).toContain("#2 Acme Tools · critical · acknowledged · not escalated\n  Alice · resolve by 2026-11-24 09:00");
     expect(labelsOf(list)).toEqual(["Details", "Resolve", "Escalate", "Details", "Acknowledge", "Escalate"]);
     expect(labelsOf(updatedCardOf(acked, critical!.id, s.members.alice.id))).toEqual(["Resolve", "Escalate"]);
 
-    const details = viewOf((await click(s, s.users.alice, choice(mine, "Details", 1))).reply);
+    const details = viewOf((await click(s.conversation, s.users.alice, choiceByLabel(mine, "Details", 1))).reply);
     expect(textOf(details)).toContain("Complaint #1 · Acme Trading  [open]");
     expect(textOf(details)).toContain("Wrong invoice title");
     expect(low!.status).toBe("OPEN");

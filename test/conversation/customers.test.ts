@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createConversation } from "../../src/conversation/conversation.js";
 import type { Conversation, PlatformUser, Reply } from "../../src/conversation/port.js";
 import { renderText } from "../../src/conversation/render/text.js";
+import { conversationAt, replyText } from "../support/conversation.js";
 import { openTestDatabase, type TestDatabase } from "../support/db.js";
-import { depsAt } from "../support/fixtures.js";
 
 let tdb: TestDatabase;
 let conversation: Conversation;
@@ -15,39 +14,29 @@ const user = (platformUserId: string, displayName = platformUserId): PlatformUse
   displayName,
 });
 
-function text(reply: Reply): string {
-  if (reply.kind !== "view") throw new Error(`expected a view, got ${reply.kind}`);
-  return renderText(reply.view).text;
-}
-
 beforeAll(async () => {
   tdb = await openTestDatabase();
-  conversation = createConversation({
-    deps: depsAt(tdb.prisma, "2026-11-23T02:00:00Z"),
-    admins: ["UADMIN"],
-    defaultTimeZone: "Asia/Shanghai",
-    defaultLocale: "zh-CN",
-  });
+  conversation = conversationAt(tdb.prisma, "2026-11-23T02:00:00Z", { admins: ["UADMIN"], defaultLocale: "zh-CN" }).conversation;
 });
 afterAll(async () => tdb?.close());
 
 describe("help, customers and admin through the conversation", () => {
   it("answers help in Chinese by default and in English after lang en", async () => {
-    expect(text(await conversation.command({ user: user("U1", "刘洋"), text: "帮助" }))).toContain("Accord 命令");
-    expect(text(await conversation.command({ user: user("U1"), text: "lang en" }))).toContain("English");
-    const help = text(await conversation.command({ user: user("U1"), text: "help visit" }));
+    expect(replyText(await conversation.command({ user: user("U1", "刘洋"), text: "帮助" }))).toContain("Accord 命令");
+    expect(replyText(await conversation.command({ user: user("U1"), text: "lang en" }))).toContain("English");
+    const help = replyText(await conversation.command({ user: user("U1"), text: "help visit" }));
     expect(help).toMatch(/visit <customer>/);
   });
 
   it("shows a parse error with the command's usage instead of failing", async () => {
-    const reply = text(await conversation.command({ user: user("U1"), text: "complaint Acme urgentish broken" }));
+    const reply = replyText(await conversation.command({ user: user("U1"), text: "complaint Acme urgentish broken" }));
     expect(reply).toMatch(/complaint <customer>/);
   });
 
   it("creates a customer, finds it by Chinese prefix and shows its card", async () => {
-    const created = text(await conversation.command({ user: user("U2", "陈静"), text: "客户 新增 华为技术有限公司 年采购额 120万" }));
+    const created = replyText(await conversation.command({ user: user("U2", "陈静"), text: "客户 新增 华为技术有限公司 年采购额 120万" }));
     expect(created).toContain("华为技术有限公司");
-    const card = text(await conversation.command({ user: user("U2"), text: "客户 华为" }));
+    const card = replyText(await conversation.command({ user: user("U2"), text: "客户 华为" }));
     expect(card).toContain("华为技术有限公司");
     expect(card).toContain("陈静");
     expect(card).toMatch(/¥1,200,000/);
@@ -68,7 +57,7 @@ describe("help, customers and admin through the conversation", () => {
 
   it("refuses another specialist's customer with the localized message and writes nothing", async () => {
     const before = await tdb.prisma.auditLog.count();
-    const reply = text(await conversation.command({ user: user("U3", "赵磊"), text: "客户 华为技术" }));
+    const reply = replyText(await conversation.command({ user: user("U3", "赵磊"), text: "客户 华为技术" }));
     expect(reply).toContain("不属于您或您的团队");
     expect(await tdb.prisma.auditLog.count()).toBe(before + 1); // only U3's first-sight registration
   });
@@ -86,16 +75,16 @@ describe("help, customers and admin through the conversation", () => {
   });
 
   it("lets only an admin set roles and channels, bootstrapped from ACCORD_ADMINS", async () => {
-    const refused = text(await conversation.command({ user: user("U2"), text: "admin role <@U3> supervisor" }));
+    const refused = replyText(await conversation.command({ user: user("U2"), text: "admin role <@U3> supervisor" }));
     expect(refused).toContain("管理员");
-    const ok = text(await conversation.command({ user: user("UADMIN", "Boss"), text: "admin role <@U3|zhao> supervisor" }));
+    const ok = replyText(await conversation.command({ user: user("UADMIN", "Boss"), text: "admin role <@U3|zhao> supervisor" }));
     expect(ok).toContain("主管");
     const member = await tdb.prisma.memberIdentity.findFirstOrThrow({ where: { platformUserId: "U3" }, include: { member: true } });
     expect(member.member.role).toBe("SUPERVISOR");
     await conversation.command({ user: user("UADMIN"), text: "admin channel complaints <#C123|complaints>" });
     const t = await tdb.prisma.tenant.findFirstOrThrow({ where: { externalId: tenant } });
     expect((t.settings as { channels: { complaints: string } }).channels.complaints).toBe("C123");
-    const bad = text(await conversation.command({ user: user("UADMIN"), text: "admin settings timeZone Mars/Base" }));
+    const bad = replyText(await conversation.command({ user: user("UADMIN"), text: "admin settings timeZone Mars/Base" }));
     expect(bad).toContain("Mars/Base");
   });
 });

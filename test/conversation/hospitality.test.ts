@@ -5,16 +5,23 @@ import type { OutboxMessage } from "@prisma/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { normalizeName } from "../../src/core/customers/rules.js";
 import { sweepApprovalReminders } from "../../src/core/hospitality/reminders.js";
-import { createConversation } from "../../src/conversation/conversation.js";
-import type { ActionReply, Conversation, PlatformUser, Reply } from "../../src/conversation/port.js";
+import type { ActionReply, Conversation } from "../../src/conversation/port.js";
 import { renderFeishuCard } from "../../src/conversation/render/feishu.js";
 import { renderSlackMessage, renderSlackModal } from "../../src/conversation/render/slack.js";
-import { renderText, type TextChoice } from "../../src/conversation/render/text.js";
-import type { Form } from "../../src/conversation/views/form.js";
+import { renderText } from "../../src/conversation/render/text.js";
 import { decodeButtonPayload, encodeButtonPayload } from "../../src/conversation/views/payload.js";
-import type { View } from "../../src/conversation/views/view.js";
+import {
+  choiceByLabel,
+  click,
+  conversationAt,
+  formOf,
+  labelsOf,
+  registerConsoleTeam,
+  submit,
+  textOf,
+  viewOf,
+} from "../support/conversation.js";
 import { openTestDatabase, type TestDatabase } from "../support/db.js";
-import { depsAt } from "../support/fixtures.js";
 
 let tdb: TestDatabase;
 
@@ -42,68 +49,24 @@ const NAMES = {
  * the bootstrapped admin. Alice owns one B-tier customer.
  */
 async function scene(locale: "en" | "zh-CN" = "en") {
-  const deps = depsAt(tdb.prisma, NOW);
-  const conversation = createConversation({ deps, admins: ["boss"], defaultTimeZone: "Asia/Shanghai", defaultLocale: locale });
+  const { deps, conversation } = conversationAt(tdb.prisma, NOW, { admins: ["boss"], defaultLocale: locale });
   const tenantExternalId = `T-hosp-${++tenantCounter}-${Math.random().toString(36).slice(2, 8)}`;
   const names = NAMES[locale];
-  const user = (platformUserId: keyof typeof names): PlatformUser => ({
-    platform: "CONSOLE",
-    tenantExternalId,
-    platformUserId,
-    displayName: names[platformUserId],
-  });
-  const users = { alice: user("alice"), li: user("li"), wang: user("wang"), bob: user("bob"), boss: user("boss") };
-  // First sight registers each member (as SPECIALIST, Boss as ADMIN); the org chart is set below.
-  for (const u of Object.values(users)) await conversation.command({ user: u, text: "help" });
-  const tenant = await tdb.prisma.tenant.findFirstOrThrow({ where: { externalId: tenantExternalId } });
-  const member = (id: string) =>
-    tdb.prisma.member.findFirstOrThrow({ where: { tenantId: tenant.id, identities: { some: { platformUserId: id } } } });
-  const wang = await tdb.prisma.member.update({ where: { id: (await member("wang")).id }, data: { role: "MANAGER" } });
-  const li = await tdb.prisma.member.update({ where: { id: (await member("li")).id }, data: { role: "SUPERVISOR", supervisorId: wang.id } });
-  const alice = await tdb.prisma.member.update({ where: { id: (await member("alice")).id }, data: { supervisorId: li.id } });
-  const bob = await member("bob");
-  const boss = await member("boss");
+  const { tenant, users, members } = await registerConsoleTeam(tdb.prisma, conversation, tenantExternalId, names);
   const customer = await tdb.prisma.customer.create({
     data: {
       tenantId: tenant.id,
       name: names.customer,
       nameKey: normalizeName(names.customer),
-      ownerId: alice.id,
+      ownerId: members.alice.id,
       tier: "B",
       status: "ACTIVE",
     },
   });
-  return { deps, conversation, tenant, users, members: { alice, li, wang, bob, boss }, customer };
+  return { deps, conversation, tenant, users, members, customer };
 }
 
 type Scene = Awaited<ReturnType<typeof scene>>;
-
-function viewOf(reply: Reply): View {
-  if (reply.kind !== "view") throw new Error(`expected a view, got ${reply.kind}: ${JSON.stringify(reply)}`);
-  return reply.view;
-}
-
-function formOf(reply: Reply): Form {
-  if (reply.kind !== "form") throw new Error(`expected a form, got ${reply.kind}: ${JSON.stringify(reply)}`);
-  return reply.form;
-}
-
-const textOf = (view: View) => renderText(view).text;
-const labelsOf = (view: View) => renderText(view).choices.map((c) => c.label);
-
-function choice(view: View, label: string): TextChoice {
-  const found = renderText(view).choices.find((c) => c.label === label);
-  if (!found) throw new Error(`no choice "${label}" in:\n${textOf(view)}`);
-  return found;
-}
-
-function click(s: Scene, user: PlatformUser, c: Pick<TextChoice, "actionId" | "payload">): Promise<ActionReply> {
-  return s.conversation.action({ user, actionId: c.actionId, payload: c.payload });
-}
-
-function submit(s: Scene, user: PlatformUser, form: Form, values: Record<string, string>): Promise<ActionReply> {
-  return s.conversation.submit({ user, actionId: form.actionId, payload: form.payload, values });
-}
 
 /** The updated card of a decision: the entity, and no buttons any more. */
 function expectButtonlessCard(reply: ActionReply, requestId: string): string {
@@ -180,7 +143,7 @@ describe("hospitality request and approval through the conversation", () => {
     expect(delivery.to).toEqual({ kind: "member", platformUserId: "li" });
     expect(textOf(delivery.view)).toContain("Alice asks you to approve hospitality request #1 (step 1, supervisor).");
     expect(labelsOf(delivery.view)).toEqual(["Approve", "Reject"]);
-    const liApprove = choice(delivery.view, "Approve");
+    const liApprove = choiceByLabel(delivery.view, "Approve");
     const decoded = decodeButtonPayload(liApprove.payload, { now: new Date(NOW) });
     expect(decoded.ok && decoded.payload).toMatchObject({ entityId: request.id, version: 1, memberId: s.members.li.id });
     // The same card fits Slack and Feishu, buttons included.
@@ -188,7 +151,7 @@ describe("hospitality request and approval through the conversation", () => {
     expect(JSON.stringify(renderFeishuCard(delivery.view))).toContain("hospitality.reject");
 
     s.deps.clock.advance(5 * MINUTE);
-    const first = await click(s, s.users.li, liApprove);
+    const first = await click(s.conversation, s.users.li, liApprove);
     expect(textOf(viewOf(first.reply))).toBe("You approved request #1. It now waits for Wang (manager).");
     const afterFirst = expectButtonlessCard(first, request.id);
     expect(afterFirst).toContain("1. supervisor Li: approved at 2026-11-23 09:05");
@@ -200,12 +163,12 @@ describe("hospitality request and approval through the conversation", () => {
     const wangDelivery = (await s.conversation.renderDelivery(toWang!))!;
     expect(wangDelivery.to).toEqual({ kind: "member", platformUserId: "wang" });
     expect(textOf(wangDelivery.view)).toContain("Alice asks you to approve hospitality request #1 (step 2, manager).");
-    const wangApprove = choice(wangDelivery.view, "Approve");
+    const wangApprove = choiceByLabel(wangDelivery.view, "Approve");
     const wangDecoded = decodeButtonPayload(wangApprove.payload, { now: s.deps.clock.now() });
     expect(wangDecoded.ok && wangDecoded.payload).toMatchObject({ version: 2, memberId: s.members.wang.id });
 
     s.deps.clock.advance(10 * MINUTE);
-    const second = await click(s, s.users.wang, wangApprove);
+    const second = await click(s.conversation, s.users.wang, wangApprove);
     expect(textOf(viewOf(second.reply))).toBe("You approved request #1. Alice has been told.");
     const afterSecond = expectButtonlessCard(second, request.id);
     expect(afterSecond).toContain("Hospitality request #1  [approved]");
@@ -228,16 +191,16 @@ describe("hospitality request and approval through the conversation", () => {
     expect(labelsOf(toAlice.view)).toEqual(["Record actual amount"]);
 
     // Li clicks the old card again: told who decided, and the card refreshed; nothing written.
-    const again = await click(s, s.users.li, liApprove);
+    const again = await click(s.conversation, s.users.li, liApprove);
     expect(textOf(viewOf(again.reply))).toBe("Already decided: approved by Wang at 2026-11-23 09:15.");
     expect(expectButtonlessCard(again, request.id)).toContain("[approved]");
     expect(await audits(request.id, "hospitality.step_approved")).toHaveLength(2);
 
     // Settling 6,700 (more than 10 % over) flags it to Li.
-    const settleForm = formOf((await click(s, s.users.alice, choice(toAlice.view, "Record actual amount"))).reply);
+    const settleForm = formOf((await click(s.conversation, s.users.alice, choiceByLabel(toAlice.view, "Record actual amount"))).reply);
     expect(settleForm.fields.map((f) => [f.name, f.default])).toEqual([["actual", "6000.00"]]);
     expect(settleForm.intro).toBe("Approved: ¥6,000. More than 10% over is reported to your supervisor.");
-    const settled = await submit(s, s.users.alice, settleForm, { actual: "6,700" });
+    const settled = await submit(s.conversation, s.users.alice, settleForm, { actual: "6,700" });
     expect(textOf(viewOf(settled.reply))).toContain("Recorded the actual amount ¥6,700 for request #1.");
     const settledCard = expectButtonlessCard(settled, request.id);
     expect(settledCard).toContain("Actual amount: ¥6,700 ⚠");
@@ -269,23 +232,23 @@ describe("hospitality request and approval through the conversation", () => {
     expect(textOf(delivery.view)).toContain("小王 请您审批招待申请 #1（第 1 步，主管）。");
     expect(labelsOf(delivery.view)).toEqual(["批准", "驳回"]);
 
-    const first = await click(s, s.users.li, choice(delivery.view, "批准"));
+    const first = await click(s.conversation, s.users.li, choiceByLabel(delivery.view, "批准"));
     expect(textOf(viewOf(first.reply))).toBe("您已批准申请 #1，现等待 王经理（经理）审批。");
     expect(expectButtonlessCard(first, request.id)).toContain("第 1 步已由 李主管 于 2026-11-23 09:00 批准");
 
     const [toWang] = (await outbox(request.id, "hospitality.approval_requested")).filter((r) => r.target === `member:${s.members.wang.id}`);
     const wangCard = (await s.conversation.renderDelivery(toWang!))!.view;
-    const rejectForm = formOf((await click(s, s.users.wang, choice(wangCard, "驳回"))).reply);
+    const rejectForm = formOf((await click(s.conversation, s.users.wang, choiceByLabel(wangCard, "驳回"))).reply);
     expect(rejectForm.title).toBe("驳回申请 #1");
     expect(rejectForm.intro).toBe("小王 为 华东机电有限公司 申请 ¥6,000。对方会看到您填写的原因。");
 
     // A rejection without a reason stays in the form; nothing is written.
-    const empty = await submit(s, s.users.wang, rejectForm, { reason: "  " });
+    const empty = await submit(s.conversation, s.users.wang, rejectForm, { reason: "  " });
     expect(empty.reply).toEqual({ kind: "form_errors", errors: { reason: "请填写此项。" } });
     expect((await tdb.prisma.hospitalityRequest.findUniqueOrThrow({ where: { id: request.id } })).status).toBe("PENDING");
 
     s.deps.clock.advance(30 * MINUTE);
-    const rejected = await submit(s, s.users.wang, rejectForm, { reason: "预算超标" });
+    const rejected = await submit(s.conversation, s.users.wang, rejectForm, { reason: "预算超标" });
     expect(textOf(viewOf(rejected.reply))).toBe("您已驳回申请 #1，已通知 小王。");
     const card = expectButtonlessCard(rejected, request.id);
     expect(card).toContain("招待申请 #1  [已驳回]");
@@ -306,13 +269,13 @@ describe("hospitality request and approval through the conversation", () => {
     expect(labelsOf(toAlice.view)).toEqual([]);
 
     // Li's Reject on the old card no longer opens a form: it says who decided.
-    const late = await click(s, s.users.li, choice(delivery.view, "驳回"));
+    const late = await click(s.conversation, s.users.li, choiceByLabel(delivery.view, "驳回"));
     expect(textOf(viewOf(late.reply))).toBe("已由 王经理 于 2026-11-23 09:30 处理：已驳回。");
     expectButtonlessCard(late, request.id);
 
     // Self-approval, in Chinese: a button that names the requester still cannot decide.
     const forged = encodeButtonPayload({ entityId: request.id, version: 3, expiresAt: new Date("2026-12-01T00:00:00Z"), memberId: s.members.alice.id });
-    const self = await click(s, s.users.alice, { actionId: "hospitality.approve", payload: forged });
+    const self = await click(s.conversation, s.users.alice, { actionId: "hospitality.approve", payload: forged });
     expect(textOf(viewOf(self.reply))).toBe("不能审批自己提交的招待申请。");
   });
 
@@ -337,7 +300,7 @@ describe("hospitality request and approval through the conversation", () => {
     expect(await requests(s.tenant.id)).toHaveLength(0);
     expect(JSON.stringify(renderSlackModal(form))).toContain("Year-end dinner");
 
-    const done = await submit(s, s.users.alice, form, {
+    const done = await submit(s.conversation, s.users.alice, form, {
       customer: "Acme",
       eventDate: "2026-11-25",
       kind: "BANQUET",
@@ -369,7 +332,7 @@ describe("hospitality request and approval through the conversation", () => {
     const form = formOf(await s.conversation.command({ user: s.users.alice, text: "hospitality" }));
     const good = { customer: "Acme", eventDate: "2026-11-25", kind: "MEAL", guests: "3", estimated: "900", purpose: "Lunch" };
 
-    const typos = await submit(s, s.users.alice, form, { ...good, kind: "PICNIC", guests: "many", estimated: "12.345" });
+    const typos = await submit(s.conversation, s.users.alice, form, { ...good, kind: "PICNIC", guests: "many", estimated: "12.345" });
     expect(typos.reply).toEqual({
       kind: "form_errors",
       errors: {
@@ -378,16 +341,16 @@ describe("hospitality request and approval through the conversation", () => {
         estimated: "Enter an amount in CNY with at most two decimals, e.g. 1200.50.",
       },
     });
-    const zero = await submit(s, s.users.alice, form, { ...good, guests: "0", estimated: "0" });
+    const zero = await submit(s.conversation, s.users.alice, form, { ...good, guests: "0", estimated: "0" });
     expect(zero.reply).toMatchObject({ kind: "form_errors", errors: { guests: "Must be at least 1." } });
     expect((zero.reply as { errors: Record<string, string> }).errors.estimated).toBeDefined();
 
-    const past = await submit(s, s.users.alice, form, { ...good, eventDate: "2026-11-01" });
+    const past = await submit(s.conversation, s.users.alice, form, { ...good, eventDate: "2026-11-01" });
     expect(past.reply).toEqual({
       kind: "form_errors",
       errors: { eventDate: "The hospitality date 2026-11-01 is in the past (today is 2026-11-23)." },
     });
-    const unknown = await submit(s, s.users.alice, form, { ...good, customer: "Nobody" });
+    const unknown = await submit(s.conversation, s.users.alice, form, { ...good, customer: "Nobody" });
     expect(unknown.reply).toEqual({ kind: "form_errors", errors: { customer: "No customer matches “Nobody”." } });
 
     const command = viewOf(await s.conversation.command({ user: s.users.alice, text: "hospitality Acme 900 2026-11-01 meal 3pax Lunch" }));
@@ -395,7 +358,7 @@ describe("hospitality request and approval through the conversation", () => {
 
     // Bob may not ask for a customer outside his team.
     const bobsForm = formOf(await s.conversation.command({ user: s.users.bob, text: "hospitality" }));
-    const notHis = await submit(s, s.users.bob, bobsForm, good);
+    const notHis = await submit(s.conversation, s.users.bob, bobsForm, good);
     expect(notHis.reply).toEqual({ kind: "form_errors", errors: { customer: "That customer belongs to someone outside your team." } });
 
     expect(await requests(s.tenant.id)).toHaveLength(0);
@@ -405,21 +368,21 @@ describe("hospitality request and approval through the conversation", () => {
   it("refuses clicks from people who may not decide, in their language, and writes nothing", async () => {
     const s = await scene("en");
     const { request, delivery } = await requestAndDeliver(s);
-    const liApprove = choice(delivery.view, "Approve");
+    const liApprove = choiceByLabel(delivery.view, "Approve");
 
-    const notYours = await click(s, s.users.alice, liApprove);
+    const notYours = await click(s.conversation, s.users.alice, liApprove);
     expect(textOf(viewOf(notYours.reply))).toBe("This button is meant for someone else.");
     expect(notYours.updatedCard).toBeUndefined();
 
     const expires = new Date("2026-12-01T00:00:00Z");
     const forgedFor = (memberId: string) => encodeButtonPayload({ entityId: request.id, version: 1, expiresAt: expires, memberId });
-    const self = await click(s, s.users.alice, { actionId: "hospitality.approve", payload: forgedFor(s.members.alice.id) });
+    const self = await click(s.conversation, s.users.alice, { actionId: "hospitality.approve", payload: forgedFor(s.members.alice.id) });
     expect(textOf(viewOf(self.reply))).toBe("You cannot decide on your own hospitality request.");
-    const outsider = await click(s, s.users.bob, { actionId: "hospitality.approve", payload: forgedFor(s.members.bob.id) });
+    const outsider = await click(s.conversation, s.users.bob, { actionId: "hospitality.approve", payload: forgedFor(s.members.bob.id) });
     expect(textOf(viewOf(outsider.reply))).toBe("This approval step is not yours to decide.");
-    const outsiderReject = await click(s, s.users.bob, { actionId: "hospitality.reject", payload: forgedFor(s.members.bob.id) });
+    const outsiderReject = await click(s.conversation, s.users.bob, { actionId: "hospitality.reject", payload: forgedFor(s.members.bob.id) });
     expect(textOf(viewOf(outsiderReject.reply))).toBe("This approval step is not yours to decide.");
-    const outsiderCancel = await click(s, s.users.bob, { actionId: "hospitality.cancel", payload: forgedFor(s.members.bob.id) });
+    const outsiderCancel = await click(s.conversation, s.users.bob, { actionId: "hospitality.cancel", payload: forgedFor(s.members.bob.id) });
     expect(textOf(viewOf(outsiderCancel.reply))).toBe("Only the requester can do this.");
 
     const [stored] = await requests(s.tenant.id);
@@ -432,10 +395,10 @@ describe("hospitality request and approval through the conversation", () => {
   it("lets the requester cancel; the approver is told and their old buttons say so", async () => {
     const s = await scene("en");
     const { reply, request, delivery } = await requestAndDeliver(s);
-    const cancel = choice(reply, "Cancel request");
+    const cancel = choiceByLabel(reply, "Cancel request");
     expect(cancel.confirm).toMatchObject({ title: "Cancel this request?" });
 
-    const done = await click(s, s.users.alice, cancel);
+    const done = await click(s.conversation, s.users.alice, cancel);
     expect(textOf(viewOf(done.reply))).toBe("You cancelled request #1.");
     const card = expectButtonlessCard(done, request.id);
     expect(card).toContain("[cancelled]");
@@ -452,10 +415,10 @@ describe("hospitality request and approval through the conversation", () => {
     // A not yet sent approval request no longer applies; an old button says why.
     const [asked] = await outbox(request.id, "hospitality.approval_requested");
     expect(await s.conversation.renderDelivery(asked!)).toBeNull();
-    const late = await click(s, s.users.li, choice(delivery.view, "Approve"));
+    const late = await click(s.conversation, s.users.li, choiceByLabel(delivery.view, "Approve"));
     expect(textOf(viewOf(late.reply))).toBe("This request is no longer pending (it is cancelled).");
     expectButtonlessCard(late, request.id);
-    const twice = await click(s, s.users.alice, cancel);
+    const twice = await click(s.conversation, s.users.alice, cancel);
     expect(textOf(viewOf(twice.reply))).toBe("This request is no longer pending (it is cancelled).");
     expect(await audits(request.id, "hospitality.cancelled")).toHaveLength(1);
   });
@@ -475,7 +438,7 @@ describe("hospitality request and approval through the conversation", () => {
     expect(labelsOf(list)).toEqual(["Approve", "Reject", "Approve", "Reject"]);
 
     const second = renderText(list).choices[2]!;
-    const approved = await click(s, s.users.li, second);
+    const approved = await click(s.conversation, s.users.li, second);
     expect(textOf(viewOf(approved.reply))).toBe("You approved request #2. Alice has been told.");
     const [, two] = await requests(s.tenant.id);
     expect(two!.status).toBe("APPROVED");
@@ -498,7 +461,7 @@ describe("hospitality request and approval through the conversation", () => {
     const toLi = (await s.conversation.renderDelivery(reminder!))!;
     expect(toLi.to).toEqual({ kind: "member", platformUserId: "li" });
     expect(textOf(toLi.view)).toContain("Reminder: request #1 from Alice has been waiting for your decision since 2026-11-23 09:00.");
-    const approved = await click(s, s.users.li, choice(toLi.view, "Approve"));
+    const approved = await click(s.conversation, s.users.li, choiceByLabel(toLi.view, "Approve"));
     expect(textOf(viewOf(approved.reply))).toBe("You approved request #1. It now waits for Wang (manager).");
     // Once decided, the reminder no longer applies.
     expect(await s.conversation.renderDelivery(reminder!)).toBeNull();
@@ -507,9 +470,9 @@ describe("hospitality request and approval through the conversation", () => {
   it("turns ten concurrent clicks on one Approve button into exactly one decision", async () => {
     const s = await scene("en");
     const { request, delivery } = await requestAndDeliver(s);
-    const approve = choice(delivery.view, "Approve");
+    const approve = choiceByLabel(delivery.view, "Approve");
 
-    const replies = await Promise.all(Array.from({ length: 10 }, () => click(s, s.users.li, approve)));
+    const replies = await Promise.all(Array.from({ length: 10 }, () => click(s.conversation, s.users.li, approve)));
     const texts = replies.map((r) => textOf(viewOf(r.reply)));
     expect(texts.filter((t) => t === "You approved request #1. It now waits for Wang (manager).")).toHaveLength(1);
     expect(texts.filter((t) => t === "Already decided: approved by Li at 2026-11-23 09:00.")).toHaveLength(9);

@@ -3,14 +3,13 @@
 import type { Tier } from "@prisma/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { normalizeName } from "../../src/core/customers/rules.js";
-import { createConversation } from "../../src/conversation/conversation.js";
-import type { ActionReply, Conversation, PlatformUser, Reply } from "../../src/conversation/port.js";
+import type { Conversation, PlatformUser } from "../../src/conversation/port.js";
 import { renderText, type TextChoice } from "../../src/conversation/render/text.js";
-import type { Form } from "../../src/conversation/views/form.js";
 import { decodeButtonPayload } from "../../src/conversation/views/payload.js";
 import type { View } from "../../src/conversation/views/view.js";
+import { click, consoleMembers, conversationAt, formOf, replyText, viewOf } from "../support/conversation.js";
 import { openTestDatabase, type TestDatabase } from "../support/db.js";
-import { depsAt, makeMember, makeTenant } from "../support/fixtures.js";
+import { makeTenant } from "../support/fixtures.js";
 
 // 2026-11-23 09:30 in Shanghai: the default churn digest time.
 const NOW = "2026-11-23T01:30:00Z";
@@ -22,7 +21,7 @@ let conversation: Conversation;
 
 beforeAll(async () => {
   tdb = await openTestDatabase();
-  conversation = createConversation({ deps: depsAt(tdb.prisma, NOW), admins: [], defaultTimeZone: "Asia/Shanghai", defaultLocale: "en" });
+  conversation = conversationAt(tdb.prisma, NOW).conversation;
 });
 
 afterAll(async () => {
@@ -44,19 +43,13 @@ let seq = 0;
 async function scene(locale: "en" | "zh-CN" = "en") {
   const tenant = await makeTenant(tdb.prisma, { locale });
   const n = ++seq;
-  const mk = (name: string, role: "SPECIALIST" | "SUPERVISOR" | "MANAGER", supervisorId: string | null) =>
-    makeMember(tdb.prisma, tenant.id, { role, supervisorId, name, platformUserId: `U-${name.toLowerCase()}-${n}` });
-  const wang = await mk("Wang", "MANAGER", null);
-  const sam = await mk("Sam", "SUPERVISOR", wang.id);
-  const alice = await mk("Alice", "SPECIALIST", sam.id);
-  const amy = await mk("Amy", "SPECIALIST", sam.id);
-  const bob = await mk("Bob", "SPECIALIST", wang.id);
-  const as = (m: { displayName: string }): PlatformUser => ({
-    platform: "CONSOLE",
-    tenantExternalId: tenant.externalId,
-    platformUserId: `U-${m.displayName.toLowerCase()}-${n}`,
-  });
-  return { tenant, n, wang, sam, alice, amy, bob, as };
+  const people = consoleMembers(tdb.prisma, tenant, n);
+  const wang = await people.add("Wang", { role: "MANAGER" });
+  const sam = await people.add("Sam", { role: "SUPERVISOR", supervisorId: wang.id });
+  const alice = await people.add("Alice", { supervisorId: sam.id });
+  const amy = await people.add("Amy", { supervisorId: sam.id });
+  const bob = await people.add("Bob", { supervisorId: wang.id });
+  return { tenant, n, wang, sam, alice, amy, bob, as: people.as };
 }
 type Scene = Awaited<ReturnType<typeof scene>>;
 
@@ -150,18 +143,8 @@ async function redeliver(s: Scene, member: { id: string }, kind: string, localDa
   return conversation.renderDelivery(message);
 }
 
-function viewOf(reply: Reply): View {
-  if (reply.kind !== "view") throw new Error(`expected a view, got ${reply.kind}: ${JSON.stringify(reply)}`);
-  return reply.view;
-}
-
-function formOf(reply: Reply): Form {
-  if (reply.kind !== "form") throw new Error(`expected a form, got ${reply.kind}: ${JSON.stringify(reply)}`);
-  return reply.form;
-}
-
 async function say(user: PlatformUser, text: string): Promise<string> {
-  return renderText(viewOf(await conversation.command({ user, text }))).text;
+  return replyText(await conversation.command({ user, text }));
 }
 
 function choices(view: View, actionId: string): TextChoice[] {
@@ -172,10 +155,6 @@ function decoded(c: TextChoice) {
   const result = decodeButtonPayload(c.payload, { now: new Date(NOW) });
   if (!result.ok) throw new Error(`undecodable payload ${c.payload}`);
   return result.payload;
-}
-
-async function click(user: PlatformUser, c: Pick<TextChoice, "actionId" | "payload">): Promise<ActionReply> {
-  return conversation.action({ user, actionId: c.actionId, payload: c.payload });
 }
 
 async function writes(tenantId: string) {
@@ -226,11 +205,11 @@ describe("risk / 预警", () => {
     expect(decoded(visit[1]!)).toMatchObject({ entityId: apex.id, memberId: s.alice.id });
 
     // "Schedule callback" opens the callbacks area's form with the customer filled in.
-    const form = formOf((await click(s.as(s.alice), schedule[0]!)).reply);
+    const form = formOf((await click(conversation, s.as(s.alice), schedule[0]!)).reply);
     expect(form.fields.find((f) => f.name === "customer")?.default).toBe("Vega Group");
 
     // The button is Alice's: Bob is told so and nothing happens.
-    const bobs = await click(s.as(s.bob), visit[0]!);
+    const bobs = await click(conversation, s.as(s.bob), visit[0]!);
     expect(renderText(viewOf(bobs.reply)).text).toBe("This button is meant for someone else.");
     // Listing writes nothing.
     expect(await writes(s.tenant.id)).toEqual(stored);
@@ -334,7 +313,7 @@ describe("callback digest notifications", () => {
     expect(decoded(snooze[0]!)).toMatchObject({ version: 0 });
 
     // Done from the digest completes the callback and turns the message into the refreshed list.
-    const first = await click(s.as(s.alice), done[0]!);
+    const first = await click(conversation, s.as(s.alice), done[0]!);
     expect(renderText(viewOf(first.reply)).text).toMatch(/^Callback with Vortex done\./);
     expect(first.updatedCard).toMatchObject({ entityType: "CallbackList", entityId: s.alice.id });
     expect(renderText(first.updatedCard!.view).text).not.toContain("Vortex");
@@ -343,7 +322,7 @@ describe("callback digest notifications", () => {
     expect(await tdb.prisma.auditLog.count({ where: { tenantId: s.tenant.id, action: "callback.completed", entityId: s.cbs.vortex.id } })).toBe(1);
 
     // A second click on the same digest button: told who did it, nothing written twice.
-    const again = await click(s.as(s.alice), done[0]!);
+    const again = await click(conversation, s.as(s.alice), done[0]!);
     expect(renderText(viewOf(again.reply)).text).toBe("This callback was already done by Alice at 2026-11-23 09:30.");
     expect(await tdb.prisma.auditLog.count({ where: { tenantId: s.tenant.id, action: "callback.completed" } })).toBe(1);
 

@@ -1,17 +1,22 @@
 // The visits conversation area end to end: real createConversation, real core, real database.
 import type { Tier } from "@prisma/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { syncCadenceCallback } from "../../src/core/callbacks/cadence.js";
-import { normalizeName } from "../../src/core/customers/rules.js";
-import { fromDateColumn, toDateColumn } from "../../src/core/shared/time.js";
-import { defaultTenantSettings } from "../../src/core/tenants/settings.js";
-import { createConversation } from "../../src/conversation/conversation.js";
-import type { ActionReply, Conversation, PlatformUser, Reply } from "../../src/conversation/port.js";
-import { renderText, type TextChoice } from "../../src/conversation/render/text.js";
-import type { Form } from "../../src/conversation/views/form.js";
-import type { View } from "../../src/conversation/views/view.js";
+import { fromDateColumn } from "../../src/core/shared/time.js";
+import type { Conversation } from "../../src/conversation/port.js";
+import { renderText } from "../../src/conversation/render/text.js";
+import {
+  choiceByAction,
+  click,
+  consoleMembers,
+  conversationAt,
+  customerWithCadence,
+  formOf,
+  replyText,
+  submit,
+  viewOf,
+} from "../support/conversation.js";
 import { openTestDatabase, type TestDatabase } from "../support/db.js";
-import { depsAt, makeMember, makeTenant } from "../support/fixtures.js";
+import { makeTenant } from "../support/fixtures.js";
 
 // 2026-11-23 09:00 in Shanghai.
 const NOW = "2026-11-23T01:00:00Z";
@@ -22,12 +27,7 @@ let conversation: Conversation;
 
 beforeAll(async () => {
   tdb = await openTestDatabase();
-  conversation = createConversation({
-    deps: depsAt(tdb.prisma, NOW),
-    admins: [],
-    defaultTimeZone: "Asia/Shanghai",
-    defaultLocale: "en",
-  });
+  conversation = conversationAt(tdb.prisma, NOW).conversation;
 });
 
 afterAll(async () => {
@@ -38,51 +38,15 @@ let seq = 0;
 
 async function scene() {
   const tenant = await makeTenant(tdb.prisma, { locale: "en" });
-  const n = ++seq;
-  const sam = await makeMember(tdb.prisma, tenant.id, { role: "SUPERVISOR", name: "Sam", platformUserId: `U-sam-${n}` });
-  const alice = await makeMember(tdb.prisma, tenant.id, { supervisorId: sam.id, name: "Alice", platformUserId: `U-alice-${n}` });
-  const bob = await makeMember(tdb.prisma, tenant.id, { name: "Bob", platformUserId: `U-bob-${n}` });
-  const as = (m: { displayName: string }): PlatformUser => ({
-    platform: "CONSOLE",
-    tenantExternalId: tenant.externalId,
-    platformUserId: `U-${m.displayName.toLowerCase()}-${n}`,
-  });
-  return { tenant, sam, alice, bob, as };
+  const people = consoleMembers(tdb.prisma, tenant, ++seq);
+  const sam = await people.add("Sam", { role: "SUPERVISOR" });
+  const alice = await people.add("Alice", { supervisorId: sam.id });
+  const bob = await people.add("Bob");
+  return { tenant, sam, alice, bob, as: people.as };
 }
 
-async function makeCustomer(tenantId: string, ownerId: string, name: string, tier: Tier, cadenceDue?: string) {
-  const customer = await tdb.prisma.customer.create({
-    data: { tenantId, name, nameKey: normalizeName(name), ownerId, tier, status: "ACTIVE" },
-  });
-  const sync = await tdb.prisma.$transaction((tx) => syncCadenceCallback(tx, defaultTenantSettings, customer, TODAY));
-  const cadenceId = sync.action === "created" ? sync.callbackId : null;
-  if (cadenceId && cadenceDue) await tdb.prisma.callback.update({ where: { id: cadenceId }, data: { dueOn: toDateColumn(cadenceDue) } });
-  return { ...customer, cadenceId };
-}
-
-function viewOf(reply: Reply): View {
-  if (reply.kind !== "view") throw new Error(`expected a view, got ${reply.kind}: ${JSON.stringify(reply)}`);
-  return reply.view;
-}
-
-function formOf(reply: Reply): Form {
-  if (reply.kind !== "form") throw new Error(`expected a form, got ${reply.kind}: ${JSON.stringify(reply)}`);
-  return reply.form;
-}
-
-function text(reply: Reply): string {
-  return renderText(viewOf(reply)).text;
-}
-
-function choice(view: View, actionId: string, index = 0): TextChoice {
-  const found = renderText(view).choices.filter((c) => c.actionId === actionId)[index];
-  if (!found) throw new Error(`no ${actionId} choice #${index} in:\n${renderText(view).text}`);
-  return found;
-}
-
-async function submit(user: PlatformUser, form: Form, values: Record<string, string | undefined>): Promise<ActionReply> {
-  return conversation.submit({ user, actionId: form.actionId, payload: form.payload, values });
-}
+const makeCustomer = (tenantId: string, ownerId: string, name: string, tier: Tier, cadenceDue?: string) =>
+  customerWithCadence(tdb.prisma, { tenantId, ownerId, name, tier, today: TODAY, cadenceDue });
 
 const visitsOf = (customerId: string) => tdb.prisma.visit.findMany({ where: { customerId }, orderBy: { createdAt: "asc" } });
 
@@ -93,7 +57,7 @@ describe("visit (command line)", () => {
     const corp = await makeCustomer(s.tenant.id, s.alice.id, "ACME Corp", "VIP", "2026-11-20");
 
     const reply = await conversation.command({ user: s.as(s.alice), text: "visit acme corp talked about the 2027 renewal" });
-    const shown = text(reply);
+    const shown = replyText(reply);
     expect(shown).toContain("Visit to ACME Corp logged");
     expect(shown).toContain("How: on-site visit");
     expect(shown).toContain("When: 2026-11-23 09:00");
@@ -114,9 +78,9 @@ describe("visit (command line)", () => {
     await tdb.prisma.member.update({ where: { id: s.alice.id }, data: { locale: "zh-CN" } });
     const huawei = await makeCustomer(s.tenant.id, s.alice.id, "华为技术有限公司", "A");
     const reply = await conversation.command({ user: s.as(s.alice), text: "拜访 华为 谈了明年的采购计划" });
-    expect(text(reply)).toContain("已记录对 华为技术有限公司 的拜访");
-    expect(text(reply)).toContain("拜访方式");
-    expect(text(reply)).toContain("下次例行回访：2026-12-23。");
+    expect(replyText(reply)).toContain("已记录对 华为技术有限公司 的拜访");
+    expect(replyText(reply)).toContain("拜访方式");
+    expect(replyText(reply)).toContain("下次例行回访：2026-12-23。");
     expect((await visitsOf(huawei.id)).map((v) => v.summary)).toEqual(["谈了明年的采购计划"]);
   });
 
@@ -136,7 +100,7 @@ describe("visit (command line)", () => {
       ["nextFollowUpOn", "date", false, undefined],
     ]);
 
-    const ok = await submit(s.as(s.alice), form, {
+    const ok = await submit(conversation, s.as(s.alice), form, {
       customer: "ACME Corp",
       kind: "PHONE",
       summary: "Price review call",
@@ -144,7 +108,7 @@ describe("visit (command line)", () => {
       nextStep: "Send the revised quote",
       nextFollowUpOn: "2026-11-30",
     });
-    const shown = text(ok.reply);
+    const shown = replyText(ok.reply);
     expect(shown).toContain("How: phone call");
     expect(shown).toContain("Customer feedback: Wants 5% off");
     expect(shown).toContain("Follow-up callback scheduled for 2026-11-30.");
@@ -169,23 +133,23 @@ describe("visit (command line)", () => {
     expect(picker.options?.map((o) => o.label)).toEqual(["Delta North", "Delta South"]);
     expect(form.fields.find((f) => f.name === "summary")?.default).toBe("dinner with the CFO");
 
-    const ok = await submit(s.as(s.alice), form, { customer: picker.options![1]!.value, kind: "RECEPTION", summary: "dinner with the CFO" });
-    expect(text(ok.reply)).toContain("Visit to Delta South logged");
+    const ok = await submit(conversation, s.as(s.alice), form, { customer: picker.options![1]!.value, kind: "RECEPTION", summary: "dinner with the CFO" });
+    expect(replyText(ok.reply)).toContain("Visit to Delta South logged");
     expect(await visitsOf(south.id)).toHaveLength(1);
   });
 
   it("says which customer is unknown and refuses another team's customer in the member's language, writing nothing", async () => {
     const s = await scene();
     const acme = await makeCustomer(s.tenant.id, s.alice.id, "ACME Corp", "C");
-    expect(text(await conversation.command({ user: s.as(s.alice), text: "visit Nobody had coffee" }))).toBe("No customer matches “Nobody”.");
-    expect(text(await conversation.command({ user: s.as(s.bob), text: "visit \"ACME Corp\" hello" }))).toBe(
+    expect(replyText(await conversation.command({ user: s.as(s.alice), text: "visit Nobody had coffee" }))).toBe("No customer matches “Nobody”.");
+    expect(replyText(await conversation.command({ user: s.as(s.bob), text: "visit \"ACME Corp\" hello" }))).toBe(
       "That customer belongs to someone outside your team.",
     );
     await tdb.prisma.member.update({ where: { id: s.bob.id }, data: { locale: "zh-CN" } });
-    expect(text(await conversation.command({ user: s.as(s.bob), text: "拜访 \"ACME Corp\" 你好" }))).toContain("不属于您或您的团队");
+    expect(replyText(await conversation.command({ user: s.as(s.bob), text: "拜访 \"ACME Corp\" 你好" }))).toContain("不属于您或您的团队");
     expect(await visitsOf(acme.id)).toEqual([]);
     // Alice's supervisor may log it.
-    expect(text(await conversation.command({ user: s.as(s.sam), text: "visit \"ACME Corp\" joint visit" }))).toContain(
+    expect(replyText(await conversation.command({ user: s.as(s.sam), text: "visit \"ACME Corp\" joint visit" }))).toContain(
       "Visit to ACME Corp logged",
     );
   });
@@ -198,27 +162,27 @@ describe("the visit form", () => {
     const form = formOf(await conversation.command({ user: s.as(s.alice), text: "visit acme" }));
     const base = { customer: "ACME Corp", kind: "ON_SITE", summary: "ok" };
 
-    expect((await submit(s.as(s.alice), form, { ...base, summary: "  " })).reply).toEqual({
+    expect((await submit(conversation, s.as(s.alice), form, { ...base, summary: "  " })).reply).toEqual({
       kind: "form_errors",
       errors: { summary: "Please fill this in." },
     });
-    expect((await submit(s.as(s.alice), form, { ...base, kind: "LUNCH" })).reply).toEqual({
+    expect((await submit(conversation, s.as(s.alice), form, { ...base, kind: "LUNCH" })).reply).toEqual({
       kind: "form_errors",
       errors: { kind: "Choose one of the options." },
     });
-    expect((await submit(s.as(s.alice), form, { ...base, summary: "x".repeat(2001) })).reply).toEqual({
+    expect((await submit(conversation, s.as(s.alice), form, { ...base, summary: "x".repeat(2001) })).reply).toEqual({
       kind: "form_errors",
       errors: { summary: "At most 2000 characters." },
     });
-    expect((await submit(s.as(s.alice), form, { ...base, nextFollowUpOn: "2026-11-22" })).reply).toEqual({
+    expect((await submit(conversation, s.as(s.alice), form, { ...base, nextFollowUpOn: "2026-11-22" })).reply).toEqual({
       kind: "form_errors",
       errors: { nextFollowUpOn: "The due date 2026-11-22 is in the past (today is 2026-11-23)." },
     });
-    expect((await submit(s.as(s.alice), form, { ...base, customer: "Nobody" })).reply).toEqual({
+    expect((await submit(conversation, s.as(s.alice), form, { ...base, customer: "Nobody" })).reply).toEqual({
       kind: "form_errors",
       errors: { customer: "No customer matches “Nobody”." },
     });
-    expect((await submit(s.as(s.bob), formOf(await conversation.command({ user: s.as(s.bob), text: "visit" })), base)).reply).toEqual({
+    expect((await submit(conversation, s.as(s.bob), formOf(await conversation.command({ user: s.as(s.bob), text: "visit" })), base)).reply).toEqual({
       kind: "form_errors",
       errors: { customer: "That customer belongs to someone outside your team." },
     });
@@ -226,19 +190,19 @@ describe("the visit form", () => {
     expect(await tdb.prisma.auditLog.count({ where: { tenantId: s.tenant.id } })).toBe(0);
 
     // A follow-up today is the boundary that is still allowed.
-    const today = await submit(s.as(s.alice), form, { ...base, nextFollowUpOn: TODAY });
-    expect(text(today.reply)).toContain(`Follow-up callback scheduled for ${TODAY}.`);
+    const today = await submit(conversation, s.as(s.alice), form, { ...base, nextFollowUpOn: TODAY });
+    expect(replyText(today.reply)).toContain(`Follow-up callback scheduled for ${TODAY}.`);
   });
 
   it("opens from the customer card's Log visit button with the customer prefilled", async () => {
     const s = await scene();
     const acme = await makeCustomer(s.tenant.id, s.alice.id, "ACME Corp", "C");
     const card = viewOf(await conversation.command({ user: s.as(s.alice), text: "customer ACME Corp" }));
-    const opened = await conversation.action({ user: s.as(s.alice), ...pick(choice(card, "visit.open_form")) });
+    const opened = await click(conversation, s.as(s.alice), choiceByAction(card, "visit.open_form"));
     const form = formOf(opened.reply);
     expect(form.fields[0]).toMatchObject({ name: "customer", default: "ACME Corp" });
-    const ok = await submit(s.as(s.alice), form, { customer: "ACME Corp", kind: "VIDEO", summary: "Quarterly review" });
-    expect(text(ok.reply)).toContain("How: video call");
+    const ok = await submit(conversation, s.as(s.alice), form, { customer: "ACME Corp", kind: "VIDEO", summary: "Quarterly review" });
+    expect(replyText(ok.reply)).toContain("How: video call");
     expect(await visitsOf(acme.id)).toHaveLength(1);
   });
 
@@ -247,11 +211,11 @@ describe("the visit form", () => {
     const vega = await makeCustomer(s.tenant.id, s.alice.id, "Vega Group", "VIP", TODAY);
     await makeCustomer(s.tenant.id, s.alice.id, "Beta Trading", "B", TODAY);
     const list = viewOf(await conversation.command({ user: s.as(s.alice), text: "callbacks" }));
-    const form = formOf((await conversation.action({ user: s.as(s.alice), ...pick(choice(list, "visit.open_form", 0)) })).reply);
+    const form = formOf((await click(conversation, s.as(s.alice), choiceByAction(list, "visit.open_form", 0))).reply);
     expect(form.fields[0]!.default).toBe("Vega Group");
 
-    const ok = await submit(s.as(s.alice), form, { customer: "Vega Group", kind: "ON_SITE", summary: "Site tour" });
-    expect(text(ok.reply)).toContain("Closed the callback due 2026-11-23 (regular follow-up).");
+    const ok = await submit(conversation, s.as(s.alice), form, { customer: "Vega Group", kind: "ON_SITE", summary: "Site tour" });
+    expect(replyText(ok.reply)).toContain("Closed the callback due 2026-11-23 (regular follow-up).");
     expect(ok.updatedCard).toMatchObject({ entityType: "CallbackList", entityId: s.alice.id });
     const refreshed = renderText(ok.updatedCard!.view).text;
     expect(refreshed).not.toContain("Vega Group");
@@ -263,15 +227,11 @@ describe("the visit form", () => {
     const s = await scene();
     const vega = await makeCustomer(s.tenant.id, s.alice.id, "Vega Group", "VIP", TODAY);
     const card = await conversation.renderEntityCard(s.tenant.id, "Callback", vega.cadenceId!);
-    const form = formOf((await conversation.action({ user: s.as(s.alice), ...pick(choice(card!, "visit.open_form")) })).reply);
-    const ok = await submit(s.as(s.alice), form, { customer: "Vega Group", kind: "PHONE", summary: "Called" });
+    const form = formOf((await click(conversation, s.as(s.alice), choiceByAction(card!, "visit.open_form"))).reply);
+    const ok = await submit(conversation, s.as(s.alice), form, { customer: "Vega Group", kind: "PHONE", summary: "Called" });
     expect(ok.updatedCard).toMatchObject({ entityType: "Callback", entityId: vega.cadenceId });
     const after = renderText(ok.updatedCard!.view);
     expect(after.text).toContain("Closed by a visit Alice logged at 2026-11-23 09:00");
     expect(after.choices).toEqual([]);
   });
 });
-
-function pick(c: TextChoice): { actionId: string; payload: string } {
-  return { actionId: c.actionId, payload: c.payload };
-}

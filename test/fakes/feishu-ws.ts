@@ -1,14 +1,15 @@
-// The long-connection side of the fake Feishu: a minimal RFC 6455 server (handshake, binary
-// frames, close) speaking the frames node-sdk's WSClient expects — protobuf `pbbp2.Frame`
+// The long-connection side of the fake Feishu: WebSocket binary frames (http-server.ts) carrying
+// the frames node-sdk's WSClient expects — protobuf `pbbp2.Frame`
 // {1 SeqID uint64, 2 LogID uint64, 3 service int32, 4 method int32 (0 control, 1 data),
 // 5 headers repeated {1 key, 2 value}, 6 payloadEncoding, 7 payloadType, 8 payload bytes,
 // 9 LogIDNew} (the proto bundled in node-sdk 1.74.0). Events and card callbacks go out as data
 // frames with headers type=event, message_id, sum=1, seq=0, trace_id and the schema 2.0 JSON as
 // payload; the client answers with the same frame whose payload is {"code": 200, "data":
 // base64(JSON of the handler's return value)}.
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import type http from "node:http";
 import type { Socket } from "node:net";
+import { WebSocketPeers, WS_BINARY } from "./http-server.js";
 
 // Decoded callback answers are open-ended JSON.
 type Json = any;
@@ -135,45 +136,6 @@ export function decodeFrame(buf: Buffer): Frame {
   return frame;
 }
 
-// ---- WebSocket ---------------------------------------------------------------------------------
-
-function wsFrame(opcode: number, payload: Buffer): Buffer {
-  const head =
-    payload.length < 126
-      ? Buffer.from([0x80 | opcode, payload.length])
-      : payload.length < 65_536
-        ? Buffer.from([0x80 | opcode, 126, payload.length >> 8, payload.length & 0xff])
-        : Buffer.concat([Buffer.from([0x80 | opcode, 127]), (() => {
-            const b = Buffer.alloc(8);
-            b.writeBigUInt64BE(BigInt(payload.length));
-            return b;
-          })()]);
-  return Buffer.concat([head, payload]);
-}
-
-function readWsFrame(data: Buffer): { opcode: number; payload: Buffer; length: number } | null {
-  if (data.length < 2) return null;
-  const opcode = data[0]! & 0x0f;
-  const masked = (data[1]! & 0x80) !== 0;
-  let length = data[1]! & 0x7f;
-  let offset = 2;
-  if (length === 126) {
-    if (data.length < 4) return null;
-    length = data.readUInt16BE(2);
-    offset = 4;
-  } else if (length === 127) {
-    if (data.length < 10) return null;
-    length = Number(data.readBigUInt64BE(2));
-    offset = 10;
-  }
-  const maskAt = offset;
-  if (masked) offset += 4;
-  if (data.length < offset + length) return null;
-  const payload = Buffer.from(data.subarray(offset, offset + length));
-  if (masked) for (let i = 0; i < payload.length; i++) payload[i]! ^= data[maskAt + (i % 4)]!;
-  return { opcode, payload, length: offset + length };
-}
-
 export interface WsAnswer {
   code: number;
   /** The handler's return value, decoded. */
@@ -182,7 +144,7 @@ export interface WsAnswer {
 }
 
 export class FeishuWsServer {
-  private readonly sockets = new Set<Socket>();
+  private readonly sockets = new WebSocketPeers();
   private readonly waiting = new Map<string, (answer: { code: number; data?: Json }) => void>();
   readonly controlFrames: Frame[] = [];
   private seq = 0;
@@ -198,26 +160,8 @@ export class FeishuWsServer {
       socket.destroy();
       return;
     }
-    const accept = createHash("sha1").update(`${wsKey}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest("base64");
-    socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
-    this.sockets.add(socket);
-    socket.on("close", () => this.sockets.delete(socket));
-    socket.on("error", () => this.sockets.delete(socket));
-    let buffered = Buffer.alloc(0);
-    socket.on("data", (chunk: Buffer) => {
-      buffered = Buffer.concat([buffered, chunk]);
-      for (;;) {
-        const frame = readWsFrame(buffered);
-        if (!frame) break;
-        buffered = buffered.subarray(frame.length);
-        if (frame.opcode === 0x9) socket.write(wsFrame(0xa, frame.payload));
-        else if (frame.opcode === 0x8) {
-          socket.end(wsFrame(0x8, frame.payload.subarray(0, 2)));
-          this.sockets.delete(socket);
-        } else if (frame.opcode === 0x2) {
-          this.onFrame(decodeFrame(frame.payload));
-        }
-      }
+    this.sockets.accept(socket, wsKey, (opcode, payload) => {
+      if (opcode === WS_BINARY) this.onFrame(decodeFrame(payload));
     });
   }
 
@@ -236,7 +180,7 @@ export class FeishuWsServer {
 
   /** Pushes an event (or card callback) envelope to the connected app and waits for its answer. */
   send(envelope: Json, timeoutMs = 5_000): Promise<WsAnswer> {
-    const socket = [...this.sockets][0];
+    const socket = this.sockets.first;
     if (!socket) return Promise.reject(new Error("no long connection open"));
     this.seq += 1;
     const messageId = `ws_${randomBytes(8).toString("hex")}`;
@@ -264,12 +208,11 @@ export class FeishuWsServer {
         clearTimeout(timer);
         resolve({ ...answer, ms: Date.now() - started });
       });
-      socket.write(wsFrame(0x2, frame));
+      this.sockets.send(socket, WS_BINARY, frame);
     });
   }
 
   closeAll(): void {
-    for (const socket of this.sockets) socket.destroy();
-    this.sockets.clear();
+    this.sockets.closeAll();
   }
 }

@@ -15,9 +15,11 @@
 // form_value). A card callback's answer is applied to the fake's copy of the card, as the Feishu
 // client does.
 import { createCipheriv, createHash, randomBytes, randomUUID } from "node:crypto";
-import http from "node:http";
-import type { AddressInfo, Socket } from "node:net";
+import type http from "node:http";
 import { FeishuWsServer } from "./feishu-ws.js";
+import { readBody, sendJson, startFakeHttpServer, type FakeHttpServer } from "./http-server.js";
+
+export { sleep, waitFor } from "./http-server.js";
 
 // Cards and API bodies are open-ended JSON; the tests inspect them structurally.
 type Json = any;
@@ -94,13 +96,12 @@ export class FakeFeishu {
   private readonly tokens = new Map<string, number>();
   private readonly scripts = new Map<Operation, ScriptedAnswer[]>();
   private readonly byUuid = new Map<string, string>();
-  private readonly sockets = new Set<Socket>();
   private seq = 0;
   tokenTtlSeconds: number;
   readonly ws: FeishuWsServer;
 
   private constructor(
-    private readonly server: http.Server,
+    private readonly server: FakeHttpServer,
     readonly baseUrl: string,
     readonly appId: string,
     readonly appSecret: string,
@@ -115,22 +116,13 @@ export class FakeFeishu {
 
   static async start(options: FakeFeishuOptions = {}): Promise<FakeFeishu> {
     let fake: FakeFeishu | undefined;
-    const server = http.createServer((req, res) => {
-      fake!.handle(req, res).catch((err: unknown) => {
-        res.writeHead(500);
-        res.end(String(err));
-      });
+    const server = await startFakeHttpServer({
+      request: (req, res) => fake!.handle(req, res),
+      upgrade: (req, socket) => fake!.ws.upgrade(req, socket),
     });
-    server.on("connection", (socket: Socket) => {
-      fake?.sockets.add(socket);
-      socket.on("close", () => fake?.sockets.delete(socket));
-    });
-    server.on("upgrade", (req, socket) => fake!.ws.upgrade(req, socket as Socket));
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const port = (server.address() as AddressInfo).port;
     fake = new FakeFeishu(
       server,
-      `http://127.0.0.1:${port}`,
+      server.baseUrl,
       options.appId ?? "cli_a1b2c3d4e5f60718",
       options.appSecret ?? "fake-app-secret",
       options.tenantKey ?? "tenant_accord",
@@ -143,11 +135,7 @@ export class FakeFeishu {
 
   close(): Promise<void> {
     this.ws.closeAll();
-    for (const socket of this.sockets) socket.destroy();
-    return new Promise((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
+    return this.server.close();
   }
 
   addUser(user: FakeFeishuUser): void {
@@ -219,9 +207,7 @@ export class FakeFeishu {
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const raw = Buffer.concat(chunks).toString("utf8");
+    const raw = await readBody(req);
     const url = new URL(req.url ?? "/", this.baseUrl);
     const body: Json = raw ? JSON.parse(raw) : {};
     const query = Object.fromEntries(url.searchParams);
@@ -234,8 +220,7 @@ export class FakeFeishu {
     const answer = (status: number, payload: Json, headers: Record<string, string> = {}) => {
       call.status = status;
       call.code = typeof payload?.code === "number" ? payload.code : 0;
-      res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
-      res.end(JSON.stringify(payload));
+      sendJson(res, status, payload, headers);
     };
 
     if (operation !== "unknown") {
@@ -650,19 +635,4 @@ export function formFieldsOf(card: Json): string[] {
     if (["input", "select_static", "date_picker", "select_person"].includes(n.tag) && typeof n.name === "string") out.push(n.name);
   });
   return out;
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** Polls until `check` returns something truthy (and returns it), or fails after `timeoutMs`. */
-export async function waitFor<T>(check: () => T | Promise<T>, what: string, timeoutMs = 5_000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
 }

@@ -5,9 +5,12 @@
 // (docs.slack.dev/authentication/verifying-requests-from-slack: v0:{timestamp}:{body}, HMAC-SHA256;
 // interactivity as a form-encoded `payload=` JSON; Content-Type exactly
 // application/x-www-form-urlencoded, which Bolt's receiver insists on).
-import { createHash, createHmac, randomBytes } from "node:crypto";
-import http from "node:http";
-import type { AddressInfo, Socket } from "node:net";
+import { createHmac, randomBytes } from "node:crypto";
+import type http from "node:http";
+import type { Socket } from "node:net";
+import { readBody, sendJson, sleep, startFakeHttpServer, WebSocketPeers, WS_TEXT, type FakeHttpServer } from "./http-server.js";
+
+export { sleep, waitFor } from "./http-server.js";
 
 // Block Kit and Web API arguments are open-ended JSON; the tests inspect them structurally.
 type Json = any;
@@ -96,10 +99,10 @@ export class FakeSlack {
   private seq = 0;
   /** Socket Mode: the app's open WebSocket connections and the acks they sent back. */
   readonly socketAcks: Array<{ envelope_id: string; payload?: Json; at: number }> = [];
-  private readonly sockets = new Set<Socket>();
+  private readonly sockets = new WebSocketPeers();
 
   private constructor(
-    private readonly server: http.Server,
+    private readonly server: FakeHttpServer,
     readonly baseUrl: string,
     readonly teamId: string,
     readonly botToken: string,
@@ -108,18 +111,13 @@ export class FakeSlack {
 
   static async start(options: { teamId?: string; botToken?: string; botUserId?: string } = {}): Promise<FakeSlack> {
     let fake: FakeSlack | undefined;
-    const server = http.createServer((req, res) => {
-      fake!.handle(req, res).catch((err: unknown) => {
-        res.writeHead(500);
-        res.end(String(err));
-      });
+    const server = await startFakeHttpServer({
+      request: (req, res) => fake!.handle(req, res),
+      upgrade: (req, socket) => fake!.upgrade(req, socket),
     });
-    server.on("upgrade", (req, socket) => fake!.upgrade(req, socket as Socket));
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const port = (server.address() as AddressInfo).port;
     fake = new FakeSlack(
       server,
-      `http://127.0.0.1:${port}`,
+      server.baseUrl,
       options.teamId ?? "T0ACCORD",
       options.botToken ?? "xoxb-fake-token",
       options.botUserId ?? "UBOT",
@@ -133,11 +131,8 @@ export class FakeSlack {
   }
 
   close(): Promise<void> {
-    for (const socket of this.sockets) socket.destroy();
-    return new Promise((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
+    this.sockets.closeAll();
+    return this.server.close();
   }
 
   addUser(user: FakeUser): void {
@@ -198,42 +193,22 @@ export class FakeSlack {
 
   /** Pushes one Socket Mode envelope to every connected app. */
   sendEnvelope(envelope: { envelope_id: string; type: string; payload: Json; accepts_response_payload?: boolean; retry_attempt?: number }): void {
-    for (const socket of this.sockets) socket.write(wsFrame(0x1, Buffer.from(JSON.stringify(envelope))));
+    this.sockets.broadcast(WS_TEXT, Buffer.from(JSON.stringify(envelope)));
   }
 
-  // A minimal RFC 6455 server, enough for @slack/socket-mode: handshake, text frames both ways,
-  // ping -> pong, close -> close. Slack's own server speaks the same protocol.
+  // Socket Mode speaks JSON in text frames both ways: the app acks each envelope by its id.
   private upgrade(req: http.IncomingMessage, socket: Socket): void {
     const key = req.headers["sec-websocket-key"];
     if (!req.url?.startsWith("/socket") || typeof key !== "string") {
       socket.destroy();
       return;
     }
-    const accept = createHash("sha1").update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest("base64");
-    socket.write(
-      `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`,
-    );
-    this.sockets.add(socket);
-    socket.on("close", () => this.sockets.delete(socket));
-    socket.on("error", () => this.sockets.delete(socket));
-    let buffered = Buffer.alloc(0);
-    socket.on("data", (chunk: Buffer) => {
-      buffered = Buffer.concat([buffered, chunk]);
-      for (;;) {
-        const frame = readFrame(buffered);
-        if (!frame) break;
-        buffered = buffered.subarray(frame.length);
-        if (frame.opcode === 0x9) socket.write(wsFrame(0xa, frame.payload));
-        else if (frame.opcode === 0x8) {
-          socket.end(wsFrame(0x8, frame.payload.subarray(0, 2)));
-          this.sockets.delete(socket);
-        } else if (frame.opcode === 0x1) {
-          const message = JSON.parse(frame.payload.toString("utf8")) as { envelope_id: string; payload?: Json };
-          this.socketAcks.push({ ...message, at: Date.now() });
-        }
-      }
+    this.sockets.accept(socket, key, (opcode, payload) => {
+      if (opcode !== WS_TEXT) return;
+      const message = JSON.parse(payload.toString("utf8")) as { envelope_id: string; payload?: Json };
+      this.socketAcks.push({ ...message, at: Date.now() });
     });
-    socket.write(wsFrame(0x1, Buffer.from(JSON.stringify({ type: "hello", num_connections: 1, connection_info: { app_id: "A0ACCORD" } }))));
+    this.sockets.send(socket, WS_TEXT, Buffer.from(JSON.stringify({ type: "hello", num_connections: 1, connection_info: { app_id: "A0ACCORD" } })));
   }
 
   private nextTs(): string {
@@ -241,9 +216,7 @@ export class FakeSlack {
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const raw = Buffer.concat(chunks).toString("utf8");
+    const raw = await readBody(req);
     const url = new URL(req.url ?? "/", this.baseUrl);
     const at = Date.now();
 
@@ -378,52 +351,6 @@ export class FakeSlack {
   }
 }
 
-function sendJson(res: http.ServerResponse, status: number, body: Json): void {
-  res.writeHead(status, { "content-type": "application/json; charset=utf-8" });
-  res.end(JSON.stringify(body));
-}
-
-/** An unmasked server frame (servers never mask). */
-function wsFrame(opcode: number, payload: Buffer): Buffer {
-  const head =
-    payload.length < 126
-      ? Buffer.from([0x80 | opcode, payload.length])
-      : payload.length < 65_536
-        ? Buffer.from([0x80 | opcode, 126, payload.length >> 8, payload.length & 0xff])
-        : Buffer.concat([Buffer.from([0x80 | opcode, 127]), bigLength(payload.length)]);
-  return Buffer.concat([head, payload]);
-}
-
-function bigLength(n: number): Buffer {
-  const b = Buffer.alloc(8);
-  b.writeBigUInt64BE(BigInt(n));
-  return b;
-}
-
-/** One complete (client, masked) frame from the front of `data`, or null if more bytes are needed. */
-function readFrame(data: Buffer): { opcode: number; payload: Buffer; length: number } | null {
-  if (data.length < 2) return null;
-  const opcode = data[0]! & 0x0f;
-  const masked = (data[1]! & 0x80) !== 0;
-  let length = data[1]! & 0x7f;
-  let offset = 2;
-  if (length === 126) {
-    if (data.length < 4) return null;
-    length = data.readUInt16BE(2);
-    offset = 4;
-  } else if (length === 127) {
-    if (data.length < 10) return null;
-    length = Number(data.readBigUInt64BE(2));
-    offset = 10;
-  }
-  const maskAt = offset;
-  if (masked) offset += 4;
-  if (data.length < offset + length) return null;
-  const payload = Buffer.from(data.subarray(offset, offset + length));
-  if (masked) for (let i = 0; i < payload.length; i++) payload[i]! ^= data[maskAt + (i % 4)]!;
-  return { opcode, payload, length: offset + length };
-}
-
 // WebClient sends form-encoded arguments with objects (blocks, view) as JSON strings.
 const JSON_ARGS = new Set(["blocks", "view", "attachments", "metadata"]);
 
@@ -435,21 +362,6 @@ function parseArgs(raw: string, contentType: string): Record<string, Json> {
     out[key] = JSON_ARGS.has(key) ? JSON.parse(value) : value === "true" ? true : value === "false" ? false : value;
   }
   return out;
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** Polls until `check` returns something truthy (and returns it), or fails after `timeoutMs`. */
-export async function waitFor<T>(check: () => T | Promise<T>, what: string, timeoutMs = 5_000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
 }
 
 // -----------------------------------------------------------------------------------------------

@@ -4,8 +4,8 @@
 // frequency limits and token refresh — against the fake Feishu, the real conversation layer, core
 // and database.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createCustomer } from "../../src/core/customers/customers.js";
 import { cardText, encryptForFeishu, RATE_LIMIT_GATEWAY, RATE_LIMIT_PER_CHAT, sleep, waitFor, type FakeFeishuUser } from "../fakes/feishu.js";
+import { createAcmeTrading } from "../support/platform.js";
 import { ENCRYPT_KEY, seedDepartment, startHarness, type Harness, type MountedAdapter } from "./harness.js";
 
 let h: Harness;
@@ -15,8 +15,7 @@ let plain: MountedAdapter;
 beforeAll(async () => {
   h = await startHarness();
   team = await seedDepartment(h);
-  const alice = { tenantId: team.tenant.id, memberId: team.alice.memberId, role: team.alice.role, platform: "FEISHU" as const };
-  await createCustomer(h.deps, alice, { name: "Acme Trading", annualPurchaseFen: 200_000_000n });
+  await createAcmeTrading(h.deps, team);
   // The same app without an encrypt key: plain events, authenticated by the token alone.
   plain = await h.mount({ encryptKey: undefined });
 });

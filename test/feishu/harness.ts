@@ -3,19 +3,19 @@
 // POST /feishu/card, and the fake Feishu the adapter talks to. Helpers seed a department whose
 // members are Feishu users, deliver the outbox through the adapter's sender, and read what the
 // fake recorded.
-import { Writable } from "node:stream";
 import type { Role } from "@prisma/client";
 import { createFeishuAdapter, type FeishuAdapter, type FeishuAdapterOptions } from "../../src/adapters/feishu/adapter.js";
 import type { FeishuConfig } from "../../src/config/config.js";
-import { createConversation } from "../../src/conversation/conversation.js";
 import type { Conversation } from "../../src/conversation/port.js";
-import { ManualClock, systemClock } from "../../src/core/shared/clock.js";
+import { systemClock, type ManualClock } from "../../src/core/shared/clock.js";
 import type { CoreDeps } from "../../src/core/shared/context.js";
-import { createLogger, type Logger } from "../../src/logger.js";
+import type { Logger } from "../../src/logger.js";
 import { deliverOutboxBatch } from "../../src/scheduler/outbox-worker.js";
 import { startHttpServer, type HttpServer } from "../../src/server.js";
 import { FakeFeishu, FeishuClientSide, type FakeFeishuUser } from "../fakes/feishu.js";
+import { conversationAt } from "../support/conversation.js";
 import { openTestDatabase, type TestDatabase } from "../support/db.js";
+import { capturedLogger, drainOutbox, seedPlatformDepartment } from "../support/platform.js";
 
 export const VERIFICATION_TOKEN = "v3rification-t0ken-accord";
 export const ENCRYPT_KEY = "accord-encrypt-key-2f8a9c";
@@ -52,17 +52,9 @@ export async function startHarness(
   const db = await openTestDatabase();
   // The core's clock stands still at "now" so dates are stable within a file; the outbox worker
   // uses the real clock because rows are due at the database's now().
-  const deps = { db: db.prisma, clock: new ManualClock(new Date()) };
+  const { deps, conversation } = conversationAt(db.prisma, new Date(), { admins: options.admins ?? [] });
   const fake = await FakeFeishu.start();
-  const logs: Array<Record<string, unknown>> = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString("utf8").split("\n")) if (line.trim()) logs.push(JSON.parse(line) as Record<string, unknown>);
-      done();
-    },
-  });
-  const logger = createLogger("info", sink);
-  const conversation = createConversation({ deps, admins: options.admins ?? [], defaultTimeZone: "Asia/Shanghai", defaultLocale: "en" });
+  const { logger, logs } = capturedLogger();
   const encryptKey = options.encryptKey === null ? undefined : (options.encryptKey ?? ENCRYPT_KEY);
   const config: FeishuConfig = {
     appId: fake.appId,
@@ -107,9 +99,7 @@ export async function startHarness(
     config,
     mount,
     deliver,
-    async deliverAll() {
-      for (let i = 0; i < 20 && (await deliver()) > 0; i++);
-    },
+    deliverAll: () => drainOutbox(deliver),
     async close() {
       await main.close();
       await fake.close();
@@ -127,34 +117,15 @@ export interface FeishuMember extends FakeFeishuUser {
  * A tenant for the fake Feishu tenant (English, complaints chat set) with a manager, a supervisor
  * under them and specialists under the supervisor, each a Feishu user the fake knows.
  */
-export async function seedDepartment(h: Harness) {
-  const tenant = await h.db.prisma.tenant.create({
-    data: {
-      platform: "FEISHU",
-      externalId: h.fake.tenantKey,
-      name: "Accord Test",
-      timeZone: "Asia/Shanghai",
-      locale: "en",
-      settings: { channels: { complaints: COMPLAINTS_CHAT } },
+export function seedDepartment(h: Harness) {
+  return seedPlatformDepartment(h.db.prisma, {
+    platform: "FEISHU",
+    externalId: h.fake.tenantKey,
+    complaintsChannel: COMPLAINTS_CHAT,
+    userIds: { manager: "ou_manager", supervisor: "ou_super", alice: "ou_alice", amy: "ou_amy", admin: "ou_admin" },
+    introduce: ({ platformUserId: openId, name, memberId, role }): FeishuMember => {
+      h.fake.addUser({ openId, name });
+      return { openId, name, memberId, role };
     },
   });
-  const add = async (openId: string, name: string, role: Role, supervisorId: string | null): Promise<FeishuMember> => {
-    h.fake.addUser({ openId, name });
-    const member = await h.db.prisma.member.create({
-      data: {
-        tenantId: tenant.id,
-        displayName: name,
-        role,
-        supervisorId,
-        identities: { create: { tenantId: tenant.id, platform: "FEISHU", platformUserId: openId } },
-      },
-    });
-    return { openId, name, memberId: member.id, role };
-  };
-  const manager = await add("ou_manager", "Wang Manager", "MANAGER", null);
-  const supervisor = await add("ou_super", "Li Supervisor", "SUPERVISOR", manager.memberId);
-  const alice = await add("ou_alice", "Alice Zhang", "SPECIALIST", supervisor.memberId);
-  const amy = await add("ou_amy", "Amy Chen", "SPECIALIST", supervisor.memberId);
-  const admin = await add("ou_admin", "Ada Admin", "ADMIN", manager.memberId);
-  return { tenant, manager, supervisor, alice, amy, admin };
 }

@@ -5,9 +5,8 @@
 // 3 s while the database is slow; outbox deliveries under a frequency limit.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { feishuUuid } from "../../src/adapters/feishu/adapter.js";
-import { createCustomer } from "../../src/core/customers/customers.js";
-import { addDays, localDateOf } from "../../src/core/shared/time.js";
 import { buttonsOf, cardText, findButton, formFieldsOf, RATE_LIMIT_PER_CHAT, sleep, waitFor, type FakeMessage } from "../fakes/feishu.js";
+import { createAcmeTrading, localDateInDays, newestHospitalityRequest } from "../support/platform.js";
 import { seedDepartment, startHarness, type FeishuMember, type Harness } from "./harness.js";
 
 let h: Harness;
@@ -17,9 +16,8 @@ let eventDate: string;
 beforeAll(async () => {
   h = await startHarness();
   team = await seedDepartment(h);
-  const alice = { tenantId: team.tenant.id, memberId: team.alice.memberId, role: team.alice.role, platform: "FEISHU" as const };
-  await createCustomer(h.deps, alice, { name: "Acme Trading", annualPurchaseFen: 200_000_000n });
-  eventDate = addDays(localDateOf(h.deps.clock.now(), "Asia/Shanghai"), 10);
+  await createAcmeTrading(h.deps, team);
+  eventDate = localDateInDays(h.deps, 10);
 });
 
 afterAll(async () => {
@@ -30,13 +28,8 @@ const approveButton = (m: FakeMessage) => findButton(m.content, /^hospitality\.a
 const rejectButton = (m: FakeMessage) => findButton(m.content, /^hospitality\.reject/);
 const hasButtons = (m: FakeMessage) => buttonsOf(m.content).length > 0;
 
-async function newestRequest() {
-  return h.db.prisma.hospitalityRequest.findFirstOrThrow({
-    where: { tenantId: team.tenant.id },
-    orderBy: { number: "desc" },
-    include: { steps: { orderBy: { position: "asc" } } },
-  });
-}
+/** The request behind the newest card. */
+const newestRequest = () => newestHospitalityRequest(h.db.prisma, team.tenant.id);
 
 /** A direct-chat command with everything given: the request is filed straight away. */
 async function requestByCommand(user: FeishuMember, amount: number, purpose: string) {

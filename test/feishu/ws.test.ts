@@ -3,9 +3,8 @@
 // through the same dispatcher as over HTTP — commands, re-deliveries acting once, and a card
 // callback whose answer (toast and updated card) travels back over the connection.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createCustomer } from "../../src/core/customers/customers.js";
-import { addDays, localDateOf } from "../../src/core/shared/time.js";
 import { buttonsOf, cardText, findButton, sleep, waitFor } from "../fakes/feishu.js";
+import { createAcmeTrading, localDateInDays } from "../support/platform.js";
 import { seedDepartment, startHarness, type Harness } from "./harness.js";
 
 let h: Harness;
@@ -14,8 +13,7 @@ let team: Awaited<ReturnType<typeof seedDepartment>>;
 beforeAll(async () => {
   h = await startHarness({ mode: "ws" });
   team = await seedDepartment(h);
-  const alice = { tenantId: team.tenant.id, memberId: team.alice.memberId, role: team.alice.role, platform: "FEISHU" as const };
-  await createCustomer(h.deps, alice, { name: "Acme Trading", annualPurchaseFen: 200_000_000n });
+  await createAcmeTrading(h.deps, team);
 });
 
 afterAll(async () => {
@@ -45,7 +43,7 @@ describe("long connection", () => {
   });
 
   it("answers a card callback over the connection with a toast and the updated card", async () => {
-    const eventDate = addDays(localDateOf(h.deps.clock.now(), "Asia/Shanghai"), 7);
+    const eventDate = localDateInDays(h.deps, 7);
     const { envelope, message } = h.feishu.messageEvent(team.alice, `hospitality acme 900 ${eventDate} meal 2guests lunch with buyer`);
     await h.fake.ws.send(envelope);
     await waitFor(() => h.fake.repliesTo(message.messageId)[0], "the request card");

@@ -3,8 +3,8 @@
 // enforced, re-deliveries applied once, and DMs to the bot answered.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSlackAdapter } from "../../src/adapters/slack/adapter.js";
-import { createCustomer } from "../../src/core/customers/customers.js";
 import { findButton, postSigned, slackSignature, textOf, waitFor } from "../fakes/slack.js";
+import { createAcmeTrading } from "../support/platform.js";
 import { TEAM_ID, SIGNING_SECRET, seedDepartment, startHarness, type Harness } from "./harness.js";
 
 let h: Harness;
@@ -26,8 +26,7 @@ async function rowCounts() {
 beforeAll(async () => {
   h = await startHarness();
   team = await seedDepartment(h);
-  const alice = { tenantId: team.tenant.id, memberId: team.alice.memberId, role: team.alice.role, platform: "SLACK" as const };
-  await createCustomer(h.deps, alice, { name: "Acme Trading", annualPurchaseFen: 200_000_000n, industry: "Retail" });
+  await createAcmeTrading(h.deps, team, { industry: "Retail" });
 });
 
 afterAll(async () => {

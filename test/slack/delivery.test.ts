@@ -3,9 +3,8 @@
 // Retry-After and delivers once, a 5xx is retried, channel_not_found is permanent and logged with
 // the method.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createCustomer } from "../../src/core/customers/customers.js";
-import { addDays, localDateOf } from "../../src/core/shared/time.js";
 import { findButton, sleep, textOf, waitFor } from "../fakes/slack.js";
+import { createAcmeTrading, localDateInDays } from "../support/platform.js";
 import { COMPLAINTS_CHANNEL, latestIn, seedDepartment, startHarness, type Harness } from "./harness.js";
 
 let h: Harness;
@@ -15,9 +14,8 @@ let eventDate: string;
 beforeAll(async () => {
   h = await startHarness();
   team = await seedDepartment(h);
-  const alice = { tenantId: team.tenant.id, memberId: team.alice.memberId, role: team.alice.role, platform: "SLACK" as const };
-  await createCustomer(h.deps, alice, { name: "Acme Trading", annualPurchaseFen: 200_000_000n });
-  eventDate = addDays(localDateOf(h.deps.clock.now(), "Asia/Shanghai"), 7);
+  await createAcmeTrading(h.deps, team);
+  eventDate = localDateInDays(h.deps, 7);
 });
 
 afterAll(async () => {

@@ -2,18 +2,18 @@
 // our HTTP server with the Slack adapter mounted on POST /slack/events, and the fake Slack the
 // adapter talks to. Helpers seed a department whose members are Slack users, deliver the outbox
 // through the adapter's sender, and read what the fake recorded.
-import { Writable } from "node:stream";
 import type { Role } from "@prisma/client";
 import { createSlackAdapter, type SlackAdapter, type SlackAdapterOptions } from "../../src/adapters/slack/adapter.js";
-import { createConversation } from "../../src/conversation/conversation.js";
 import type { Conversation } from "../../src/conversation/port.js";
-import { ManualClock, systemClock } from "../../src/core/shared/clock.js";
+import { systemClock, type ManualClock } from "../../src/core/shared/clock.js";
 import type { CoreDeps } from "../../src/core/shared/context.js";
-import { createLogger, type Logger } from "../../src/logger.js";
+import type { Logger } from "../../src/logger.js";
 import { deliverOutboxBatch } from "../../src/scheduler/outbox-worker.js";
 import { startHttpServer, type HttpServer } from "../../src/server.js";
 import { FakeSlack, SlackClientSide, type FakeUser } from "../fakes/slack.js";
+import { conversationAt } from "../support/conversation.js";
 import { openTestDatabase, type TestDatabase } from "../support/db.js";
+import { capturedLogger, drainOutbox, seedPlatformDepartment } from "../support/platform.js";
 
 export const SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5";
 export const TEAM_ID = "T0ACCORD";
@@ -41,17 +41,9 @@ export async function startHarness(options: { adapter?: SlackAdapterOptions; adm
   const db = await openTestDatabase();
   // The core's clock stands still at "now" so dates in tests are stable within a file; the outbox
   // worker uses the real clock because rows are due at the database's now().
-  const deps = { db: db.prisma, clock: new ManualClock(new Date()) };
+  const { deps, conversation } = conversationAt(db.prisma, new Date(), { admins: options.admins ?? [] });
   const fake = await FakeSlack.start({ teamId: TEAM_ID });
-  const logs: Array<Record<string, unknown>> = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString("utf8").split("\n")) if (line.trim()) logs.push(JSON.parse(line) as Record<string, unknown>);
-      done();
-    },
-  });
-  const logger = createLogger("info", sink);
-  const conversation = createConversation({ deps, admins: options.admins ?? [], defaultTimeZone: "Asia/Shanghai", defaultLocale: "en" });
+  const { logger, logs } = capturedLogger();
   const adapter = createSlackAdapter(
     { botToken: fake.botToken, signingSecret: SIGNING_SECRET, apiUrl: fake.apiUrl },
     { conversation, db: db.prisma, logger, clock: deps.clock },
@@ -72,9 +64,7 @@ export async function startHarness(options: { adapter?: SlackAdapterOptions; adm
     logger,
     logs,
     deliver,
-    async deliverAll() {
-      for (let i = 0; i < 20 && (await deliver()) > 0; i++);
-    },
+    deliverAll: () => drainOutbox(deliver),
     async close() {
       await adapter.stop();
       await server.close();
@@ -96,37 +86,18 @@ export interface SlackMember {
  * A tenant for the fake workspace (English, complaints channel set) with a manager, a supervisor
  * under them and specialists under the supervisor, each a Slack user the fake knows.
  */
-export async function seedDepartment(h: Harness) {
-  const tenant = await h.db.prisma.tenant.create({
-    data: {
-      platform: "SLACK",
-      externalId: TEAM_ID,
-      name: "Accord Test",
-      timeZone: "Asia/Shanghai",
-      locale: "en",
-      settings: { channels: { complaints: COMPLAINTS_CHANNEL } },
+export function seedDepartment(h: Harness) {
+  return seedPlatformDepartment(h.db.prisma, {
+    platform: "SLACK",
+    externalId: TEAM_ID,
+    complaintsChannel: COMPLAINTS_CHANNEL,
+    userIds: { manager: "UMANAGER", supervisor: "USUPER", alice: "UALICE", amy: "UAMY", admin: "UADMIN" },
+    introduce: ({ platformUserId: id, name, memberId, role }): SlackMember => {
+      const user: FakeUser = { id, name: name.toLowerCase().replace(/\s+/g, "."), realName: name, displayName: name, locale: "en-US" };
+      h.fake.addUser(user);
+      return { id, name: user.name, memberId, role };
     },
   });
-  const add = async (id: string, name: string, role: Role, supervisorId: string | null): Promise<SlackMember> => {
-    const user: FakeUser = { id, name: name.toLowerCase().replace(/\s+/g, "."), realName: name, displayName: name, locale: "en-US" };
-    h.fake.addUser(user);
-    const member = await h.db.prisma.member.create({
-      data: {
-        tenantId: tenant.id,
-        displayName: name,
-        role,
-        supervisorId,
-        identities: { create: { tenantId: tenant.id, platform: "SLACK", platformUserId: id } },
-      },
-    });
-    return { id, name: user.name, memberId: member.id, role };
-  };
-  const manager = await add("UMANAGER", "Wang Manager", "MANAGER", null);
-  const supervisor = await add("USUPER", "Li Supervisor", "SUPERVISOR", manager.memberId);
-  const alice = await add("UALICE", "Alice Zhang", "SPECIALIST", supervisor.memberId);
-  const amy = await add("UAMY", "Amy Chen", "SPECIALIST", supervisor.memberId);
-  const admin = await add("UADMIN", "Ada Admin", "ADMIN", manager.memberId);
-  return { tenant, manager, supervisor, alice, amy, admin };
 }
 
 /** The newest message the fake holds in a channel (DM channels are "D" + user id). */

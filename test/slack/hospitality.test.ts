@@ -2,9 +2,8 @@
 // the outbox delivering the approver's DM with buttons, clicks and modals going back through the
 // adapter into the real conversation layer and core, and every posted copy of the card updated.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createCustomer } from "../../src/core/customers/customers.js";
-import { addDays, localDateOf } from "../../src/core/shared/time.js";
 import { buttonsOf, findButton, textOf, waitFor, type PostedMessage } from "../fakes/slack.js";
+import { createAcmeTrading, localDateInDays, newestHospitalityRequest } from "../support/platform.js";
 import { latestIn, seedDepartment, startHarness, type Harness, type SlackMember } from "./harness.js";
 
 let h: Harness;
@@ -14,9 +13,8 @@ let eventDate: string;
 beforeAll(async () => {
   h = await startHarness();
   team = await seedDepartment(h);
-  const alice = { tenantId: team.tenant.id, memberId: team.alice.memberId, role: team.alice.role, platform: "SLACK" as const };
-  await createCustomer(h.deps, alice, { name: "Acme Trading", annualPurchaseFen: 200_000_000n });
-  eventDate = addDays(localDateOf(h.deps.clock.now(), "Asia/Shanghai"), 10);
+  await createAcmeTrading(h.deps, team);
+  eventDate = localDateInDays(h.deps, 10);
 });
 
 afterAll(async () => {
@@ -27,14 +25,8 @@ const approveButton = (m: PostedMessage) => findButton(m.blocks, /^hospitality\.
 const rejectButton = (m: PostedMessage) => findButton(m.blocks, /^hospitality\.reject/);
 const hasButtons = (m: PostedMessage) => buttonsOf(m.blocks).length > 0;
 
-/** The request behind the newest card, by its number in the card's header. */
-async function newestRequest() {
-  return h.db.prisma.hospitalityRequest.findFirstOrThrow({
-    where: { tenantId: team.tenant.id },
-    orderBy: { number: "desc" },
-    include: { steps: { orderBy: { position: "asc" } } },
-  });
-}
+/** The request behind the newest card. */
+const newestRequest = () => newestHospitalityRequest(h.db.prisma, team.tenant.id);
 
 /** `/crm hospitality …` with everything given: the request is filed straight from the command. */
 async function requestByCommand(user: SlackMember, amount: number, purpose: string) {

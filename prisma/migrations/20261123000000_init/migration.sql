@@ -365,6 +365,15 @@ CREATE TABLE "OutboxMessage" (
 );
 
 -- CreateTable
+CREATE TABLE "SchedulerLease" (
+    "key" TEXT NOT NULL,
+    "holder" TEXT,
+    "until" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "SchedulerLease_pkey" PRIMARY KEY ("key")
+);
+
+-- CreateTable
 CREATE TABLE "MessageRef" (
     "id" TEXT NOT NULL,
     "tenantId" TEXT NOT NULL,
@@ -521,6 +530,9 @@ CREATE INDEX "OutboxMessage_status_nextAttemptAt_idx" ON "OutboxMessage"("status
 
 -- CreateIndex
 CREATE INDEX "OutboxMessage_tenantId_status_idx" ON "OutboxMessage"("tenantId", "status");
+
+-- CreateIndex
+CREATE INDEX "SchedulerLease_until_idx" ON "SchedulerLease"("until");
 
 -- CreateIndex
 CREATE INDEX "MessageRef_tenantId_entityType_entityId_idx" ON "MessageRef"("tenantId", "entityType", "entityId");

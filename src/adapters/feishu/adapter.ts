@@ -26,11 +26,13 @@ import { parseMarkdownLite, type View } from "../../conversation/views/view.js";
 import type { Clock } from "../../core/shared/clock.js";
 import { isDomainError } from "../../core/shared/errors.js";
 import type { Db } from "../../db/client.js";
-import type { Logger } from "../../logger.js";
+import { withRequestLog, type Logger } from "../../logger.js";
+import type { AdapterMetrics } from "../../metrics.js";
 import type { DeliveryResult, Sender } from "../../scheduler/outbox-worker.js";
 import type { RouteHandler } from "../../server.js";
+import { deliveryClaims } from "../shared/delivery-claims.js";
 import { createFeishuApi, FeishuApiError, feishuDomain, type FeishuApi, type RetryPolicy } from "./api.js";
-import { eventClaims, eventKey, messageKey } from "./dedupe.js";
+import { eventKey, messageKey } from "./dedupe.js";
 import { feishuDirectory } from "./directory.js";
 import {
   cardActionOf,
@@ -53,6 +55,7 @@ export interface FeishuAdapterDeps {
   db: Db;
   logger: Logger;
   clock: Clock;
+  metrics?: AdapterMetrics;
 }
 
 export interface FeishuAdapterOptions {
@@ -60,6 +63,8 @@ export interface FeishuAdapterOptions {
   callbackBudgetMs?: number;
   /** An event whose work is not done by then is acknowledged anyway (the work goes on), before Feishu's 3 s retry. */
   eventBudgetMs?: number;
+  /** Feishu's own limit (3 s): an HTTP answer later than this counts as an ack over budget. */
+  ackDeadlineMs?: number;
   /** How long a contact API name is reused. */
   nameCacheTtlMs?: number;
   /** A contact lookup slower than this is not waited for. */
@@ -225,7 +230,7 @@ export function createFeishuAdapter(config: FeishuConfig, deps: FeishuAdapterDep
     ttlMs: options.nameCacheTtlMs ?? 30 * 60_000,
     lookupBudgetMs: options.nameLookupBudgetMs ?? 800,
   });
-  const claims = eventClaims(db, clock);
+  const claims = deliveryClaims(db, clock, "FEISHU");
   const forms = new Map<string, RememberedForm>();
   let botOpenId: string | undefined;
   let ready = false;
@@ -517,11 +522,20 @@ export function createFeishuAdapter(config: FeishuConfig, deps: FeishuAdapterDep
     logger: larkLogger(deps.logger),
     loggerLevel: LoggerLevel.warn,
   });
+  // Every line logged while an event is handled (over HTTP or the long connection, including
+  // work finished after the answer) names its tenant.
+  const scoped =
+    (handler: (data: unknown) => Promise<unknown>) =>
+    (data: unknown): Promise<unknown> => {
+      const event = (data ?? {}) as { tenant_key?: unknown; operator?: { tenant_key?: unknown } };
+      const tenant = typeof event.tenant_key === "string" ? event.tenant_key : event.operator?.tenant_key;
+      return withRequestLog(deps.logger, { tenant: typeof tenant === "string" ? tenant : undefined, platform: "FEISHU" }, () => handler(data));
+    };
   // Handlers take the SDK-parsed event (header and event merged) as untrusted JSON.
   dispatcher.register<Record<string, (data: unknown) => Promise<unknown>>>({
-    "im.message.receive_v1": onMessage,
-    "application.bot.menu_v6": onMenu,
-    "card.action.trigger": onCardAction,
+    "im.message.receive_v1": scoped(onMessage),
+    "application.bot.menu_v6": scoped(onMenu),
+    "card.action.trigger": scoped(onCardAction),
   });
 
   function route(path: string): RouteHandler {
@@ -530,6 +544,10 @@ export function createFeishuAdapter(config: FeishuConfig, deps: FeishuAdapterDep
         sendJson(res, 503, { error: "feishu adapter not started" });
         return;
       }
+      const arrived = Date.now();
+      res.once("finish", () => {
+        if (Date.now() - arrived > (options.ackDeadlineMs ?? 3_000)) deps.metrics?.ackOverBudget("FEISHU");
+      });
       const raw = await readBody(req, MAX_BODY_BYTES);
       if (raw === undefined) {
         sendJson(res, 413, { error: "body too large" });

@@ -38,11 +38,13 @@ import { FORM_ERROR_KEY } from "../../conversation/views/form.js";
 import type { Clock } from "../../core/shared/clock.js";
 import { isDomainError } from "../../core/shared/errors.js";
 import type { Db } from "../../db/client.js";
-import type { Logger } from "../../logger.js";
+import { withRequestLog, type Logger } from "../../logger.js";
+import type { AdapterMetrics } from "../../metrics.js";
 import type { DeliveryResult, Sender } from "../../scheduler/outbox-worker.js";
 import type { RouteHandler } from "../../server.js";
+import { deliveryClaims } from "../shared/delivery-claims.js";
 import { boltLogger } from "./bolt-logger.js";
-import { deliveryClaims, deliveryKey } from "./dedupe.js";
+import { deliveryKey } from "./dedupe.js";
 import { slackDirectory } from "./directory.js";
 import { classifySlackError } from "./errors.js";
 import { failureText, localeOf, slackText } from "./messages.js";
@@ -56,11 +58,14 @@ export interface SlackAdapterDeps {
   db: Db;
   logger: Logger;
   clock: Clock;
+  metrics?: AdapterMetrics;
 }
 
 export interface SlackAdapterOptions {
   /** Work done within this is answered in the ack itself; Slack allows 3 s for the whole round trip. */
   ackBudgetMs?: number;
+  /** Slack's own limit (3 s): an HTTP answer later than this counts as an ack over budget. */
+  ackDeadlineMs?: number;
   /**
    * A click whose answer is not in by then gets a loading modal, opened while its trigger_id is
    * still valid (3 s after the click), in case the answer turns out to be a form.
@@ -126,6 +131,12 @@ function within<T>(work: Promise<Outcome<T>>, ms: number): Promise<Outcome<T> | 
 const kit = (blocks: SlackBlock[]) => blocks as unknown as types.KnownBlock[];
 const kitView = (view: object) => view as unknown as types.View;
 
+/** The workspace a request comes from, whatever its kind (command, event, click, submission). */
+function teamOf(body: unknown): string | undefined {
+  const b = (body ?? {}) as { team_id?: string; team?: { id?: string } | null; user?: { team_id?: string }; view?: { team_id?: string } };
+  return b.team_id ?? b.team?.id ?? b.user?.team_id ?? b.view?.team_id;
+}
+
 function textMessage(text: string): SlackMessage {
   return { text, blocks: [{ type: "section", text: { type: "mrkdwn", text } }] };
 }
@@ -166,7 +177,7 @@ export function createSlackAdapter(config: SlackConfig, deps: SlackAdapterDeps, 
     logger: sdkLogger,
   };
   const directory = slackDirectory({ clock, logger: log, ttlMs: options.userCacheTtlMs ?? 15 * 60_000 });
-  const claims = deliveryClaims(db, clock);
+  const claims = deliveryClaims(db, clock, "SLACK");
 
   // Our server owns the port: the receiver only lends its request listener (signature and
   // timestamp checks, body parsing, ack handling) to the "POST /slack/events" route.
@@ -211,6 +222,9 @@ export function createSlackAdapter(config: SlackConfig, deps: SlackAdapterDeps, 
       return undefined;
     }
   }
+
+  // Every line logged while a request is handled (listeners, SDK, late work) names its workspace.
+  app.use(({ body, next }) => withRequestLog(deps.logger, { tenant: teamOf(body), platform: "SLACK" }, next));
 
   // ---------------------------------------------------------------------------------------------
   // De-duplication of re-deliveries, for every kind of request.
@@ -542,7 +556,7 @@ export function createSlackAdapter(config: SlackConfig, deps: SlackAdapterDeps, 
 
   app.error(async (args) => {
     const { error, body } = args as unknown as { error: Error; body?: { type?: string } };
-    log.error({ err: error, type: body?.type }, "slack: unhandled error in a listener");
+    log.error({ err: error, type: body?.type, tenant: teamOf(body), platform: "SLACK" }, "slack: unhandled error in a listener");
   });
 
   // ---------------------------------------------------------------------------------------------
@@ -587,6 +601,11 @@ export function createSlackAdapter(config: SlackConfig, deps: SlackAdapterDeps, 
             res.end("slack adapter not started");
             return;
           }
+          // Over HTTP the answer is the ack (Socket Mode has no arrival time to measure from).
+          const arrived = Date.now();
+          res.once("finish", () => {
+            if (Date.now() - arrived > (options.ackDeadlineMs ?? 3_000)) deps.metrics?.ackOverBudget("SLACK");
+          });
           receiver.requestListener(req, res);
         },
       }

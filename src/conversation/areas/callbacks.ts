@@ -111,8 +111,11 @@ export async function customerFromCommand(
   }
 }
 
-/** The customer field of a form: a picker over the candidates of an ambiguous name, else text. */
-export function customerField(session: Session, label: string, preset: { name?: string; ambiguous?: AmbiguousCustomerError }): FormField {
+/**
+ * The customer field of a form: a picker over the candidates of an ambiguous name, else text
+ * prefilled with the customer's name.
+ */
+export function customerField(session: Session, label: string, preset: { customer?: string; ambiguous?: AmbiguousCustomerError }): FormField {
   if (preset.ambiguous) {
     return {
       name: "customer",
@@ -122,12 +125,27 @@ export function customerField(session: Session, label: string, preset: { name?: 
       options: preset.ambiguous.candidates.map((c) => ({ value: c.id, label: c.name })),
     };
   }
-  return { name: "customer", label, kind: "customer", required: true, maxLength: 200, ...(preset.name ? { default: preset.name } : {}) };
+  return { name: "customer", label, kind: "customer", required: true, maxLength: 200, ...(preset.customer ? { default: preset.customer } : {}) };
 }
 
 /** The form's intro when the typed name was ambiguous: asks to pick one of the candidates. */
 export function ambiguousIntro(session: Session, err: AmbiguousCustomerError | undefined): { intro?: string } {
   return err ? { intro: session.t("callback.view.pick_customer", { query: err.query }) } : {};
+}
+
+/**
+ * The customer a submitted form names, or the reply that keeps the form open with the lookup's
+ * error next to its customer field.
+ */
+export async function customerOfSubmission(
+  session: Session,
+  value: string,
+): Promise<{ ok: true; customer: CustomerRef } | { ok: false; reply: ActionReply }> {
+  try {
+    return { ok: true, customer: await customerFromField(session, value) };
+  } catch (err) {
+    return { ok: false, reply: fieldErrorReply(session, err, () => "customer") };
+  }
 }
 
 /**
@@ -413,10 +431,7 @@ function scheduleForm(
     submitLabel: session.t("callback.view.form.schedule_submit"),
     ...ambiguousIntro(session, preset.ambiguous),
     fields: [
-      customerField(session, session.t("callback.view.field.customer"), {
-        ...(preset.customer ? { name: preset.customer } : {}),
-        ...(preset.ambiguous ? { ambiguous: preset.ambiguous } : {}),
-      }),
+      customerField(session, session.t("callback.view.field.customer"), preset),
       { name: "dueDate", label: session.t("callback.view.field.due_date"), kind: "date", required: true, ...(preset.dueDate ? { default: preset.dueDate } : {}) },
       { name: "note", label: session.t("callback.view.field.note"), kind: "textarea", required: false, maxLength: 500, ...(preset.note ? { default: preset.note } : {}) },
     ],
@@ -505,14 +520,10 @@ export const callbacksArea: ConversationArea = {
     "callback.schedule": async (session, values) => {
       const result = validateForm(scheduleForm(session, {}), values, scheduleFormSchema);
       if (!result.ok) return formErrorsReply(session, result.errors);
-      let customer: CustomerRef;
+      const picked = await customerOfSubmission(session, result.data.customer);
+      if (!picked.ok) return picked.reply;
       try {
-        customer = await customerFromField(session, result.data.customer);
-      } catch (err) {
-        return fieldErrorReply(session, err, () => "customer");
-      }
-      try {
-        return { reply: { kind: "view", view: await schedule(session, customer, result.data.dueDate, result.data.note) } };
+        return { reply: { kind: "view", view: await schedule(session, picked.customer, result.data.dueDate, result.data.note) } };
       } catch (err) {
         return fieldErrorReply(session, err, scheduleFieldOf);
       }

@@ -29,7 +29,7 @@ import {
   ambiguousIntro,
   customerField,
   customerFromCommand,
-  customerFromField,
+  customerOfSubmission,
   fieldErrorReply,
   placeOf,
   refreshedCard,
@@ -73,10 +73,7 @@ function visitForm(session: Session, preset: VisitFormPreset): Form {
     submitLabel: session.t("visit.view.form.submit"),
     ...ambiguousIntro(session, preset.ambiguous),
     fields: [
-      customerField(session, session.t("visit.view.field.customer"), {
-        ...(preset.customer ? { name: preset.customer } : {}),
-        ...(preset.ambiguous ? { ambiguous: preset.ambiguous } : {}),
-      }),
+      customerField(session, session.t("visit.view.field.customer"), preset),
       {
         name: "kind",
         label: session.t("visit.view.field.kind"),
@@ -207,12 +204,9 @@ export const visitsArea: ConversationArea = {
     "visit.log": async (session, values, payload): Promise<ActionReply> => {
       const result = validateForm(visitForm(session, {}), values, visitFormSchema);
       if (!result.ok) return formErrorsReply(session, result.errors);
-      let customer: CustomerRef;
-      try {
-        customer = await customerFromField(session, result.data.customer);
-      } catch (err) {
-        return fieldErrorReply(session, err, () => "customer");
-      }
+      const picked = await customerOfSubmission(session, result.data.customer);
+      if (!picked.ok) return picked.reply;
+      const customer = picked.customer;
       let logged: LogVisitResult;
       try {
         const { customer: _typed, ...details } = result.data;

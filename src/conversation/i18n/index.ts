@@ -4,6 +4,7 @@
 import { adminCatalog } from "./catalog/admin.js";
 import { callbacksCatalog } from "./catalog/callbacks.js";
 import { callbacksViewsCatalog } from "./catalog/callbacks.views.js";
+import { cliCatalog } from "./catalog/cli.js";
 import { complaintsCatalog } from "./catalog/complaints.js";
 import { complaintsViewsCatalog } from "./catalog/complaints.views.js";
 import { consoleCatalog } from "./catalog/console.js";
@@ -36,6 +37,7 @@ export const catalogs: Readonly<Record<string, Catalog>> = {
   admin: adminCatalog,
   callbacks: callbacksCatalog,
   "callbacks.views": callbacksViewsCatalog,
+  cli: cliCatalog,
   complaints: complaintsCatalog,
   "complaints.views": complaintsViewsCatalog,
   console: consoleCatalog,

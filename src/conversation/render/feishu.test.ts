@@ -18,15 +18,12 @@ import { FEISHU_LIMITS } from "./limits.js";
 import {
   approvalCard,
   approvePayload,
-  callbackDigest,
-  contextAndDivider,
   customerCard,
-  escapingText,
+  goldenJson,
+  goldenViews,
   hospitalityForm,
   manyVisits,
 } from "./testing/sample-views.js";
-
-const golden = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 
 function buttonsOf(elements: FeishuElement[]): FeishuButton[] {
   const out: FeishuButton[] = [];
@@ -42,18 +39,12 @@ function buttonsOf(elements: FeishuElement[]): FeishuButton[] {
 }
 
 describe("renderFeishuCard golden files", () => {
-  it.each([
-    ["customer-card", customerCard],
-    ["escaping-text", escapingText],
-    ["callback-digest", callbackDigest],
-    ["context-divider", contextAndDivider],
-    ["approval-confirm", approvalCard],
-  ] as const)("renders %s", async (name, view) => {
-    await expect(golden(renderFeishuCard(view))).toMatchFileSnapshot(`./__golden__/feishu/${name}.json`);
+  it.each(goldenViews)("renders %s", async (name, view) => {
+    await expect(goldenJson(renderFeishuCard(view))).toMatchFileSnapshot(`./__golden__/feishu/${name}.json`);
   });
 
   it("renders the form as a card with a form container", async () => {
-    await expect(golden(renderFeishuForm(hospitalityForm))).toMatchFileSnapshot("./__golden__/feishu/hospitality-form.json");
+    await expect(goldenJson(renderFeishuForm(hospitalityForm))).toMatchFileSnapshot("./__golden__/feishu/hospitality-form.json");
   });
 
   it("renders the form again with errors under their fields", async () => {
@@ -61,7 +52,7 @@ describe("renderFeishuCard golden files", () => {
       values: { amount: "8600.555", guests: "6" },
       errors: { amount: "请输入金额（元），最多两位小数，例如 1200.50。", [FORM_ERROR_KEY]: "提交失败 <请重试>" },
     });
-    await expect(golden(card)).toMatchFileSnapshot("./__golden__/feishu/hospitality-form-errors.json");
+    await expect(goldenJson(card)).toMatchFileSnapshot("./__golden__/feishu/hospitality-form-errors.json");
   });
 });
 

@@ -16,7 +16,7 @@ import {
   type View,
   type ViewBlock,
 } from "../views/view.js";
-import { clip, FEISHU_LIMITS as L, fitSerialized, fitUnits, type Unit } from "./limits.js";
+import { clip, FEISHU_LIMITS as L, fitSerialized, fitUnits, viewUnits, type Unit } from "./limits.js";
 
 export interface FeishuText {
   tag: "plain_text";
@@ -226,18 +226,7 @@ const TAG_COLOR: Record<Tone, "neutral" | "blue" | "green" | "orange" | "red"> =
 
 export function renderFeishuCard(view: View): FeishuCard {
   const card = skeleton(summaryOf(view), view.header && header(view.header));
-  const units: Unit<FeishuElement>[] = [];
-  const hiddenBeyond: number[] = [];
-  let listIndex = 0;
-  for (const block of view.blocks) {
-    if (block.kind === "list") {
-      units.push(...listUnits(block, listIndex));
-      hiddenBeyond[listIndex] = Math.max(0, (block.totalCount ?? block.items.length) - block.items.length);
-      listIndex += 1;
-    } else {
-      units.push({ elements: blockElements(block) });
-    }
-  }
+  const { units, hiddenBeyond } = viewUnits(view.blocks, listUnits, blockElements);
   card.body.elements = fitUnits({
     units,
     hiddenBeyond,

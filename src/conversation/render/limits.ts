@@ -1,6 +1,7 @@
 // Platform limits and the truncation every renderer shares. A view that breaks a limit is cut
 // with a visible "…" / "N more", never refused: a card that shows 20 of 500 visits beats an
 // API error and no card at all.
+import type { ListBlock, ViewBlock } from "../views/view.js";
 
 /**
  * Slack Block Kit. Sources: docs.slack.dev/reference/block-kit (blocks, block elements,
@@ -117,6 +118,31 @@ export interface Unit<T> {
   list?: number;
   /** An item of that list: the only kind of unit that is dropped in normal operation. */
   item?: boolean;
+}
+
+/**
+ * A view's blocks as units to fit: each list as the units `renderList` makes of it (lists
+ * numbered in view order), every other block as one unit of its rendered elements; and how many
+ * items of each list the view never passed.
+ */
+export function viewUnits<T>(
+  blocks: readonly ViewBlock[],
+  renderList: (block: ListBlock, list: number) => Unit<T>[],
+  renderBlock: (block: Exclude<ViewBlock, ListBlock>) => T[],
+): { units: Unit<T>[]; hiddenBeyond: number[] } {
+  const units: Unit<T>[] = [];
+  const hiddenBeyond: number[] = [];
+  let listIndex = 0;
+  for (const block of blocks) {
+    if (block.kind === "list") {
+      units.push(...renderList(block, listIndex));
+      hiddenBeyond[listIndex] = Math.max(0, (block.totalCount ?? block.items.length) - block.items.length);
+      listIndex += 1;
+    } else {
+      units.push({ elements: renderBlock(block) });
+    }
+  }
+  return { units, hiddenBeyond };
 }
 
 export interface FitInput<T> {

@@ -13,32 +13,25 @@ import {
   type SlackBlock,
 } from "./slack.js";
 import {
-  approvalCard,
   approvePayload,
   callbackDigest,
-  contextAndDivider,
   customerCard,
   escapingText,
+  goldenJson,
+  goldenViews,
   hospitalityForm,
   manyVisits,
 } from "./testing/sample-views.js";
 
-const golden = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 const textsOf = (blocks: SlackBlock[]) => JSON.stringify(blocks);
 
 describe("renderSlackMessage golden files", () => {
-  it.each([
-    ["customer-card", customerCard],
-    ["escaping-text", escapingText],
-    ["callback-digest", callbackDigest],
-    ["context-divider", contextAndDivider],
-    ["approval-confirm", approvalCard],
-  ] as const)("renders %s", async (name, view) => {
-    await expect(golden(renderSlackMessage(view))).toMatchFileSnapshot(`./__golden__/slack/${name}.json`);
+  it.each(goldenViews)("renders %s", async (name, view) => {
+    await expect(goldenJson(renderSlackMessage(view))).toMatchFileSnapshot(`./__golden__/slack/${name}.json`);
   });
 
   it("renders the form as a views.open modal", async () => {
-    await expect(golden(renderSlackModal(hospitalityForm))).toMatchFileSnapshot("./__golden__/slack/hospitality-modal.json");
+    await expect(goldenJson(renderSlackModal(hospitalityForm))).toMatchFileSnapshot("./__golden__/slack/hospitality-modal.json");
   });
 });
 

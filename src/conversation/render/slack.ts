@@ -13,7 +13,7 @@ import {
   type View,
   type ViewBlock,
 } from "../views/view.js";
-import { clip, fitSerialized, fitUnits, SLACK_LIMITS as L, type Unit } from "./limits.js";
+import { clip, fitSerialized, fitUnits, SLACK_LIMITS as L, viewUnits, type Unit } from "./limits.js";
 
 export interface SlackPlainText {
   type: "plain_text";
@@ -158,7 +158,6 @@ const fieldText = (field: Field): SlackMrkdwn => ({
 
 export function renderSlackMessage(view: View): SlackMessage {
   const units: Unit<SlackBlock>[] = [];
-  const hiddenBeyond: number[] = [];
   if (view.header) {
     units.push({ elements: [{ type: "header", text: plain(view.header.title, L.headerText) }] });
     const badge = [view.header.tag ? `*${escapeSlack(view.header.tag.text)}*` : "", escapeSlack(view.header.subtitle ?? "")]
@@ -166,19 +165,11 @@ export function renderSlackMessage(view: View): SlackMessage {
       .join(" · ");
     if (badge) units.push({ elements: [{ type: "context", elements: [{ type: "mrkdwn", text: clip(badge, L.contextText) }] }] });
   }
-  let listIndex = 0;
-  for (const block of view.blocks) {
-    if (block.kind === "list") {
-      units.push(...listUnits(block, listIndex));
-      hiddenBeyond[listIndex] = Math.max(0, (block.totalCount ?? block.items.length) - block.items.length);
-      listIndex += 1;
-    } else {
-      units.push({ elements: blockElements(block) });
-    }
-  }
+  const body = viewUnits(view.blocks, listUnits, blockElements);
+  units.push(...body.units);
   const blocks = fitUnits({
     units,
-    hiddenBeyond,
+    hiddenBeyond: body.hiddenBeyond,
     cost: (elements) => [elements.length],
     base: [0],
     limits: [L.messageBlocks],

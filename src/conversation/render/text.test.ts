@@ -2,25 +2,10 @@ import { describe, expect, it } from "vitest";
 import { validateFieldValue } from "../views/form.js";
 import { TEXT_LIMITS } from "./limits.js";
 import { renderText, renderTextConfirm, renderTextForm, resolveTextAnswer } from "./text.js";
-import {
-  approvalCard,
-  approvePayload,
-  callbackDigest,
-  contextAndDivider,
-  customerCard,
-  escapingText,
-  hospitalityForm,
-  manyVisits,
-} from "./testing/sample-views.js";
+import { approvalCard, approvePayload, customerCard, goldenViews, hospitalityForm, manyVisits } from "./testing/sample-views.js";
 
 describe("renderText golden files", () => {
-  it.each([
-    ["customer-card", customerCard],
-    ["escaping-text", escapingText],
-    ["callback-digest", callbackDigest],
-    ["context-divider", contextAndDivider],
-    ["approval-confirm", approvalCard],
-  ] as const)("renders %s", async (name, view) => {
+  it.each(goldenViews)("renders %s", async (name, view) => {
     await expect(`${renderText(view).text}\n`).toMatchFileSnapshot(`./__golden__/text/${name}.txt`);
   });
 

@@ -123,6 +123,49 @@ export function extraCellsProblem(row: CsvRow, headerLength: number): ImportProb
   return { line: row.line, code: "import.too_many_cells", params: { count: row.cells.length, expected: headerLength } };
 }
 
+/** Why a file was not imported: nothing was written. */
+export interface ImportFailure {
+  ok: false;
+  /** Data rows in the file (header and blank rows excluded). */
+  rows: number;
+  /** Every problem, ordered by line. */
+  problems: ImportProblem[];
+}
+
+/** Problems ordered by line; those of one line stay in the order they were found. */
+export function sortProblems(problems: ImportProblem[]): ImportProblem[] {
+  return problems.map((p, i) => ({ p, i })).sort((a, b) => a.p.line - b.p.line || a.i - b.i).map(({ p }) => p);
+}
+
+/** One data row of an import file, with what is already wrong with its shape. */
+export interface ImportRow {
+  line: number;
+  /** The row's cells by canonical column (see rowRecord). */
+  record: Record<string, string>;
+  /** Cells beyond the header, if any (extraCellsProblem); the importer adds its own. */
+  problems: ImportProblem[];
+}
+
+/**
+ * The data rows of an import file read against its columns, or why the file as a whole cannot
+ * be imported: unreadable CSV, a bad header, no data rows.
+ */
+export function readImportRows(text: string, spec: ColumnSpec): { ok: true; records: ImportRow[] } | ImportFailure {
+  const read = readCsvTable(text);
+  if (!read.ok) return { ok: false, rows: 0, problems: [read.problem] };
+  const table = read.table;
+  const header = mapHeader(table, spec);
+  if (!header.ok) return { ok: false, rows: table.rows.length, problems: header.problems };
+  if (table.rows.length === 0) {
+    return { ok: false, rows: 0, problems: [{ line: table.headerLine, code: "import.no_rows", params: {} }] };
+  }
+  const records = table.rows.map((row): ImportRow => {
+    const extra = extraCellsProblem(row, table.header.length);
+    return { line: row.line, record: rowRecord(row, header.index, spec.columns), problems: extra ? [extra] : [] };
+  });
+  return { ok: true, records };
+}
+
 function csvCell(value: string): string {
   return /[",\r\n]|^\s|\s$/u.test(value) ? `"${value.replace(/"/gu, '""')}"` : value;
 }

@@ -17,7 +17,7 @@ import { addDays, localDateOf, toDateColumn, type LocalDate } from "../shared/ti
 import type { TenantSettings } from "../tenants/settings.js";
 import { loadTenant } from "../tenants/tenants.js";
 import { auditIdentity, isSystemActor, type ImportActor } from "./actor.js";
-import { extraCellsProblem, mapHeader, readCsvTable, rowRecord, type ColumnSpec, type ImportProblem } from "./csv.js";
+import { readImportRows, sortProblems, type ColumnSpec, type ImportFailure, type ImportProblem } from "./csv.js";
 import {
   amountCell,
   booleanCell,
@@ -101,15 +101,10 @@ export interface ImportSuccess {
   byTier: Record<Tier, number>;
 }
 
-export interface ImportFailure {
-  ok: false;
-  /** Data rows in the file (header and blank rows excluded). */
-  rows: number;
-  /** Every problem, ordered by line. */
-  problems: ImportProblem[];
-}
+// Where callers have always found it; the type itself is the import plumbing's (csv.ts).
+export type { ImportFailure } from "./csv.js";
 
-export type ImportResult<S = ImportSuccess> = S | ImportFailure;
+export type ImportResult = ImportSuccess | ImportFailure;
 
 /** Rows per INSERT: bounds the size of one statement's arrays. */
 const CHUNK = 5000;
@@ -118,10 +113,6 @@ function chunks<T>(items: T[], size = CHUNK): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
-}
-
-export function sortProblems(problems: ImportProblem[]): ImportProblem[] {
-  return problems.map((p, i) => ({ p, i })).sort((a, b) => a.p.line - b.p.line || a.i - b.i).map(({ p }) => p);
 }
 
 interface OwnerDirectory {
@@ -194,25 +185,17 @@ export async function importCustomersCsv(deps: CoreDeps, actor: ImportActor, csv
   const tenant = await loadTenant(deps.db, actor.tenantId);
   const today = localDateOf(deps.clock.now(), tenant.timeZone);
 
-  const read = readCsvTable(csvText);
-  if (!read.ok) return { ok: false, rows: 0, problems: [read.problem] };
-  const table = read.table;
-  const header = mapHeader(table, CUSTOMER_CSV);
-  if (!header.ok) return { ok: false, rows: table.rows.length, problems: header.problems };
-  if (table.rows.length === 0) {
-    return { ok: false, rows: 0, problems: [{ line: table.headerLine, code: "import.no_rows", params: {} }] };
-  }
+  const file = readImportRows(csvText, CUSTOMER_CSV);
+  if (!file.ok) return file;
 
   const owners = await loadOwnerDirectory(deps.db, actor.tenantId);
   const problems: ImportProblem[] = [];
   const prepared: PreparedCustomer[] = [];
   const firstLineByKey = new Map<string, number>();
 
-  for (const row of table.rows) {
-    const rowProblems: ImportProblem[] = [];
-    const extra = extraCellsProblem(row, table.header.length);
-    if (extra) rowProblems.push(extra);
-    const record = rowRecord(row, header.index, CUSTOMER_CSV.columns);
+  for (const row of file.records) {
+    const rowProblems = [...row.problems];
+    const record = row.record;
     const parsed = customerRowSchema.safeParse(record);
     if (!parsed.success) rowProblems.push(...issuesToProblems(row.line, parsed.error));
 
@@ -286,7 +269,7 @@ export async function importCustomersCsv(deps: CoreDeps, actor: ImportActor, csv
       if (name !== undefined) problems.push({ line, field: "name", code: "import.duplicate_in_db", params: { name } });
     }
   }
-  if (problems.length > 0) return { ok: false, rows: table.rows.length, problems: sortProblems(problems) };
+  if (problems.length > 0) return { ok: false, rows: file.records.length, problems: sortProblems(problems) };
 
   return writeCustomers(deps, actor, tenant.settings, today, prepared);
 }

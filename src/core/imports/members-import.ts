@@ -13,8 +13,7 @@ import { inTransaction, type CoreDeps } from "../shared/context.js";
 import { ConflictError, ForbiddenError } from "../shared/errors.js";
 import { loadTenant } from "../tenants/tenants.js";
 import { auditIdentity, isSystemActor, type ImportActor } from "./actor.js";
-import { extraCellsProblem, mapHeader, readCsvTable, rowRecord, type ColumnSpec, type ImportProblem } from "./csv.js";
-import { sortProblems, type ImportResult } from "./customers-import.js";
+import { readImportRows, sortProblems, type ColumnSpec, type ImportFailure, type ImportProblem } from "./csv.js";
 import { issuesToProblems, platformCell, requiredTextCell, roleCell, textCell } from "./fields.js";
 
 export const MEMBER_CSV: ColumnSpec = {
@@ -70,17 +69,11 @@ export async function importMembersCsv(
   deps: CoreDeps,
   actor: ImportActor,
   csvText: string,
-): Promise<ImportResult<MemberImportSuccess>> {
+): Promise<MemberImportSuccess | ImportFailure> {
   if (!isSystemActor(actor) && actor.role !== "ADMIN") throw new ForbiddenError("auth.admin_only");
   const tenant = await loadTenant(deps.db, actor.tenantId);
-  const read = readCsvTable(csvText);
-  if (!read.ok) return { ok: false, rows: 0, problems: [read.problem] };
-  const table = read.table;
-  const header = mapHeader(table, MEMBER_CSV);
-  if (!header.ok) return { ok: false, rows: table.rows.length, problems: header.problems };
-  if (table.rows.length === 0) {
-    return { ok: false, rows: 0, problems: [{ line: table.headerLine, code: "import.no_rows", params: {} }] };
-  }
+  const file = readImportRows(csvText, MEMBER_CSV);
+  if (!file.ok) return file;
 
   const [members, identities] = await Promise.all([
     deps.db.member.findMany({
@@ -102,11 +95,9 @@ export async function importMembersCsv(
   const planned: PlannedMember[] = [];
   const inFile = new Map<string, PlannedMember>();
 
-  for (const row of table.rows) {
-    const rowProblems: ImportProblem[] = [];
-    const extra = extraCellsProblem(row, table.header.length);
-    if (extra) rowProblems.push(extra);
-    const parsed = memberRowSchema.safeParse(rowRecord(row, header.index, MEMBER_CSV.columns));
+  for (const row of file.records) {
+    const rowProblems = [...row.problems];
+    const parsed = memberRowSchema.safeParse(row.record);
     if (!parsed.success) {
       problems.push(...rowProblems, ...issuesToProblems(row.line, parsed.error));
       continue;
@@ -196,7 +187,7 @@ export async function importMembersCsv(
       }
     }
   }
-  if (problems.length > 0) return { ok: false, rows: table.rows.length, problems: sortProblems(problems) };
+  if (problems.length > 0) return { ok: false, rows: file.records.length, problems: sortProblems(problems) };
 
   return writeMembers(deps, actor, planned, current, next);
 }

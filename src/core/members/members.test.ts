@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestDatabase, type TestDatabase } from "../../../test/support/db.js";
 import { actor, depsAt, makeDepartment, makeTenant } from "../../../test/support/fixtures.js";
 import { canActFor, subordinateIds, visibleMemberIds } from "./authorization.js";
-import { memberForPlatformUser, setRole, setSupervisor, supervisorChain } from "./members.js";
+import { memberForPlatformUser, setMemberLocale, setRole, setSupervisor, supervisorChain } from "./members.js";
 
 let tdb: TestDatabase;
 beforeAll(async () => {
@@ -60,6 +60,20 @@ describe("members", () => {
     await expect(setSupervisor(deps, actor(d.admin), d.a1.id, d.a1.id)).rejects.toMatchObject({ code: "member.supervisor_cycle" });
     const manager = await tdb.prisma.member.findUniqueOrThrow({ where: { id: d.manager.id } });
     expect(manager.supervisorId).toBeNull();
+  });
+
+  it("moves a member to another supervisor and sets a member's language, auditing each change", async () => {
+    const deps = depsAt(tdb.prisma);
+    const tenant = await makeTenant(tdb.prisma);
+    const d = await makeDepartment(tdb.prisma, tenant.id);
+    expect((await setSupervisor(deps, actor(d.admin), d.a1.id, d.s2.id)).supervisorId).toBe(d.s2.id);
+    expect((await setMemberLocale(deps, actor(d.a1), "en")).locale).toBe("en");
+    expect(await tdb.prisma.member.findUniqueOrThrow({ where: { id: d.a1.id } })).toMatchObject({ supervisorId: d.s2.id, locale: "en" });
+    const audits = await tdb.prisma.auditLog.findMany({ where: { entityId: d.a1.id }, orderBy: { id: "asc" } });
+    expect(audits.map((a) => [a.action, a.actorId, a.entityType, a.before, a.after])).toEqual([
+      ["member.supervisor_set", d.admin.id, "Member", { supervisorId: d.s1.id }, { supervisorId: d.s2.id }],
+      ["member.locale_set", d.a1.id, "Member", { locale: null }, { locale: "en" }],
+    ]);
   });
 
   it("walks the supervisor chain nearest first", async () => {

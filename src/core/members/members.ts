@@ -1,7 +1,7 @@
 // Members and roles (客户经理制): registered on first sight as SPECIALIST, bootstrapped ADMINs
 // from ACCORD_ADMINS, roles and supervisors set by an ADMIN. The supervisor chain is the
 // escalation and approval ladder, so it must never contain a cycle.
-import type { Member, Platform, Role } from "@prisma/client";
+import type { Member, Platform, Prisma, Role } from "@prisma/client";
 import { z } from "zod";
 import { recordAudit } from "../audit/audit.js";
 import { inTransaction, type Actor, type CoreDeps, type Tx } from "../shared/context.js";
@@ -90,6 +90,31 @@ function requireAdmin(actor: Actor): void {
   if (actor.role !== "ADMIN") throw new ForbiddenError("auth.admin_only");
 }
 
+/** Sets one field of a member and audits it as `action`, with that field before and after. */
+async function setMemberField<F extends "role" | "supervisorId" | "locale">(
+  tx: Tx,
+  actor: Actor,
+  before: Member,
+  field: F,
+  value: Member[F],
+  action: string,
+): Promise<MemberRef> {
+  // A computed key widens to an index signature; it is one of the three columns above.
+  const data = { [field]: value } as Prisma.MemberUncheckedUpdateInput;
+  const after = await tx.member.update({ where: { id: before.id }, data });
+  await recordAudit(tx, {
+    tenantId: actor.tenantId,
+    actorId: actor.memberId,
+    platform: actor.platform,
+    action,
+    entityType: "Member",
+    entityId: before.id,
+    before: { [field]: before[field] },
+    after: { [field]: after[field] },
+  });
+  return toRef(after);
+}
+
 const roleSchema = z.enum(["SPECIALIST", "SUPERVISOR", "MANAGER", "ADMIN"]);
 
 export async function setRole(deps: CoreDeps, actor: Actor, memberId: string, role: Role): Promise<MemberRef> {
@@ -102,18 +127,7 @@ export async function setRole(deps: CoreDeps, actor: Actor, memberId: string, ro
       const otherAdmins = await tx.member.count({ where: { tenantId: actor.tenantId, role: "ADMIN", active: true, id: { not: before.id } } });
       if (otherAdmins === 0) throw new InvalidInputError("member.last_admin");
     }
-    const after = await tx.member.update({ where: { id: before.id }, data: { role: parsed.data } });
-    await recordAudit(tx, {
-      tenantId: actor.tenantId,
-      actorId: actor.memberId,
-      platform: actor.platform,
-      action: "member.role_set",
-      entityType: "Member",
-      entityId: before.id,
-      before: { role: before.role },
-      after: { role: after.role },
-    });
-    return toRef(after);
+    return setMemberField(tx, actor, before, "role", parsed.data, "member.role_set");
   });
 }
 
@@ -151,36 +165,14 @@ export async function setSupervisor(
         throw new InvalidInputError("member.supervisor_cycle", { member: member.displayName });
       }
     }
-    const after = await tx.member.update({ where: { id: member.id }, data: { supervisorId } });
-    await recordAudit(tx, {
-      tenantId: actor.tenantId,
-      actorId: actor.memberId,
-      platform: actor.platform,
-      action: "member.supervisor_set",
-      entityType: "Member",
-      entityId: member.id,
-      before: { supervisorId: member.supervisorId },
-      after: { supervisorId: after.supervisorId },
-    });
-    return toRef(after);
+    return setMemberField(tx, actor, member, "supervisorId", supervisorId, "member.supervisor_set");
   });
 }
 
 export async function setMemberLocale(deps: CoreDeps, actor: Actor, locale: "zh-CN" | "en" | null): Promise<MemberRef> {
   return inTransaction(deps, async (tx) => {
     const before = await getMember(tx, actor.tenantId, actor.memberId);
-    const after = await tx.member.update({ where: { id: before.id }, data: { locale } });
-    await recordAudit(tx, {
-      tenantId: actor.tenantId,
-      actorId: actor.memberId,
-      platform: actor.platform,
-      action: "member.locale_set",
-      entityType: "Member",
-      entityId: before.id,
-      before: { locale: before.locale },
-      after: { locale: after.locale },
-    });
-    return toRef(after);
+    return setMemberField(tx, actor, before, "locale", locale, "member.locale_set");
   });
 }
 

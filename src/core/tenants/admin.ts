@@ -1,6 +1,8 @@
-// Tenant administration (`admin settings`, `admin channel`): ADMIN only, validated against the
-// settings schema as a whole, one transaction with an audit row.
+// Tenant administration (`admin settings`, `admin channel`): ADMIN only — or the system, for the
+// operator's CLI on the server — validated against the settings schema as a whole, one
+// transaction with an audit row.
 import { recordAudit } from "../audit/audit.js";
+import { auditIdentity, isSystemActor, type SystemActor } from "../imports/actor.js";
 import { requireRoleAtLeast } from "../members/authorization.js";
 import { inTransaction, type Actor, type CoreDeps } from "../shared/context.js";
 import { InvalidInputError } from "../shared/errors.js";
@@ -63,8 +65,8 @@ function coerce(key: string, current: unknown, raw: string): SettingValue {
   return text;
 }
 
-export async function changeTenantSetting(deps: CoreDeps, actor: Actor, key: string, rawValue: string): Promise<TenantView> {
-  requireRoleAtLeast(actor, "ADMIN");
+export async function changeTenantSetting(deps: CoreDeps, actor: Actor | SystemActor, key: string, rawValue: string): Promise<TenantView> {
+  if (!isSystemActor(actor)) requireRoleAtLeast(actor, "ADMIN");
   return inTransaction(deps, async (tx) => {
     const before = await loadTenant(tx, actor.tenantId);
     if (key === "timeZone") {
@@ -91,8 +93,7 @@ export async function changeTenantSetting(deps: CoreDeps, actor: Actor, key: str
     const after = await loadTenant(tx, actor.tenantId);
     await recordAudit(tx, {
       tenantId: actor.tenantId,
-      actorId: actor.memberId,
-      platform: actor.platform,
+      ...auditIdentity(actor),
       action: "tenant.setting_changed",
       entityType: "Tenant",
       entityId: actor.tenantId,
@@ -105,7 +106,7 @@ export async function changeTenantSetting(deps: CoreDeps, actor: Actor, key: str
 
 export async function setTenantChannel(
   deps: CoreDeps,
-  actor: Actor,
+  actor: Actor | SystemActor,
   purpose: "complaints" | "digests",
   channelId: string,
 ): Promise<TenantView> {

@@ -191,3 +191,15 @@ export function manyVisits(count: number): View {
     ],
   };
 }
+
+/** The views every renderer has golden files for, by file name (__golden__/<renderer>/<name>.*). */
+export const goldenViews = [
+  ["customer-card", customerCard],
+  ["escaping-text", escapingText],
+  ["callback-digest", callbackDigest],
+  ["context-divider", contextAndDivider],
+  ["approval-confirm", approvalCard],
+] as const;
+
+/** A rendered message or card as the text of its golden JSON file. */
+export const goldenJson = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
