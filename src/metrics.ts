@@ -123,7 +123,7 @@ export function createMetrics(options: MetricsOptions = {}): AccordMetrics {
     render: () => registry.metrics(),
     observeConversation(timing) {
       commandDuration.observe(
-        { platform: timing.platform, kind: timing.kind, command: timing.name, outcome: timing.failed ? "error" : "ok" },
+        { platform: timing.platform, kind: timing.kind, command: timing.name, outcome: timing.shed ? "busy" : timing.failed ? "error" : "ok" },
         timing.seconds,
       );
     },

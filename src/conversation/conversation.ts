@@ -6,6 +6,7 @@ import type { CoreDeps } from "../core/shared/context.js";
 import { isDomainError } from "../core/shared/errors.js";
 import { loadTenant } from "../core/tenants/tenants.js";
 import type { ActionHandler, CardRenderer, CommandHandler, ConversationArea, FormHandler, IntentRenderer } from "./area.js";
+import { BusyError, createAdmission, DEFAULT_ADMISSION, type Admission, type AdmissionOptions } from "./admission.js";
 import { allAreas } from "./areas/index.js";
 import { errorView, noticeView } from "./builders/common.js";
 import { parseCommand, type Command } from "./grammar/index.js";
@@ -25,6 +26,8 @@ export interface ConversationOptions {
   onInternalError?: (err: unknown, context: Record<string, unknown>) => void;
   /** Told how long each command, click and form submission took (metrics). */
   onTimed?: (timing: ConversationTiming) => void;
+  /** Limits on concurrent work (./admission.ts), or one shared admission; false turns it off. */
+  admission?: AdmissionOptions | Admission | false;
   areas?: readonly ConversationArea[];
 }
 
@@ -36,6 +39,8 @@ export interface ConversationTiming {
   seconds: number;
   /** The call threw instead of answering (the adapter shows its apology). */
   failed: boolean;
+  /** Of the failed: shed under overload (answered "busy"), never worked on. */
+  shed?: boolean;
 }
 
 interface Registry {
@@ -188,30 +193,47 @@ export function createConversation(options: ConversationOptions): Conversation {
     },
   };
 
+  const admission = options.admission;
+  const admitted =
+    admission === false
+      ? conversation
+      : admit(conversation, admission && "run" in admission ? admission : createAdmission(admission ?? DEFAULT_ADMISSION));
   const observe = options.onTimed;
-  if (!observe) return conversation;
+  if (!observe) return admitted;
   // Wall-clock time on purpose: this is how long the user waited, not domain time (deps.clock
   // may be a test's frozen clock).
   const timed = async <T>(kind: ConversationTiming["kind"], platform: Platform, name: () => string, work: () => Promise<T>): Promise<T> => {
     const started = performance.now();
     let failed = false;
+    let shed = false;
     try {
       return await work();
     } catch (err) {
       failed = true;
+      shed = err instanceof BusyError;
       throw err;
     } finally {
-      observe({ kind, name: name(), platform, seconds: (performance.now() - started) / 1000, failed });
+      observe({ kind, name: name(), platform, seconds: (performance.now() - started) / 1000, failed, ...(shed ? { shed } : {}) });
     }
   };
   // Only registered ids become names: a payload's id is untrusted and would be a label without bound.
   return {
-    ...conversation,
-    command: (request) => timed("command", request.user.platform, () => commandKinds.get(request) ?? "unparsed", () => conversation.command(request)),
+    ...admitted,
+    command: (request) => timed("command", request.user.platform, () => commandKinds.get(request) ?? "unparsed", () => admitted.command(request)),
     action: (request) =>
-      timed("action", request.user.platform, () => (registry.actions.has(request.actionId) ? request.actionId : "unknown"), () => conversation.action(request)),
+      timed("action", request.user.platform, () => (registry.actions.has(request.actionId) ? request.actionId : "unknown"), () => admitted.action(request)),
     submit: (request) =>
-      timed("submit", request.user.platform, () => (registry.forms.has(request.actionId) ? request.actionId : "unknown"), () => conversation.submit(request)),
+      timed("submit", request.user.platform, () => (registry.forms.has(request.actionId) ? request.actionId : "unknown"), () => admitted.submit(request)),
+  };
+}
+
+/** Commands, clicks and submissions wait for their turn; background rendering does not. */
+function admit(conversation: Conversation, admission: Admission): Conversation {
+  return {
+    ...conversation,
+    command: (request) => admission.run(() => conversation.command(request)),
+    action: (request) => admission.run(() => conversation.action(request)),
+    submit: (request) => admission.run(() => conversation.submit(request)),
   };
 }
 

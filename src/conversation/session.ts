@@ -1,8 +1,10 @@
-// Who is talking, resolved fresh for every request from platform ids: the tenant (created on
-// first sight), the member (registered on first sight), their language and "now".
+// Who is talking, resolved fresh for every request from platform ids (one query for someone seen
+// before): the tenant (created on first sight), the member (registered on first sight), their
+// language and "now". Nothing is cached across requests, so a role change applies at once on
+// every replica.
 import type { Platform } from "@prisma/client";
 import type { Actor, CoreDeps } from "../core/shared/context.js";
-import { actorOf, memberForPlatformUser, type MemberRef } from "../core/members/members.js";
+import { actorOf, findKnownSpeaker, memberForPlatformUser, type MemberRef } from "../core/members/members.js";
 import { ensureTenant, loadTenant, type TenantView } from "../core/tenants/tenants.js";
 import { localDateOf, type LocalDate } from "../core/shared/time.js";
 import { resolveLocale, t, type Locale, type MessageParams } from "./i18n/index.js";
@@ -67,6 +69,14 @@ function buildSession(options: SessionFactoryOptions, tenant: TenantView, member
 }
 
 export async function sessionForPlatformUser(options: SessionFactoryOptions, user: PlatformUser): Promise<Session> {
+  const known = await findKnownSpeaker(options.deps.db, {
+    platform: user.platform,
+    tenantExternalId: user.tenantExternalId,
+    platformUserId: user.platformUserId,
+    ...(user.displayName ? { displayName: user.displayName } : {}),
+  });
+  if (known) return buildSession(options, known.tenant, known.member, user.platform);
+  // First sight of the workspace or the user: register them.
   const tenant = await ensureTenant(options.deps, {
     platform: user.platform,
     externalId: user.tenantExternalId,

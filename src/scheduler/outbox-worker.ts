@@ -13,6 +13,7 @@ import { Prisma, type OutboxMessage, type Platform } from "@prisma/client";
 import { recordAudit } from "../core/audit/audit.js";
 import type { Clock } from "../core/shared/clock.js";
 import type { Db } from "../db/client.js";
+import { utcInstant } from "../db/sql.js";
 import {
   DEFAULT_PACING,
   appScope,
@@ -90,13 +91,6 @@ export function retryDelayMs(attempt: number): number {
   return Math.min(5_000 * 4 ** Math.max(0, attempt - 1), 30 * 60_000);
 }
 
-/**
- * DateTime columns are `timestamp without time zone` holding UTC: instants travel as ISO text
- * and are converted in SQL, whatever the driver's or the server's time zone.
- */
-function utc(instant: Date): Prisma.Sql {
-  return Prisma.sql`(${instant.toISOString()}::timestamptz AT TIME ZONE 'UTC')`;
-}
 
 interface Candidate {
   id: string;
@@ -125,8 +119,8 @@ export async function claimOutboxBatch(
   return db.$transaction(
     async (tx) => {
       await tx.$queryRaw`SELECT 1 AS locked FROM pg_advisory_xact_lock(hashtext(${CLAIM_LOCK}))`;
-      const due = Prisma.sql`o."nextAttemptAt" <= ${utc(now)}
-        AND (o.status = 'PENDING' OR (o.status = 'SENDING' AND o."lockedUntil" < ${utc(now)}))`;
+      const due = Prisma.sql`o."nextAttemptAt" <= ${utcInstant(now)}
+        AND (o.status = 'PENDING' OR (o.status = 'SENDING' AND o."lockedUntil" < ${utcInstant(now)}))`;
       // Ranked per tenant and per target so a tenant with thousands of queued digests (or one
       // paused by a 429) cannot fill the claim and starve the others.
       const candidates = await tx.$queryRaw<Candidate[]>`
@@ -193,7 +187,7 @@ export async function claimOutboxBatch(
 /** Holds a paced scope back until `until` (a platform's Retry-After), for every replica. */
 async function pauseScope(db: Db, key: string, until: Date): Promise<void> {
   await db.$executeRaw`
-    INSERT INTO "SchedulerLease" (key, until) VALUES (${key}, ${utc(until)})
+    INSERT INTO "SchedulerLease" (key, until) VALUES (${key}, ${utcInstant(until)})
     ON CONFLICT (key) DO UPDATE SET until = GREATEST("SchedulerLease".until, EXCLUDED.until)`;
 }
 

@@ -8,7 +8,7 @@
 import { createHmac, randomBytes } from "node:crypto";
 import type http from "node:http";
 import type { Socket } from "node:net";
-import { readBody, sendJson, sleep, startFakeHttpServer, WebSocketPeers, WS_TEXT, type FakeHttpServer } from "./http-server.js";
+import { readBody, sendJson, sleep, startFakeHttpServer, waitFor, WebSocketPeers, WS_TEXT, type FakeHttpServer } from "./http-server.js";
 
 export { sleep, waitFor } from "./http-server.js";
 
@@ -485,13 +485,28 @@ export class SlackClientSide {
     }).toString();
   }
 
-  /** `/crm <text>`; returns the HTTP answer plus the response_url and trigger_id it carried. */
+  /**
+   * `/crm <text>`. Accord acknowledges a command at once and answers on its response_url (or with
+   * a modal), so this waits for that answer: the command has been carried out when it returns.
+   * `status` and `ms` are the ack's, `ack` its whole HTTP answer, `json` the first message posted
+   * to the response_url (null when a modal opened instead).
+   */
   async command(user: SlackUserRef, text: string, options: Partial<SignedPostOptions> & { channelId?: string } = {}) {
     const responseUrl = this.fake.newResponseUrl();
     const triggerId = this.fake.issueTrigger();
     const body = this.commandBody(user, text, { responseUrl, triggerId, ...(options.channelId ? { channelId: options.channelId } : {}) });
-    const answer = await postSigned(this.appUrl, body, { secret: this.secret, ...options });
-    return { ...answer, responseUrl, triggerId };
+    const ack = await postSigned(this.appUrl, body, { secret: this.secret, ...options });
+    let json: Json = null;
+    if (ack.status === 200) {
+      const first = await waitFor(() => this.fake.responsesTo(responseUrl)[0] ?? this.fake.viewOpenedBy(triggerId), `the answer to /crm ${text}`);
+      json = "body" in first ? first.body : null;
+    }
+    return { status: ack.status, ms: ack.ms, ack, json, responseUrl, triggerId };
+  }
+
+  /** The first message posted to `responseUrl` (waits for it). */
+  reply(responseUrl: string, what = "the answer on response_url"): Promise<Json> {
+    return waitFor(() => this.fake.responsesTo(responseUrl)[0]?.body, what);
   }
 
   blockActionsPayload(

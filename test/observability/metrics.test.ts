@@ -9,8 +9,8 @@ let o: ObservedSlack;
 let team: Awaited<ReturnType<typeof seedTeam>>;
 
 beforeAll(async () => {
-  // Slack's deadline scaled down so that a slow user's command (users.info takes 1.2 s, the ack
-  // waits 0.6 s for the answer) is late while the others are not.
+  // Slack's deadline scaled down so that a slow user's modal submission (users.info takes 1.2 s,
+  // the ack waits 0.6 s for the answer) is late while the commands, acked at once, are not.
   o = await startObservedSlack({ adapter: { ackBudgetMs: 600, ackDeadlineMs: 400 } });
   team = await seedTeam(o);
 });
@@ -78,9 +78,13 @@ describe("GET /metrics", () => {
     }
     expect(await o.db.prisma.complaint.count()).toBe(1);
     const before = value(await scrape(), "accord_acks_over_budget_total", { platform: "SLACK" })!;
-    // The slow user's help: acknowledged with "working…" after 0.6 s; it reaches the conversation
-    // once users.info has answered (1.2 s), and is answered through its response_url.
-    expect((await o.command(team.slow, "help")).status).toBe(200);
+    // A modal submission's ack waits for its answer (up to the 0.6 s budget), and the slow user's
+    // users.info takes 1.2 s: over the 0.4 s deadline.
+    expect((await o.submit(team.slow, "customer.lookup")).status).toBe(200);
+    // The slow user's help: acknowledged at once and answered through its response_url.
+    const slow = await o.command(team.slow, "help");
+    expect(slow.status).toBe(200);
+    expect(slow.reply).toMatchObject({ text: "Accord commands" });
     const count = (command: string) => value(text, "accord_command_duration_seconds_count", { platform: "SLACK", kind: "command", command, outcome: "ok" });
     let text = await scrape();
     for (let i = 0; i < 100 && count("help") !== 3; i++) {
@@ -100,10 +104,11 @@ describe("GET /metrics", () => {
     const sum = value(text, "accord_command_duration_seconds_sum", help)!;
     expect(sum).toBeGreaterThan(0);
     expect(sum).toBeLessThan(9);
-    // Only registered kinds become labels: nothing else was recorded.
+    // Only registered kinds become labels: nothing else was recorded (customer.lookup is the form).
     expect(new Set(samples(text, "accord_command_duration_seconds_count").map((x) => x.labels.command))).toEqual(
-      new Set(["help", "customer.add", "customer.show", "complaint.register", "unparsed"]),
+      new Set(["help", "customer.add", "customer.show", "complaint.register", "unparsed", "customer.lookup"]),
     );
+    expect(value(text, "accord_command_duration_seconds_count", { platform: "SLACK", kind: "submit", command: "customer.lookup", outcome: "ok" })).toBe(1);
     expect(value(text, "accord_acks_over_budget_total", { platform: "SLACK" })).toBe(before + 1);
   });
 

@@ -43,7 +43,7 @@ describe("logs of a failing Slack request", () => {
     const answer = await o.command(team.alice, LEAKY_TEXT, { requestId: "obs-req-0001" });
     expect(answer.status).toBe(200);
     expect(answer.headers.get("x-request-id")).toBe("obs-req-0001");
-    expect(answer.json).toMatchObject({ response_type: "ephemeral", text: "Sorry, something went wrong on our side. Please try again in a moment." });
+    expect(answer.reply).toMatchObject({ response_type: "ephemeral", text: "Sorry, something went wrong on our side. Please try again in a moment." });
 
     const lines = o.lines().filter((l) => l.requestId === "obs-req-0001");
     const failure = lines.find((l) => l.msg === "slack: request failed");

@@ -12,7 +12,7 @@ import { createLogger, databasePassword, type Logger } from "../../src/logger.js
 import { createMetrics, type AccordMetrics } from "../../src/metrics.js";
 import { deliverOutboxBatch } from "../../src/scheduler/outbox-worker.js";
 import { startHttpServer, type HttpServer } from "../../src/server.js";
-import { FakeSlack, slackSignature, type FakeUser } from "../fakes/slack.js";
+import { FakeSlack, slackSignature, waitFor, type FakeUser } from "../fakes/slack.js";
 import { openTestDatabase, type TestDatabase } from "../support/db.js";
 
 export const TEAM_ID = "T0OBSERVE";
@@ -33,8 +33,14 @@ export interface ObservedSlack {
   output(): string;
   /** The log lines as JSON objects. */
   lines(): Array<Record<string, unknown>>;
-  /** `/crm <text>` from `user`, signed with `secret` (default the right one). */
-  command(user: { id: string; name: string }, text: string, options?: { requestId?: string; secret?: string }): Promise<Answer>;
+  /**
+   * `/crm <text>` from `user`, signed with `secret` (default the right one). The ack is acted on
+   * after it is sent, so this waits for the answer (response_url post or modal) when the ack is a
+   * 200: `reply` is the first response_url post, if any.
+   */
+  command(user: { id: string; name: string }, text: string, options?: { requestId?: string; secret?: string }): Promise<Answer & { reply: unknown }>;
+  /** Submits a modal with `callbackId` and no fields (signed); the answer is the ack. */
+  submit(user: { id: string; name: string }, callbackId: string): Promise<Answer>;
   get(path: string): Promise<Answer>;
   /** Runs the outbox worker until nothing is due, feeding the metrics as app.ts does. */
   deliverAll(): Promise<void>;
@@ -98,6 +104,21 @@ export async function startObservedSlack(options: ObservedOptions = {}): Promise
   const server = await startHttpServer({ port: 0, host: "127.0.0.1", logger, ready: async () => true, routes: adapter.routes, metrics });
   await adapter.start();
   const base = `http://127.0.0.1:${server.port}`;
+  const signedPost = async (body: string, opts: { requestId?: string; secret?: string } = {}): Promise<Answer> => {
+    const timestamp = Math.floor(Date.now() / 1000);
+    const res = await fetch(`${base}/slack/events`, {
+      method: "POST",
+      headers: {
+        // Exactly this: Bolt refuses a charset suffix.
+        "content-type": "application/x-www-form-urlencoded",
+        "x-slack-request-timestamp": String(timestamp),
+        "x-slack-signature": slackSignature(opts.secret ?? SIGNING_SECRET, timestamp, body),
+        ...(opts.requestId !== undefined ? { "x-request-id": opts.requestId } : {}),
+      },
+      body,
+    });
+    return answerOf(res);
+  };
   const deliver = () =>
     deliverOutboxBatch({
       db: db.prisma,
@@ -121,6 +142,8 @@ export async function startObservedSlack(options: ObservedOptions = {}): Promise
         .filter((line) => line.trim() !== "")
         .map((line) => JSON.parse(line) as Record<string, unknown>),
     async command(user, text, opts = {}) {
+      const responseUrl = fake.newResponseUrl();
+      const triggerId = fake.issueTrigger();
       const body = new URLSearchParams({
         token: "verification-token-unused",
         team_id: TEAM_ID,
@@ -133,22 +156,41 @@ export async function startObservedSlack(options: ObservedOptions = {}): Promise
         text,
         api_app_id: "A0ACCORD",
         is_enterprise_install: "false",
-        response_url: fake.newResponseUrl(),
-        trigger_id: fake.issueTrigger(),
+        response_url: responseUrl,
+        trigger_id: triggerId,
       }).toString();
-      const timestamp = Math.floor(Date.now() / 1000);
-      const res = await fetch(`${base}/slack/events`, {
-        method: "POST",
-        headers: {
-          // Exactly this: Bolt refuses a charset suffix.
-          "content-type": "application/x-www-form-urlencoded",
-          "x-slack-request-timestamp": String(timestamp),
-          "x-slack-signature": slackSignature(opts.secret ?? SIGNING_SECRET, timestamp, body),
-          ...(opts.requestId !== undefined ? { "x-request-id": opts.requestId } : {}),
+      const answer = await signedPost(body, opts);
+      let reply: unknown = null;
+      if (answer.status === 200) {
+        const first = await waitFor(() => fake.responsesTo(responseUrl)[0] ?? fake.viewOpenedBy(triggerId), `the answer to /crm ${text}`);
+        reply = "body" in first ? first.body : null;
+      }
+      return { ...answer, reply };
+    },
+    async submit(user, callbackId) {
+      const payload = {
+        type: "view_submission",
+        team: { id: TEAM_ID, domain: "observe" },
+        user: { id: user.id, username: user.name, name: user.name, team_id: TEAM_ID },
+        api_app_id: "A0ACCORD",
+        token: "verification-token-unused",
+        trigger_id: fake.issueTrigger(),
+        view: {
+          id: "V0OBSERVE",
+          team_id: TEAM_ID,
+          type: "modal",
+          blocks: [],
+          private_metadata: "",
+          callback_id: callbackId,
+          state: { values: {} },
+          hash: "h",
+          title: { type: "plain_text", text: "Observe" },
+          app_id: "A0ACCORD",
+          bot_id: "BBOT",
         },
-        body,
-      });
-      return answerOf(res);
+        response_urls: [],
+      };
+      return signedPost(new URLSearchParams({ payload: JSON.stringify(payload) }).toString());
     },
     async get(path) {
       return answerOf(await fetch(`${base}${path}`));
@@ -204,7 +246,7 @@ export async function seedTeam(o: ObservedSlack) {
   };
   const supervisor = await add("USUPER", "Li Supervisor", "SUPERVISOR", null);
   const alice = await add("UALICE", "Alice Zhang", "SPECIALIST", supervisor.memberId);
-  // users.info answers this one slowly: their commands cannot be answered within the ack budget.
+  // users.info answers this one slowly: their modal submissions cannot be answered within the ack budget.
   const slow = await add("USLOW", "Sam Slow", "SPECIALIST", supervisor.memberId, { infoDelayMs: 1_200 });
   return { tenant, supervisor, alice, slow };
 }

@@ -4,6 +4,7 @@
 // through the adapter's sender, and read what the fake recorded.
 import type { Role } from "@prisma/client";
 import { createSlackAdapter, type SlackAdapter, type SlackAdapterOptions } from "../../src/adapters/slack/adapter.js";
+import type { Admission } from "../../src/conversation/admission.js";
 import type { Conversation } from "../../src/conversation/port.js";
 import { systemClock, type ManualClock } from "../../src/core/shared/clock.js";
 import type { CoreDeps } from "../../src/core/shared/context.js";
@@ -37,11 +38,14 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(options: { adapter?: SlackAdapterOptions; admins?: string[] } = {}): Promise<Harness> {
+export async function startHarness(options: { adapter?: SlackAdapterOptions; admins?: string[]; admission?: Admission } = {}): Promise<Harness> {
   const db = await openTestDatabase();
   // The core's clock stands still at "now" so dates in tests are stable within a file; the outbox
   // worker uses the real clock because rows are due at the database's now().
-  const { deps, conversation } = conversationAt(db.prisma, new Date(), { admins: options.admins ?? [] });
+  const { deps, conversation } = conversationAt(db.prisma, new Date(), {
+    admins: options.admins ?? [],
+    ...(options.admission ? { admission: options.admission } : {}),
+  });
   const fake = await FakeSlack.start({ teamId: TEAM_ID });
   const { logger, logs } = capturedLogger();
   const adapter = createSlackAdapter(

@@ -6,6 +6,7 @@ import { syncCadenceCallback } from "../../src/core/callbacks/cadence.js";
 import { normalizeName } from "../../src/core/customers/rules.js";
 import { toDateColumn } from "../../src/core/shared/time.js";
 import { defaultTenantSettings } from "../../src/core/tenants/settings.js";
+import type { Admission } from "../../src/conversation/admission.js";
 import { createConversation } from "../../src/conversation/conversation.js";
 import type { Locale } from "../../src/conversation/i18n/index.js";
 import type { ActionReply, Conversation, PlatformUser, Reply } from "../../src/conversation/port.js";
@@ -16,13 +17,14 @@ import type { Db } from "../../src/db/client.js";
 import { depsAt, makeMember } from "./fixtures.js";
 
 /** The conversation layer over the real core, its clock standing still at `now`, tenants in Shanghai. */
-export function conversationAt(db: Db, now: string | Date, options: { admins?: string[]; defaultLocale?: Locale } = {}) {
+export function conversationAt(db: Db, now: string | Date, options: { admins?: string[]; defaultLocale?: Locale; admission?: Admission } = {}) {
   const deps = depsAt(db, now);
   const conversation = createConversation({
     deps,
     admins: options.admins ?? [],
     defaultTimeZone: "Asia/Shanghai",
     defaultLocale: options.defaultLocale ?? "en",
+    ...(options.admission ? { admission: options.admission } : {}),
   });
   return { deps, conversation };
 }

@@ -40,7 +40,7 @@ export async function openTestDatabase(options: { poolSize?: number } = {}): Pro
       await admin.end();
     }
     const url = withDatabase(spec.adminUrl, name);
-    const prisma = createPrisma(url, { poolSize: options.poolSize ?? 10 });
+    const prisma = createPrisma(url, { poolSize: options.poolSize ?? 10, prepared: true });
     return {
       prisma,
       url,

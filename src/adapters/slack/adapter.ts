@@ -62,8 +62,14 @@ export interface SlackAdapterDeps {
 }
 
 export interface SlackAdapterOptions {
-  /** Work done within this is answered in the ack itself; Slack allows 3 s for the whole round trip. */
+  /**
+   * Modal submissions only (their ack carries the answer: inline errors or the next view): work
+   * done within this is answered in the ack itself; Slack allows 3 s for the whole round trip.
+   * Commands and clicks are acknowledged at once and answered afterwards.
+   */
   ackBudgetMs?: number;
+  /** A command whose answer is not in by then shows "working…" (replaced by the answer). */
+  workingAfterMs?: number;
   /** Slack's own limit (3 s): an HTTP answer later than this counts as an ack over budget. */
   ackDeadlineMs?: number;
   /**
@@ -166,6 +172,7 @@ export function createSlackAdapter(config: SlackConfig, deps: SlackAdapterDeps, 
   const log = deps.logger.child({ component: "slack" });
   const ackBudgetMs = options.ackBudgetMs ?? 2_000;
   const modalBudgetMs = options.modalBudgetMs ?? 1_500;
+  const workingAfterMs = options.workingAfterMs ?? 1_500;
   const defaultLocale: Locale = options.defaultLocale ?? "zh-CN";
   const commandName = options.command ?? "/crm";
   const socketMode = Boolean(config.appToken);
@@ -229,92 +236,107 @@ export function createSlackAdapter(config: SlackConfig, deps: SlackAdapterDeps, 
   // ---------------------------------------------------------------------------------------------
   // De-duplication of re-deliveries, for every kind of request.
 
-  app.use(async (args) => {
-    const key = deliveryKey(args.body);
+  /** Runs `work` for the first delivery of `body` only; a re-delivery runs `onDuplicate` instead. */
+  async function firstDeliveryOnly(body: unknown, work: () => Promise<void>, onDuplicate?: () => Promise<void>): Promise<void> {
+    const key = deliveryKey(body);
     let claimed: boolean;
     try {
       claimed = await claims.claim(key);
     } catch (err) {
       // Without the database nothing can be de-duplicated, nor done; the listener still answers
-      // the user (with the apology) instead of leaving Slack to time out.
+      // the user (with the apology) instead of leaving them without an answer.
       log.error({ err, key }, "slack: could not claim delivery");
-      await args.next();
+      await work();
       return;
     }
     if (!claimed) {
-      log.info({ key, retry: args.context.retryNum }, "slack: duplicate delivery ignored");
-      const ack = (args as { ack?: () => Promise<void> }).ack;
-      if (ack) await ack();
+      log.info({ key }, "slack: duplicate delivery ignored");
+      await onDuplicate?.();
       return;
     }
     try {
-      await args.next();
+      await work();
     } catch (err) {
       await claims.release(key).catch((releaseErr: unknown) => log.error({ err: releaseErr, key }, "slack: release failed"));
       throw err;
     }
     await claims.complete(key);
+  }
+
+  // Commands and clicks are acknowledged by their listeners before anything touches the database
+  // (so Slack's 3 s never depend on our load) and claimed right after; the others are claimed here.
+  app.use(async (args) => {
+    const body = args.body as { command?: unknown; type?: unknown };
+    if (typeof body.command === "string" || body.type === "block_actions") {
+      await args.next();
+      return;
+    }
+    await firstDeliveryOnly(args.body, args.next, async () => {
+      const ack = (args as { ack?: () => Promise<void> }).ack;
+      if (ack) await ack();
+    });
   });
 
   // ---------------------------------------------------------------------------------------------
-  // /crm <text>
+  // /crm <text>: acknowledged at once with an empty body (Slack shows nothing for it), answered
+  // through response_url as Slack recommends for anything that reads a database. A slow answer
+  // shows "working…" first, replaced by the answer.
 
-  app.command(commandName, async ({ command, ack, respond, client, context }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
-    const team = { id: command.team_id, ...(command.team_domain ? { name: command.team_domain } : {}) };
-    let locale = localeOf(directory.cachedLocale(team.id, command.user_id), defaultLocale);
-    const work = settle(
-      (async () => {
-        const who = await directory.identify(client, team, command.user_id);
-        locale = localeOf(who.locale, defaultLocale);
-        return conversation.command({
-          user: who.user,
-          text: command.text ?? "",
-          ...(command.channel_id ? { channelId: command.channel_id } : {}),
-        });
-      })(),
-    );
-    const ephemeral = (message: SlackMessage): RespondArguments => ({
-      response_type: "ephemeral",
-      text: message.text,
-      blocks: kit(message.blocks),
-    });
-    const early = await within(work, remaining(context, ackBudgetMs));
-    const answer = async (message: SlackMessage) => {
-      if (early) await ack(ephemeral(message));
-      else
-        await call("response_url", () => respond({ ...ephemeral(message), replace_original: true }), { command: commandName });
-    };
-    if (!early) await ack(ephemeral(textMessage(slackText(locale, "slack.working"))));
-    const outcome = early ?? (await work);
+  app.command(commandName, async ({ command, ack, respond, client, body }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
+    await ack();
+    await firstDeliveryOnly(body, async () => {
+      const team = { id: command.team_id, ...(command.team_domain ? { name: command.team_domain } : {}) };
+      let locale = localeOf(directory.cachedLocale(team.id, command.user_id), defaultLocale);
+      const work = settle(
+        (async () => {
+          const who = await directory.identify(client, team, command.user_id);
+          locale = localeOf(who.locale, defaultLocale);
+          return conversation.command({
+            user: who.user,
+            text: command.text ?? "",
+            ...(command.channel_id ? { channelId: command.channel_id } : {}),
+          });
+        })(),
+      );
+      const ephemeral = (message: SlackMessage): RespondArguments => ({
+        response_type: "ephemeral",
+        text: message.text,
+        blocks: kit(message.blocks),
+      });
+      let placeholder = false;
+      let outcome = await within(work, workingAfterMs);
+      if (!outcome) {
+        const shown = await call("response_url", () => respond(ephemeral(textMessage(slackText(locale, "slack.working")))), { command: commandName });
+        placeholder = shown !== undefined;
+        outcome = await work;
+      }
+      const answer = (message: SlackMessage) =>
+        call("response_url", () => respond({ ...ephemeral(message), ...(placeholder ? { replace_original: true } : {}) }), { command: commandName });
 
-    if (!outcome.ok) {
-      report(outcome.error, { command: commandName, user: command.user_id });
-      await answer(textMessage(failureText(locale, outcome.error)));
-      return;
-    }
-    const reply = outcome.value;
-    switch (reply.kind) {
-      case "view":
-        await answer(renderSlackMessage(reply.view));
-        return;
-      case "form_errors":
-        await answer(textMessage(errorsText(reply.errors)));
-        return;
-      case "form": {
-        if (early) await ack();
-        const opened = await call("views.open", () =>
-          client.views.open({ trigger_id: command.trigger_id, view: kitView(renderSlackModal(reply.form)) }),
-        );
-        if (!opened) {
-          const note = ephemeral(textMessage(slackText(locale, "slack.form_unavailable")));
-          await call("response_url", () => respond(early ? note : { ...note, replace_original: true }));
-        } else if (!early) {
-          // Take the "working…" placeholder away now that the form is open.
-          await call("response_url", () => respond({ delete_original: true }));
-        }
+      if (!outcome.ok) {
+        report(outcome.error, { command: commandName, user: command.user_id });
+        await answer(textMessage(failureText(locale, outcome.error)));
         return;
       }
-    }
+      const reply = outcome.value;
+      switch (reply.kind) {
+        case "view":
+          await answer(renderSlackMessage(reply.view));
+          return;
+        case "form_errors":
+          await answer(textMessage(errorsText(reply.errors)));
+          return;
+        case "form": {
+          const opened = await call("views.open", () =>
+            client.views.open({ trigger_id: command.trigger_id, view: kitView(renderSlackModal(reply.form)) }),
+          );
+          if (!opened) await answer(textMessage(slackText(locale, "slack.form_unavailable")));
+          // Take the "working…" placeholder away now that the form is open.
+          else if (placeholder) await call("response_url", () => respond({ delete_original: true }));
+          return;
+        }
+      }
+    });
   });
 
   // ---------------------------------------------------------------------------------------------
@@ -324,7 +346,16 @@ export function createSlackAdapter(config: SlackConfig, deps: SlackAdapterDeps, 
     const { ack, body, action, client, respond, context } = args as SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
     await ack();
     if (body.type !== "block_actions" || action.type !== "button") return;
-    const button = action as ButtonAction;
+    await firstDeliveryOnly(body, () => answerClick(client, body, action as ButtonAction, respond, context));
+  });
+
+  async function answerClick(
+    client: webApi.WebClient,
+    body: BlockAction,
+    button: ButtonAction,
+    respond: RespondFn,
+    context: Record<string, unknown>,
+  ): Promise<void> {
     const teamId = body.team?.id ?? body.user.team_id ?? "";
     const container = (body.container ?? {}) as { type?: string; is_ephemeral?: boolean; channel_id?: string; message_ts?: string };
     const inModal = container.type === "view" && Boolean(body.view?.id);
@@ -358,7 +389,7 @@ export function createSlackAdapter(config: SlackConfig, deps: SlackAdapterDeps, 
       return;
     }
     await answerAction(client, place, locale, outcome.value);
-  });
+  }
 
   async function answerAction(client: webApi.WebClient, place: ClickPlace, locale: Locale, answer: ActionReply): Promise<void> {
     // The cards first: the clicked one should lose its buttons before anything else happens.

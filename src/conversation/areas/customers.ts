@@ -1,9 +1,9 @@
 // customer / 客户: the customer card, adding a customer, reassigning, overriding the tier.
 import type { Tier } from "@prisma/client";
-import { getCustomerCard, type CustomerCard } from "../../core/customers/card.js";
+import { customerCardOf, getCustomerCard, type CustomerCard } from "../../core/customers/card.js";
 import { assignOwner, createCustomer, overrideTier } from "../../core/customers/customers.js";
 import { AmbiguousCustomerError } from "../../core/customers/errors.js";
-import { findCustomer } from "../../core/customers/lookup.js";
+import { findCustomer, findCustomerRow } from "../../core/customers/lookup.js";
 import type { CustomerRisk } from "../../core/risk/risk.js";
 import type { ConversationArea } from "../area.js";
 import { button, enumLabel, localDateTime, money, moreTemplate, noticeView, tierLabel } from "../builders/common.js";
@@ -110,9 +110,13 @@ export function customerCardView(session: Session, card: CustomerCard, risk?: Cu
 
 async function showCustomer(session: Session, name: string): Promise<Reply> {
   try {
-    const customer = await findCustomer(session.deps, session.actor, name);
-    const card = await getCustomerCard(session.deps, session.actor, customer.id);
-    return { kind: "view", view: customerCardView(session, card, await cardRisk(session, card.id)) };
+    const customer = await findCustomerRow(session.deps, session.actor, name);
+    // The card and its risk line are independent reads: side by side.
+    const [card, risk] = await Promise.all([
+      customerCardOf(session.deps, session.tenant.timeZone, customer),
+      cardRisk(session, customer.id, { tenant: session.tenant, customer }),
+    ]);
+    return { kind: "view", view: customerCardView(session, card, risk) };
   } catch (err) {
     if (err instanceof AmbiguousCustomerError) return { kind: "view", view: ambiguousView(session, err) };
     throw err;

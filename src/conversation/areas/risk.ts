@@ -126,9 +126,13 @@ export function riskListView(session: Session, result: MyRisk, names: ReadonlyMa
  * The risk of the customer on a card, or null when it is not scored (tier C, churned) or the
  * reader may not see it; a card never fails because of its risk line.
  */
-export async function cardRisk(session: Session, customerId: string): Promise<CustomerRisk | null> {
+export async function cardRisk(
+  session: Session,
+  customerId: string,
+  known?: Parameters<typeof riskForCustomer>[3],
+): Promise<CustomerRisk | null> {
   try {
-    return await riskForCustomer(session.deps, session.actor, customerId);
+    return await riskForCustomer(session.deps, session.actor, customerId, known);
   } catch (err) {
     if (isDomainError(err) && err.code === "risk.customer_not_found") return null;
     throw err;

@@ -2,13 +2,14 @@
 // that matches exactly one customer ("华为" -> "华为技术有限公司"). Both run on Customer.nameKey
 // (unique (tenantId, nameKey) and the text_pattern_ops prefix index), so Chinese names work
 // the same as English ones.
-import type { Customer } from "@prisma/client";
+import { Prisma, type Customer } from "@prisma/client";
 import { requireCanActFor } from "../members/authorization.js";
 import type { Actor, CoreDeps, Tx } from "../shared/context.js";
 import { InvalidInputError, NotFoundError } from "../shared/errors.js";
 import { AMBIGUOUS_CANDIDATE_LIMIT, AmbiguousCustomerError } from "./errors.js";
 import { normalizeName } from "./rules.js";
 import { toCustomerView, type CustomerView } from "./views.js";
+import { directQuery } from "../../db/direct.js";
 
 type Queryable = Tx | CoreDeps["db"];
 
@@ -19,25 +20,26 @@ function escapeLike(text: string): string {
 async function resolveCustomerRow(db: Queryable, tenantId: string, query: string): Promise<Customer> {
   const key = normalizeName(query);
   if (key === "") throw new InvalidInputError("customer.name_required");
-  const exact = await db.customer.findUnique({ where: { tenantId_nameKey: { tenantId, nameKey: key } } });
-  if (exact) return exact;
+  // Raw SQL: this runs for most commands, and the raw rows are Customer rows as Prisma types them
+  // (bigint as BigInt, timestamps and dates as Date, enums as their names).
+  const exact = await directQuery<Customer>(db, Prisma.sql`
+    SELECT * FROM "Customer" WHERE "tenantId" = ${tenantId} AND "nameKey" = ${key}`);
+  if (exact[0]) return exact[0];
   // LIKE with an explicit escape: a name may contain % or _, which must match literally.
-  const matches = await db.$queryRaw<Array<{ id: string; name: string }>>`
-    SELECT id, name FROM "Customer"
+  const matches = await directQuery<Customer>(db, Prisma.sql`
+    SELECT * FROM "Customer"
     WHERE "tenantId" = ${tenantId} AND "nameKey" LIKE ${`${escapeLike(key)}%`}
     ORDER BY "nameKey"
-    LIMIT ${AMBIGUOUS_CANDIDATE_LIMIT + 1}`;
+    LIMIT ${AMBIGUOUS_CANDIDATE_LIMIT + 1}`);
   if (matches.length === 0) throw new NotFoundError("customer.not_found", { query: query.trim() });
   if (matches.length > 1) {
     throw new AmbiguousCustomerError(
       query.trim(),
-      matches.slice(0, AMBIGUOUS_CANDIDATE_LIMIT),
+      matches.slice(0, AMBIGUOUS_CANDIDATE_LIMIT).map((m) => ({ id: m.id, name: m.name })),
       matches.length > AMBIGUOUS_CANDIDATE_LIMIT,
     );
   }
-  const found = await db.customer.findFirst({ where: { id: matches[0]!.id, tenantId } });
-  if (!found) throw new NotFoundError("customer.not_found", { query: query.trim() });
-  return found;
+  return matches[0]!;
 }
 
 /**
@@ -50,9 +52,14 @@ export async function lookupCustomerInTenant(db: Queryable, tenantId: string, qu
 
 /** Resolves a typed name for `actor`; a customer the actor may not act for is refused. */
 export async function findCustomer(deps: CoreDeps, actor: Actor, query: string): Promise<CustomerView> {
+  return toCustomerView(await findCustomerRow(deps, actor, query));
+}
+
+/** findCustomer, as the database row (for callers that build more on it, e.g. the card). */
+export async function findCustomerRow(deps: CoreDeps, actor: Actor, query: string): Promise<Customer> {
   const row = await resolveCustomerRow(deps.db, actor.tenantId, query);
   await requireCanActFor(deps.db, actor, row.ownerId);
-  return toCustomerView(row);
+  return row;
 }
 
 /** A customer by id within the actor's tenant (another tenant's id is simply not found). */

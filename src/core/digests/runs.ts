@@ -18,6 +18,7 @@ import { fromDateColumn, toDateColumn, type LocalDate } from "../shared/time.js"
 import type { TenantView } from "../tenants/tenants.js";
 import { buildCallbackDigests } from "./callbacks.js";
 import { buildChurnDigests } from "./churn.js";
+import { utcInstant } from "../../db/sql.js";
 
 export const DIGEST_ENTITY = "Digest";
 export const DIGEST_RUN_ENTITY = "DigestRun";
@@ -160,8 +161,7 @@ async function writeChunk(
       messages.entity.push(deliveryId);
     });
   }
-  // Timestamps travel as ISO text and become UTC wall time in SQL (the columns are `timestamp`).
-  const at = Prisma.sql`(${now.toISOString()}::timestamptz AT TIME ZONE 'UTC')`;
+  const at = utcInstant(now);
   await inTransaction(deps, async (tx) => {
     // Renewing the lease first, conditionally: a process whose run was taken over writes nothing more.
     const renewed = await tx.digestRun.updateMany({

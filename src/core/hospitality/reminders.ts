@@ -8,6 +8,7 @@ import { inTransaction, type CoreDeps } from "../shared/context.js";
 import { localDateOf, startOfLocalDay } from "../shared/time.js";
 import { parseTenantSettings } from "../tenants/settings.js";
 import { HOSPITALITY_ENTITY } from "./hospitality.js";
+import { utcInstant } from "../../db/sql.js";
 
 export interface ReminderSweepResult {
   reminded: number;
@@ -62,11 +63,8 @@ export async function sweepApprovalReminders(
   }
   if (cutoffs.length === 0) return { reminded: 0, failedTenantIds };
 
-  // Timestamps travel as ISO text and are converted to UTC wall time in SQL, because Prisma's
-  // DateTime columns are `timestamp without time zone` holding UTC.
-  const utc = (d: Date) => Prisma.sql`(${d.toISOString()}::timestamptz AT TIME ZONE 'UTC')`;
   const values = Prisma.join(
-    cutoffs.map((c) => Prisma.sql`(${c.tenantId}::text, ${utc(c.pendingBefore)}, ${utc(c.remindedBefore)})`),
+    cutoffs.map((c) => Prisma.sql`(${c.tenantId}::text, ${utcInstant(c.pendingBefore)}, ${utcInstant(c.remindedBefore)})`),
   );
   const byTenant = new Map(cutoffs.map((c) => [c.tenantId, c]));
 
@@ -74,7 +72,7 @@ export async function sweepApprovalReminders(
     // One statement claims every due step: a concurrent sweep (another replica) blocks on the
     // same rows and then finds lastRemindedAt already moved, so each reminder is sent once.
     const claimed = await tx.$queryRaw<Array<{ id: string; tenantId: string; requestId: string; approverId: string; position: number; number: number; version: number }>>`
-      UPDATE "ApprovalStep" s SET "lastRemindedAt" = ${utc(now)}
+      UPDATE "ApprovalStep" s SET "lastRemindedAt" = ${utcInstant(now)}
       FROM (VALUES ${values}) AS t(tenant_id, pending_before, reminded_before), "HospitalityRequest" r
       WHERE s."tenantId" = t.tenant_id
         AND r.id = s."requestId" AND r.status = 'PENDING'

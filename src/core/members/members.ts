@@ -1,11 +1,13 @@
 // Members and roles (客户经理制): registered on first sight as SPECIALIST, bootstrapped ADMINs
 // from ACCORD_ADMINS, roles and supervisors set by an ADMIN. The supervisor chain is the
 // escalation and approval ladder, so it must never contain a cycle.
-import type { Member, Platform, Prisma, Role } from "@prisma/client";
+import { Prisma, type Member, type Platform, type Role } from "@prisma/client";
 import { z } from "zod";
 import { recordAudit } from "../audit/audit.js";
 import { inTransaction, type Actor, type CoreDeps, type Tx } from "../shared/context.js";
 import { ForbiddenError, InvalidInputError, NotFoundError } from "../shared/errors.js";
+import { toTenantView, type TenantView } from "../tenants/tenants.js";
+import { directQuery } from "../../db/direct.js";
 
 export interface SeenUser {
   tenantId: string;
@@ -30,6 +32,61 @@ function toRef(m: Member): MemberRef {
 
 export function actorOf(member: Pick<Member, "id" | "tenantId" | "role">, platform: Platform): Actor {
   return { tenantId: member.tenantId, memberId: member.id, role: member.role, platform };
+}
+
+export interface KnownSpeaker {
+  tenant: TenantView;
+  member: MemberRef;
+}
+
+interface KnownSpeakerRow {
+  tenantId: string;
+  platform: Platform;
+  externalId: string;
+  tenantName: string;
+  timeZone: string;
+  tenantLocale: string;
+  settings: Prisma.JsonValue;
+  memberId: string;
+  displayName: string;
+  role: Role;
+  supervisorId: string | null;
+  memberLocale: string | null;
+}
+
+/**
+ * The tenant and member behind a platform user seen before, in one query: every request starts
+ * here, so it is one round trip instead of ensureTenant + memberForPlatformUser's two or three.
+ * Null on first sight, and when the stored name is still the placeholder and `displayName` would
+ * replace it: the slow path does both.
+ */
+export async function findKnownSpeaker(
+  db: CoreDeps["db"],
+  user: { platform: Platform; tenantExternalId: string; platformUserId: string; displayName?: string },
+): Promise<KnownSpeaker | null> {
+  const rows = await directQuery<KnownSpeakerRow>(db, Prisma.sql`
+    SELECT t.id AS "tenantId", t.platform, t."externalId", t.name AS "tenantName", t."timeZone",
+           t.locale AS "tenantLocale", t.settings,
+           m.id AS "memberId", m."displayName", m.role, m."supervisorId", m.locale AS "memberLocale"
+    FROM "Tenant" t
+    JOIN "MemberIdentity" i ON i."tenantId" = t.id AND i.platform = t.platform AND i."platformUserId" = ${user.platformUserId}
+    JOIN "Member" m ON m.id = i."memberId" AND m."tenantId" = t.id
+    WHERE t.platform = ${user.platform}::"Platform" AND t."externalId" = ${user.tenantExternalId}`);
+  const row = rows[0];
+  if (!row) return null;
+  if (user.displayName && row.displayName !== user.displayName && row.displayName === user.platformUserId) return null;
+  return {
+    tenant: toTenantView({
+      id: row.tenantId,
+      platform: row.platform,
+      externalId: row.externalId,
+      name: row.tenantName,
+      timeZone: row.timeZone,
+      locale: row.tenantLocale,
+      settings: row.settings,
+    }),
+    member: { id: row.memberId, displayName: row.displayName, role: row.role, supervisorId: row.supervisorId, locale: row.memberLocale },
+  };
 }
 
 /** The member behind a platform user, registering them on first sight. */

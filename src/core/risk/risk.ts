@@ -15,6 +15,10 @@ import { addDays, localDateOf, toDateColumn, type LocalDate } from "../shared/ti
 import { loadTenant, type TenantView } from "../tenants/tenants.js";
 import { analyticalQuery, type Queryable } from "./analytics.js";
 import { PURCHASE_WINDOW_DAYS, levelRank, scoreRisk, type RiskLevel, type RiskReason, type RiskScore } from "./rules.js";
+import { directQuery } from "../../db/direct.js";
+
+/** Up to this many customers, scoring skips the JIT-off transaction (see scoreCustomers). */
+const FEW_CUSTOMERS = 20;
 
 export interface CustomerRisk extends RiskScore {
   customerId: string;
@@ -76,7 +80,10 @@ export async function scoreCustomers(
   const inScope = (column: string) => (narrowed ? Prisma.sql`AND ${Prisma.raw(column)} IN (SELECT id FROM scope)` : Prisma.empty);
   // Timestamps are stored as UTC in `timestamp` columns; `AT TIME ZONE 'UTC' AT TIME ZONE tz`
   // yields the tenant-local wall time whose date is the local day of the contact.
-  const rows = await analyticalQuery(db, (q) => q.$queryRaw<MeasureRow[]>`
+  // A handful of customers never reaches the JIT's cost threshold: no transaction for SET LOCAL
+  // (the card scores one customer on every lookup).
+  const fewCustomers = filter.customerIds !== undefined && filter.customerIds.length <= FEW_CUSTOMERS;
+  const measure = Prisma.sql`
     WITH scope AS NOT MATERIALIZED (
       SELECT c.id, c."ownerId", c.name, COALESCE(c."tierOverride", c.tier) AS tier, c."lastContactAt", c."createdAt"
       FROM "Customer" c
@@ -137,7 +144,8 @@ export async function scoreCustomers(
       LEFT JOIN v ON v."customerId" = s.id
       LEFT JOIN cb ON cb."customerId" = s.id
       LEFT JOIN co ON co."customerId" = s.id
-      LEFT JOIN po ON po."customerId" = s.id`);
+      LEFT JOIN po ON po."customerId" = s.id`;
+  const rows = fewCustomers ? await directQuery<MeasureRow>(db, measure) : await analyticalQuery(db, (q) => q.$queryRaw<MeasureRow[]>(measure));
   const { risk, tiers } = tenant.settings;
   const scored: CustomerRisk[] = new Array<CustomerRisk>(rows.length);
   for (let i = 0; i < rows.length; i++) {
@@ -173,15 +181,23 @@ export function atRisk(scores: readonly CustomerRisk[]): CustomerRisk[] {
  * One customer's risk for the customer card, or null for a customer that is not scored
  * (tier C or churned). Invisible customers are reported as not found, not as forbidden.
  */
-export async function riskForCustomer(deps: CoreDeps, actor: Actor, customerId: string): Promise<CustomerRisk | null> {
+export async function riskForCustomer(
+  deps: CoreDeps,
+  actor: Actor,
+  customerId: string,
+  /** What the caller has loaded already (the card has both): saves the queries, not the check. */
+  known?: { tenant: TenantView; customer: { id: string; ownerId: string; tenantId: string } },
+): Promise<CustomerRisk | null> {
   const id = z.string().min(1).safeParse(customerId);
-  const customer = id.success
-    ? await deps.db.customer.findFirst({ where: { id: id.data, tenantId: actor.tenantId }, select: { id: true, ownerId: true } })
-    : null;
+  const customer = !id.success
+    ? null
+    : known && known.customer.id === id.data && known.customer.tenantId === actor.tenantId
+      ? known.customer
+      : await deps.db.customer.findFirst({ where: { id: id.data, tenantId: actor.tenantId }, select: { id: true, ownerId: true } });
   if (!customer || !(await canActFor(deps.db, actor, customer.ownerId))) {
     throw new NotFoundError("risk.customer_not_found", { customer: String(customerId) });
   }
-  const tenant = await loadTenant(deps.db, actor.tenantId);
+  const tenant = known?.tenant.id === actor.tenantId ? known.tenant : await loadTenant(deps.db, actor.tenantId);
   const [risk] = await scoreCustomers(deps.db, tenant, deps.clock.now(), { customerIds: [customer.id] });
   return risk ?? null;
 }

@@ -10,9 +10,26 @@ export function isLocalDate(value: string): value is LocalDate {
   return LOCAL_DATE.test(value) && DateTime.fromISO(value, { zone: "utc" }).isValid;
 }
 
+// One formatter per zone: every request asks for "today" and every card for a few dates, and
+// building the formatter (or a luxon DateTime) costs far more than formatting.
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** The calendar day `instant` falls on in `timeZone`. */
 export function localDateOf(instant: Date, timeZone: string): LocalDate {
-  return DateTime.fromJSDate(instant, { zone: timeZone }).toISODate()!;
+  let format = dayFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat("en-US", { timeZone, year: "numeric", month: "2-digit", day: "2-digit", calendar: "gregory", numberingSystem: "latn" });
+    dayFormats.set(timeZone, format);
+  }
+  let year = "";
+  let month = "";
+  let day = "";
+  for (const part of format.formatToParts(instant)) {
+    if (part.type === "year") year = part.value;
+    else if (part.type === "month") month = part.value;
+    else if (part.type === "day") day = part.value;
+  }
+  return `${year.padStart(4, "0")}-${month}-${day}`;
 }
 
 /** A DATE column value (UTC midnight) for a local date. */

@@ -14,7 +14,7 @@ export interface TenantView {
   settings: TenantSettings;
 }
 
-export function toTenantView(t: Tenant): TenantView {
+export function toTenantView(t: Pick<Tenant, "id" | "platform" | "externalId" | "name" | "timeZone" | "locale" | "settings">): TenantView {
   return {
     id: t.id,
     platform: t.platform,
