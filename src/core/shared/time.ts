@@ -18,7 +18,13 @@ const dayFormats = new Map<string, Intl.DateTimeFormat>();
 export function localDateOf(instant: Date, timeZone: string): LocalDate {
   let format = dayFormats.get(timeZone);
   if (!format) {
-    format = new Intl.DateTimeFormat("en-US", { timeZone, year: "numeric", month: "2-digit", day: "2-digit", calendar: "gregory", numberingSystem: "latn" });
+    try {
+      format = new Intl.DateTimeFormat("en-US", { timeZone, year: "numeric", month: "2-digit", day: "2-digit", calendar: "gregory", numberingSystem: "latn" });
+    } catch {
+      // An unknown zone (config and settings validate zones; stored data may predate that):
+      // luxon's answer, as before this fast path existed.
+      return DateTime.fromJSDate(instant, { zone: timeZone }).toISODate()!;
+    }
     dayFormats.set(timeZone, format);
   }
   let year = "";
