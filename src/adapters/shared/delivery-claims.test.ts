@@ -32,6 +32,25 @@ describe("deliveryClaims", () => {
     expect(await claims.claim("event:T1:Ev1")).toBe(false);
   });
 
+  it("records the completions of deliveries finished together in one write", async () => {
+    const clock = new ManualClock(new Date("2026-11-23T01:00:00Z"));
+    const claims = deliveryClaims(tdb.prisma, clock, "SLACK");
+    const keys = ["batch:1", "batch:2", "batch:3"];
+    for (const key of keys) expect(await claims.claim(key)).toBe(true);
+    clock.advance(1_000);
+    const writes = keys.map((key) => claims.complete(key));
+    // One batch: every completion resolves with the same write.
+    expect(new Set(writes).size).toBe(1);
+    await Promise.all(writes);
+    for (const key of keys) expect(await rowOf("SLACK", key)).toMatchObject({ completedAt: new Date("2026-11-23T01:00:01Z") });
+    // The next completion opens a new batch.
+    expect(await claims.claim("batch:4")).toBe(true);
+    const next = claims.complete("batch:4");
+    expect(next).not.toBe(writes[0]);
+    await next;
+    expect(await rowOf("SLACK", "batch:4")).toMatchObject({ completedAt: new Date("2026-11-23T01:00:01Z") });
+  });
+
   it("keeps each platform's keys apart and stores the tenant when given", async () => {
     const clock = new ManualClock(new Date("2026-11-23T01:00:00Z"));
     expect(await deliveryClaims(tdb.prisma, clock, "SLACK").claim("event:shared")).toBe(true);

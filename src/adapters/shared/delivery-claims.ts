@@ -21,8 +21,27 @@ export interface DeliveryClaims {
   release(key: string): Promise<void>;
 }
 
+/**
+ * Completions are written together, at most every COMPLETION_BATCH_MS: one UPDATE for every
+ * request finished meanwhile instead of one each (a statement per request saved under load). A
+ * completion lost to a crash within that window only makes its claim look abandoned, which
+ * matters after STALE_CLAIM_MS, long after any platform re-delivers.
+ */
+export const COMPLETION_BATCH_MS = 25;
+
 /** Claims on one platform's deliveries; keys are unique per platform, not across platforms. */
 export function deliveryClaims(db: Db, clock: Clock, platform: Platform): DeliveryClaims {
+  let batch: { keys: string[]; written: Promise<void> } | undefined;
+
+  function writeCompletions(keys: string[]): Promise<void> {
+    return directExecute(
+      db,
+      Prisma.sql`
+        UPDATE "ProcessedEvent" SET "completedAt" = ${utcInstant(clock.now())}
+        WHERE platform = ${platform}::"Platform" AND "eventKey" = ANY(${keys}::text[])`,
+    ).then(() => undefined);
+  }
+
   return {
     async claim(key, tenantId) {
       const now = clock.now();
@@ -40,10 +59,18 @@ export function deliveryClaims(db: Db, clock: Clock, platform: Platform): Delive
       });
       return taken.count === 1;
     },
-    async complete(key) {
-      await directExecute(db, Prisma.sql`
-        UPDATE "ProcessedEvent" SET "completedAt" = ${utcInstant(clock.now())}
-        WHERE platform = ${platform}::"Platform" AND "eventKey" = ${key}`);
+    complete(key) {
+      if (batch) {
+        batch.keys.push(key);
+        return batch.written;
+      }
+      const keys = [key];
+      const written = new Promise<void>((resolve) => setTimeout(resolve, COMPLETION_BATCH_MS)).then(() => {
+        batch = undefined;
+        return writeCompletions(keys);
+      });
+      batch = { keys, written };
+      return written;
     },
     async release(key) {
       await db.processedEvent.deleteMany({ where: { platform, eventKey: key, completedAt: null } });

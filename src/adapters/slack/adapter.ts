@@ -14,7 +14,6 @@ import {
   type BlockAction,
   type ButtonAction,
   type RespondArguments,
-  type RespondFn,
   type SlackActionMiddlewareArgs,
   type SlackCommandMiddlewareArgs,
   type SlackEventMiddlewareArgs,
@@ -49,6 +48,7 @@ import { slackDirectory } from "./directory.js";
 import { classifySlackError } from "./errors.js";
 import { failureText, localeOf, slackText } from "./messages.js";
 import { INFO_MODAL_ID, loadingModal, textModal, viewModal, type SlackInfoModal } from "./modals.js";
+import { responderFor, type Respond } from "./response-url.js";
 
 export const SLACK_EVENTS_ROUTE = "POST /slack/events";
 const EVENTS_PATH = "/slack/events";
@@ -164,7 +164,7 @@ interface ClickPlace {
   isEphemeral: boolean;
   /** A modal to answer in: the one clicked inside, or the loading modal opened meanwhile. */
   viewId?: string;
-  respond?: RespondFn;
+  respond?: Respond;
 }
 
 export function createSlackAdapter(config: SlackConfig, deps: SlackAdapterDeps, options: SlackAdapterOptions = {}): SlackAdapter {
@@ -282,8 +282,11 @@ export function createSlackAdapter(config: SlackConfig, deps: SlackAdapterDeps, 
   // through response_url as Slack recommends for anything that reads a database. A slow answer
   // shows "working…" first, replaced by the answer.
 
-  app.command(commandName, async ({ command, ack, respond, client, body }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
+  app.command(commandName, async ({ command, ack, client, body }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
     await ack();
+    const respond: Respond =
+      responderFor(command.response_url) ??
+      (() => Promise.reject(new Error("the command carried no response_url")));
     await firstDeliveryOnly(body, async () => {
       const team = { id: command.team_id, ...(command.team_domain ? { name: command.team_domain } : {}) };
       let locale = localeOf(directory.cachedLocale(team.id, command.user_id), defaultLocale);
@@ -343,17 +346,16 @@ export function createSlackAdapter(config: SlackConfig, deps: SlackAdapterDeps, 
   // Buttons
 
   app.action(/.+/, async (args) => {
-    const { ack, body, action, client, respond, context } = args as SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
+    const { ack, body, action, client, context } = args as SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
     await ack();
     if (body.type !== "block_actions" || action.type !== "button") return;
-    await firstDeliveryOnly(body, () => answerClick(client, body, action as ButtonAction, respond, context));
+    await firstDeliveryOnly(body, () => answerClick(client, body, action as ButtonAction, context));
   });
 
   async function answerClick(
     client: webApi.WebClient,
     body: BlockAction,
     button: ButtonAction,
-    respond: RespondFn,
     context: Record<string, unknown>,
   ): Promise<void> {
     const teamId = body.team?.id ?? body.user.team_id ?? "";
@@ -367,7 +369,7 @@ export function createSlackAdapter(config: SlackConfig, deps: SlackAdapterDeps, 
       ...(body.channel?.id || container.channel_id ? { channel: body.channel?.id ?? container.channel_id } : {}),
       ...(body.message?.ts || container.message_ts ? { messageTs: body.message?.ts ?? container.message_ts } : {}),
       ...(inModal ? { viewId: body.view!.id } : {}),
-      ...(body.response_url ? { respond } : {}),
+      ...(body.response_url ? { respond: responderFor(body.response_url)! } : {}),
     };
     let locale = localeOf(directory.cachedLocale(teamId, body.user.id), defaultLocale);
     const work = settle(

@@ -1,6 +1,6 @@
 // customer / 客户: the customer card, adding a customer, reassigning, overriding the tier.
 import type { Tier } from "@prisma/client";
-import { customerCardOf, getCustomerCard, type CustomerCard } from "../../core/customers/card.js";
+import { customerCardByName, customerCardOf, getCustomerCard, type CustomerCard } from "../../core/customers/card.js";
 import { assignOwner, createCustomer, overrideTier } from "../../core/customers/customers.js";
 import { AmbiguousCustomerError } from "../../core/customers/errors.js";
 import { findCustomer, findCustomerRow } from "../../core/customers/lookup.js";
@@ -110,6 +110,8 @@ export function customerCardView(session: Session, card: CustomerCard, risk?: Cu
 
 async function showCustomer(session: Session, name: string): Promise<Reply> {
   try {
+    const exact = await customerCardByName(session.deps, session.actor, session.tenant, name);
+    if (exact) return { kind: "view", view: customerCardView(session, exact.card, exact.risk) };
     const customer = await findCustomerRow(session.deps, session.actor, name);
     // The card and its risk line are independent reads: side by side.
     const [card, risk] = await Promise.all([

@@ -4,7 +4,11 @@ import { Prisma, type CallbackReason, type ComplaintCategory, type ComplaintStat
 import { instantFromJson } from "../../db/sql.js";
 import type { Actor, CoreDeps } from "../shared/context.js";
 import { localDateOf, type LocalDate } from "../shared/time.js";
-import { loadTenant } from "../tenants/tenants.js";
+import { loadTenant, type TenantView } from "../tenants/tenants.js";
+import { requireCanActFor } from "../members/authorization.js";
+import { oneCustomerMeasuresSql, scoreMeasures, type CustomerRisk, type MeasureRow } from "../risk/risk.js";
+import { InvalidInputError, NotFoundError } from "../shared/errors.js";
+import { normalizeName } from "./rules.js";
 import type { ContactView } from "./customers.js";
 import { loadCustomerFor } from "./lookup.js";
 import { toCustomerView, type CustomerView } from "./views.js";
@@ -70,38 +74,87 @@ interface CardRow {
   visits: Array<Omit<CardVisit, "occurredAt"> & { occurredAt: string }>;
 }
 
+/** What the card adds to customer row `c` of the enclosing query, as columns of CardRow. */
+function cardColumns(): Prisma.Sql {
+  return Prisma.sql`
+      (SELECT m."displayName" FROM "Member" m WHERE m.id = c."ownerId" AND m."tenantId" = c."tenantId") AS "ownerName",
+      (SELECT count(*)::int FROM "Callback" cb WHERE cb."tenantId" = c."tenantId" AND cb."customerId" = c.id AND cb.status = 'PENDING') AS "callbackCount",
+      (SELECT COALESCE(json_agg(x ORDER BY x."dueOn", x."createdAt"), '[]'::json) FROM (
+         SELECT cb.id, cb."dueOn", cb.reason, cb."assigneeId", cb."createdAt" FROM "Callback" cb
+         WHERE cb."tenantId" = c."tenantId" AND cb."customerId" = c.id AND cb.status = 'PENDING'
+         ORDER BY cb."dueOn", cb."createdAt" LIMIT ${CARD_NEXT_CALLBACKS}) x) AS callbacks,
+      (SELECT count(*)::int FROM "Complaint" co
+         WHERE co."tenantId" = c."tenantId" AND co."customerId" = c.id AND co.status IN ('OPEN', 'ACKNOWLEDGED')) AS "complaintCount",
+      (SELECT row_to_json(x) FROM (
+         SELECT co.id, co.number, co.severity, co.category, co.status, co."escalationLevel", co.description, co."createdAt"
+         FROM "Complaint" co
+         WHERE co."tenantId" = c."tenantId" AND co."customerId" = c.id AND co.status IN ('OPEN', 'ACKNOWLEDGED')
+         ORDER BY co."createdAt" DESC LIMIT 1) x) AS "latestComplaint",
+      (SELECT COALESCE(json_agg(x ORDER BY x."createdAt", x.id), '[]'::json) FROM (
+         SELECT ct.id, ct.name, ct.title, ct.phone, ct.email, ct."createdAt" FROM "Contact" ct
+         WHERE ct."tenantId" = c."tenantId" AND ct."customerId" = c.id) x) AS contacts,
+      (SELECT COALESCE(json_agg(x ORDER BY x."occurredAt" DESC), '[]'::json) FROM (
+         SELECT v.id, v."occurredAt", v.kind, v.summary, v."visitorId", m."displayName" AS "visitorName"
+         FROM "Visit" v LEFT JOIN "Member" m ON m.id = v."visitorId" AND m."tenantId" = v."tenantId"
+         WHERE v."tenantId" = c."tenantId" AND v."customerId" = c.id
+         ORDER BY v."occurredAt" DESC LIMIT ${CARD_RECENT_VISITS}) x) AS visits`;
+}
+
 /**
  * The card of a customer row the caller has already found and checked (findCustomerRow /
  * loadCustomerFor): one statement, because the card is the most frequent request there is and
  * each query through Prisma costs more CPU than the database spends on it (bench/ack.ts).
  */
 export async function customerCardOf(deps: CoreDeps, timeZone: string, customer: Customer): Promise<CustomerCard> {
-  const today = localDateOf(deps.clock.now(), timeZone);
-  const t = customer.tenantId;
-  const c = customer.id;
-  const [row] = await directQuery<CardRow>(deps.db, Prisma.sql`
-    SELECT
-      (SELECT m."displayName" FROM "Member" m WHERE m.id = ${customer.ownerId} AND m."tenantId" = ${t}) AS "ownerName",
-      (SELECT count(*)::int FROM "Callback" cb WHERE cb."tenantId" = ${t} AND cb."customerId" = ${c} AND cb.status = 'PENDING') AS "callbackCount",
-      (SELECT COALESCE(json_agg(x ORDER BY x."dueOn", x."createdAt"), '[]'::json) FROM (
-         SELECT cb.id, cb."dueOn", cb.reason, cb."assigneeId", cb."createdAt" FROM "Callback" cb
-         WHERE cb."tenantId" = ${t} AND cb."customerId" = ${c} AND cb.status = 'PENDING'
-         ORDER BY cb."dueOn", cb."createdAt" LIMIT ${CARD_NEXT_CALLBACKS}) x) AS callbacks,
-      (SELECT count(*)::int FROM "Complaint" co WHERE co."tenantId" = ${t} AND co."customerId" = ${c} AND co.status IN ('OPEN', 'ACKNOWLEDGED')) AS "complaintCount",
-      (SELECT row_to_json(x) FROM (
-         SELECT co.id, co.number, co.severity, co.category, co.status, co."escalationLevel", co.description, co."createdAt"
-         FROM "Complaint" co
-         WHERE co."tenantId" = ${t} AND co."customerId" = ${c} AND co.status IN ('OPEN', 'ACKNOWLEDGED')
-         ORDER BY co."createdAt" DESC LIMIT 1) x) AS "latestComplaint",
-      (SELECT COALESCE(json_agg(x ORDER BY x."createdAt", x.id), '[]'::json) FROM (
-         SELECT ct.id, ct.name, ct.title, ct.phone, ct.email, ct."createdAt" FROM "Contact" ct
-         WHERE ct."tenantId" = ${t} AND ct."customerId" = ${c}) x) AS contacts,
-      (SELECT COALESCE(json_agg(x ORDER BY x."occurredAt" DESC), '[]'::json) FROM (
-         SELECT v.id, v."occurredAt", v.kind, v.summary, v."visitorId", m."displayName" AS "visitorName"
-         FROM "Visit" v LEFT JOIN "Member" m ON m.id = v."visitorId" AND m."tenantId" = v."tenantId"
-         WHERE v."tenantId" = ${t} AND v."customerId" = ${c}
-         ORDER BY v."occurredAt" DESC LIMIT ${CARD_RECENT_VISITS}) x) AS visits`);
-  if (!row) throw new Error("the card query returned no row");
+  const [row] = await directQuery<CardRow>(
+    deps.db,
+    Prisma.sql`SELECT ${cardColumns()} FROM "Customer" c WHERE c."tenantId" = ${customer.tenantId} AND c.id = ${customer.id}`,
+  );
+  if (!row) throw new NotFoundError("customer.not_found", { query: customer.name });
+  return assembleCard(customer, row, localDateOf(deps.clock.now(), timeZone), timeZone);
+}
+
+/** The measures of customer risk as row_to_json carries them (bigint as a JSON number). */
+type MeasureJson = Omit<MeasureRow, "recentFen" | "previousFen"> & { recentFen: number | string; previousFen: number | string };
+
+/**
+ * `customer <exact name>`, the command people type most: the customer, its card and its churn
+ * risk in one statement, then the same ownership check as findCustomer. Null when no customer
+ * has exactly that name (a prefix goes through findCustomerRow and customerCardOf instead).
+ */
+export async function customerCardByName(
+  deps: CoreDeps,
+  actor: Actor,
+  tenant: TenantView,
+  query: string,
+): Promise<{ card: CustomerCard; risk: CustomerRisk | null } | null> {
+  const key = normalizeName(query);
+  if (key === "") throw new InvalidInputError("customer.name_required");
+  const now = deps.clock.now();
+  const [row] = await directQuery<Customer & CardRow & { risk: MeasureJson | null }>(
+    deps.db,
+    Prisma.sql`
+    SELECT c.*, ${cardColumns()},
+      (SELECT row_to_json(r) FROM (${oneCustomerMeasuresSql(tenant, now, Prisma.sql`found.id`)}) r) AS risk
+    FROM "Customer" c
+    -- The risk subquery has a "Customer" c of its own: it sees this row's id as found.id.
+    CROSS JOIN LATERAL (SELECT c.id) found(id)
+    WHERE c."tenantId" = ${actor.tenantId} AND c."nameKey" = ${key}`,
+  );
+  if (!row) return null;
+  await requireCanActFor(deps.db, actor, row.ownerId);
+  const { ownerName, callbackCount, callbacks, complaintCount, latestComplaint, contacts, visits, risk, ...customer } = row;
+  const card = assembleCard(
+    customer,
+    { ownerName, callbackCount, callbacks, complaintCount, latestComplaint, contacts, visits },
+    localDateOf(now, tenant.timeZone),
+    tenant.timeZone,
+  );
+  const measures = risk ? { ...risk, recentFen: BigInt(risk.recentFen), previousFen: BigInt(risk.previousFen) } : null;
+  return { card, risk: measures ? (scoreMeasures(tenant, [measures])[0] ?? null) : null };
+}
+
+function assembleCard(customer: Customer, row: CardRow, today: LocalDate, timeZone: string): CustomerCard {
   const latest = row.latestComplaint;
   return {
     ...toCustomerView(customer),

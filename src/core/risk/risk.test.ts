@@ -348,3 +348,24 @@ describe("risk use cases", () => {
     expect(await tdb.prisma.riskSnapshot.count({ where: { tenantId: t.id } })).toBe(0);
   });
 });
+
+describe("the two query shapes", () => {
+  it("score every customer alike alone (the card's query) and with the whole tenant", async () => {
+    // Every scenario above left its tenant behind: visits, callbacks, complaints, orders, tiers.
+    const tenants = await tdb.prisma.tenant.findMany({ select: { id: true } });
+    let compared = 0;
+    for (const { id } of tenants) {
+      const tenant = await loadTenant(tdb.prisma, id);
+      const whole = await scoreCustomers(tdb.prisma, tenant, new Date(NOW));
+      for (const expected of whole) {
+        const [alone] = await scoreCustomers(tdb.prisma, tenant, new Date(NOW), { customerIds: [expected.customerId] });
+        expect(alone).toEqual(expected);
+        compared++;
+      }
+      // A customer the tenant-wide query leaves out (tier C, churned) is left out alone too.
+      const unscored = await tdb.prisma.customer.findMany({ where: { tenantId: id, id: { notIn: whole.map((w) => w.customerId) } } });
+      for (const c of unscored) expect(await scoreCustomers(tdb.prisma, tenant, new Date(NOW), { customerIds: [c.id] })).toEqual([]);
+    }
+    expect(compared).toBeGreaterThan(20);
+  });
+});

@@ -32,7 +32,8 @@ export interface RiskFilter {
   ownerIds?: readonly string[];
 }
 
-interface MeasureRow {
+/** One customer's risk measures as the scoring queries return them. */
+export interface MeasureRow {
   customerId: string;
   ownerId: string;
   name: string;
@@ -53,6 +54,74 @@ export function byRisk(a: CustomerRisk, b: CustomerRisk): number {
 }
 
 /**
+ * The signal SQL, shared by the tenant-wide and the one-customer query shapes so that they cannot
+ * drift apart: per-table aggregates (aliases v, cb, co, po) and the measures computed from them
+ * for customer s.
+ */
+function riskSignals(tenant: TenantView, now: Date) {
+  const today = localDateOf(now, tenant.timeZone);
+  const recentFrom = addDays(today, -PURCHASE_WINDOW_DAYS);
+  const previousFrom = addDays(today, -2 * PURCHASE_WINDOW_DAYS);
+  const nowText = now.toISOString();
+  return {
+    visitAgg: Prisma.sql`max(v."occurredAt") AS last_at`,
+    callbackAgg: Prisma.sql`
+        max(COALESCE(cb."completedAt", cb."updatedAt")) FILTER (WHERE cb.status = 'DONE') AS done_at,
+        count(*) FILTER (WHERE cb.status = 'PENDING' AND cb."dueOn" < ${today}::date) AS overdue,
+        max(${today}::date - cb."dueOn") FILTER (WHERE cb.status = 'PENDING' AND cb."dueOn" < ${today}::date) AS max_overdue,
+        (array_agg(cb.satisfaction ORDER BY COALESCE(cb."completedAt", cb."updatedAt") DESC, cb.id DESC)
+          FILTER (WHERE cb.status = 'DONE' AND cb.satisfaction IS NOT NULL))[1] AS latest_sat`,
+    complaintAgg: Prisma.sql`
+        count(*) AS open,
+        count(*) FILTER (
+          WHERE (co.status = 'OPEN' AND co."ackDueAt" < ${nowText}::timestamp) OR co."resolveDueAt" < ${nowText}::timestamp
+        ) AS overdue`,
+    openComplaint: Prisma.sql`co.status IN ('OPEN', 'ACKNOWLEDGED')`,
+    purchaseAgg: Prisma.sql`
+        sum(po."amountFen") FILTER (WHERE po."orderedOn" > ${recentFrom}::date) AS recent,
+        sum(po."amountFen") FILTER (WHERE po."orderedOn" <= ${recentFrom}::date) AS previous`,
+    purchaseWindow: Prisma.sql`po."orderedOn" > ${previousFrom}::date AND po."orderedOn" <= ${today}::date`,
+    scored: Prisma.sql`c.status <> 'CHURNED' AND COALESCE(c."tierOverride", c.tier) <> 'C'`,
+    scopeColumns: Prisma.sql`c.id, c."ownerId", c.name, COALESCE(c."tierOverride", c.tier) AS tier, c."lastContactAt", c."createdAt"`,
+    // Timestamps are stored as UTC in `timestamp` columns; `AT TIME ZONE 'UTC' AT TIME ZONE tz`
+    // yields the tenant-local wall time whose date is the local day of the contact.
+    measures: Prisma.sql`
+      s.id AS "customerId", s."ownerId", s.name, s.tier::text AS tier,
+      GREATEST(0, ${today}::date - (
+        COALESCE(GREATEST(v.last_at, cb.done_at, s."lastContactAt"), s."createdAt") AT TIME ZONE 'UTC' AT TIME ZONE ${tenant.timeZone}
+      )::date)::int AS "daysSinceContact",
+      COALESCE(po.recent, 0)::bigint AS "recentFen",
+      COALESCE(po.previous, 0)::bigint AS "previousFen",
+      COALESCE(co.open, 0)::int AS "openComplaints",
+      COALESCE(co.overdue, 0)::int AS "overdueComplaints",
+      cb.latest_sat::int AS "latestSatisfaction",
+      COALESCE(cb.overdue, 0)::int AS "overdueCallbacks",
+      COALESCE(cb.max_overdue, 0)::int AS "maxDaysOverdue"`,
+  };
+}
+
+/**
+ * The measures of one customer (`customerId`: a value or a column of an enclosing query), as one
+ * row, or none when the customer is not scored (tier C, churned). Index probes per table; with
+ * the customer a scalar, PostgreSQL settles on one generic plan for a prepared statement instead
+ * of planning the tenant-wide query each time, which cost more than running it.
+ */
+export function oneCustomerMeasuresSql(tenant: TenantView, now: Date, customerId: Prisma.Sql | string): Prisma.Sql {
+  const r = riskSignals(tenant, now);
+  return Prisma.sql`
+      SELECT ${r.measures}
+      FROM (SELECT ${r.scopeColumns} FROM "Customer" c WHERE c."tenantId" = ${tenant.id} AND c.id = ${customerId} AND ${r.scored}) s
+      CROSS JOIN LATERAL (SELECT ${r.visitAgg} FROM "Visit" v WHERE v."tenantId" = ${tenant.id} AND v."customerId" = s.id) v
+      CROSS JOIN LATERAL (SELECT ${r.callbackAgg} FROM "Callback" cb WHERE cb."tenantId" = ${tenant.id} AND cb."customerId" = s.id) cb
+      CROSS JOIN LATERAL (
+        SELECT ${r.complaintAgg} FROM "Complaint" co WHERE co."tenantId" = ${tenant.id} AND co."customerId" = s.id AND ${r.openComplaint}
+      ) co
+      CROSS JOIN LATERAL (
+        SELECT ${r.purchaseAgg} FROM "PurchaseOrder" po WHERE po."tenantId" = ${tenant.id} AND po."customerId" = s.id AND ${r.purchaseWindow}
+      ) po`;
+}
+
+/**
  * Scores the tenant's tiered, not-churned customers as of `now` (optionally only some customers
  * or owners), highest risk first. One query, whatever the number of customers.
  */
@@ -63,10 +132,10 @@ export async function scoreCustomers(
   filter: RiskFilter = {},
 ): Promise<CustomerRisk[]> {
   if (filter.customerIds?.length === 0 || filter.ownerIds?.length === 0) return [];
-  const today = localDateOf(now, tenant.timeZone);
-  const recentFrom = addDays(today, -PURCHASE_WINDOW_DAYS);
-  const previousFrom = addDays(today, -2 * PURCHASE_WINDOW_DAYS);
-  const nowText = now.toISOString();
+  if (filter.customerIds?.length === 1 && filter.ownerIds === undefined) {
+    return scoreMeasures(tenant, await directQuery<MeasureRow>(db, oneCustomerMeasuresSql(tenant, now, filter.customerIds[0]!)));
+  }
+  const r = riskSignals(tenant, now);
   const byCustomer = filter.customerIds
     ? Prisma.sql`AND c.id = ANY(${[...filter.customerIds]}::text[])`
     : Prisma.empty;
@@ -78,74 +147,52 @@ export async function scoreCustomers(
   // into nested loops and a JIT-sized cost: 5 s).
   const narrowed = filter.customerIds !== undefined || filter.ownerIds !== undefined;
   const inScope = (column: string) => (narrowed ? Prisma.sql`AND ${Prisma.raw(column)} IN (SELECT id FROM scope)` : Prisma.empty);
-  // Timestamps are stored as UTC in `timestamp` columns; `AT TIME ZONE 'UTC' AT TIME ZONE tz`
-  // yields the tenant-local wall time whose date is the local day of the contact.
-  // A handful of customers never reaches the JIT's cost threshold: no transaction for SET LOCAL
-  // (the card scores one customer on every lookup).
+  // A handful of customers never reaches the JIT's cost threshold: no transaction for SET LOCAL.
   const fewCustomers = filter.customerIds !== undefined && filter.customerIds.length <= FEW_CUSTOMERS;
   const measure = Prisma.sql`
     WITH scope AS NOT MATERIALIZED (
-      SELECT c.id, c."ownerId", c.name, COALESCE(c."tierOverride", c.tier) AS tier, c."lastContactAt", c."createdAt"
+      SELECT ${r.scopeColumns}
       FROM "Customer" c
-      WHERE c."tenantId" = ${tenant.id}
-        AND c.status <> 'CHURNED'
-        AND COALESCE(c."tierOverride", c.tier) <> 'C'
+      WHERE c."tenantId" = ${tenant.id} AND ${r.scored}
         ${byCustomer} ${byOwner}
     ),
     v AS (
-      SELECT v."customerId", max(v."occurredAt") AS last_at
+      SELECT v."customerId", ${r.visitAgg}
       FROM "Visit" v
       WHERE v."tenantId" = ${tenant.id} ${inScope('v."customerId"')}
       GROUP BY v."customerId"
     ),
     cb AS (
-      SELECT cb."customerId",
-        max(COALESCE(cb."completedAt", cb."updatedAt")) FILTER (WHERE cb.status = 'DONE') AS done_at,
-        count(*) FILTER (WHERE cb.status = 'PENDING' AND cb."dueOn" < ${today}::date) AS overdue,
-        max(${today}::date - cb."dueOn") FILTER (WHERE cb.status = 'PENDING' AND cb."dueOn" < ${today}::date) AS max_overdue,
-        (array_agg(cb.satisfaction ORDER BY COALESCE(cb."completedAt", cb."updatedAt") DESC, cb.id DESC)
-          FILTER (WHERE cb.status = 'DONE' AND cb.satisfaction IS NOT NULL))[1] AS latest_sat
+      SELECT cb."customerId", ${r.callbackAgg}
       FROM "Callback" cb
       WHERE cb."tenantId" = ${tenant.id} ${inScope('cb."customerId"')}
       GROUP BY cb."customerId"
     ),
     co AS (
-      SELECT co."customerId",
-        count(*) AS open,
-        count(*) FILTER (
-          WHERE (co.status = 'OPEN' AND co."ackDueAt" < ${nowText}::timestamp) OR co."resolveDueAt" < ${nowText}::timestamp
-        ) AS overdue
+      SELECT co."customerId", ${r.complaintAgg}
       FROM "Complaint" co
-      WHERE co."tenantId" = ${tenant.id} AND co.status IN ('OPEN', 'ACKNOWLEDGED') ${inScope('co."customerId"')}
+      WHERE co."tenantId" = ${tenant.id} AND ${r.openComplaint} ${inScope('co."customerId"')}
       GROUP BY co."customerId"
     ),
     po AS (
-      SELECT po."customerId",
-        sum(po."amountFen") FILTER (WHERE po."orderedOn" > ${recentFrom}::date) AS recent,
-        sum(po."amountFen") FILTER (WHERE po."orderedOn" <= ${recentFrom}::date) AS previous
+      SELECT po."customerId", ${r.purchaseAgg}
       FROM "PurchaseOrder" po
-      WHERE po."tenantId" = ${tenant.id}
-        AND po."orderedOn" > ${previousFrom}::date AND po."orderedOn" <= ${today}::date
+      WHERE po."tenantId" = ${tenant.id} AND ${r.purchaseWindow}
         ${inScope('po."customerId"')}
       GROUP BY po."customerId"
     )
-    SELECT s.id AS "customerId", s."ownerId", s.name, s.tier::text AS tier,
-      GREATEST(0, ${today}::date - (
-        COALESCE(GREATEST(v.last_at, cb.done_at, s."lastContactAt"), s."createdAt") AT TIME ZONE 'UTC' AT TIME ZONE ${tenant.timeZone}
-      )::date)::int AS "daysSinceContact",
-      COALESCE(po.recent, 0)::bigint AS "recentFen",
-      COALESCE(po.previous, 0)::bigint AS "previousFen",
-      COALESCE(co.open, 0)::int AS "openComplaints",
-      COALESCE(co.overdue, 0)::int AS "overdueComplaints",
-      cb.latest_sat::int AS "latestSatisfaction",
-      COALESCE(cb.overdue, 0)::int AS "overdueCallbacks",
-      COALESCE(cb.max_overdue, 0)::int AS "maxDaysOverdue"
+    SELECT ${r.measures}
     FROM scope s
       LEFT JOIN v ON v."customerId" = s.id
       LEFT JOIN cb ON cb."customerId" = s.id
       LEFT JOIN co ON co."customerId" = s.id
       LEFT JOIN po ON po."customerId" = s.id`;
   const rows = fewCustomers ? await directQuery<MeasureRow>(db, measure) : await analyticalQuery(db, (q) => q.$queryRaw<MeasureRow[]>(measure));
+  return scoreMeasures(tenant, rows);
+}
+
+/** Scores rows of measures (as the queries above return them), highest risk first. */
+export function scoreMeasures(tenant: TenantView, rows: MeasureRow[]): CustomerRisk[] {
   const { risk, tiers } = tenant.settings;
   const scored: CustomerRisk[] = new Array<CustomerRisk>(rows.length);
   for (let i = 0; i < rows.length; i++) {

@@ -78,8 +78,27 @@ export const tenantSettingsSchema = z.object({
 
 export type TenantSettings = z.infer<typeof tenantSettingsSchema>;
 
+// Every request reads its tenant's settings; validating the same JSON with zod each time was a
+// visible share of a command's CPU. Parsed settings are shared (read-only) per distinct JSON.
+const parsedSettings = new Map<string, TenantSettings>();
+const PARSED_SETTINGS_MAX = 1_000;
+
 export function parseTenantSettings(stored: unknown): TenantSettings {
-  return tenantSettingsSchema.parse(stored ?? {});
+  const key = JSON.stringify(stored ?? {});
+  const cached = parsedSettings.get(key);
+  if (cached) return cached;
+  const parsed = deepFreeze(tenantSettingsSchema.parse(stored ?? {}));
+  if (parsedSettings.size >= PARSED_SETTINGS_MAX) parsedSettings.clear();
+  parsedSettings.set(key, parsed);
+  return parsed;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
 }
 
 export const defaultTenantSettings: TenantSettings = tenantSettingsSchema.parse({});
