@@ -53,9 +53,9 @@ function runPrismaMigrateDeploy(url: string): Promise<MigrationResult> {
         reject(new DatabaseError("db.migrate_failed", `prisma migrate deploy failed (exit ${code}):\n${output.trim()}`));
         return;
       }
-      const applied = [...output.matchAll(/^\s*└─\s*(\S+)\/$|^\s*[└├]─\s*(\S+)\/?$/gm)]
-        .map((m) => (m[1] ?? m[2] ?? "").replace(/\/$/, ""))
-        .filter((s) => s !== "");
+      // Prisma prints a tree: each applied migration is a folder line ("└─ 20261123000000_init/")
+      // with its migration.sql below it; only the folders are migrations.
+      const applied = [...output.matchAll(/^\s*[└├]─\s*(\S+)\/$/gm)].map((m) => m[1]!);
       resolve({ applied, output });
     });
   });

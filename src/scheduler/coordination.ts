@@ -46,3 +46,15 @@ export async function pruneLeases(db: Db, now: Date): Promise<number> {
   const { count } = await db.schedulerLease.deleteMany({ where: { until: { lt: new Date(now.getTime() - DONE_RETENTION_MS) } } });
   return count;
 }
+
+/**
+ * De-duplication claims (ProcessedEvent) are only needed while a platform may still re-deliver:
+ * Slack retries within minutes, Feishu up to about 6 hours. A week is far beyond both, and
+ * keeps the table from growing with every request ever received.
+ */
+export const CLAIM_RETENTION_MS = 7 * 24 * 60 * 60_000;
+
+export async function pruneDeliveryClaims(db: Db, now: Date): Promise<number> {
+  const { count } = await db.processedEvent.deleteMany({ where: { claimedAt: { lt: new Date(now.getTime() - CLAIM_RETENTION_MS) } } });
+  return count;
+}

@@ -23,7 +23,7 @@ import type { CoreDeps } from "../core/shared/context.js";
 import type { LocalDate } from "../core/shared/time.js";
 import { toTenantView, type TenantView } from "../core/tenants/tenants.js";
 import type { Logger } from "../logger.js";
-import { leaseCoordinator, pruneLeases } from "./coordination.js";
+import { leaseCoordinator, pruneDeliveryClaims, pruneLeases } from "./coordination.js";
 import { digestDue, digestTaskSpecs, digestTime, dueRuns, knownTimeZone } from "./rules.js";
 
 export interface SchedulerOptions {
@@ -66,6 +66,8 @@ export interface SweepResult {
   reminders: number;
   digests: TenantRunResult[];
   prunedLeases: number;
+  /** De-duplication claims older than CLAIM_RETENTION_MS, deleted. */
+  prunedClaims: number;
   failures: string[];
 }
 
@@ -201,7 +203,7 @@ export async function startScheduler(options: SchedulerOptions): Promise<Schedul
 
   async function sweep(): Promise<SweepResult> {
     const now = deps.clock.now();
-    const result: SweepResult = { escalations: 0, reminders: 0, digests: [], prunedLeases: 0, failures: [] };
+    const result: SweepResult = { escalations: 0, reminders: 0, digests: [], prunedLeases: 0, prunedClaims: 0, failures: [] };
     const step = async (name: string, work: () => Promise<void>) => {
       try {
         await work();
@@ -230,6 +232,9 @@ export async function startScheduler(options: SchedulerOptions): Promise<Schedul
     });
     await step("leases", async () => {
       result.prunedLeases = await pruneLeases(deps.db, now);
+    });
+    await step("claims", async () => {
+      result.prunedClaims = await pruneDeliveryClaims(deps.db, now);
     });
     if (result.escalations + result.reminders > 0) options.onEnqueued?.();
     return result;

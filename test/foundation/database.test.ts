@@ -26,6 +26,8 @@ describe("migrations", () => {
     try {
       const first = await migrateDatabase(embedded.url);
       expect(first.output).toMatch(/successfully applied|applied/i);
+      // The names of the migrations applied, not the files inside them.
+      expect(first.applied).toEqual(await committedMigrations());
       const client = new pg.Client({ connectionString: embedded.url });
       await client.connect();
       const count = async () =>

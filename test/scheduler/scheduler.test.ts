@@ -284,10 +284,21 @@ describe("the 5-minute sweep", () => {
         pendingSince: new Date("2026-11-22T01:00:00Z"),
       },
     });
+    // De-duplication claims: two older than a week (one never completed), one from yesterday.
+    const ago = (days: number) => new Date(deps.clock.now().getTime() - days * 86_400_000);
+    await tdb.prisma.processedEvent.createMany({
+      data: [
+        { platform: "SLACK", eventKey: "sweep:old-done", claimedAt: ago(8), completedAt: ago(8) },
+        { platform: "FEISHU", eventKey: "sweep:old-open", claimedAt: ago(7.5) },
+        { platform: "SLACK", eventKey: "sweep:recent", claimedAt: ago(1), completedAt: ago(1) },
+      ],
+    });
     const scheduler = await start(deps, { catchUpOnStart: false });
     try {
       const result = await scheduler.sweep();
       expect(result.failures).toEqual([]);
+      expect(result.prunedClaims).toBe(2);
+      expect((await tdb.prisma.processedEvent.findMany({ where: { eventKey: { startsWith: "sweep:" } } })).map((e) => e.eventKey)).toEqual(["sweep:recent"]);
       expect(result.escalations).toBeGreaterThanOrEqual(1);
       expect(result.reminders).toBeGreaterThanOrEqual(1);
       expect(await tdb.prisma.approvalStep.findUniqueOrThrow({ where: { id: step.id } })).toMatchObject({ lastRemindedAt: deps.clock.now() });
