@@ -21,11 +21,11 @@ import { systemClock } from "../src/core/shared/clock.js";
 import type { CoreDeps } from "../src/core/shared/context.js";
 import { addDays, localDateOf } from "../src/core/shared/time.js";
 import { loadTenant } from "../src/core/tenants/tenants.js";
+import { ADMIN_URL, databaseExists, recreateDatabase, seedStatements, withDatabase, type Department } from "./seed.js";
+import { scaleLine, stepTable, type Row } from "./report.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const DB_NAME = "accord_bench";
-const TZ = "Asia/Shanghai";
 
 const SCALE = {
   members: 1_000,
@@ -38,19 +38,10 @@ const SCALE = {
   unsweptBreaches: 200,
 };
 // Department shape: 1 manager, 10 senior supervisors, 50 supervisors, the rest specialists.
-const SENIORS = 10;
-const SUPERVISORS = 50;
-const FIRST_SPECIALIST = 2 + SENIORS + SUPERVISORS;
-const SPECIALISTS = SCALE.members - FIRST_SPECIALIST + 1;
+const DEPARTMENT: Department = { scale: SCALE, seniors: 10, supervisors: 50, platform: "CONSOLE", memberNameDigits: 4 };
 
 const TARGET_SECONDS = 5;
 const TARGET_RSS_MB = 400;
-
-function withDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
-}
 
 async function timed<T>(work: () => Promise<T>): Promise<{ seconds: number; result: T }> {
   const started = process.hrtime.bigint();
@@ -62,104 +53,6 @@ async function timed<T>(work: () => Promise<T>): Promise<{ seconds: number; resu
 function peakRssMb(): number {
   // maxRSS is in kilobytes.
   return process.resourceUsage().maxRSS / 1024;
-}
-
-// Every id is deterministic text ('m12', 'c4711'): the seed needs no round trip to JS, and the
-// owner of customer n is computable in SQL as the specialist FIRST_SPECIALIST + n % SPECIALISTS.
-const ownerOf = (n: string) => `'m' || (${FIRST_SPECIALIST} + (${n}) % ${SPECIALISTS})`;
-
-function seedStatements(): Array<[string, string]> {
-  const today = `(now() AT TIME ZONE '${TZ}')::date`;
-  return [
-    [
-      "tenant",
-      `INSERT INTO "Tenant" (id, platform, "externalId", name, "timeZone", locale, settings, "updatedAt")
-       VALUES ('t1', 'CONSOLE', 'bench', 'Bench Co', '${TZ}', 'zh-CN', '{}', now())`,
-    ],
-    [
-      "members",
-      `INSERT INTO "Member" (id, "tenantId", "displayName", role, "supervisorId", "updatedAt")
-       SELECT 'm' || i, 't1', 'Member ' || lpad(i::text, 4, '0'),
-         (CASE WHEN i = 1 THEN 'MANAGER' WHEN i < ${FIRST_SPECIALIST} THEN 'SUPERVISOR' ELSE 'SPECIALIST' END)::"Role",
-         CASE WHEN i = 1 THEN NULL
-              WHEN i <= 1 + ${SENIORS} THEN 'm1'
-              WHEN i < ${FIRST_SPECIALIST} THEN 'm' || (2 + (i - 2 - ${SENIORS}) % ${SENIORS})
-              ELSE 'm' || (2 + ${SENIORS} + (i - ${FIRST_SPECIALIST}) % ${SUPERVISORS}) END,
-         now()
-       FROM generate_series(1, ${SCALE.members}) AS i`,
-    ],
-    [
-      "customers",
-      // Tiers: 5 % VIP, 20 % A, 55 % B, 20 % C (prospects); 2 % of the tiered ones churned.
-      `INSERT INTO "Customer" (id, "tenantId", name, "nameKey", tier, "ownerId", status, "annualPurchaseFen",
-         "lastContactAt", "createdAt", "updatedAt")
-       SELECT 'c' || n, 't1', 'Customer ' || lpad(n::text, 6, '0'), 'customer ' || lpad(n::text, 6, '0'),
-         t.tier::"Tier", ${ownerOf("n")},
-         (CASE WHEN t.tier = 'C' THEN 'PROSPECT' WHEN n % 50 = 0 THEN 'CHURNED' ELSE 'ACTIVE' END)::"CustomerStatus",
-         (n % 1000) * 1000000, now() - ((n * 7919) % 240) * interval '1 day', now() - interval '3 years', now()
-       FROM generate_series(1, ${SCALE.customers}) AS n,
-         LATERAL (SELECT CASE WHEN (n - 1) % 100 < 5 THEN 'VIP' WHEN (n - 1) % 100 < 25 THEN 'A' WHEN (n - 1) % 100 < 80 THEN 'B' ELSE 'C' END AS tier) t`,
-    ],
-    [
-      "visits",
-      `INSERT INTO "Visit" (id, "tenantId", "customerId", "visitorId", "occurredAt", kind, summary)
-       SELECT 'v' || i, 't1', 'c' || n, ${ownerOf("n")},
-         now() - ((i * 104729) % (365 * 24)) * interval '1 hour', 'ON_SITE', 'Quarterly review ' || i
-       FROM generate_series(1::bigint, ${SCALE.visits}) AS i, LATERAL (SELECT 1 + (i * 7) % ${SCALE.customers} AS n) c`,
-    ],
-    [
-      "callbacks",
-      // One open cadence callback per tiered customer, recent history (DONE / SKIPPED with
-      // satisfaction on half) and manual callbacks left overdue, 200,000 in all.
-      `INSERT INTO "Callback" (id, "tenantId", "customerId", "assigneeId", "dueOn", reason, status, "openCadenceKey",
-         satisfaction, "completedAt", "updatedAt")
-       SELECT 'cb' || i, 't1', 'c' || c.n, ${ownerOf("c.n")},
-         CASE WHEN k.kind = 'cadence' THEN ${today} + ((c.n * 13) % 80 - 20)
-              WHEN k.kind = 'history' THEN ${today} - (1 + i % 180)
-              ELSE ${today} - (1 + i % 30) END,
-         (CASE WHEN k.kind = 'cadence' THEN 'CADENCE' WHEN k.kind = 'history' THEN 'AFTER_VISIT' ELSE 'MANUAL' END)::"CallbackReason",
-         (CASE WHEN k.kind = 'history' THEN CASE WHEN i % 20 = 0 THEN 'SKIPPED' ELSE 'DONE' END ELSE 'PENDING' END)::"CallbackStatus",
-         CASE WHEN k.kind = 'cadence' THEN 'c' || c.n END,
-         CASE WHEN k.kind = 'history' AND i % 2 = 0 AND i % 20 <> 0 THEN 1 + (i / 2) % 5 END,
-         CASE WHEN k.kind = 'history' AND i % 20 <> 0 THEN now() - (1 + i % 180) * interval '1 day' END,
-         now()
-       FROM generate_series(1, ${SCALE.callbacks}) AS i,
-         LATERAL (SELECT CASE WHEN i <= 80000 THEN 'cadence' WHEN i <= 190000 THEN 'history' ELSE 'manual' END AS kind) k,
-         -- Cadence rows: the i-th tiered customer ((n - 1) % 100 < 80), so each has exactly one.
-         LATERAL (SELECT CASE WHEN k.kind = 'cadence' THEN ((i - 1) / 80) * 100 + (i - 1) % 80 + 1
-                              ELSE 1 + (i * 31) % ${SCALE.customers} END AS n) c`,
-    ],
-    [
-      "complaints",
-      // 10 % open, 20 % acknowledged, the rest resolved; registered over the last 90 days.
-      `INSERT INTO "Complaint" (id, "tenantId", number, "customerId", "reporterId", "assigneeId", severity, category,
-         description, status, "ackDueAt", "resolveDueAt", "acknowledgedAt", "resolvedAt", "createdAt", "updatedAt")
-       SELECT 'co' || i, 't1', i, 'c' || c.n, ${ownerOf("c.n")}, ${ownerOf("c.n")}, s.sev::"Severity", 'SERVICE',
-         'Complaint ' || i, s.status::"ComplaintStatus",
-         s.created + s.ack_min * interval '1 minute', s.created + s.resolve_min * interval '1 minute',
-         CASE WHEN s.status <> 'OPEN' THEN s.created + (s.ack_min / 2) * interval '1 minute' END,
-         CASE WHEN s.status = 'RESOLVED' THEN s.created + (s.resolve_min / 2) * interval '1 minute' END,
-         s.created, now()
-       FROM generate_series(1, ${SCALE.complaints}) AS i,
-         LATERAL (SELECT 1 + (i * 97) % ${SCALE.customers} AS n) c,
-         LATERAL (SELECT sev, status, created,
-                    CASE sev WHEN 'CRITICAL' THEN 60 WHEN 'HIGH' THEN 240 WHEN 'MEDIUM' THEN 1440 ELSE 2880 END AS ack_min,
-                    CASE sev WHEN 'CRITICAL' THEN 1440 WHEN 'HIGH' THEN 4320 WHEN 'MEDIUM' THEN 10080 ELSE 20160 END AS resolve_min
-                  FROM (SELECT (ARRAY['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'])[1 + i % 4] AS sev,
-                               CASE WHEN i % 10 = 0 THEN 'OPEN' WHEN i % 10 < 3 THEN 'ACKNOWLEDGED' ELSE 'RESOLVED' END AS status,
-                               now() - ((i * 7) % (90 * 24)) * interval '1 hour' AS created) x) s`,
-    ],
-    [
-      "purchase orders",
-      // Six months of orders; every fifth customer halved its purchases in the last 90 days.
-      `INSERT INTO "PurchaseOrder" (id, "tenantId", "customerId", "orderedOn", "amountFen")
-       SELECT 'po' || i, 't1', 'c' || c.n, ${today} - d.back,
-         CASE WHEN c.n % 5 = 0 AND d.back < 90 THEN 50000 + (i % 1000) * 100 ELSE 100000 + (i % 1000) * 200 END
-       FROM generate_series(1, ${SCALE.purchaseOrders}) AS i,
-         LATERAL (SELECT 1 + (i * 53) % ${SCALE.customers} AS n) c,
-         LATERAL (SELECT (i * 37) % 180 AS back) d`,
-    ],
-  ];
 }
 
 /**
@@ -198,19 +91,8 @@ async function findSweep(): Promise<{ sweep: Sweep; from: string } | null> {
   return null;
 }
 
-interface Row {
-  step: string;
-  seconds: number;
-  target: number | null;
-  note: string;
-}
-
 async function seed(url: string, rows: Row[]): Promise<number> {
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${DB_NAME}`);
-  await admin.end();
+  await recreateDatabase(DB_NAME);
 
   const migrate = await timed(() => migrateDatabase(url));
   rows.push({ step: "migrate", seconds: migrate.seconds, target: null, note: "" });
@@ -228,7 +110,7 @@ async function seed(url: string, rows: Row[]): Promise<number> {
        AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)`,
   );
   for (const ix of indexes) await client.query(`DROP INDEX "${ix.indexname}"`);
-  for (const [name, sql] of seedStatements()) {
+  for (const [name, sql] of seedStatements(DEPARTMENT)) {
     const step = await timed(() => client.query(sql));
     seedSeconds += step.seconds;
     rows.push({ step: `seed ${name}`, seconds: step.seconds, target: null, note: `${step.result.rowCount ?? 0} rows` });
@@ -249,21 +131,10 @@ async function seed(url: string, rows: Row[]): Promise<number> {
   return pendingBreaches.result;
 }
 
-async function databaseExists(): Promise<boolean> {
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  try {
-    const { rowCount } = await admin.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [DB_NAME]);
-    return (rowCount ?? 0) > 0;
-  } finally {
-    await admin.end();
-  }
-}
-
 async function main(): Promise<void> {
   const rows: Row[] = [];
   const url = withDatabase(ADMIN_URL, DB_NAME);
-  const reuse = process.argv.includes("--reuse") && (await databaseExists());
+  const reuse = process.argv.includes("--reuse") && (await databaseExists(DB_NAME));
   const pendingBreaches = { result: reuse ? -1 : await seed(url, rows) };
 
   const db = createPrisma(url, { poolSize: 4 });
@@ -349,16 +220,7 @@ async function main(): Promise<void> {
   const rss = peakRssMb();
   const width = Math.max(...rows.map((r) => r.step.length));
   const lines = [
-    `Accord core benchmark — ${SCALE.members} members, ${SCALE.customers} customers, ${SCALE.visits} visits, ${SCALE.callbacks} callbacks, ${SCALE.complaints} complaints, ${SCALE.purchaseOrders} orders`,
-    "",
-    `${"step".padEnd(width)} | seconds | target | ok | note`,
-    `${"-".repeat(width)}-|---------|--------|----|-----`,
-    ...rows.map(
-      (r) =>
-        `${r.step.padEnd(width)} | ${r.seconds.toFixed(2).padStart(7)} | ${r.target === null ? "      " : `≤ ${r.target} s`.padStart(6)} | ${
-          r.target === null ? "  " : r.seconds <= r.target ? "✓ " : "✗ "
-        } | ${r.note}`,
-    ),
+    ...stepTable(scaleLine("core", SCALE), rows),
     `${"peak RSS (MB)".padEnd(width)} | ${rss.toFixed(0).padStart(7)} | ${`≤ ${TARGET_RSS_MB}`.padStart(6)} | ${rss <= TARGET_RSS_MB ? "✓ " : "✗ "} |`,
   ];
   process.stdout.write(`${lines.join("\n")}\n`);

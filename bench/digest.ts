@@ -24,18 +24,16 @@ import { migrateDatabase } from "../src/db/migrate.js";
 import { DEFAULT_PACING } from "../src/scheduler/pacing.js";
 import { startOutboxWorker } from "../src/scheduler/outbox-worker.js";
 import { CountingPlatform, createCountingSender } from "../test/fakes/counting-platform.js";
+import { ADMIN_URL, databaseExists, recreateDatabase, seedStatements, withDatabase, type Department } from "./seed.js";
+import { scaleLine, stepTable, type Row } from "./report.js";
 
-const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const DB_NAME = "accord_bench_digest";
-const TZ = "Asia/Shanghai";
 const TARGET_ENQUEUE_SECONDS = 10;
 
 const SCALE = { members: 5_000, customers: 100_000, visits: 1_000_000, callbacks: 200_000, complaints: 10_000, purchaseOrders: 300_000 };
-// 1 manager, 20 senior supervisors, 250 supervisors, the rest specialists.
-const SENIORS = 20;
-const SUPERVISORS = 250;
-const FIRST_SPECIALIST = 2 + SENIORS + SUPERVISORS;
-const SPECIALISTS = SCALE.members - FIRST_SPECIALIST + 1;
+// 1 manager, 20 senior supervisors, 250 supervisors, the rest specialists. FEISHU: the outbox
+// messages go to the Feishu sender below.
+const DEPARTMENT: Department = { scale: SCALE, seniors: 20, supervisors: 250, platform: "FEISHU", memberNameDigits: 5 };
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -46,134 +44,20 @@ const WORKERS = Number(arg("workers") ?? 2);
 const RENDER = process.argv.includes("--render");
 const REUSE = process.argv.includes("--reuse");
 
-function withDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
-}
-
 async function timed<T>(work: () => Promise<T>): Promise<{ seconds: number; result: T }> {
   const started = process.hrtime.bigint();
   const result = await work();
   return { seconds: Number(process.hrtime.bigint() - started) / 1e9, result };
 }
 
-const ownerOf = (n: string) => `'m' || (${FIRST_SPECIALIST} + (${n}) % ${SPECIALISTS})`;
-
-function seedStatements(): Array<[string, string]> {
-  const today = `(now() AT TIME ZONE '${TZ}')::date`;
-  return [
-    [
-      "tenant",
-      `INSERT INTO "Tenant" (id, platform, "externalId", name, "timeZone", locale, settings, "updatedAt")
-       VALUES ('t1', 'FEISHU', 'bench', 'Bench Co', '${TZ}', 'zh-CN', '{}', now())`,
-    ],
-    [
-      "members",
-      `INSERT INTO "Member" (id, "tenantId", "displayName", role, "supervisorId", "updatedAt")
-       SELECT 'm' || i, 't1', 'Member ' || lpad(i::text, 5, '0'),
-         (CASE WHEN i = 1 THEN 'MANAGER' WHEN i < ${FIRST_SPECIALIST} THEN 'SUPERVISOR' ELSE 'SPECIALIST' END)::"Role",
-         CASE WHEN i = 1 THEN NULL
-              WHEN i <= 1 + ${SENIORS} THEN 'm1'
-              WHEN i < ${FIRST_SPECIALIST} THEN 'm' || (2 + (i - 2 - ${SENIORS}) % ${SENIORS})
-              ELSE 'm' || (2 + ${SENIORS} + (i - ${FIRST_SPECIALIST}) % ${SUPERVISORS}) END,
-         now()
-       FROM generate_series(1, ${SCALE.members}) AS i`,
-    ],
-    [
-      "member identities",
-      `INSERT INTO "MemberIdentity" (id, "tenantId", "memberId", platform, "platformUserId")
-       SELECT 'mi' || i, 't1', 'm' || i, 'FEISHU', 'ou_' || i FROM generate_series(1, ${SCALE.members}) AS i`,
-    ],
-    [
-      "customers",
-      `INSERT INTO "Customer" (id, "tenantId", name, "nameKey", tier, "ownerId", status, "annualPurchaseFen",
-         "lastContactAt", "createdAt", "updatedAt")
-       SELECT 'c' || n, 't1', 'Customer ' || lpad(n::text, 6, '0'), 'customer ' || lpad(n::text, 6, '0'),
-         t.tier::"Tier", ${ownerOf("n")},
-         (CASE WHEN t.tier = 'C' THEN 'PROSPECT' WHEN n % 50 = 0 THEN 'CHURNED' ELSE 'ACTIVE' END)::"CustomerStatus",
-         (n % 1000) * 1000000, now() - ((n * 7919) % 240) * interval '1 day', now() - interval '3 years', now()
-       FROM generate_series(1, ${SCALE.customers}) AS n,
-         LATERAL (SELECT CASE WHEN (n - 1) % 100 < 5 THEN 'VIP' WHEN (n - 1) % 100 < 25 THEN 'A' WHEN (n - 1) % 100 < 80 THEN 'B' ELSE 'C' END AS tier) t`,
-    ],
-    [
-      "visits",
-      `INSERT INTO "Visit" (id, "tenantId", "customerId", "visitorId", "occurredAt", kind, summary)
-       SELECT 'v' || i, 't1', 'c' || n, ${ownerOf("n")},
-         now() - ((i * 104729) % (365 * 24)) * interval '1 hour', 'ON_SITE', 'Quarterly review ' || i
-       FROM generate_series(1::bigint, ${SCALE.visits}) AS i, LATERAL (SELECT 1 + (i * 7) % ${SCALE.customers} AS n) c`,
-    ],
-    [
-      "callbacks",
-      `INSERT INTO "Callback" (id, "tenantId", "customerId", "assigneeId", "dueOn", reason, status, "openCadenceKey",
-         satisfaction, "completedAt", "updatedAt")
-       SELECT 'cb' || i, 't1', 'c' || c.n, ${ownerOf("c.n")},
-         CASE WHEN k.kind = 'cadence' THEN ${today} + ((c.n * 13) % 80 - 20)
-              WHEN k.kind = 'history' THEN ${today} - (1 + i % 180)
-              ELSE ${today} - (1 + i % 30) END,
-         (CASE WHEN k.kind = 'cadence' THEN 'CADENCE' WHEN k.kind = 'history' THEN 'AFTER_VISIT' ELSE 'MANUAL' END)::"CallbackReason",
-         (CASE WHEN k.kind = 'history' THEN CASE WHEN i % 20 = 0 THEN 'SKIPPED' ELSE 'DONE' END ELSE 'PENDING' END)::"CallbackStatus",
-         CASE WHEN k.kind = 'cadence' THEN 'c' || c.n END,
-         CASE WHEN k.kind = 'history' AND i % 2 = 0 AND i % 20 <> 0 THEN 1 + (i / 2) % 5 END,
-         CASE WHEN k.kind = 'history' AND i % 20 <> 0 THEN now() - (1 + i % 180) * interval '1 day' END,
-         now()
-       FROM generate_series(1, ${SCALE.callbacks}) AS i,
-         LATERAL (SELECT CASE WHEN i <= 80000 THEN 'cadence' WHEN i <= 190000 THEN 'history' ELSE 'manual' END AS kind) k,
-         LATERAL (SELECT CASE WHEN k.kind = 'cadence' THEN ((i - 1) / 80) * 100 + (i - 1) % 80 + 1
-                              ELSE 1 + (i * 31) % ${SCALE.customers} END AS n) c`,
-    ],
-    [
-      "complaints",
-      `INSERT INTO "Complaint" (id, "tenantId", number, "customerId", "reporterId", "assigneeId", severity, category,
-         description, status, "ackDueAt", "resolveDueAt", "acknowledgedAt", "resolvedAt", "createdAt", "updatedAt")
-       SELECT 'co' || i, 't1', i, 'c' || c.n, ${ownerOf("c.n")}, ${ownerOf("c.n")}, s.sev::"Severity", 'SERVICE',
-         'Complaint ' || i, s.status::"ComplaintStatus",
-         s.created + s.ack_min * interval '1 minute', s.created + s.resolve_min * interval '1 minute',
-         CASE WHEN s.status <> 'OPEN' THEN s.created + (s.ack_min / 2) * interval '1 minute' END,
-         CASE WHEN s.status = 'RESOLVED' THEN s.created + (s.resolve_min / 2) * interval '1 minute' END,
-         s.created, now()
-       FROM generate_series(1, ${SCALE.complaints}) AS i,
-         LATERAL (SELECT 1 + (i * 97) % ${SCALE.customers} AS n) c,
-         LATERAL (SELECT sev, status, created,
-                    CASE sev WHEN 'CRITICAL' THEN 60 WHEN 'HIGH' THEN 240 WHEN 'MEDIUM' THEN 1440 ELSE 2880 END AS ack_min,
-                    CASE sev WHEN 'CRITICAL' THEN 1440 WHEN 'HIGH' THEN 4320 WHEN 'MEDIUM' THEN 10080 ELSE 20160 END AS resolve_min
-                  FROM (SELECT (ARRAY['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'])[1 + i % 4] AS sev,
-                               CASE WHEN i % 10 = 0 THEN 'OPEN' WHEN i % 10 < 3 THEN 'ACKNOWLEDGED' ELSE 'RESOLVED' END AS status,
-                               now() - ((i * 7) % (90 * 24)) * interval '1 hour' AS created) x) s`,
-    ],
-    [
-      "purchase orders",
-      `INSERT INTO "PurchaseOrder" (id, "tenantId", "customerId", "orderedOn", "amountFen")
-       SELECT 'po' || i, 't1', 'c' || c.n, ${today} - d.back,
-         CASE WHEN c.n % 5 = 0 AND d.back < 90 THEN 50000 + (i % 1000) * 100 ELSE 100000 + (i % 1000) * 200 END
-       FROM generate_series(1, ${SCALE.purchaseOrders}) AS i,
-         LATERAL (SELECT 1 + (i * 53) % ${SCALE.customers} AS n) c,
-         LATERAL (SELECT (i * 37) % 180 AS back) d`,
-    ],
-  ];
-}
-
-async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
 async function seed(url: string): Promise<number> {
-  await admin(async (c) => {
-    await c.query(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`);
-    await c.query(`CREATE DATABASE ${DB_NAME}`);
-  });
+  await recreateDatabase(DB_NAME);
   await migrateDatabase(url);
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   let seconds = 0;
   try {
-    for (const [name, sql] of seedStatements()) {
+    for (const [name, sql] of seedStatements(DEPARTMENT)) {
       const step = await timed(() => client.query(sql));
       seconds += step.seconds;
       process.stderr.write(`seeded ${name}: ${step.result.rowCount ?? 0} rows in ${step.seconds.toFixed(1)} s\n`);
@@ -197,16 +81,9 @@ async function clearDigests(url: string): Promise<void> {
   }
 }
 
-interface Row {
-  step: string;
-  seconds: number;
-  target: number | null;
-  note: string;
-}
-
 async function main(): Promise<void> {
   const url = withDatabase(ADMIN_URL, DB_NAME);
-  const exists = await admin(async (c) => ((await c.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [DB_NAME])).rowCount ?? 0) > 0);
+  const exists = await databaseExists(DB_NAME);
   const rows: Row[] = [];
   if (REUSE && exists) await clearDigests(url);
   else rows.push({ step: "seed (not timed against a target)", seconds: await seed(url), target: null, note: "" });
@@ -274,18 +151,8 @@ async function main(): Promise<void> {
       target: null,
       note: `Feishu ${feishu}/s: ${(total / feishu / 60).toFixed(1)} min; Slack ${slack}/s: ${(total / slack / 60).toFixed(1)} min`,
     });
-    const width = Math.max(...rows.map((r) => r.step.length));
     const lines = [
-      `Accord digest benchmark — ${SCALE.members} members, ${SCALE.customers} customers, ${SCALE.visits} visits, ${SCALE.callbacks} callbacks, ${SCALE.complaints} complaints, ${SCALE.purchaseOrders} orders`,
-      "",
-      `${"step".padEnd(width)} | seconds | target | ok | note`,
-      `${"-".repeat(width)}-|---------|--------|----|-----`,
-      ...rows.map(
-        (r) =>
-          `${r.step.padEnd(width)} | ${r.seconds.toFixed(2).padStart(7)} | ${r.target === null ? "      " : `≤ ${r.target} s`.padStart(6)} | ${
-            r.target === null ? "  " : r.seconds <= r.target ? "✓ " : "✗ "
-          } | ${r.note}`,
-      ),
+      ...stepTable(scaleLine("digest", SCALE), rows),
     ];
     process.stdout.write(`${lines.join("\n")}\n`);
     const slow = callbacks.seconds + churn.seconds > TARGET_ENQUEUE_SECONDS;
