@@ -17,10 +17,11 @@ import { hostname } from "node:os";
 import type { DigestKind } from "@prisma/client";
 import { createTask, type Logger as CronLogger, type ScheduledTask } from "node-cron";
 import { sweepComplaintSla } from "../core/complaints/sweep.js";
+import { recomputeTiersByCooperation } from "../core/customers/customers.js";
 import { completedRuns, runDigest, type RunDigestOptions, type RunDigestOutcome } from "../core/digests/runs.js";
 import { sweepApprovalReminders } from "../core/hospitality/reminders.js";
 import type { CoreDeps } from "../core/shared/context.js";
-import type { LocalDate } from "../core/shared/time.js";
+import { localDateOf, type LocalDate } from "../core/shared/time.js";
 import { toTenantView, type TenantView } from "../core/tenants/tenants.js";
 import type { Logger } from "../logger.js";
 import { leaseCoordinator, pruneDeliveryClaims, pruneLeases } from "./coordination.js";
@@ -68,6 +69,8 @@ export interface SweepResult {
   prunedLeases: number;
   /** De-duplication claims older than CLAIM_RETENTION_MS, deleted. */
   prunedClaims: number;
+  /** Customers re-tiered because they reached the cooperation years for tier A today. */
+  retiered: number;
   failures: string[];
 }
 
@@ -201,9 +204,11 @@ export async function startScheduler(options: SchedulerOptions): Promise<Schedul
     return results;
   }
 
+  const retieredOn = new Map<string, LocalDate>();
+
   async function sweep(): Promise<SweepResult> {
     const now = deps.clock.now();
-    const result: SweepResult = { escalations: 0, reminders: 0, digests: [], prunedLeases: 0, prunedClaims: 0, failures: [] };
+    const result: SweepResult = { escalations: 0, reminders: 0, digests: [], prunedLeases: 0, prunedClaims: 0, retiered: 0, failures: [] };
     const step = async (name: string, work: () => Promise<void>) => {
       try {
         await work();
@@ -235,6 +240,23 @@ export async function startScheduler(options: SchedulerOptions): Promise<Schedul
     });
     await step("claims", async () => {
       result.prunedClaims = await pruneDeliveryClaims(deps.db, now);
+    });
+    await step("tiers", async () => {
+      // Once per tenant and local day in this process (the recompute is idempotent, so another
+      // replica doing it too only finds nothing); one tenant's failure does not stop the others.
+      for (const tenant of await loadTenants()) {
+        // A tenant whose stored zone is unknown has no "today" (its digests are skipped too).
+        if (!knownTimeZone(tenant.timeZone)) continue;
+        const today = localDateOf(now, tenant.timeZone);
+        if (retieredOn.get(tenant.id) === today) continue;
+        try {
+          result.retiered += await recomputeTiersByCooperation(deps, tenant);
+          retieredOn.set(tenant.id, today);
+        } catch (err) {
+          log.error({ err, tenantId: tenant.id }, "tier recompute failed");
+          if (!result.failures.includes("tiers")) result.failures.push("tiers");
+        }
+      }
     });
     if (result.escalations + result.reminders > 0) options.onEnqueued?.();
     return result;

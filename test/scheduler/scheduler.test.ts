@@ -298,6 +298,8 @@ describe("the 5-minute sweep", () => {
       const result = await scheduler.sweep();
       expect(result.failures).toEqual([]);
       expect(result.prunedClaims).toBe(2);
+      // The daily tier recompute ran for the tenant (nothing reached five years in this scene).
+      expect(result.retiered).toBe(0);
       expect((await tdb.prisma.processedEvent.findMany({ where: { eventKey: { startsWith: "sweep:" } } })).map((e) => e.eventKey)).toEqual(["sweep:recent"]);
       expect(result.escalations).toBeGreaterThanOrEqual(1);
       expect(result.reminders).toBeGreaterThanOrEqual(1);

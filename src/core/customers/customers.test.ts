@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestDatabase, type TestDatabase } from "../../../test/support/db.js";
 import { actor, depsAt, makeDepartment, makeMember, makeTenant } from "../../../test/support/fixtures.js";
 import { fromDateColumn } from "../shared/time.js";
+import { loadTenant } from "../tenants/tenants.js";
 import { getCustomerCard } from "./card.js";
 import {
   addContact,
@@ -10,6 +11,7 @@ import {
   createCustomer,
   listContacts,
   overrideTier,
+  recomputeTiersByCooperation,
   recordPurchaseOrder,
   updateCustomer,
 } from "./customers.js";
@@ -362,5 +364,48 @@ describe("card, contacts and orders", () => {
     expect(open).toHaveLength(1);
     expect(open[0]!.assigneeId).toBe(extra.id);
     expect((await tdb.prisma.customer.findUniqueOrThrow({ where: { id: c.id } })).tier).toBe("VIP");
+  });
+});
+
+describe("recomputeTiersByCooperation (the daily sweep)", () => {
+  it("moves a customer to A on the day it reaches five years of cooperation, re-syncs its cadence and audits it as the system's", async () => {
+    const { tenant, d } = await scene();
+    const deps = depsAt(tdb.prisma, "2026-11-23T01:00:00Z");
+    const me = actor(d.s1);
+    // Created a day earlier: 4 years and 364 days of cooperation then, B, cadence every 90 days.
+    const created = async (name: string, cooperationStart: string, extra: Record<string, unknown> = {}) =>
+      createCustomer(depsAt(tdb.prisma, "2026-11-22T01:00:00Z"), me, { name, ownerId: d.a1.id, cooperationStart, ...extra });
+    const today = await created("Five Years Today", "2021-11-23");
+    const tomorrow = await created("Five Years Tomorrow", "2021-11-24");
+    const overridden = await created("Held At B", "2019-01-01");
+    await overrideTier(deps, me, overridden.id, "B", "kept at B by the supervisor");
+    const churned = await created("Gone Ltd", "2015-06-01", { status: "CHURNED" });
+    expect([today.tier, tomorrow.tier, churned.tier]).toEqual(["B", "B", "C"]);
+    const cadenceBefore = await openCadence(today.id);
+    expect(cadenceBefore).toHaveLength(1);
+
+    expect(await recomputeTiersByCooperation(deps, await loadTenant(tdb.prisma, tenant.id))).toBe(1);
+
+    const rows = await tdb.prisma.customer.findMany({ where: { tenantId: tenant.id }, select: { name: true, tier: true } });
+    expect(Object.fromEntries(rows.map((r) => [r.name, r.tier]))).toEqual({
+      "Five Years Today": "A",
+      "Five Years Tomorrow": "B",
+      "Held At B": "B",
+      "Gone Ltd": "C",
+    });
+    // A's cadence is 30 days: the open cadence callback now falls due within a month, still one.
+    const cadenceAfter = await openCadence(today.id);
+    expect(cadenceAfter).toHaveLength(1);
+    expect(fromDateColumn(cadenceAfter[0]!.dueOn) <= "2026-12-23").toBe(true);
+    expect(fromDateColumn(cadenceAfter[0]!.dueOn) < fromDateColumn(cadenceBefore[0]!.dueOn)).toBe(true);
+    const audits = await tdb.prisma.auditLog.findMany({ where: { entityId: today.id, action: "customer.tier_recomputed" } });
+    expect(audits).toHaveLength(1);
+    expect(audits[0]).toMatchObject({ actorId: null, before: { tier: "B" }, after: { tier: "A", reason: "cooperation_years", years: 5 } });
+
+    // Idempotent the same day; the next day the other customer's turn comes.
+    expect(await recomputeTiersByCooperation(deps, await loadTenant(tdb.prisma, tenant.id))).toBe(0);
+    const nextDay = depsAt(tdb.prisma, "2026-11-24T01:00:00Z");
+    expect(await recomputeTiersByCooperation(nextDay, await loadTenant(tdb.prisma, tenant.id))).toBe(1);
+    expect((await tdb.prisma.customer.findUniqueOrThrow({ where: { id: tomorrow.id } })).tier).toBe("A");
   });
 });

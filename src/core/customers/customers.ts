@@ -8,7 +8,7 @@ import { requireCanActFor, requireRoleAtLeast } from "../members/authorization.j
 import { enqueueNotifications } from "../outbox/outbox.js";
 import { inTransaction, type Actor, type CoreDeps, type Tx } from "../shared/context.js";
 import { ConflictError, InvalidInputError, NotFoundError } from "../shared/errors.js";
-import { fromDateColumn, localDateOf, toDateColumn, type LocalDate } from "../shared/time.js";
+import { addDays, fromDateColumn, localDateOf, toDateColumn, type LocalDate } from "../shared/time.js";
 import { loadTenant, type TenantView } from "../tenants/tenants.js";
 import { loadCustomerFor } from "./lookup.js";
 import { cleanName, computeTier, defaultStatus, effectiveTier, maskEmail, maskPhone, normalizeName } from "./rules.js";
@@ -416,4 +416,75 @@ export async function recordPurchaseOrder(
     await audit(tx, actor, "customer.updated", after.id, diff.before, diff.after);
     return { order: orderView, customer: toCustomerView(after) };
   });
+}
+
+/** How many customers one transaction of the daily tier recompute re-tiers at most. */
+const RETIER_BATCH = 200;
+
+/**
+ * The daily tier recompute (scheduler sweep). Tiers are recomputed whenever a customer changes;
+ * the one input that changes by itself is time: a customer reaches `aCooperationYears` of
+ * cooperation (DESIGN.md §2: A at five years) on a day nobody touches it. Those customers, and
+ * only they (no override, not churned, below A), are re-tiered as of the tenant's today, their
+ * cadence callback re-synced, each change audited as the system's. Idempotent: a second run the
+ * same day finds nothing. Returns how many customers changed tier.
+ */
+export async function recomputeTiersByCooperation(deps: CoreDeps, tenant: TenantView): Promise<number> {
+  const tt: TenantToday = { tenant, today: localDateOf(deps.clock.now(), tenant.timeZone) };
+  const years = tenant.settings.tiers.aCooperationYears;
+  // Candidates: started on or before this day `years` ago, with a day to spare around 29 February;
+  // computeTier decides.
+  const [y, m, d] = tt.today.split("-").map(Number) as [number, number, number];
+  const latestStart = toDateColumn(addDays(new Date(Date.UTC(y - years, m - 1, d)).toISOString().slice(0, 10), 1));
+  let changed = 0;
+  let after = "";
+  for (;;) {
+    const candidates = await deps.db.customer.findMany({
+      where: {
+        tenantId: tenant.id,
+        id: { gt: after },
+        tierOverride: null,
+        status: { not: "CHURNED" },
+        tier: { in: ["B", "C"] },
+        cooperationStart: { not: null, lte: latestStart },
+      },
+      orderBy: { id: "asc" },
+      take: RETIER_BATCH,
+    });
+    if (candidates.length === 0) return changed;
+    after = candidates[candidates.length - 1]!.id;
+    await inTransaction(deps, async (tx) => {
+      for (const candidate of candidates) {
+        // Re-read inside the transaction: an edit since the query above wins.
+        const before = await tx.customer.findFirst({ where: { id: candidate.id, tenantId: tenant.id, tierOverride: null } });
+        if (!before) continue;
+        const tier = computeTier(
+          tenant.settings,
+          {
+            annualPurchaseFen: before.annualPurchaseFen,
+            strategic: before.strategic,
+            cooperationStart: before.cooperationStart ? fromDateColumn(before.cooperationStart) : null,
+            status: before.status,
+            hasPurchases: await hasPurchaseOrders(tx, tenant.id, before.id),
+          },
+          tt.today,
+        );
+        if (tier === before.tier) continue;
+        const updated = await tx.customer.update({ where: { id: before.id }, data: { tier } });
+        await resyncCadence(tx, tt, before, updated);
+        await recordAudit(tx, {
+          tenantId: tenant.id,
+          actorId: null,
+          platform: null,
+          action: "customer.tier_recomputed",
+          entityType: "Customer",
+          entityId: updated.id,
+          before: { tier: before.tier },
+          after: { tier: updated.tier, reason: "cooperation_years", years },
+        });
+        changed++;
+      }
+    });
+    if (candidates.length < RETIER_BATCH) return changed;
+  }
 }
