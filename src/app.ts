@@ -49,6 +49,7 @@ export function secretValues(config: AppConfig): string[] {
     config.feishu?.appSecret,
     config.feishu?.verificationToken,
     config.feishu?.encryptKey,
+    config.metricsToken,
     databasePassword(config.databaseUrl),
   ];
   return values.filter((v): v is string => Boolean(v));
@@ -94,7 +95,13 @@ export async function startAccord(config: AppConfig, logger: Logger, options: St
 
   let server: HttpServer;
   try {
-    server = await startHttpServer({ port: config.port, logger, ready: () => db.ready(), metrics });
+    server = await startHttpServer({
+      port: config.port,
+      logger,
+      ready: () => db.ready(),
+      metrics,
+      ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
+    });
   } catch (err) {
     await db.close();
     throw err;

@@ -1,5 +1,5 @@
 // The one HTTP server: health, readiness and the routes platform adapters register.
-import { randomUUID } from "node:crypto";
+import { randomUUID, timingSafeEqual } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { withRequestLog, type Logger } from "./logger.js";
@@ -15,6 +15,8 @@ export interface HttpServerOptions {
   routes?: Record<string, RouteHandler>;
   /** Serves GET /metrics (Prometheus text format) when given. */
   metrics?: MetricsEndpoint;
+  /** When set, GET /metrics answers 401 unless the request carries `Authorization: Bearer <token>`. */
+  metricsToken?: string;
 }
 
 export const REQUEST_ID_HEADER = "x-request-id";
@@ -50,7 +52,17 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   });
   const metrics = options.metrics;
   if (metrics) {
-    routes.set("GET /metrics", async (_req, res) => {
+    const expected = options.metricsToken ? Buffer.from(`Bearer ${options.metricsToken}`) : undefined;
+    routes.set("GET /metrics", async (req, res) => {
+      if (expected) {
+        const given = Buffer.from(req.headers.authorization ?? "");
+        // Constant time: the comparison must not tell how much of a guessed token was right.
+        if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+          res.writeHead(401, { "content-type": "text/plain; charset=utf-8", "www-authenticate": 'Bearer realm="accord-metrics"' });
+          res.end("metrics need the bearer token (ACCORD_METRICS_TOKEN)\n");
+          return;
+        }
+      }
       const text = await metrics.render();
       res.writeHead(200, { "content-type": metrics.contentType, "content-length": Buffer.byteLength(text) });
       res.end(text);

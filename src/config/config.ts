@@ -65,6 +65,7 @@ const envSchema = z.object({
       message: "must be one of fatal, error, warn, info, debug, trace, silent",
     })
     .default("info"),
+  ACCORD_METRICS_TOKEN: optionalString.pipe(z.string().min(16, "must be at least 16 characters").optional()),
   SLACK_BOT_TOKEN: optionalString.pipe(
     z.string().startsWith("xoxb-", "must be a bot token starting with xoxb-").optional(),
   ),
@@ -115,6 +116,8 @@ export interface AppConfig {
   locale: "zh-CN" | "en";
   admins: string[];
   logLevel: Env["ACCORD_LOG_LEVEL"];
+  /** When set, GET /metrics requires `Authorization: Bearer <token>`. */
+  metricsToken?: string;
   slack?: SlackConfig;
   feishu?: FeishuConfig;
 }
@@ -185,6 +188,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     locale: env.ACCORD_LOCALE,
     admins: env.ACCORD_ADMINS,
     logLevel: env.ACCORD_LOG_LEVEL,
+    ...(env.ACCORD_METRICS_TOKEN ? { metricsToken: env.ACCORD_METRICS_TOKEN } : {}),
     ...(slack ? { slack } : {}),
     ...(feishu ? { feishu } : {}),
   };

@@ -35,6 +35,7 @@ describe("configuration", () => {
     [{ FEISHU_APP_ID: "cli_x", FEISHU_APP_SECRET: "s" }, "FEISHU_VERIFICATION_TOKEN"],
     [{ FEISHU_DOMAIN: "larkk" }, "FEISHU_DOMAIN"],
     [{ FEISHU_MODE: "socket" }, "FEISHU_MODE"],
+    [{ ACCORD_METRICS_TOKEN: "short" }, "ACCORD_METRICS_TOKEN"],
   ])("names the variable in error for %o", (env, variable) => {
     const problem = problemWith(env as Record<string, string>);
     expect(problem.variable).toBe(variable);
@@ -57,6 +58,8 @@ describe("configuration", () => {
     expect(c.slack).toEqual({ botToken: "xoxb-123", signingSecret: "secret", apiUrl: "http://127.0.0.1:9999/api/" });
     expect(c.feishu).toMatchObject({ appId: "cli_a", domain: "lark", mode: "ws", encryptKey: "d" });
     expect(c.admins).toEqual(["U1", "ou_2"]);
+    expect(c.metricsToken).toBeUndefined();
+    expect(loadConfig({ ACCORD_METRICS_TOKEN: "0123456789abcdef" }).metricsToken).toBe("0123456789abcdef");
   });
 
   it("stops npm start with one line naming the bad variable and no stack trace", async () => {

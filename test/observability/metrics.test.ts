@@ -2,7 +2,9 @@
 // deliveries that succeed, fail for good and fail for now, an ack Slack would have given up on,
 // and a digest run reported by the scheduler.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { deliveryOutcome } from "../../src/metrics.js";
+import { createLogger } from "../../src/logger.js";
+import { createMetrics, deliveryOutcome } from "../../src/metrics.js";
+import { startHttpServer } from "../../src/server.js";
 import { MAX_ATTEMPTS, seedTeam, startObservedSlack, type ObservedSlack } from "./setup.js";
 
 let o: ObservedSlack;
@@ -157,5 +159,36 @@ describe("deliveryOutcome", () => {
     expect(deliveryOutcome(message(MAX_ATTEMPTS - 1), { ok: false, permanent: false, error: "x" }, MAX_ATTEMPTS)).toBe("retried");
     expect(deliveryOutcome(message(MAX_ATTEMPTS), { ok: false, permanent: false, error: "x" }, MAX_ATTEMPTS)).toBe("failed");
     expect(deliveryOutcome(message(MAX_ATTEMPTS + 3), { ok: false, permanent: false, error: "429", retryAfterMs: 1_000 }, MAX_ATTEMPTS)).toBe("retried");
+  });
+});
+
+describe("GET /metrics with ACCORD_METRICS_TOKEN", () => {
+  it("answers 401 without the bearer token or with a wrong one, and the series with it", async () => {
+    const token = "m3tr1cs-t0ken-for-the-scraper";
+    const server = await startHttpServer({
+      port: 0,
+      host: "127.0.0.1",
+      logger: createLogger("silent"),
+      ready: async () => true,
+      metrics: createMetrics({ processMetrics: false, platforms: ["SLACK"] }),
+      metricsToken: token,
+    });
+    try {
+      const get = (authorization?: string) =>
+        fetch(`http://127.0.0.1:${server.port}/metrics`, authorization ? { headers: { authorization } } : {});
+      for (const wrong of [undefined, "Bearer nope", `Bearer ${token}x`, token, `Basic ${token}`]) {
+        const answer = await get(wrong);
+        expect(answer.status, String(wrong)).toBe(401);
+        expect(answer.headers.get("www-authenticate")).toContain("Bearer");
+        expect(await answer.text()).not.toContain("accord_");
+      }
+      const ok = await get(`Bearer ${token}`);
+      expect(ok.status).toBe(200);
+      expect(await ok.text()).toContain("accord_acks_over_budget_total");
+      // Health and readiness stay open for the orchestrator's probes.
+      expect((await fetch(`http://127.0.0.1:${server.port}/healthz`)).status).toBe(200);
+    } finally {
+      await server.close();
+    }
   });
 });
