@@ -46,11 +46,13 @@ const types = {
 };
 
 const names = new Map<string, string>();
+/** Bumped when PostgreSQL refuses a prepared statement after a migration (see run()). */
+let generation = 0;
 
 function statementName(text: string): string {
   let name = names.get(text);
   if (!name) {
-    name = `accord_${createHash("sha1").update(text).digest("hex").slice(0, 24)}`;
+    name = `accord_${generation}_${createHash("sha1").update(text).digest("hex").slice(0, 24)}`;
     names.set(text, name);
   }
   return name;
@@ -67,18 +69,39 @@ function config(direct: DirectPool, sql: Prisma.Sql): pg.QueryConfig {
 
 type Queryable = Db | Prisma.TransactionClient;
 
+/**
+ * After a migration changed a table under a running process (a rolling upgrade), PostgreSQL
+ * refuses a statement prepared before it on that connection ("cached plan must not change result
+ * type", 0A000). Every statement then gets a new name, prepared afresh on each connection at its
+ * next use (the stale ones stay behind, unused, until the connection closes), and this one runs
+ * again.
+ */
+const CACHED_PLAN_CHANGED = "0A000";
+
+async function run(direct: DirectPool, sql: Prisma.Sql): Promise<pg.QueryResult> {
+  const query = config(direct, sql);
+  try {
+    return await direct.pool.query(query);
+  } catch (err) {
+    if (query.name === undefined || (err as { code?: unknown }).code !== CACHED_PLAN_CHANGED) throw err;
+    if (query.name === statementName(sql.text)) {
+      generation++;
+      names.clear();
+    }
+    return direct.pool.query(config(direct, sql));
+  }
+}
+
 /** `db.$queryRaw(sql)`, straight on the pool when `db` is a client with one attached. */
 export async function directQuery<T>(db: Queryable, sql: Prisma.Sql): Promise<T[]> {
   const direct = pools.get(db);
   if (!direct) return (db as Db).$queryRaw<T[]>(sql);
-  const result = await direct.pool.query(config(direct, sql));
-  return result.rows as T[];
+  return (await run(direct, sql)).rows as T[];
 }
 
 /** `db.$executeRaw(sql)` (the number of rows affected), straight on the pool when it can. */
 export async function directExecute(db: Queryable, sql: Prisma.Sql): Promise<number> {
   const direct = pools.get(db);
   if (!direct) return (db as Db).$executeRaw(sql);
-  const result = await direct.pool.query(config(direct, sql));
-  return result.rowCount ?? 0;
+  return (await run(direct, sql)).rowCount ?? 0;
 }

@@ -82,4 +82,16 @@ describe("direct queries", () => {
     if (db.mode === "postgresql") expect(ours.length).toBeGreaterThan(0);
     else expect(ours).toEqual([]);
   });
+
+  it("keep working after a migration changes a table under a prepared statement", async () => {
+    await db.prisma.$executeRawUnsafe(`CREATE TABLE "DirectProbe" (id int PRIMARY KEY)`);
+    await db.prisma.$executeRawUnsafe(`INSERT INTO "DirectProbe" VALUES (1)`);
+    const all = Prisma.sql`SELECT * FROM "DirectProbe"`;
+    expect(await directQuery(db.prisma, all)).toEqual([{ id: 1 }]);
+    expect(await directQuery(db.prisma, all)).toEqual([{ id: 1 }]);
+    // What a rolling upgrade does to a running replica's prepared statements.
+    await db.prisma.$executeRawUnsafe(`ALTER TABLE "DirectProbe" ADD COLUMN label text DEFAULT 'new'`);
+    expect(await directQuery(db.prisma, all)).toEqual([{ id: 1, label: "new" }]);
+    expect(await directQuery(db.prisma, all)).toEqual([{ id: 1, label: "new" }]);
+  });
 });
