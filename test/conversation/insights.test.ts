@@ -40,8 +40,8 @@ let seq = 0;
  * Manager Wang; supervisor Sam (under Wang) over Alice and Amy; Bob directly under Wang. Each
  * member's platform user id is U-<name>-<n>.
  */
-async function scene(locale: "en" | "zh-CN" = "en") {
-  const tenant = await makeTenant(tdb.prisma, { locale });
+async function scene(locale: "en" | "zh-CN" = "en", settings: object = {}) {
+  const tenant = await makeTenant(tdb.prisma, { locale, settings });
   const n = ++seq;
   const people = consoleMembers(tdb.prisma, tenant, n);
   const wang = await people.add("Wang", { role: "MANAGER" });
@@ -49,7 +49,7 @@ async function scene(locale: "en" | "zh-CN" = "en") {
   const alice = await people.add("Alice", { supervisorId: sam.id });
   const amy = await people.add("Amy", { supervisorId: sam.id });
   const bob = await people.add("Bob", { supervisorId: wang.id });
-  return { tenant, n, wang, sam, alice, amy, bob, as: people.as };
+  return { tenant, n, wang, sam, alice, amy, bob, as: people.as, add: people.add };
 }
 type Scene = Awaited<ReturnType<typeof scene>>;
 
@@ -622,3 +622,111 @@ describe("report / 报表", () => {
     expect(await writes(s.tenant.id)).toEqual(stored);
   });
 });
+
+describe("the digests channel post", () => {
+  const DIGESTS_CHANNEL = { channels: { digests: "C0DIGESTS" } };
+
+  /** Renders the run's channel intent for `kind` as the outbox worker would. */
+  async function postToChannel(s: Scene, kind: string, localDate = TODAY) {
+    const message = await tdb.prisma.outboxMessage.create({
+      data: {
+        tenantId: s.tenant.id,
+        platform: "CONSOLE",
+        target: "channel:digests",
+        payload: { kind, localDate, audience: "channel" },
+        dedupeKey: `digest:${s.tenant.id}:${kind}:${localDate}:channel:digests`,
+        entityType: "DigestRun",
+        entityId: s.tenant.id,
+      },
+    });
+    return conversation.renderDelivery(message);
+  }
+
+  /** dueScene plus Sue, a second supervisor under Wang, over Carl who is 2 days late with Cobalt. */
+  async function departmentScene(locale: "en" | "zh-CN" = "en") {
+    const s = await dueScene(locale);
+    await tdb.prisma.tenant.update({ where: { id: s.tenant.id }, data: { settings: DIGESTS_CHANNEL } });
+    const sue = await s.add("Sue", { role: "SUPERVISOR", supervisorId: s.wang.id });
+    const carl = await s.add("Carl", { supervisorId: sue.id });
+    const cobalt = await customer(s, carl.id, "Cobalt", "A");
+    await callback(s, cobalt.id, carl.id, dateAgo(2));
+    const bobCo = await customer(s, s.bob.id, "Bob Co", "B");
+    await callback(s, bobCo.id, s.bob.id, day(TODAY));
+    return { ...s, sue, carl };
+  }
+
+  it("shows every team of the department with each member's counts and rates, and no buttons", async () => {
+    const s = await departmentScene();
+    const delivery = await postToChannel(s, "digest.callbacks.team");
+    expect(delivery!.to).toEqual({ kind: "channel", channelId: "C0DIGESTS" });
+    const { text, choices: buttons } = renderText(delivery!.view);
+    expect(text).toContain("Department callbacks for 2026-11-23");
+    expect(text).toContain("3 due today · 3 overdue · 1 done yesterday");
+    // Window: Alice's two overdue, Amy's done, Carl's overdue → 1 of 4.
+    expect(text).toContain("Department completion rate (last 30 days): 25%");
+    expect(text).toContain("Sam's team · 2 due today · 2 overdue · 1 done yesterday · Team completion rate (last 30 days): 33.3%");
+    expect(text).toContain("⚠ Alice: 2 due, 2 overdue, 0 done yesterday · 0% done (30 days)");
+    expect(text).toContain("Amy: 0 due, 0 overdue, 1 done yesterday · 100% done (30 days)");
+    expect(text).toContain("Sue's team · 0 due today · 1 overdue · 0 done yesterday · Team completion rate (last 30 days): 0%");
+    expect(text).toContain("⚠ Carl: 0 due, 1 overdue, 0 done yesterday · 0% done (30 days)");
+    // Bob reports to the department head directly: listed apart, once.
+    expect(text).toContain("Not in a team");
+    expect(text.match(/Bob: 1 due, 0 overdue, 0 done yesterday/g)).toHaveLength(1);
+    before(text, "Sam's team", "Alice:");
+    before(text, "Alice:", "Sue's team");
+    before(text, "Sue's team", "Carl:");
+    before(text, "Carl:", "Not in a team");
+    // A channel post names no customer and carries no button only one member may click.
+    expect(text).not.toContain("Vortex");
+    expect(buttons).toEqual([]);
+  });
+
+  it("speaks the tenant's language whoever renders it", async () => {
+    const s = await departmentScene("zh-CN");
+    const { text } = renderText((await postToChannel(s, "digest.callbacks.team"))!.view);
+    expect(text).toContain("2026-11-23 全部门回访概况");
+    expect(text).toContain("部门近 30 天回访完成率：25%");
+    expect(text).toContain("Sam 团队 · 今日到期 2 · 逾期 2 · 昨日完成 1 · 团队近 30 天回访完成率：33.3%");
+    expect(text).toContain("未归入团队的成员");
+  });
+
+  it("shows the department's top 10 at-risk customers with reasons and owners, newly risen marked, contacts never shown", async () => {
+    const s = await scene("en", DIGESTS_CHANNEL);
+    const vega = await highRisk(s, s.alice.id, "Vega Group");
+    await tdb.prisma.contact.create({
+      data: { tenantId: s.tenant.id, customerId: vega.id, name: "Lin Hua", phone: "13812345678", email: "lin.hua@vega.example" },
+    });
+    for (let i = 1; i <= 11; i++) await mediumRisk(s, i % 2 ? s.amy.id : s.bob.id, `M${String(i).padStart(2, "0")}`);
+    await tdb.prisma.riskSnapshot.create({ data: { tenantId: s.tenant.id, customerId: vega.id, localDate: dateAgo(1), score: 71, level: "HIGH", reasons: [] } });
+
+    const delivery = await postToChannel(s, "digest.churn.team");
+    expect(delivery!.to).toEqual({ kind: "channel", channelId: "C0DIGESTS" });
+    const { text, choices: buttons } = renderText(delivery!.view);
+    expect(text).toContain("Top customers at risk in the department, 2026-11-23");
+    expect(text).toContain("1 high, 11 medium, 11 newly risen");
+    expect(text).toContain("• Vega Group · VIP · High risk 71/100 · owner Alice\n");
+    expect(text).toContain("No contact for 45 days (cadence every 14 days) +35");
+    // Customers of Bob, who reports to the head directly, are the department's too.
+    expect(text).toContain("🆕 M02 · A (key) · Medium risk 60/100 · owner Bob · new since yesterday");
+    expect(text).toContain("M09");
+    expect(text).not.toContain("M10");
+    expect(text).toContain("… and 2 more");
+    expect(text).toContain("🆕 = risen since yesterday's digest");
+    expect(text).not.toContain("13812345678");
+    expect(text).not.toContain("lin.hua@vega.example");
+    expect(buttons).toEqual([]);
+
+    // Nobody at risk: nothing is posted.
+    const calm = await scene("en", DIGESTS_CHANNEL);
+    expect(await postToChannel(calm, "digest.churn.team")).toBeNull();
+  });
+
+  it("renders the churn post in Chinese", async () => {
+    const s = await scene("zh-CN", DIGESTS_CHANNEL);
+    await mediumRisk(s, s.bob.id, "华为技术");
+    const { text } = renderText((await postToChannel(s, "digest.churn.team"))!.view);
+    expect(text).toContain("2026-11-23 全部门流失风险客户前十");
+    expect(text).toContain("🆕 华为技术 · 一级（A） · 中风险 60/100 · 客户经理 Bob · 较昨日新增");
+  });
+});
+

@@ -1,8 +1,11 @@
 // Outbound delivery through the adapter's sender: complaint posts to the tenant's complaints
-// channel and escalation DMs, and how Slack's failures reach the outbox worker — a 429 waits for
+// channel and escalation DMs, the morning digest run's post to the digests channel, and how Slack's failures reach the outbox worker — a 429 waits for
 // Retry-After and delivers once, a 5xx is retried, channel_not_found is permanent and logged with
 // the method.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runDigest } from "../../src/core/digests/runs.js";
+import { toDateColumn } from "../../src/core/shared/time.js";
+import { loadTenant } from "../../src/core/tenants/tenants.js";
 import { findButton, sleep, textOf, waitFor } from "../fakes/slack.js";
 import { createAcmeTrading, localDateInDays } from "../support/platform.js";
 import { COMPLAINTS_CHANNEL, latestIn, seedDepartment, startHarness, type Harness } from "./harness.js";
@@ -151,3 +154,41 @@ describe("delivery failures", () => {
     expect((await h.db.prisma.hospitalityRequest.findUniqueOrThrow({ where: { id: request.id } })).status).toBe("APPROVED");
   });
 });
+
+describe("the digests channel over Slack", () => {
+  it("posts the department's callback summary to the digests channel once, without buttons", async () => {
+    const DIGESTS_CHANNEL = "C0DIGESTS";
+    await h.db.prisma.tenant.update({
+      where: { id: team.tenant.id },
+      data: { settings: { channels: { complaints: COMPLAINTS_CHANNEL, digests: DIGESTS_CHANNEL } } },
+    });
+    const today = localDateInDays(h.deps, 0);
+    const acme = await h.db.prisma.customer.findFirstOrThrow({ where: { tenantId: team.tenant.id, name: "Acme Trading" } });
+    await h.db.prisma.callback.create({
+      data: { tenantId: team.tenant.id, customerId: acme.id, assigneeId: team.alice.memberId, dueOn: toDateColumn(localDateInDays(h.deps, -2)), reason: "MANUAL" },
+    });
+    const tenant = await loadTenant(h.db.prisma, team.tenant.id);
+    const runs = await Promise.all(["r1", "r2"].map((holder) => runDigest(h.deps, tenant, "CALLBACKS", today, { holder })));
+    expect(runs.filter((r) => r.status === "completed")).toHaveLength(1);
+    await h.deliverAll();
+
+    const posts = h.fake.messagesIn(DIGESTS_CHANNEL);
+    expect(posts).toHaveLength(1);
+    const text = textOf(posts[0]!.blocks);
+    expect(text).toContain(`Department callbacks for ${today}`);
+    expect(text).toContain("Li Supervisor's team");
+    expect(text).toMatch(/⚠ Alice Zhang: \d+ due, 1 overdue, 0 done yesterday/);
+    expect(text).toContain("Amy Chen: 0 due, 0 overdue, 0 done yesterday");
+    expect(posts[0]!.blocks.some((b) => b.type === "actions")).toBe(false);
+    // Alice's own digest went to her DM as before.
+    expect(textOf(latestIn(h, h.fake.dmOf(team.alice.id))!.blocks)).toContain("Acme Trading");
+    const row = await h.db.prisma.outboxMessage.findFirstOrThrow({ where: { tenantId: team.tenant.id, target: "channel:digests" } });
+    expect(row).toMatchObject({ status: "SENT", platformMessageId: posts[0]!.ts });
+
+    // Another replica running the same digest later that day posts nothing more.
+    expect(await runDigest(h.deps, tenant, "CALLBACKS", today, { holder: "r3" })).toMatchObject({ status: "already_completed" });
+    await h.deliverAll();
+    expect(h.fake.messagesIn(DIGESTS_CHANNEL)).toHaveLength(1);
+  });
+});
+

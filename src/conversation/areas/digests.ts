@@ -10,12 +10,23 @@
 // `digest` preview (digestFor, the same builders) can never disagree with what is sent.
 // Personal digests render nothing (null: dropped) when the recipient has nothing in them.
 //
+// The team intents also go to the tenant's digests channel (target channel:digests, audience
+// "channel", rendered by a system session in the tenant's language): there they show the whole
+// department (builders' `department` mode) and carry no buttons, since a channel post is read by
+// everyone and a button may name only one member.
+//
 // The callback digest is the callbacks area's due list (same buttons and contract: Done / Log
 // visit / Snooze / Skip with args.at = "list"), so a click turns the digest message into the
 // refreshed list (entityType "CallbackList") without a second look for the same thing.
 import type { DueCallback } from "../../core/callbacks/callbacks.js";
-import { buildCallbackDigests, type MemberCallbackDigest, type SupervisorCallbackDigest } from "../../core/digests/callbacks.js";
-import { buildChurnDigests, type OwnerChurnDigest, type SupervisorChurnDigest } from "../../core/digests/churn.js";
+import {
+  buildCallbackDigests,
+  type DepartmentCallbackDigest,
+  type MemberCallbackDigest,
+  type SupervisorCallbackDigest,
+  type TeamCallbackRow,
+} from "../../core/digests/callbacks.js";
+import { buildChurnDigests, type ChurnTeamSummary, type OwnerChurnDigest } from "../../core/digests/churn.js";
 import { digestDateSchema, digestFor } from "../../core/digests/digest.js";
 import { InvalidInputError } from "../../core/shared/errors.js";
 import type { LocalDate } from "../../core/shared/time.js";
@@ -83,29 +94,75 @@ export function callbackDigestView(session: Session, localDate: LocalDate, diges
   return { ...list, header: { ...list.header, title, subtitle: counts }, summary: `${title} · ${counts}` };
 }
 
+/** One member's line of a team summary: "⚠ Alice: 2 due, 2 overdue, 0 done yesterday · 0% done (30 days)". */
+function teamRowText(session: Session, r: TeamCallbackRow): string {
+  return [
+    `${r.overdue > 0 ? "⚠ " : ""}${session.t("digest.callbacks.team_row", { name: r.name, due: r.due, overdue: r.overdue, doneYesterday: r.doneYesterday })}`,
+    ...(r.completionRate !== null ? [session.t("digest.view.member_rate", { rate: formatPercent(session, r.completionRate) })] : []),
+  ].join(" · ");
+}
+
+function teamCountsText(session: Session, totals: SupervisorCallbackDigest["totals"]): string {
+  return session.t("digest.view.team_counts", { due: totals.due, overdue: totals.overdue, doneYesterday: totals.doneYesterday });
+}
+
+function rateText(session: Session, rate: number | null, of: "team" | "department"): string {
+  return rate !== null
+    ? session.t(`digest.view.${of}_rate`, { rate: formatPercent(session, rate) })
+    : session.t(`digest.view.${of}_rate_none`);
+}
+
 export function teamCallbackDigestView(session: Session, localDate: LocalDate, team: SupervisorCallbackDigest): View {
   const title = session.t("digest.callbacks.team_title", { date: localDate });
-  const counts = session.t("digest.view.team_counts", {
-    due: team.totals.due,
-    overdue: team.totals.overdue,
-    doneYesterday: team.totals.doneYesterday,
-  });
+  const counts = teamCountsText(session, team.totals);
   const rows = team.team.slice(0, TEAM_ROWS_LIMIT);
-  const items: ListItem[] = rows.map((r) => ({
-    text: [
-      `${r.overdue > 0 ? "⚠ " : ""}${session.t("digest.callbacks.team_row", { name: r.name, due: r.due, overdue: r.overdue, doneYesterday: r.doneYesterday })}`,
-      ...(r.completionRate !== null ? [session.t("digest.view.member_rate", { rate: formatPercent(session, r.completionRate) })] : []),
-    ].join(" · "),
-  }));
-  const rate =
-    team.completionRate !== null
-      ? session.t("digest.view.team_rate", { rate: formatPercent(session, team.completionRate) })
-      : session.t("digest.view.team_rate_none");
+  const items: ListItem[] = rows.map((r) => ({ text: teamRowText(session, r) }));
   return {
     header: { title, subtitle: counts, tone: team.totals.overdue > 0 ? "warning" : "info" },
     blocks: [
-      { kind: "text", text: `*${rate}*` },
+      { kind: "text", text: `*${rateText(session, team.completionRate, "team")}*` },
       { kind: "list", items, ...(team.team.length > rows.length ? { totalCount: team.team.length } : {}) },
+    ],
+    summary: `${title} · ${counts}`,
+    moreTemplate: moreTemplate(session),
+  };
+}
+
+/**
+ * The digests channel's callback post: the department's totals and rate, then each team as its
+ * lead's digest shows it. A team is one list item (its rows as lines, the first TEAM_ROWS_LIMIT
+ * of them), so a department of many teams stays within Slack's 50 blocks; the renderers clip an
+ * overlong item with "…".
+ */
+export function departmentCallbackDigestView(
+  session: Session,
+  localDate: LocalDate,
+  department: DepartmentCallbackDigest,
+  leadNames: ReadonlyMap<string, string>,
+): View {
+  const title = session.t("digest.callbacks.department_title", { date: localDate });
+  const counts = teamCountsText(session, department.totals);
+  const group = (head: string, rows: readonly TeamCallbackRow[]): ListItem => {
+    const shown = rows.slice(0, TEAM_ROWS_LIMIT);
+    const more = rows.length > shown.length ? [session.t("views.more", { count: rows.length - shown.length })] : [];
+    return { text: [head, ...shown.map((r) => teamRowText(session, r)), ...more].join("\n") };
+  };
+  const items = department.teams.map((team) =>
+    group(
+      [
+        `*${session.t("digest.view.team_of", { name: leadNames.get(team.supervisorId) ?? "—" })}*`,
+        teamCountsText(session, team.totals),
+        rateText(session, team.completionRate, "team"),
+      ].join(" · "),
+      team.team,
+    ),
+  );
+  if (department.others.length > 0) items.push(group(`*${session.t("digest.view.outside_teams")}*`, department.others));
+  return {
+    header: { title, subtitle: counts, tone: department.totals.overdue > 0 ? "warning" : "info" },
+    blocks: [
+      { kind: "text", text: `*${rateText(session, department.completionRate, "department")}*` },
+      { kind: "list", items },
     ],
     summary: `${title} · ${counts}`,
     moreTemplate: moreTemplate(session),
@@ -134,21 +191,26 @@ export function churnDigestView(session: Session, localDate: LocalDate, own: Own
   };
 }
 
+/**
+ * A lead's team top (buttons for `buttonsFor`, the lead) or, without buttons, the department's
+ * top for the digests channel: the same view, as the department head's digest shows it.
+ */
 export function teamChurnDigestView(
   session: Session,
   localDate: LocalDate,
-  team: SupervisorChurnDigest,
+  team: ChurnTeamSummary,
   names: ReadonlyMap<string, string>,
-  options: { buttons: boolean },
+  options: { buttonsFor?: string },
 ): View {
+  const buttonsFor = options.buttonsFor;
   const title = session.t(team.scope === "tenant" ? "digest.churn.tenant_title" : "digest.churn.team_title", { date: localDate });
   const counts = session.t("digest.churn.counts", { high: team.high, medium: team.medium, newlyRisen: team.newlyRisen });
   const items = team.top.map((c) =>
     riskItem(session, c, {
       ownerName: names.get(c.ownerId) ?? "—",
       newlyRisen: c.newlyRisen,
-      ...(options.buttons
-        ? { buttons: [button(session, "customer.button.open", "customer.open", { entityId: c.customerId, memberId: team.memberId })] }
+      ...(buttonsFor
+        ? { buttons: [button(session, "customer.button.open", "customer.open", { entityId: c.customerId, memberId: buttonsFor })] }
         : {}),
     }),
   );
@@ -179,6 +241,12 @@ const renderCallbacks: IntentRenderer = async (session, intent) => {
 
 const renderCallbacksTeam: IntentRenderer = async (session, intent) => {
   const localDate = intentDate(intent);
+  if (isChannel(intent)) {
+    const { department } = await buildCallbackDigests(session.deps.db, session.tenant, localDate, { department: true });
+    if (!department || department.teams.length + department.others.length === 0) return null;
+    const names = await memberNames(session, department.teams.map((t) => t.supervisorId));
+    return departmentCallbackDigestView(session, localDate, department, names);
+  }
   const built = await buildCallbackDigests(session.deps.db, session.tenant, localDate, { recipientId: session.member.id });
   const team = built.supervisors.find((s) => s.supervisorId === session.member.id);
   return team ? teamCallbackDigestView(session, localDate, team) : null;
@@ -194,11 +262,13 @@ const renderChurn: IntentRenderer = async (session, intent) => {
 
 const renderChurnTeam: IntentRenderer = async (session, intent) => {
   const localDate = intentDate(intent);
-  const built = await buildChurnDigests(session.deps.db, session.tenant, localDate, { recipientId: session.member.id });
-  const team = built.supervisors.find((s) => s.memberId === session.member.id);
-  if (!team) return null;
+  const built = isChannel(intent)
+    ? await buildChurnDigests(session.deps.db, session.tenant, localDate, { department: true })
+    : await buildChurnDigests(session.deps.db, session.tenant, localDate, { recipientId: session.member.id });
+  const team = isChannel(intent) ? built.department : built.supervisors.find((s) => s.memberId === session.member.id);
+  if (!team || team.high + team.medium === 0) return null;
   const names = await memberNames(session, team.top.map((c) => c.ownerId));
-  return teamChurnDigestView(session, localDate, team, names, { buttons: !isChannel(intent) });
+  return teamChurnDigestView(session, localDate, team, names, isChannel(intent) ? {} : { buttonsFor: session.member.id });
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -250,7 +320,7 @@ export const digestsArea: ConversationArea = {
         if (mine && mine.customers.length > 0) parts.push(churnDigestView(session, date, mine, { buttons: true }));
         if (team) {
           const names = await memberNames(session, team.top.map((c) => c.ownerId));
-          parts.push(teamChurnDigestView(session, date, team, names, { buttons: true }));
+          parts.push(teamChurnDigestView(session, date, team, names, { buttonsFor: team.memberId }));
         }
         if (parts.length === before) parts.push(session.t("digest.view.no_churn"));
       }

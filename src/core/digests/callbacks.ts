@@ -55,11 +55,25 @@ export interface CallbackDigests {
   members: MemberCallbackDigest[];
   /** Team leads (teams.ts) with a team (deactivated members count only while they hold callbacks). */
   supervisors: SupervisorCallbackDigest[];
+  /** With `department: true` (and no recipient): the whole department, for the digests channel. */
+  department?: DepartmentCallbackDigest;
+}
+
+export interface DepartmentCallbackDigest {
+  /** Over every member of the tenant. */
+  totals: { due: number; overdue: number; doneYesterday: number };
+  completionRate: number | null;
+  /** Each outermost team below the department head, as its lead's team digest shows it; leads by name. */
+  teams: SupervisorCallbackDigest[];
+  /** Members in none of those teams (the leads themselves, those reporting to the head) holding callbacks. */
+  others: TeamCallbackRow[];
 }
 
 export interface DigestOptions {
   /** Build only what this member receives (their own items and their team's summary). */
   recipientId?: string;
+  /** Also build the whole department's view (the digests channel post); ignored with a recipient. */
+  department?: boolean;
 }
 
 interface ItemRow extends Omit<CallbackDigestItem, "tier" | "reason"> {
@@ -143,31 +157,67 @@ export async function buildCallbackDigests(
   const supervisors: SupervisorCallbackDigest[] = [];
   for (const leadId of teamLeads(teams)) {
     if (!isRecipient(leadId)) continue;
-    const team = teamOf(teams, leadId);
-    let windowDue = 0;
-    let windowDone = 0;
-    const totals = { due: 0, overdue: 0, doneYesterday: 0 };
-    // A deactivated member appears only while they still hold callbacks.
-    const holding = team.filter((id) => teams.members.get(id)!.active || countsBy.has(id));
-    if (holding.length === 0) continue;
-    const rows = holding.map((memberId): TeamCallbackRow => {
-      const c = countsBy.get(memberId);
-      windowDue += c?.windowDue ?? 0;
-      windowDone += c?.windowDone ?? 0;
-      totals.due += c?.due ?? 0;
-      totals.overdue += c?.overdue ?? 0;
-      totals.doneYesterday += c?.doneYesterday ?? 0;
-      return {
-        memberId,
-        name: teams.members.get(memberId)!.name,
-        due: c?.due ?? 0,
-        overdue: c?.overdue ?? 0,
-        doneYesterday: c?.doneYesterday ?? 0,
-        completionRate: completionRate(c?.windowDone ?? 0, c?.windowDue ?? 0),
-      };
-    });
-    rows.sort((a, b) => b.overdue - a.overdue || b.due - a.due || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    supervisors.push({ supervisorId: leadId, team: rows, totals, completionRate: completionRate(windowDone, windowDue) });
+    const summary = teamSummary(teams, countsBy, teamOf(teams, leadId));
+    if (summary) supervisors.push({ supervisorId: leadId, ...summary });
   }
-  return { localDate, members, supervisors };
+  if (!options.department || options.recipientId !== undefined) return { localDate, members, supervisors };
+  return { localDate, members, supervisors, department: departmentSummary(teams, countsBy) };
+}
+
+type CountsBy = ReadonlyMap<string, CountRow>;
+
+/** The summary rows, totals and completion rate of these members; null when none of them counts. */
+function teamSummary(teams: Teams, countsBy: CountsBy, memberIds: readonly string[]): Omit<SupervisorCallbackDigest, "supervisorId"> | null {
+  let windowDue = 0;
+  let windowDone = 0;
+  const totals = { due: 0, overdue: 0, doneYesterday: 0 };
+  // A deactivated member appears only while they still hold callbacks.
+  const holding = memberIds.filter((id) => teams.members.get(id)!.active || countsBy.has(id));
+  if (holding.length === 0) return null;
+  const rows = holding.map((memberId): TeamCallbackRow => {
+    const c = countsBy.get(memberId);
+    windowDue += c?.windowDue ?? 0;
+    windowDone += c?.windowDone ?? 0;
+    totals.due += c?.due ?? 0;
+    totals.overdue += c?.overdue ?? 0;
+    totals.doneYesterday += c?.doneYesterday ?? 0;
+    return {
+      memberId,
+      name: teams.members.get(memberId)!.name,
+      due: c?.due ?? 0,
+      overdue: c?.overdue ?? 0,
+      doneYesterday: c?.doneYesterday ?? 0,
+      completionRate: completionRate(c?.windowDone ?? 0, c?.windowDue ?? 0),
+    };
+  });
+  rows.sort((a, b) => b.overdue - a.overdue || b.due - a.due || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return { team: rows, totals, completionRate: completionRate(windowDone, windowDue) };
+}
+
+/**
+ * The department view: whole-tenant totals and rate, then each team below the department head
+ * as its lead's digest shows it. Only the outermost such teams are listed (a sub-team is inside
+ * its lead's lead's team), so every member appears once; members in no team are listed apart
+ * while they hold callbacks.
+ */
+function departmentSummary(teams: Teams, countsBy: CountsBy): DepartmentCallbackDigest {
+  const whole = teamSummary(teams, countsBy, [...teams.members.keys()]);
+  const leads = new Set(teamLeads(teams).filter((id) => !leadsWholeTenant(teams, id)));
+  const outermost = [...leads].filter((id) => !(teams.ancestors.get(id) ?? []).some((up) => leads.has(up)));
+  const covered = new Set<string>();
+  const teamDigests: SupervisorCallbackDigest[] = [];
+  for (const leadId of outermost) {
+    const memberIds = teamOf(teams, leadId);
+    const summary = teamSummary(teams, countsBy, memberIds);
+    if (!summary) continue;
+    for (const id of memberIds) covered.add(id);
+    teamDigests.push({ supervisorId: leadId, ...summary });
+  }
+  const outside = [...teams.members.keys()].filter((id) => !covered.has(id) && countsBy.has(id));
+  return {
+    totals: whole?.totals ?? { due: 0, overdue: 0, doneYesterday: 0 },
+    completionRate: whole?.completionRate ?? null,
+    teams: teamDigests,
+    others: teamSummary(teams, countsBy, outside)?.team ?? [],
+  };
 }

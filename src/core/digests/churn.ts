@@ -24,9 +24,9 @@ export interface OwnerChurnDigest {
   customers: ChurnDigestItem[];
 }
 
-export interface SupervisorChurnDigest {
-  memberId: string;
-  /** "tenant" for a MANAGER, "team" (transitive subordinates) for everyone else. */
+/** A team's (or the whole department's) at-risk customers, as a lead's team digest shows them. */
+export interface ChurnTeamSummary {
+  /** "tenant" for a MANAGER and the department view, "team" (transitive subordinates) for everyone else. */
   scope: "team" | "tenant";
   high: number;
   medium: number;
@@ -35,10 +35,16 @@ export interface SupervisorChurnDigest {
   top: ChurnDigestItem[];
 }
 
+export interface SupervisorChurnDigest extends ChurnTeamSummary {
+  memberId: string;
+}
+
 export interface ChurnDigests {
   localDate: LocalDate;
   owners: OwnerChurnDigest[];
   supervisors: SupervisorChurnDigest[];
+  /** With `department: true` (and no recipient): every at-risk customer of the tenant, for the digests channel. */
+  department?: ChurnTeamSummary;
 }
 
 /**
@@ -71,6 +77,8 @@ export async function buildChurnDigests(
     ]),
   );
   const managers = leads.filter((id) => leadsWholeTenant(teams, id));
+  const department: ChurnTeamSummary | undefined =
+    options.department && options.recipientId === undefined ? { scope: "tenant", high: 0, medium: 0, newlyRisen: 0, top: [] } : undefined;
   // `items` is highest score first, so each lead's first TEAM_TOP are their top.
   for (const item of items) {
     if (isRecipient(item.ownerId)) {
@@ -80,22 +88,28 @@ export async function buildChurnDigests(
       if (item.level === "HIGH") own.high++;
       else own.medium++;
     }
+    if (department) countInto(department, item);
     const above = new Set([...(teams.ancestors.get(item.ownerId) ?? []), ...managers]);
     above.delete(item.ownerId);
     for (const leadId of above) {
       const lead = leadDigests.get(leadId);
-      if (!lead) continue;
-      if (item.level === "HIGH") lead.high++;
-      else lead.medium++;
-      if (item.newlyRisen) lead.newlyRisen++;
-      if (lead.top.length < TEAM_TOP) lead.top.push(item);
+      if (lead) countInto(lead, item);
     }
   }
   return {
     localDate,
     owners: [...ownersBy.values()],
     supervisors: [...leadDigests.values()].filter((d) => d.high + d.medium > 0),
+    ...(department ? { department } : {}),
   };
+}
+
+/** Counts one at-risk customer into a summary; `items` come highest score first, so the first TEAM_TOP are the top. */
+function countInto(summary: ChurnTeamSummary, item: ChurnDigestItem): void {
+  if (item.level === "HIGH") summary.high++;
+  else summary.medium++;
+  if (item.newlyRisen) summary.newlyRisen++;
+  if (summary.top.length < TEAM_TOP) summary.top.push(item);
 }
 
 /** teamOf, re-exported for views that list a lead's team next to the digest. */

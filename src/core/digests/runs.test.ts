@@ -4,7 +4,7 @@ import { openTestDatabase, type TestDatabase } from "../../../test/support/db.js
 import { depsAt, makeDepartment, makeTenant } from "../../../test/support/fixtures.js";
 import type { Db } from "../../db/client.js";
 import { loadTenant } from "../tenants/tenants.js";
-import { completedRuns, digestDedupeKey, runDigest } from "./runs.js";
+import { completedRuns, digestChannelDedupeKey, digestDedupeKey, runDigest } from "./runs.js";
 
 const TODAY = "2026-11-23";
 const NINE = "2026-11-23T01:00:00Z"; // 09:00 Asia/Shanghai
@@ -213,5 +213,99 @@ describe("runDigest", () => {
     );
     const snapshot = await tdb.prisma.riskSnapshot.findMany({ where: { tenantId: t.id, localDate: day(TODAY) } });
     expect(snapshot.map((r) => [r.customerId, r.level])).toEqual([[risky.id, "MEDIUM"]]);
+  });
+});
+
+describe("runDigest with a digests channel", () => {
+  const CHANNEL = { channels: { digests: "C0DIGESTS" } };
+  const channelPosts = async (tenantId: string) => (await outboxOf(tenantId)).filter((r) => r.target === "channel:digests");
+
+  it("enqueues one channel post with the department's team view per kind and date, audited, and never a second one", async () => {
+    const s = await callbackScene(CHANNEL);
+    const deps = depsAt(tdb.prisma, NINE);
+    const outcome = await runDigest(deps, s.tenant, "CALLBACKS", TODAY, { holder: "p1" });
+    expect(outcome).toMatchObject({ status: "completed", recipients: 5, messages: 6, channelPost: true });
+    const posts = await channelPosts(s.tenant.id);
+    expect(posts).toEqual([
+      expect.objectContaining({
+        platform: "FEISHU",
+        payload: { kind: "digest.callbacks.team", localDate: TODAY, audience: "channel" },
+        dedupeKey: digestChannelDedupeKey(s.tenant.id, "digest.callbacks.team", TODAY),
+        entityType: "DigestRun",
+        entityId: outcome.runId,
+        status: "PENDING",
+        nextAttemptAt: new Date(NINE),
+      }),
+    ]);
+    expect(await outboxOf(s.tenant.id)).toHaveLength(6);
+    const completed = await tdb.prisma.auditLog.findFirstOrThrow({ where: { entityId: outcome.runId, action: "digest.run_completed" } });
+    expect(completed.after).toMatchObject({ messages: 6, channelPost: true });
+
+    // Called again: the run is complete. Even with the run row gone (a run forced by hand), the
+    // outbox's dedupe key keeps the channel at one post for the day.
+    expect(await runDigest(deps, s.tenant, "CALLBACKS", TODAY, { holder: "p2" })).toMatchObject({ status: "already_completed" });
+    await tdb.prisma.digestDelivery.deleteMany({ where: { runId: outcome.runId } });
+    await tdb.prisma.digestRun.delete({ where: { id: outcome.runId } });
+    expect(await runDigest(deps, s.tenant, "CALLBACKS", TODAY, { holder: "p3" })).toMatchObject({ status: "completed", channelPost: true });
+    expect(await channelPosts(s.tenant.id)).toHaveLength(1);
+    expect(await outboxOf(s.tenant.id)).toHaveLength(6);
+
+    // The churn run posts its own view; the next day gets its own post.
+    await runDigest(depsAt(tdb.prisma, "2026-11-23T01:30:00Z"), s.tenant, "CHURN", TODAY, { holder: "p1" });
+    await runDigest(depsAt(tdb.prisma, "2026-11-24T01:00:00Z"), s.tenant, "CALLBACKS", "2026-11-24", { holder: "p1" });
+    expect((await channelPosts(s.tenant.id)).map((r) => r.dedupeKey).sort()).toEqual(
+      [
+        digestChannelDedupeKey(s.tenant.id, "digest.callbacks.team", TODAY),
+        digestChannelDedupeKey(s.tenant.id, "digest.callbacks.team", "2026-11-24"),
+        digestChannelDedupeKey(s.tenant.id, "digest.churn.team", TODAY),
+      ].sort(),
+    );
+  });
+
+  it("posts nothing to a channel when the tenant has none", async () => {
+    const s = await callbackScene();
+    const outcome = await runDigest(depsAt(tdb.prisma, NINE), s.tenant, "CALLBACKS", TODAY, { holder: "p1" });
+    expect(outcome).toMatchObject({ status: "completed", messages: 5, channelPost: false });
+    expect(await channelPosts(s.tenant.id)).toEqual([]);
+  });
+
+  it("posts once when several processes race for the run", async () => {
+    const s = await callbackScene(CHANNEL);
+    const deps = depsAt(tdb.prisma, NINE);
+    const outcomes = await Promise.all(["r1", "r2", "r3"].map((holder) => runDigest(deps, s.tenant, "CHURN", TODAY, { holder })));
+    expect(outcomes.filter((o) => o.status === "completed")).toHaveLength(1);
+    expect((await channelPosts(s.tenant.id)).map((r) => r.payload)).toEqual([{ kind: "digest.churn.team", localDate: TODAY, audience: "channel" }]);
+  });
+
+  it("leaves the post to the process that took over a dead holder's run, and posts it once", async () => {
+    const s = await callbackScene(CHANNEL);
+    const deps = depsAt(tdb.prisma, NINE);
+    const crash = new Error("killed");
+    await expect(
+      runDigest(deps, s.tenant, "CALLBACKS", TODAY, { holder: "dead", chunkSize: 2, leaseMs: 60_000, afterChunk: () => Promise.reject(crash) }),
+    ).rejects.toBe(crash);
+    await tdb.prisma.digestRun.updateMany({ where: { tenantId: s.tenant.id }, data: { leaseUntil: new Date(Date.parse(NINE) + 60_000) } });
+    expect(await channelPosts(s.tenant.id)).toEqual([]);
+
+    deps.clock.advance(61_000);
+    const taken = await runDigest(deps, s.tenant, "CALLBACKS", TODAY, { holder: "p2" });
+    expect(taken).toMatchObject({ status: "completed", tookOver: true, channelPost: true });
+    expect(await channelPosts(s.tenant.id)).toHaveLength(1);
+    expect(await outboxOf(s.tenant.id)).toHaveLength(6);
+  });
+
+  it("writes no post from a process whose run was taken over after its last recipients", async () => {
+    const s = await callbackScene(CHANNEL);
+    const deps = depsAt(tdb.prisma, NINE);
+    const outcome = await runDigest(deps, s.tenant, "CALLBACKS", TODAY, {
+      holder: "slow",
+      afterChunk: async (written, total) => {
+        if (written === total) await tdb.prisma.digestRun.updateMany({ where: { tenantId: s.tenant.id }, data: { owner: "other" } });
+      },
+    });
+    expect(outcome.status).toBe("lost_lease");
+    expect(await outboxOf(s.tenant.id)).toHaveLength(5);
+    expect(await channelPosts(s.tenant.id)).toEqual([]);
+    expect(await tdb.prisma.auditLog.count({ where: { entityId: outcome.runId, action: "digest.run_completed" } })).toBe(0);
   });
 });

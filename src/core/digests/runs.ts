@@ -7,13 +7,17 @@
 //   each recipient's DigestDelivery row and outbox messages are written together, in chunks of
 //   one transaction each (createMany, skipDuplicates on the unique recipient row and dedupeKey),
 //   so a taken-over run re-writes only what its predecessor had not committed;
+// - with a digests channel configured (`admin channel digests`), the run also enqueues one channel
+//   post with the department's team view, after the recipients and under the same lease, keyed
+//   like theirs so a second run or a take-over never posts it twice;
 // - the outbox carries intents only ({kind, localDate}); the digests conversation area renders
 //   the content when the message is sent.
 import { randomUUID } from "node:crypto";
 import { Prisma, type DigestKind } from "@prisma/client";
 import { recordAudit } from "../audit/audit.js";
+import { enqueueNotifications } from "../outbox/outbox.js";
 import { snapshotRisk } from "../risk/risk.js";
-import { inTransaction, type CoreDeps } from "../shared/context.js";
+import { inTransaction, type CoreDeps, type Tx } from "../shared/context.js";
 import { fromDateColumn, toDateColumn, type LocalDate } from "../shared/time.js";
 import type { TenantView } from "../tenants/tenants.js";
 import { buildCallbackDigests } from "./callbacks.js";
@@ -31,6 +35,14 @@ export const DIGEST_INTENTS: Record<DigestKind, { own: string; team: string }> =
 
 export function digestDedupeKey(tenantId: string, intentKind: string, localDate: LocalDate, memberId: string): string {
   return `digest:${tenantId}:${intentKind}:${localDate}:${memberId}`;
+}
+
+/** The outbox target of the department's team view. */
+export const DIGEST_CHANNEL_TARGET = "channel:digests";
+
+/** The dedupe key of a run's channel post: one per (tenant, kind, local date). */
+export function digestChannelDedupeKey(tenantId: string, intentKind: string, localDate: LocalDate): string {
+  return digestDedupeKey(tenantId, intentKind, localDate, DIGEST_CHANNEL_TARGET);
 }
 
 export interface DigestRecipient {
@@ -51,7 +63,16 @@ export interface RunDigestOptions {
 }
 
 export type RunDigestOutcome =
-  | { status: "completed"; runId: string; recipients: number; messages: number; tookOver: boolean }
+  | {
+      status: "completed";
+      runId: string;
+      recipients: number;
+      /** Outbox messages of the run, the channel post included. */
+      messages: number;
+      /** Whether the run enqueued a post to the tenant's digests channel. */
+      channelPost: boolean;
+      tookOver: boolean;
+    }
   | { status: "already_completed"; runId: string }
   /** Another process holds a live lease; check again once it has expired. */
   | { status: "busy"; runId: string; holder: string | null; leaseUntil: Date }
@@ -132,16 +153,56 @@ export async function digestRecipients(deps: CoreDeps, tenant: TenantView, kind:
     .sort((a, b) => (a.memberId < b.memberId ? -1 : a.memberId > b.memberId ? 1 : 0));
 }
 
-async function writeChunk(
-  deps: CoreDeps,
-  tenant: TenantView,
-  kind: DigestKind,
-  localDate: LocalDate,
-  runId: string,
-  holder: string,
-  leaseMs: number,
-  chunk: DigestRecipient[],
-): Promise<void> {
+/** A run this process claimed: what its writing transactions need. */
+interface ClaimedRun {
+  deps: CoreDeps;
+  tenant: TenantView;
+  kind: DigestKind;
+  localDate: LocalDate;
+  runId: string;
+  holder: string;
+  leaseMs: number;
+}
+
+/**
+ * Renews the run's lease, conditionally, as the first statement of each writing transaction: a
+ * process whose run was taken over writes nothing more.
+ */
+async function renewLease(tx: Tx, runId: string, holder: string, now: Date, leaseMs: number): Promise<void> {
+  const renewed = await tx.digestRun.updateMany({
+    where: { id: runId, owner: holder, status: "RUNNING" },
+    data: { leaseUntil: new Date(now.getTime() + leaseMs) },
+  });
+  if (renewed.count !== 1) throw new LeaseLost();
+}
+
+/**
+ * Enqueues the department's team view for the digests channel. The intent carries the kind and
+ * date only: the digests area renders the whole department at send time, without buttons.
+ */
+async function writeChannelPost(run: ClaimedRun): Promise<void> {
+  const { deps, tenant, kind, localDate, runId, holder, leaseMs } = run;
+  const now = deps.clock.now();
+  const intentKind = DIGEST_INTENTS[kind].team;
+  await inTransaction(deps, async (tx) => {
+    await renewLease(tx, runId, holder, now, leaseMs);
+    await enqueueNotifications(tx, [
+      {
+        tenantId: tenant.id,
+        platform: tenant.platform,
+        target: DIGEST_CHANNEL_TARGET,
+        intent: { kind: intentKind, localDate, audience: "channel" },
+        dedupeKey: digestChannelDedupeKey(tenant.id, intentKind, localDate),
+        entityType: DIGEST_RUN_ENTITY,
+        entityId: runId,
+        notBefore: now,
+      },
+    ]);
+  });
+}
+
+async function writeChunk(run: ClaimedRun, chunk: DigestRecipient[]): Promise<void> {
+  const { deps, tenant, kind, localDate, runId, holder, leaseMs } = run;
   const now = deps.clock.now();
   const deliveries = { id: [] as string[], recipient: [] as string[], outbox: [] as string[] };
   const messages = { id: [] as string[], target: [] as string[], payload: [] as string[], dedupeKey: [] as string[], entity: [] as string[] };
@@ -163,12 +224,7 @@ async function writeChunk(
   }
   const at = utcInstant(now);
   await inTransaction(deps, async (tx) => {
-    // Renewing the lease first, conditionally: a process whose run was taken over writes nothing more.
-    const renewed = await tx.digestRun.updateMany({
-      where: { id: runId, owner: holder, status: "RUNNING" },
-      data: { leaseUntil: new Date(now.getTime() + leaseMs) },
-    });
-    if (renewed.count !== 1) throw new LeaseLost();
+    await renewLease(tx, runId, holder, now, leaseMs);
     // unnest() inserts: one statement per table whatever the chunk size (createMany spends most of
     // its time building parameter lists: 0.4 s per 500 recipients against 0.03 s here).
     await tx.$executeRaw`
@@ -204,6 +260,7 @@ export async function runDigest(
   const claim = await claimRun(deps, tenant.id, kind, localDate, options.holder, leaseMs);
   if (!claim.claimed) return claim.outcome;
   const { runId } = claim;
+  const run: ClaimedRun = { deps, tenant, kind, localDate, runId, holder: options.holder, leaseMs };
   try {
     // The churn run stores today's levels first, so tomorrow's digest can mark who newly rose.
     if (kind === "CHURN") await snapshotRisk(deps, tenant.id, localDate);
@@ -211,11 +268,13 @@ export async function runDigest(
     let written = 0;
     for (let i = 0; i < recipients.length; i += chunkSize) {
       const chunk = recipients.slice(i, i + chunkSize);
-      await writeChunk(deps, tenant, kind, localDate, runId, options.holder, leaseMs, chunk);
+      await writeChunk(run, chunk);
       written += chunk.length;
       await options.afterChunk?.(written, recipients.length);
     }
-    const messages = recipients.reduce((n, r) => n + r.intents.length, 0);
+    const channelPost = tenant.settings.channels.digests !== null;
+    if (channelPost) await writeChannelPost(run);
+    const messages = recipients.reduce((n, r) => n + r.intents.length, 0) + (channelPost ? 1 : 0);
     const now = deps.clock.now();
     await inTransaction(deps, async (tx) => {
       const done = await tx.digestRun.updateMany({
@@ -230,10 +289,10 @@ export async function runDigest(
         action: "digest.run_completed",
         entityType: DIGEST_RUN_ENTITY,
         entityId: runId,
-        after: { kind, localDate, recipients: recipients.length, messages, holder: options.holder },
+        after: { kind, localDate, recipients: recipients.length, messages, channelPost, holder: options.holder },
       });
     });
-    return { status: "completed", runId, recipients: recipients.length, messages, tookOver: claim.tookOver };
+    return { status: "completed", runId, recipients: recipients.length, messages, channelPost, tookOver: claim.tookOver };
   } catch (err) {
     if (err instanceof LeaseLost) return { status: "lost_lease", runId };
     // Give the run back at once instead of making the others wait for the lease to expire.
