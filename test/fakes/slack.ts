@@ -496,12 +496,14 @@ export class SlackClientSide {
     const triggerId = this.fake.issueTrigger();
     const body = this.commandBody(user, text, { responseUrl, triggerId, ...(options.channelId ? { channelId: options.channelId } : {}) });
     const ack = await postSigned(this.appUrl, body, { secret: this.secret, ...options });
-    let json: Json = null;
-    if (ack.status === 200) {
-      const first = await waitFor(() => this.fake.responsesTo(responseUrl)[0] ?? this.fake.viewOpenedBy(triggerId), `the answer to /crm ${text}`);
-      json = "body" in first ? first.body : null;
-    }
+    const json = ack.status === 200 ? await this.commandAnswer(responseUrl, triggerId, `the answer to /crm ${text}`) : null;
     return { status: ack.status, ms: ack.ms, ack, json, responseUrl, triggerId };
+  }
+
+  /** How a command was answered: the first response_url post, or null when a modal opened instead (waits for either). */
+  async commandAnswer(responseUrl: string, triggerId: string, what = "the command's answer"): Promise<Json> {
+    const first = await waitFor(() => this.fake.responsesTo(responseUrl)[0] ?? this.fake.viewOpenedBy(triggerId), what);
+    return "body" in first ? first.body : null;
   }
 
   /** The first message posted to `responseUrl` (waits for it). */

@@ -12,7 +12,7 @@ import { createLogger, databasePassword, type Logger } from "../../src/logger.js
 import { createMetrics, type AccordMetrics } from "../../src/metrics.js";
 import { deliverOutboxBatch } from "../../src/scheduler/outbox-worker.js";
 import { startHttpServer, type HttpServer } from "../../src/server.js";
-import { FakeSlack, slackSignature, waitFor, type FakeUser } from "../fakes/slack.js";
+import { FakeSlack, SlackClientSide, slackSignature, type FakeUser } from "../fakes/slack.js";
 import { openTestDatabase, type TestDatabase } from "../support/db.js";
 
 export const TEAM_ID = "T0OBSERVE";
@@ -104,6 +104,9 @@ export async function startObservedSlack(options: ObservedOptions = {}): Promise
   const server = await startHttpServer({ port: 0, host: "127.0.0.1", logger, ready: async () => true, routes: adapter.routes, metrics });
   await adapter.start();
   const base = `http://127.0.0.1:${server.port}`;
+  // Builds the bodies Slack would send and waits for answers; the posts are signed here (below)
+  // so that a test can send its own X-Request-Id and read the response headers.
+  const slack = new SlackClientSide(fake, `${base}/slack/events`, SIGNING_SECRET, { id: TEAM_ID, domain: "observe" });
   const signedPost = async (body: string, opts: { requestId?: string; secret?: string } = {}): Promise<Answer> => {
     const timestamp = Math.floor(Date.now() / 1000);
     const res = await fetch(`${base}/slack/events`, {
@@ -144,27 +147,8 @@ export async function startObservedSlack(options: ObservedOptions = {}): Promise
     async command(user, text, opts = {}) {
       const responseUrl = fake.newResponseUrl();
       const triggerId = fake.issueTrigger();
-      const body = new URLSearchParams({
-        token: "verification-token-unused",
-        team_id: TEAM_ID,
-        team_domain: "observe",
-        channel_id: "C0GENERAL",
-        channel_name: "general",
-        user_id: user.id,
-        user_name: user.name,
-        command: "/crm",
-        text,
-        api_app_id: "A0ACCORD",
-        is_enterprise_install: "false",
-        response_url: responseUrl,
-        trigger_id: triggerId,
-      }).toString();
-      const answer = await signedPost(body, opts);
-      let reply: unknown = null;
-      if (answer.status === 200) {
-        const first = await waitFor(() => fake.responsesTo(responseUrl)[0] ?? fake.viewOpenedBy(triggerId), `the answer to /crm ${text}`);
-        reply = "body" in first ? first.body : null;
-      }
+      const answer = await signedPost(slack.commandBody(user, text, { responseUrl, triggerId }), opts);
+      const reply = answer.status === 200 ? await slack.commandAnswer(responseUrl, triggerId, `the answer to /crm ${text}`) : null;
       return { ...answer, reply };
     },
     async submit(user, callbackId) {
