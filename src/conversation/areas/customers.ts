@@ -3,7 +3,7 @@ import type { Tier } from "@prisma/client";
 import { customerCardByName, customerCardOf, getCustomerCard, type CustomerCard } from "../../core/customers/card.js";
 import { assignOwner, createCustomer, overrideTier } from "../../core/customers/customers.js";
 import { AmbiguousCustomerError } from "../../core/customers/errors.js";
-import { findCustomer, findCustomerRow } from "../../core/customers/lookup.js";
+import { findCustomer, findCustomerRowByPrefix } from "../../core/customers/lookup.js";
 import type { CustomerRisk } from "../../core/risk/risk.js";
 import type { ConversationArea } from "../area.js";
 import { button, enumLabel, localDateTime, money, moreTemplate, noticeView, tierLabel } from "../builders/common.js";
@@ -112,7 +112,7 @@ async function showCustomer(session: Session, name: string): Promise<Reply> {
   try {
     const exact = await customerCardByName(session.deps, session.actor, session.tenant, name);
     if (exact) return { kind: "view", view: customerCardView(session, exact.card, exact.risk) };
-    const customer = await findCustomerRow(session.deps, session.actor, name);
+    const customer = await findCustomerRowByPrefix(session.deps, session.actor, name);
     // The card and its risk line are independent reads: side by side.
     const [card, risk] = await Promise.all([
       customerCardOf(session.deps, session.tenant.timeZone, customer),

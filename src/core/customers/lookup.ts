@@ -17,14 +17,23 @@ function escapeLike(text: string): string {
   return text.replace(/[\\%_]/gu, (c) => `\\${c}`);
 }
 
-async function resolveCustomerRow(db: Queryable, tenantId: string, query: string): Promise<Customer> {
+function nameKeyOf(query: string): string {
   const key = normalizeName(query);
   if (key === "") throw new InvalidInputError("customer.name_required");
+  return key;
+}
+
+async function resolveCustomerRow(db: Queryable, tenantId: string, query: string): Promise<Customer> {
   // Raw SQL: this runs for most commands, and the raw rows are Customer rows as Prisma types them
   // (bigint as BigInt, timestamps and dates as Date, enums as their names).
   const exact = await directQuery<Customer>(db, Prisma.sql`
-    SELECT * FROM "Customer" WHERE "tenantId" = ${tenantId} AND "nameKey" = ${key}`);
-  if (exact[0]) return exact[0];
+    SELECT * FROM "Customer" WHERE "tenantId" = ${tenantId} AND "nameKey" = ${nameKeyOf(query)}`);
+  return exact[0] ?? resolveByPrefix(db, tenantId, query);
+}
+
+/** The one customer whose name starts with `query`; none or several are refused. */
+async function resolveByPrefix(db: Queryable, tenantId: string, query: string): Promise<Customer> {
+  const key = nameKeyOf(query);
   // LIKE with an explicit escape: a name may contain % or _, which must match literally.
   const matches = await directQuery<Customer>(db, Prisma.sql`
     SELECT * FROM "Customer"
@@ -58,6 +67,13 @@ export async function findCustomer(deps: CoreDeps, actor: Actor, query: string):
 /** findCustomer, as the database row (for callers that build more on it, e.g. the card). */
 export async function findCustomerRow(deps: CoreDeps, actor: Actor, query: string): Promise<Customer> {
   const row = await resolveCustomerRow(deps.db, actor.tenantId, query);
+  await requireCanActFor(deps.db, actor, row.ownerId);
+  return row;
+}
+
+/** findCustomerRow for a caller that has found no customer of exactly that name already. */
+export async function findCustomerRowByPrefix(deps: CoreDeps, actor: Actor, query: string): Promise<Customer> {
+  const row = await resolveByPrefix(deps.db, actor.tenantId, query);
   await requireCanActFor(deps.db, actor, row.ownerId);
   return row;
 }

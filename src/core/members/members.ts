@@ -34,6 +34,14 @@ export function actorOf(member: Pick<Member, "id" | "tenantId" | "role">, platfo
   return { tenantId: member.tenantId, memberId: member.id, role: member.role, platform };
 }
 
+/**
+ * A member first seen before the platform told us their name is stored under their platform id;
+ * the real name replaces that placeholder once it is known (and never a name someone set).
+ */
+function placeholderNameToReplace(stored: string, user: { platformUserId: string; displayName?: string }): boolean {
+  return Boolean(user.displayName) && stored !== user.displayName && stored === user.platformUserId;
+}
+
 export interface KnownSpeaker {
   tenant: TenantView;
   member: MemberRef;
@@ -74,7 +82,7 @@ export async function findKnownSpeaker(
     WHERE t.platform = ${user.platform}::"Platform" AND t."externalId" = ${user.tenantExternalId}`);
   const row = rows[0];
   if (!row) return null;
-  if (user.displayName && row.displayName !== user.displayName && row.displayName === user.platformUserId) return null;
+  if (placeholderNameToReplace(row.displayName, user)) return null;
   return {
     tenant: toTenantView({
       id: row.tenantId,
@@ -97,7 +105,7 @@ export async function memberForPlatformUser(deps: CoreDeps, user: SeenUser): Pro
     include: { member: true },
   });
   if (identity) {
-    if (user.displayName && identity.member.displayName !== user.displayName && identity.member.displayName === user.platformUserId) {
+    if (placeholderNameToReplace(identity.member.displayName, user)) {
       // First sight may have happened before the platform told us the name.
       const updated = await deps.db.member.update({ where: { id: identity.memberId }, data: { displayName: user.displayName } });
       return toRef(updated);
