@@ -36,35 +36,38 @@ export interface EnsureTenantInput {
 
 /** The tenant of a Slack workspace / Feishu tenant, created the first time it is seen. */
 export async function ensureTenant(deps: CoreDeps, input: EnsureTenantInput): Promise<TenantView> {
-  const existing = await deps.db.tenant.findUnique({
-    where: { platform_externalId: { platform: input.platform, externalId: input.externalId } },
-  });
+  const where = { platform_externalId: { platform: input.platform, externalId: input.externalId } };
+  const existing = await deps.db.tenant.findUnique({ where });
   if (existing) return toTenantView(existing);
+  // INSERT … ON CONFLICT DO NOTHING (createMany with skipDuplicates), then read: a workspace's
+  // first commands arrive together, and a find-then-create (or Prisma's upsert, which is one too)
+  // lets all but one of them fail on the unique key.
   return inTransaction(deps, async (tx) => {
-    // Another replica may have created it since the read above.
-    const created = await tx.tenant.upsert({
-      where: { platform_externalId: { platform: input.platform, externalId: input.externalId } },
-      create: {
-        platform: input.platform,
-        externalId: input.externalId,
-        name: input.name,
-        ...(input.defaults?.timeZone ? { timeZone: input.defaults.timeZone } : {}),
-        ...(input.defaults?.locale ? { locale: input.defaults.locale } : {}),
-      },
-      update: {},
+    const { count } = await tx.tenant.createMany({
+      data: [
+        {
+          platform: input.platform,
+          externalId: input.externalId,
+          name: input.name,
+          ...(input.defaults?.timeZone ? { timeZone: input.defaults.timeZone } : {}),
+          ...(input.defaults?.locale ? { locale: input.defaults.locale } : {}),
+        },
+      ],
+      skipDuplicates: true,
     });
-    if (created.createdAt.getTime() === created.updatedAt.getTime()) {
+    const tenant = await tx.tenant.findUniqueOrThrow({ where });
+    if (count === 1) {
       await recordAudit(tx, {
-        tenantId: created.id,
+        tenantId: tenant.id,
         actorId: null,
         platform: input.platform,
         action: "tenant.created",
         entityType: "Tenant",
-        entityId: created.id,
-        after: { name: created.name, timeZone: created.timeZone, locale: created.locale },
+        entityId: tenant.id,
+        after: { name: tenant.name, timeZone: tenant.timeZone, locale: tenant.locale },
       });
     }
-    return toTenantView(created);
+    return toTenantView(tenant);
   });
 }
 
