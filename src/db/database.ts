@@ -56,7 +56,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
   }
   // PGlite serves one statement at a time: a larger pool only queues inside the socket server.
   const poolSize = embedded ? 1 : (options.poolSize ?? 10);
-  const prisma = createPrisma(url, { poolSize, prepared: !embedded });
+  const prisma = createPrisma(url, { poolSize, prepared: !embedded, foregroundFirst: Boolean(embedded) });
   return {
     prisma,
     mode: embedded ? "embedded" : "postgresql",

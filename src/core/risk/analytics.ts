@@ -15,8 +15,15 @@ function isClient(db: Queryable): db is CoreDeps["db"] {
 /** Runs `query` with JIT off. Inside a caller's transaction the setting lasts until its end. */
 export async function analyticalQuery<T>(db: Queryable, query: (q: Queryable) => Prisma.PrismaPromise<T>): Promise<T> {
   if (isClient(db)) {
-    const [, result] = await db.$transaction([db.$executeRaw`SET LOCAL jit = off`, query(db)]);
-    return result;
+    // Interactive, for its maxWait: the batch form waits 2 s for a connection, too little for the
+    // embedded database's one connection under load.
+    return db.$transaction(
+      async (tx) => {
+        await tx.$executeRaw`SET LOCAL jit = off`;
+        return query(tx);
+      },
+      { maxWait: 30_000, timeout: 30_000 },
+    );
   }
   await db.$executeRaw`SET LOCAL jit = off`;
   return query(db);
