@@ -6,11 +6,13 @@ import { startConsole, type ConsoleSession } from "./adapters/console/console.js
 import { createFeishuAdapter } from "./adapters/feishu/adapter.js";
 import { createSlackAdapter, type SlackAdapter } from "./adapters/slack/adapter.js";
 import type { AppConfig } from "./config/config.js";
+import { createAdmission, DEFAULT_ADMISSION } from "./conversation/admission.js";
 import { createConversation } from "./conversation/conversation.js";
 import type { Conversation } from "./conversation/port.js";
 import { systemClock, type Clock } from "./core/shared/clock.js";
 import type { CoreDeps } from "./core/shared/context.js";
 import { openDatabase, type Database } from "./db/database.js";
+import { asBackgroundWork } from "./db/priority.js";
 import { seedDemoTenant } from "./demo/seed.js";
 import { databasePassword, type Logger } from "./logger.js";
 import { createMetrics, type AccordMetrics } from "./metrics.js";
@@ -29,7 +31,13 @@ export interface RunningAccord {
   metrics: AccordMetrics;
   /** Resolves when the console (if any) is closed by its user. */
   consoleClosed?: Promise<void>;
-  stop(): Promise<void>;
+  /**
+   * Graceful shutdown, in order: stop taking requests (new ones are told to retry or "busy") and
+   * let the accepted ones finish and answer, within `graceMs` (default: the configured grace);
+   * put claimed outbox rows not yet sent back; stop the scheduler; close the HTTP server and the
+   * database (which flushes the embedded one to disk).
+   */
+  stop(graceMs?: number): Promise<void>;
 }
 
 export interface StartOptions {
@@ -59,12 +67,19 @@ export function secretValues(config: AppConfig): string[] {
 const MAX_DELIVERY_ATTEMPTS = 8;
 
 /** Delivers pending outbox rows until none is left (bounded, so a failing sender cannot spin). */
-async function drainOutbox(deps: CoreDeps, senders: Partial<Record<Platform, Sender>>, logger: Logger, metrics: AccordMetrics): Promise<void> {
-  for (let round = 0; round < 20; round++) {
+async function drainOutbox(
+  deps: CoreDeps,
+  senders: Partial<Record<Platform, Sender>>,
+  logger: Logger,
+  metrics: AccordMetrics,
+  signal?: AbortSignal,
+): Promise<void> {
+  for (let round = 0; round < 20 && !signal?.aborted; round++) {
     const handled = await deliverOutboxBatch({
       db: deps.db,
       clock: deps.clock,
       senders,
+      ...(signal ? { signal } : {}),
       maxAttempts: MAX_DELIVERY_ATTEMPTS,
       onDelivered: (message, result) => {
         metrics.recordDelivery(message, result, MAX_DELIVERY_ATTEMPTS);
@@ -73,6 +88,27 @@ async function drainOutbox(deps: CoreDeps, senders: Partial<Record<Platform, Sen
     });
     if (handled === 0) return;
   }
+}
+
+/** Prisma's P2028 "Unable to start a transaction in the given time". */
+function isTransactionStartTimeout(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown };
+  return e?.code === "P2028" || (typeof e?.message === "string" && e.message.includes("Unable to start a transaction"));
+}
+
+/** How long requests shed at the end of the grace period get to post their "busy" answer. */
+const SHED_ANSWER_MS = 1_500;
+/** What the last steps of a shutdown may take beyond the grace period. */
+const STOP_MARGIN_MS = 2_000;
+
+/** Waits for `work` until `deadline` (epoch ms) at most; whatever is left is abandoned. */
+async function withinDeadline(work: Promise<unknown>, deadline: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    work.catch(() => undefined),
+    new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, deadline - Date.now())))),
+  ]);
+  clearTimeout(timer);
 }
 
 export async function startAccord(config: AppConfig, logger: Logger, options: StartOptions = {}): Promise<RunningAccord> {
@@ -84,8 +120,11 @@ export async function startAccord(config: AppConfig, logger: Logger, options: St
     platforms: [...(config.slack ? (["SLACK"] as const) : []), ...(config.feishu ? (["FEISHU"] as const) : [])],
     onCollectError: (err) => logger.warn({ err }, "metrics: outbox depth not counted"),
   });
+  // Created here so that a shutdown can hold the queue and, at the end of the grace period, shed it.
+  const admission = createAdmission(DEFAULT_ADMISSION);
   const conversation = createConversation({
     deps,
+    admission,
     admins: config.admins,
     defaultTimeZone: config.timeZone,
     defaultLocale: config.locale,
@@ -110,6 +149,7 @@ export async function startAccord(config: AppConfig, logger: Logger, options: St
   const senders: Partial<Record<Platform, Sender>> = {};
   const adapters: string[] = [];
   const stops: Array<() => Promise<void>> = [];
+  const drains: Array<(deadline: number) => Promise<number>> = [];
   if (config.slack) {
     const slack: SlackAdapter = createSlackAdapter(config.slack, { conversation, db: db.prisma, logger, clock: deps.clock, metrics }, { defaultLocale: config.locale });
     for (const [key, handler] of Object.entries(slack.routes)) server.route(key, handler);
@@ -122,6 +162,7 @@ export async function startAccord(config: AppConfig, logger: Logger, options: St
     }
     senders.SLACK = slack.sender;
     stops.push(() => slack.stop());
+    drains.push((deadline) => slack.drain(deadline));
     adapters.push(slack.mode === "socket" ? "slack (socket mode)" : "slack (http, POST /slack/events)");
   }
   if (config.feishu) {
@@ -137,6 +178,7 @@ export async function startAccord(config: AppConfig, logger: Logger, options: St
     }
     senders.FEISHU = feishu.sender;
     stops.push(() => feishu.stop());
+    drains.push((deadline) => feishu.drain(deadline));
     adapters.push(config.feishu.mode === "ws" ? "feishu (long connection)" : "feishu (http, POST /feishu/events and /feishu/card)");
   }
 
@@ -167,16 +209,23 @@ export async function startAccord(config: AppConfig, logger: Logger, options: St
 
   // Platform deliveries: a short poll keeps latency low without a broker; rows claimed with
   // SKIP LOCKED, so replicas share the work.
-  let delivering = false;
+  const stopDelivering = new AbortController();
+  let delivering: Promise<void> | undefined;
+  // Background work (here and the scheduler's) lets requests use the embedded database first.
   const outboxTimer =
     Object.keys(senders).length > 0
-      ? setInterval(() => {
+      ? asBackgroundWork(() => setInterval(() => {
           if (delivering) return;
-          delivering = true;
-          drainOutbox(deps, senders, logger, metrics)
-            .catch((err: unknown) => logger.error({ err }, "outbox delivery failed"))
-            .finally(() => (delivering = false));
-        }, 1_000)
+          delivering = drainOutbox(deps, senders, logger, metrics, stopDelivering.signal)
+            .catch((err: unknown) =>
+              // The embedded database's one connection was busy for longer than a claim waits:
+              // expected under load, tried again on the next tick.
+              isTransactionStartTimeout(err)
+                ? logger.debug({ err }, "outbox: database busy, claiming later")
+                : logger.error({ err }, "outbox delivery failed"),
+            )
+            .finally(() => (delivering = undefined));
+        }, 1_000))
       : undefined;
 
   // Every replica runs the scheduler: node-cron's lease and the digest runs' unique rows keep
@@ -184,11 +233,11 @@ export async function startAccord(config: AppConfig, logger: Logger, options: St
   const scheduler: Scheduler | undefined =
     options.scheduler === false
       ? undefined
-      : await startScheduler({
+      : await asBackgroundWork(() => startScheduler({
           deps,
           logger,
           onRunFinished: (run, seconds) => metrics.observeDigestRun(run.kind, seconds, run.outcome.status),
-        });
+        }));
 
   logger.info({ port: server.port }, `Accord listening on http://127.0.0.1:${server.port} (/healthz, /readyz, /metrics)`);
   return {
@@ -200,12 +249,32 @@ export async function startAccord(config: AppConfig, logger: Logger, options: St
     logger,
     metrics,
     ...(consoleSession ? { consoleClosed: consoleSession.closed } : {}),
-    async stop() {
-      await scheduler?.stop();
+    async stop(graceMs = config.shutdownGraceSeconds * 1_000) {
+      const deadline = Date.now() + graceMs;
+      const drainAll = async (until: number) =>
+        (await Promise.all(drains.map((drain) => drain(until).catch(() => 0)))).reduce((a, b) => a + b, 0);
+      // 1. No new requests; the accepted ones finish and answer, queued ones included (they are
+      // no longer shed for waiting: the grace period bounds their wait).
+      admission.holdQueued();
+      let unfinished = await drainAll(deadline);
+      if (unfinished > 0) {
+        // Those still queued are told "busy, try again" rather than left without an answer.
+        const shed = admission.shedQueued();
+        unfinished = await drainAll(Date.now() + SHED_ANSWER_MS);
+        logger.warn({ unfinished, shed, graceMs }, "shutdown: grace period over with requests still running");
+      } else logger.info("shutdown: every accepted request answered");
+      // 2. No new claims; claimed rows not yet sent go back, sends under way are recorded.
       if (outboxTimer) clearInterval(outboxTimer);
+      stopDelivering.abort();
+      // 3. The scheduler's runs in hand finish (a run cut short is taken over, by its lease).
+      await Promise.all([
+        withinDeadline(delivering ?? Promise.resolve(), deadline + STOP_MARGIN_MS),
+        withinDeadline(scheduler?.stop() ?? Promise.resolve(), deadline + STOP_MARGIN_MS),
+      ]);
       consoleSession?.close();
       for (const stopAdapter of stops) await stopAdapter().catch((err: unknown) => logger.warn({ err }, "adapter stop failed"));
       await server.close();
+      // 4. Last: the pool, and the embedded database's files.
       await db.close();
     },
   };

@@ -4,6 +4,9 @@ import { ConfigError, loadConfig, type AppConfig } from "./config/config.js";
 import { DatabaseError } from "./db/errors.js";
 import { createLogger } from "./logger.js";
 
+/** How long after the grace period a shutdown may still take before the process exits anyway. */
+const HARD_EXIT_MARGIN_MS = 5_000;
+
 async function main(): Promise<void> {
   let config: AppConfig;
   try {
@@ -32,12 +35,23 @@ async function main(): Promise<void> {
     throw err;
   }
   let stopping = false;
+  const graceMs = config.shutdownGraceSeconds * 1_000;
   const shutdown = (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      // A second signal: the operator does not want to wait.
+      logger.warn({ signal }, "second signal, exiting at once");
+      process.exit(1);
+    }
     stopping = true;
-    logger.info({ signal }, "shutting down");
+    logger.info({ signal, graceSeconds: config.shutdownGraceSeconds }, "shutting down: finishing accepted requests");
+    // Whatever hangs (a stuck query, a platform that never answers), the process is gone soon
+    // after the grace period: orchestrators kill it a little later anyway.
+    setTimeout(() => {
+      logger.error({ graceSeconds: config.shutdownGraceSeconds }, "shutdown did not finish in time, exiting");
+      process.exit(1);
+    }, graceMs + HARD_EXIT_MARGIN_MS).unref();
     running
-      .stop()
+      .stop(graceMs)
       .then(() => {
         logger.info("stopped cleanly");
         process.exit(0);

@@ -113,6 +113,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       return new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
+        // By now every accepted request has been answered (graceful shutdown drains first): a
+        // connection still open is an idle keep-alive or a stalled client, not work to wait for.
+        setTimeout(() => server.closeAllConnections(), 1_000).unref();
       });
     },
   };

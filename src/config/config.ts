@@ -65,6 +65,12 @@ const envSchema = z.object({
       message: "must be one of fatal, error, warn, info, debug, trace, silent",
     })
     .default("info"),
+  ACCORD_SHUTDOWN_GRACE_SECONDS: z.coerce
+    .number({ message: "must be a number of seconds" })
+    .int("must be a whole number of seconds")
+    .min(1, "must be at least 1 second")
+    .max(3600, "must be at most 3600 seconds")
+    .default(10),
   ACCORD_METRICS_TOKEN: optionalString.pipe(z.string().min(16, "must be at least 16 characters").optional()),
   SLACK_BOT_TOKEN: optionalString.pipe(
     z.string().startsWith("xoxb-", "must be a bot token starting with xoxb-").optional(),
@@ -116,6 +122,11 @@ export interface AppConfig {
   locale: "zh-CN" | "en";
   admins: string[];
   logLevel: Env["ACCORD_LOG_LEVEL"];
+  /**
+   * On SIGTERM/SIGINT, how long requests already accepted may take to finish and answer; the
+   * process exits within this plus a few seconds.
+   */
+  shutdownGraceSeconds: number;
   /** When set, GET /metrics requires `Authorization: Bearer <token>`. */
   metricsToken?: string;
   slack?: SlackConfig;
@@ -188,6 +199,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     locale: env.ACCORD_LOCALE,
     admins: env.ACCORD_ADMINS,
     logLevel: env.ACCORD_LOG_LEVEL,
+    shutdownGraceSeconds: env.ACCORD_SHUTDOWN_GRACE_SECONDS,
     ...(env.ACCORD_METRICS_TOKEN ? { metricsToken: env.ACCORD_METRICS_TOKEN } : {}),
     ...(slack ? { slack } : {}),
     ...(feishu ? { feishu } : {}),

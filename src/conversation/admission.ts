@@ -29,10 +29,18 @@ export interface Admission {
   run<T>(work: () => Promise<T>): Promise<T>;
   /** Requests being worked on and waiting, for tests and metrics. */
   load(): { inFlight: number; queued: number };
+  /**
+   * Shutting down: requests waiting now or later are no longer shed for waiting too long; the
+   * shutdown's grace period bounds their wait instead, ending with shedQueued().
+   */
+  holdQueued(): void;
+  /** Answers every waiting request "busy" now (the grace period is over); returns how many. */
+  shedQueued(): number;
 }
 
 interface Waiter {
   start: () => void;
+  reject: () => void;
   timer: NodeJS.Timeout;
   /** Shed after waiting too long: skipped when its turn comes. */
   shed: boolean;
@@ -44,6 +52,7 @@ export function createAdmission(options: AdmissionOptions = DEFAULT_ADMISSION): 
   }
   let inFlight = 0;
   let waiting = 0;
+  let holding = false;
   // A FIFO with a moving head: shifting a large array on every dequeue would be quadratic.
   let queue: Waiter[] = [];
   let head = 0;
@@ -87,7 +96,9 @@ export function createAdmission(options: AdmissionOptions = DEFAULT_ADMISSION): 
         const waiter: Waiter = {
           start: () => void begin(work).then(resolve, reject),
           shed: false,
+          reject: () => reject(new BusyError()),
           timer: setTimeout(() => {
+            if (holding) return;
             // Still waiting when its time ran out: answered "busy", skipped when its turn comes.
             waiter.shed = true;
             waiting--;
@@ -105,6 +116,22 @@ export function createAdmission(options: AdmissionOptions = DEFAULT_ADMISSION): 
     },
     load() {
       return { inFlight, queued: waiting };
+    },
+    holdQueued() {
+      holding = true;
+    },
+    shedQueued() {
+      let shed = 0;
+      for (let i = head; i < queue.length; i++) {
+        const waiter = queue[i]!;
+        if (waiter.shed) continue;
+        waiter.shed = true;
+        clearTimeout(waiter.timer);
+        waiting--;
+        shed++;
+        waiter.reject();
+      }
+      return shed;
     },
   };
 }

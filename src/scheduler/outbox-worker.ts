@@ -75,6 +75,12 @@ export interface OutboxWorkerOptions {
   /** Claim only rows the pacing lets go within this long (default 2 s). */
   horizonMs?: number;
   onDelivered?: (message: ClaimedMessage, result: DeliveryResult) => void;
+  /**
+   * Shutting down: a claimed row not yet sent goes back to PENDING at once (no attempt counted),
+   * for another replica or the next start, instead of waiting out its lease; a send already
+   * under way finishes and is recorded.
+   */
+  signal?: AbortSignal;
 }
 
 const DEFAULT_BATCH = 50;
@@ -239,7 +245,7 @@ async function recordOutcome(options: OutboxWorkerOptions, message: ClaimedMessa
         entityId: message.id,
         after: { target: message.target, dedupeKey: message.dedupeKey, attempts: message.attempts, permanent: result.permanent, error },
       });
-    });
+    }, { maxWait: 15_000, timeout: 15_000 });
     return;
   }
   const waitMs = result.retryAfterMs ?? retryDelayMs(message.attempts);
@@ -256,11 +262,18 @@ async function recordOutcome(options: OutboxWorkerOptions, message: ClaimedMessa
   }
 }
 
-/** Puts a claimed row back unsent (its scope was rate-limited meanwhile): no attempt is counted. */
+/**
+ * Puts a claimed row back unsent (its scope was rate-limited meanwhile, or the process is
+ * stopping): no attempt is counted. A recovered row stays SENDING with an expired lease, so its
+ * next claim still knows it may have been sent before and checks first.
+ */
 async function release(options: OutboxWorkerOptions, message: ClaimedMessage, until: number): Promise<void> {
+  const at = new Date(until);
   await options.db.outboxMessage.update({
     where: { id: message.id },
-    data: { status: "PENDING", lockedUntil: null, attempts: { decrement: 1 }, nextAttemptAt: new Date(until) },
+    data: message.recovered
+      ? { status: "SENDING", lockedUntil: at, attempts: { decrement: 1 }, nextAttemptAt: at }
+      : { status: "PENDING", lockedUntil: null, attempts: { decrement: 1 }, nextAttemptAt: at },
   });
 }
 
@@ -268,9 +281,27 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+function sleepUnlessAborted(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return sleep(ms);
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal!.removeEventListener("abort", done);
+      resolve();
+    }
+    signal.addEventListener("abort", done, { once: true });
+  });
+}
+
 async function deliverOne(options: OutboxWorkerOptions, message: ClaimedMessage, pauses: BatchPauses): Promise<void> {
   const wait = message.sendAt.getTime() - options.clock.now().getTime();
-  if (wait > 0) await sleep(wait);
+  if (wait > 0) await sleepUnlessAborted(wait, options.signal);
+  if (options.signal?.aborted) {
+    await release(options, message, options.clock.now().getTime());
+    return;
+  }
   // A 429 earlier in this batch: do not knock again before the platform said to.
   const pausedTill = Math.max(
     pauses.get(appScope(message.platform, message.tenantId)) ?? 0,
@@ -301,6 +332,7 @@ async function deliverOne(options: OutboxWorkerOptions, message: ClaimedMessage,
 
 /** Claims and delivers one batch (each row at its paced send time); returns how many rows it handled. */
 export async function deliverOutboxBatch(options: OutboxWorkerOptions): Promise<number> {
+  if (options.signal?.aborted) return 0;
   const platforms = Object.keys(options.senders) as Platform[];
   const batch = await claimOutboxBatch(
     options.db,

@@ -25,12 +25,14 @@ import type { Form } from "../../conversation/views/form.js";
 import { parseMarkdownLite, type View } from "../../conversation/views/view.js";
 import type { Clock } from "../../core/shared/clock.js";
 import { isDomainError } from "../../core/shared/errors.js";
+import { BusyError } from "../../conversation/admission.js";
 import type { Db } from "../../db/client.js";
 import { withRequestLog, type Logger } from "../../logger.js";
 import type { AdapterMetrics } from "../../metrics.js";
 import type { DeliveryResult, Sender } from "../../scheduler/outbox-worker.js";
 import type { RouteHandler } from "../../server.js";
 import { deliveryClaims } from "../shared/delivery-claims.js";
+import { createDrain } from "../shared/drain.js";
 import { createFeishuApi, FeishuApiError, feishuDomain, type FeishuApi, type RetryPolicy } from "./api.js";
 import { eventKey, messageKey } from "./dedupe.js";
 import { feishuDirectory } from "./directory.js";
@@ -88,6 +90,13 @@ export interface FeishuAdapter {
   routes: Record<typeof FEISHU_EVENTS_ROUTE | typeof FEISHU_CARD_ROUTE, RouteHandler>;
   /** Verifies the credentials (the bot's own open_id, needed to see @mentions) and, in ws mode, connects. */
   start(): Promise<void>;
+  /**
+   * Graceful shutdown, step one: the long connection closes (Feishu hands new events to another
+   * connection or re-sends them), HTTP events get a 503 (re-sent), card callbacks a "busy" toast,
+   * and work already accepted finishes and answers, until `deadline` (epoch ms). Resolves with how
+   * many were still running at the deadline.
+   */
+  drain(deadline: number): Promise<number>;
   stop(): Promise<void>;
   /** Delivers one outbox row: a card to the member's open_id or to a channel's chat_id. */
   sender: Sender;
@@ -235,6 +244,7 @@ export function createFeishuAdapter(config: FeishuConfig, deps: FeishuAdapterDep
   let botOpenId: string | undefined;
   let ready = false;
   let wsClient: WSClient | undefined;
+  const drain = createDrain();
 
   function report(err: unknown, context: Record<string, unknown>): void {
     if (isDomainError(err)) log.info({ code: err.code, ...context }, "feishu: request refused");
@@ -322,9 +332,11 @@ export function createFeishuAdapter(config: FeishuConfig, deps: FeishuAdapterDep
         report(err, { event: "im.message.receive_v1", messageId: m.messageId });
       }
     })();
-    const done = settle(work).then((outcome) => {
-      if (!outcome.ok) report(outcome.error, { event: "im.message.receive_v1", messageId: m.messageId });
-    });
+    const done = drain.track(
+      settle(work).then((outcome) => {
+        if (!outcome.ok) report(outcome.error, { event: "im.message.receive_v1", messageId: m.messageId });
+      }),
+    );
     await within(done, eventBudgetMs);
   }
 
@@ -353,9 +365,11 @@ export function createFeishuAdapter(config: FeishuConfig, deps: FeishuAdapterDep
       const sent = await api.sendCard("open_id", menu.openId, card, { uuid: feishuUuid(`menu:${menu.eventId ?? key}`) });
       if (form) remember(sent.messageId, form);
     })();
-    const done = settle(work).then((outcome) => {
-      if (!outcome.ok) report(outcome.error, { event: "application.bot.menu_v6" });
-    });
+    const done = drain.track(
+      settle(work).then((outcome) => {
+        if (!outcome.ok) report(outcome.error, { event: "application.bot.menu_v6" });
+      }),
+    );
     await within(done, eventBudgetMs);
   }
 
@@ -485,19 +499,19 @@ export function createFeishuAdapter(config: FeishuConfig, deps: FeishuAdapterDep
     if (!click) return {};
     const value = readFeishuAction(click.value);
     if (!value) return { toast: { type: "warning", content: feishuText(locale, "feishu.unknown_button") } };
-    const work = settle(runCardAction(click, value));
+    const work = settle(drain.track(runCardAction(click, value)));
     const early = await within(work, callbackBudgetMs);
     const context = { action: value.action, openId: click.openId, messageId: click.messageId };
     if (!early) {
       // Feishu does not wait longer than 3 s and never re-sends a callback: say so now, finish later.
-      void work.then(async (outcome) => {
+      void drain.track(work.then(async (outcome) => {
         if (!outcome.ok) {
           report(outcome.error, context);
           await carryOut(click, { toast: { type: "error", content: failureText(locale, outcome.error) } }, true);
           return;
         }
         await carryOut(click, plan(outcome.value.kind, outcome.value.answer, click, outcome.value.values), true);
-      }).catch((err: unknown) => report(err, context));
+      }).catch((err: unknown) => report(err, context)));
       return { toast: { type: "info", content: feishuText(locale, "feishu.working") } };
     }
     if (!early.ok) {
@@ -506,7 +520,7 @@ export function createFeishuAdapter(config: FeishuConfig, deps: FeishuAdapterDep
     }
     const p = plan(early.value.kind, early.value.answer, click, early.value.values);
     if (p.replace && p.replaceForm && click.messageId) remember(click.messageId, p.replaceForm, recall(click.messageId)?.origin);
-    void carryOut(click, p, false).catch((err: unknown) => report(err, context));
+    void drain.track(carryOut(click, p, false).catch((err: unknown) => report(err, context)));
     return {
       ...(p.toast ? { toast: { type: p.toast.type, content: clipToast(p.toast.content) } } : {}),
       ...(p.replace ? { card: { type: "raw" as const, data: p.replace } } : {}),
@@ -565,6 +579,13 @@ export function createFeishuAdapter(config: FeishuConfig, deps: FeishuAdapterDep
       const envelope = verdict.envelope;
       if (envelope.type === "url_verification") {
         sendJson(res, 200, { challenge: envelope.challenge });
+        return;
+      }
+      if (!drain.accepting()) {
+        // Shutting down: an event is re-sent by Feishu after an error; a card callback never is,
+        // so the person who clicked is told to try again.
+        if (path === "/feishu/card") sendJson(res, 200, { toast: { type: "warning", content: clipToast(failureText(locale, new BusyError())) } });
+        else sendJson(res, 503, { error: "shutting down" });
         return;
       }
       // Verified above; the dispatcher only parses (header + event) and routes by event type.
@@ -636,6 +657,13 @@ export function createFeishuAdapter(config: FeishuConfig, deps: FeishuAdapterDep
       botOpenId = (await api.botInfo()).openId;
       if (config.mode === "ws") await connectLongConnection();
       ready = true;
+    },
+    async drain(deadline) {
+      // Replies and card updates go through the open API, not the long connection: closing it
+      // first only stops new events from arriving here.
+      wsClient?.close({ force: true });
+      wsClient = undefined;
+      return drain.drain(deadline);
     },
     async stop() {
       ready = false;

@@ -36,12 +36,14 @@ import {
 import { FORM_ERROR_KEY } from "../../conversation/views/form.js";
 import type { Clock } from "../../core/shared/clock.js";
 import { isDomainError } from "../../core/shared/errors.js";
+import { BusyError } from "../../conversation/admission.js";
 import type { Db } from "../../db/client.js";
 import { withRequestLog, type Logger } from "../../logger.js";
 import type { AdapterMetrics } from "../../metrics.js";
 import type { DeliveryResult, Sender } from "../../scheduler/outbox-worker.js";
 import type { RouteHandler } from "../../server.js";
 import { deliveryClaims } from "../shared/delivery-claims.js";
+import { createDrain } from "../shared/drain.js";
 import { boltLogger } from "./bolt-logger.js";
 import { deliveryKey } from "./dedupe.js";
 import { slackDirectory } from "./directory.js";
@@ -95,6 +97,13 @@ export interface SlackAdapter {
   routes: Record<string, RouteHandler>;
   /** Verifies the token (auth.test) and, in Socket Mode, connects. Call before serving. */
   start(): Promise<void>;
+  /**
+   * Graceful shutdown, step one: new requests are turned away (a command or click is answered
+   * "busy", an event gets a 503 over HTTP or no ack in Socket Mode, so Slack re-sends it), and
+   * every request already acknowledged is carried out and answered, until `deadline` (epoch ms).
+   * Resolves with how many were still running at the deadline.
+   */
+  drain(deadline: number): Promise<number>;
   stop(): Promise<void>;
   /** Delivers one outbox row: a DM (conversations.open + chat.postMessage) or a channel post. */
   sender: Sender;
@@ -215,6 +224,7 @@ export function createSlackAdapter(config: SlackConfig, deps: SlackAdapterDeps, 
     rejectRateLimitedCalls: true,
   });
   let ready = false;
+  const drain = createDrain();
 
   function report(err: unknown, context: Record<string, unknown>): void {
     if (isDomainError(err)) log.info({ code: err.code, ...context }, "slack: request refused");
@@ -230,8 +240,57 @@ export function createSlackAdapter(config: SlackConfig, deps: SlackAdapterDeps, 
     }
   }
 
+  // First of all: while draining, turn new requests away without touching the database; until
+  // then, count each request as accepted until its listener (ack and the answer after it) is done.
+  app.use(async (args) => {
+    if (drain.accepting()) {
+      await drain.track(args.next());
+      return;
+    }
+    await turnAway(args.body, (args as { ack?: (response?: object) => Promise<void> }).ack);
+  });
+
   // Every line logged while a request is handled (listeners, SDK, late work) names its workspace.
   app.use(({ body, next }) => withRequestLog(deps.logger, { tenant: teamOf(body), platform: "SLACK" }, next));
+
+  /**
+   * A request arriving while the process shuts down: "busy, try again" where a person is waiting
+   * (the command's ack, the click's response_url, the form's first field), nothing for an event
+   * (unacknowledged in Socket Mode, Slack sends it again, to another connection if there is one).
+   */
+  async function turnAway(body: unknown, ack: ((response?: object) => Promise<void>) | undefined): Promise<void> {
+    const b = (body ?? {}) as {
+      command?: unknown;
+      type?: unknown;
+      user_id?: string;
+      user?: { id?: string };
+      response_url?: string;
+      view?: { blocks?: Array<{ type?: string; block_id?: string }> };
+    };
+    const userId = b.user_id ?? b.user?.id ?? "";
+    const teamId = teamOf(body) ?? "";
+    const locale = localeOf(directory.cachedLocale(teamId, userId), defaultLocale);
+    const text = failureText(locale, new BusyError());
+    log.info({ type: typeof b.command === "string" ? "command" : b.type }, "slack: request turned away while shutting down");
+    if (typeof b.command === "string") {
+      await ack?.({ response_type: "ephemeral", text });
+      return;
+    }
+    if (b.type === "block_actions") {
+      await ack?.();
+      const respond = b.response_url ? responderFor(b.response_url) : undefined;
+      if (respond) await call("response_url", () => respond({ response_type: "ephemeral", replace_original: false, text }));
+      return;
+    }
+    if (b.type === "view_submission") {
+      const first = (b.view?.blocks ?? []).find((block) => block.type === "input" && block.block_id);
+      await ack?.(
+        first ? { response_action: "errors", errors: { [first.block_id!]: text } } : { response_action: "update", view: kitView(textModal(locale, text)) },
+      );
+      return;
+    }
+    if (b.type === "view_closed") await ack?.();
+  }
 
   // ---------------------------------------------------------------------------------------------
   // De-duplication of re-deliveries, for every kind of request.
@@ -634,6 +693,13 @@ export function createSlackAdapter(config: SlackConfig, deps: SlackAdapterDeps, 
             res.end("slack adapter not started");
             return;
           }
+          // Events API requests (JSON; commands and interactivity are form-encoded) that arrive
+          // while shutting down get an error, which Slack answers by sending them again later.
+          if (!drain.accepting() && (req.headers["content-type"] ?? "").startsWith("application/json")) {
+            res.writeHead(503, { "content-type": "text/plain", "retry-after": "5" });
+            res.end("shutting down");
+            return;
+          }
           // Over HTTP the answer is the ack (Socket Mode has no arrival time to measure from).
           const arrived = Date.now();
           res.once("finish", () => {
@@ -653,6 +719,7 @@ export function createSlackAdapter(config: SlackConfig, deps: SlackAdapterDeps, 
       if (socketMode) await app.start();
       ready = true;
     },
+    drain: (deadline) => drain.drain(deadline),
     async stop() {
       ready = false;
       if (socketMode) await app.stop();
