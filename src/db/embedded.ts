@@ -3,6 +3,7 @@
 import { mkdirSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
+import { lockDataDir } from "./data-dir-lock.js";
 
 export interface EmbeddedPostgres {
   url: string;
@@ -19,10 +20,18 @@ export interface EmbeddedOptions {
 
 export async function startEmbeddedPostgres(options: EmbeddedOptions = {}): Promise<EmbeddedPostgres> {
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  const db = await PGlite.create({
-    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
-    ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
-  });
+  // Before PGlite reads the directory: a second process must not even open it.
+  const lock = options.dataDir ? lockDataDir(options.dataDir) : undefined;
+  let db: PGlite;
+  try {
+    db = await PGlite.create({
+      ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+      ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+    });
+  } catch (err) {
+    lock?.release();
+    throw err;
+  }
   // PGlite executes one statement at a time; the socket server queues the rest and keeps a
   // transaction's statements together. Two connections: the app pool (size 1) and one for
   // the migration CLI, which runs before the pool opens.
@@ -35,7 +44,11 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions = {}): Prom
     async close() {
       await server.stop();
       // Closing flushes PGlite's WAL to the data directory: nothing written is lost.
-      await db.close();
+      try {
+        await db.close();
+      } finally {
+        lock?.release();
+      }
     },
   };
 }

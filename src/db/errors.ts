@@ -1,6 +1,6 @@
 export class DatabaseError extends Error {
   constructor(
-    readonly key: "db.unreachable" | "db.migrate_failed",
+    readonly key: "db.unreachable" | "db.migrate_failed" | "db.locked",
     message: string,
   ) {
     super(message);

@@ -116,5 +116,5 @@ describe("SIGTERM with commands in hand", () => {
     );
     expect(stored.map((c) => c.name).sort()).toEqual(sent.map((s) => s.name).sort());
     expect(await withChildDatabase((db) => db.customer.count({ where: { name: "Too Late Ltd" } }))).toBe(0);
-  });
+  }, 180_000);
 });
