@@ -16,6 +16,7 @@ import { helpCatalog } from "./catalog/help.js";
 import { hospitalityCatalog } from "./catalog/hospitality.js";
 import { hospitalityViewsCatalog } from "./catalog/hospitality.views.js";
 import { insightsViewsCatalog } from "./catalog/insights.views.js";
+import { inputCatalog } from "./catalog/input.js";
 import { kpiCatalog } from "./catalog/kpi.js";
 import { riskCatalog } from "./catalog/risk.js";
 import { commonViewsCatalog } from "./catalog/views.common.js";
@@ -49,6 +50,7 @@ export const catalogs: Readonly<Record<string, Catalog>> = {
   hospitality: hospitalityCatalog,
   "hospitality.views": hospitalityViewsCatalog,
   "insights.views": insightsViewsCatalog,
+  input: inputCatalog,
   kpi: kpiCatalog,
   risk: riskCatalog,
   views: viewsCatalog,
