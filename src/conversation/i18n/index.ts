@@ -8,6 +8,7 @@ import { cliCatalog } from "./catalog/cli.js";
 import { complaintsCatalog } from "./catalog/complaints.js";
 import { complaintsViewsCatalog } from "./catalog/complaints.views.js";
 import { consoleCatalog } from "./catalog/console.js";
+import { csvCatalog } from "./catalog/csv.js";
 import { customersCatalog } from "./catalog/customers.js";
 import { customersViewsCatalog } from "./catalog/customers.views.js";
 import { digestsCatalog } from "./catalog/digests.js";
@@ -42,6 +43,7 @@ export const catalogs: Readonly<Record<string, Catalog>> = {
   complaints: complaintsCatalog,
   "complaints.views": complaintsViewsCatalog,
   console: consoleCatalog,
+  csv: csvCatalog,
   customers: customersCatalog,
   "customers.views": customersViewsCatalog,
   digests: digestsCatalog,
