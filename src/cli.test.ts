@@ -33,7 +33,7 @@ function environment(): CliEnvironment {
     // The test owns the database; the CLI must not close it.
     openDatabase: async () => ({ prisma: tdb.prisma, close: async () => undefined }),
     migrate: async () => migration,
-    readFile: async (file) => decodeCsvBytes(await readFile(file)),
+    readFile: async (file, encoding) => decodeCsvBytes(await readFile(file), encoding),
   };
 }
 

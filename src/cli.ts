@@ -10,7 +10,7 @@ import { ConfigError, loadConfig, type AppConfig } from "./config/config.js";
 import type { Locale } from "./conversation/i18n/catalog/types.js";
 import { hasMessage, t } from "./conversation/i18n/index.js";
 import { systemActor } from "./core/imports/actor.js";
-import { decodeCsvBytes, type ImportProblem } from "./core/imports/csv.js";
+import { csvEncodingOf, decodeCsvBytes, type CsvEncoding, type ImportProblem } from "./core/imports/csv.js";
 import { exportCustomersCsv } from "./core/imports/customers-export.js";
 import { importCustomersCsv, type ImportFailure } from "./core/imports/customers-import.js";
 import { importMembersCsv } from "./core/imports/members-import.js";
@@ -47,12 +47,13 @@ export interface CliEnvironment {
   openDatabase(): Promise<{ prisma: Db; close(): Promise<void> }>;
   /** Applies the migrations to the configured database (without opening the app's pool). */
   migrate(): Promise<MigrationReport>;
-  readFile(file: string): Promise<string>;
+  /** The file as text: strictly decoded (core/imports/decode.ts), in `encoding` when given. */
+  readFile(file: string, encoding?: CsvEncoding): Promise<string>;
 }
 
 export interface CliArgs {
   words: string[];
-  options: { tenant?: string; lang?: Locale };
+  options: { tenant?: string; lang?: Locale; encoding?: CsvEncoding };
 }
 
 /** A message the CLI prints: a catalog key and its parameters. */
@@ -65,7 +66,7 @@ export class CliError extends Error {
   }
 }
 
-const OPTIONS = new Set(["tenant", "lang"]);
+const OPTIONS = new Set(["tenant", "lang", "encoding"]);
 
 /** Splits argv into command words and --options (--tenant x and --tenant=x both work). */
 export function parseCliArgs(argv: readonly string[]): CliArgs {
@@ -84,6 +85,11 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     const value = eq < 0 ? argv[++i] : arg.slice(eq + 1);
     if (value === undefined || value === "") throw new CliError("cli.missing_argument", { argument: `--${name}` });
     if (name === "tenant") options.tenant = value;
+    if (name === "encoding") {
+      const encoding = csvEncodingOf(value);
+      if (!encoding) throw new CliError("cli.unknown_encoding", { value });
+      options.encoding = encoding;
+    }
     if (name === "lang") {
       if (value !== "en" && value !== "zh-CN") throw new CliError("cli.unknown_option", { option: arg });
       options.lang = value;
@@ -139,6 +145,11 @@ export function formatProblems(locale: Locale, failure: ImportFailure): string {
   return `${lines.join("\n")}\n`;
 }
 
+export function formatWarnings(locale: Locale, warnings: readonly ImportProblem[]): string {
+  const lines = warnings.map((p) => formatMessage(locale, "import.warning_line", { line: p.line, message: formatMessage(locale, p.code, p.params) }));
+  return `${lines.join("\n")}\n`;
+}
+
 interface CommandContext {
   env: CliEnvironment;
   io: CliIo;
@@ -180,8 +191,9 @@ function columns(rows: string[][]): string {
 
 async function readInput(ctx: CommandContext, file: string): Promise<string> {
   try {
-    return await ctx.env.readFile(file);
+    return await ctx.env.readFile(file, ctx.args.options.encoding);
   } catch (err) {
+    if (isDomainError(err)) throw new CliError(err.code, err.params);
     throw new CliError("cli.file_unreadable", { file, problem: (err as Error).message });
   }
 }
@@ -211,6 +223,7 @@ const COMMANDS: readonly CliCommand[] = [
           callbacks: result.cadenceCallbacks,
         })}\n`,
       );
+      if (result.warnings.length > 0) await ctx.io.stderr(formatWarnings(ctx.locale, result.warnings));
       return 0;
     },
   },
@@ -455,7 +468,7 @@ async function main(): Promise<void> {
     locale: config.locale,
     timeZone: config.timeZone,
     clock: systemClock,
-    readFile: async (file) => decodeCsvBytes(await readFile(file)),
+    readFile: async (file, encoding) => decodeCsvBytes(await readFile(file), encoding),
     openDatabase: () => openDatabase({ ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}), dataDir: config.dataDir }),
     migrate: () => migrateConfigured(config),
   };

@@ -47,6 +47,7 @@ import {
 } from "./inbound.js";
 import { failureText, feishuText } from "./messages.js";
 import { larkLogger } from "./sdk-logger.js";
+import { checkEventAge } from "./event-age.js";
 import { verifyFeishuRequest } from "./verify.js";
 
 export const FEISHU_EVENTS_ROUTE = "POST /feishu/events";
@@ -541,9 +542,19 @@ export function createFeishuAdapter(config: FeishuConfig, deps: FeishuAdapterDep
   const scoped =
     (handler: (data: unknown) => Promise<unknown>) =>
     (data: unknown): Promise<unknown> => {
-      const event = (data ?? {}) as { tenant_key?: unknown; operator?: { tenant_key?: unknown } };
+      const event = (data ?? {}) as { tenant_key?: unknown; operator?: { tenant_key?: unknown }; event_id?: unknown };
       const tenant = typeof event.tenant_key === "string" ? event.tenant_key : event.operator?.tenant_key;
-      return withRequestLog(deps.logger, { tenant: typeof tenant === "string" ? tenant : undefined, platform: "FEISHU" }, () => handler(data));
+      return withRequestLog(deps.logger, { tenant: typeof tenant === "string" ? tenant : undefined, platform: "FEISHU" }, async () => {
+        // Replay protection for HTTP and the long connection alike (./event-age.ts): too old to
+        // still have its de-duplication claim, so it is dropped before any claim or work. Wall
+        // time, as for Slack's request timestamps: this is about the transport, not domain time.
+        const age = checkEventAge(data, new Date());
+        if (!age.ok) {
+          log.warn({ reason: age.reason, eventId: typeof event.event_id === "string" ? event.event_id : undefined }, "feishu: stale event refused");
+          return {};
+        }
+        return handler(data);
+      });
     };
   // Handlers take the SDK-parsed event (header and event merged) as untrusted JSON.
   dispatcher.register<Record<string, (data: unknown) => Promise<unknown>>>({

@@ -72,6 +72,8 @@ export function matchWord<W extends string>(table: Readonly<Record<W, readonly s
 }
 
 const CJK = /[\u3400-\u9fff]/;
+/** Longer than every alias by more than the edits suggestAlias allows. */
+const MAX_SUGGESTED_LENGTH = 64;
 
 /**
  * The alias a near-miss was probably meant to be ("custmer" → "customer", "客护" → "客户"),
@@ -79,13 +81,20 @@ const CJK = /[\u3400-\u9fff]/;
  */
 export function suggestAlias(input: string, aliases: readonly string[]): string | undefined {
   const needle = input.trim().toLowerCase();
+  // Edit distance costs length × length; a word longer than any alias plus the allowed edits
+  // cannot be a near miss, so long input is never compared at all.
+  if (needle.length > MAX_SUGGESTED_LENGTH) return undefined;
   const cjk = CJK.test(needle);
-  if ([...needle].length < (cjk ? 2 : 3)) return undefined;
+  const needleLength = [...needle].length;
+  if (needleLength < (cjk ? 2 : 3)) return undefined;
   let best: { alias: string; distance: number } | undefined;
   for (const alias of aliases) {
-    if (CJK.test(alias) !== cjk || [...alias].length < 2) continue;
+    const aliasLength = [...alias].length;
+    if (CJK.test(alias) !== cjk || aliasLength < 2) continue;
+    const allowed = cjk ? 1 : Math.max(1, Math.floor(aliasLength / 4));
+    // The distance is at least the difference in length: skip the table when that is too much.
+    if (Math.abs(aliasLength - needleLength) > allowed) continue;
     const distance = editDistance(needle, alias.toLowerCase());
-    const allowed = cjk ? 1 : Math.max(1, Math.floor([...alias].length / 4));
     if (distance <= allowed && (!best || distance < best.distance)) best = { alias, distance };
   }
   return best?.alias;

@@ -11,6 +11,7 @@
 // stop at, so several unquoted words are returned as `words` and the caller, which has the
 // database, resolves them with splitCustomerAndText().
 import { InvalidInputError } from "../../core/shared/errors.js";
+import { cleanBounded } from "../../core/shared/hygiene.js";
 import { defaultTenantSettings } from "../../core/tenants/settings.js";
 import { localDateOf, type LocalDate } from "../../core/shared/time.js";
 import { normalizeLocale } from "../i18n/index.js";
@@ -94,9 +95,13 @@ const PREFIX = /^[/／]crm(?=\s|$)/i;
 
 export function parseCommand(input: string, ctx: ParseContext): ParseResult {
   const locale = normalizeLocale(ctx.locale) ?? "zh-CN";
-  const text = input.trim().replace(PREFIX, "");
+  // The edge for command text and DMs: cleaned and bounded before any token is looked at, so
+  // no step below ever sees more than TEXT_LIMITS.command characters.
+  const cleaned = cleanBounded(input, "multiline", "command");
+  const text = cleaned.ok ? cleaned.text.trim().replace(PREFIX, "") : "";
   const state: State = { text, ctx, today: localDateOf(ctx.now, ctx.timeZone), topic: undefined };
   try {
+    if (!cleaned.ok) throw failure(state, "grammar.too_long", cleaned.params);
     const command = parseTokens(state);
     const checked = commandSchema.safeParse(command);
     if (!checked.success) {

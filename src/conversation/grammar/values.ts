@@ -129,28 +129,30 @@ const NEXT_WEEK = /^下(?:个)?(周|星期|礼拜)([一二三四五六日天])$/
  */
 export function parseDate(input: string, ctx: DateContext): Parsed<LocalDate> {
   const text = toHalfWidth(input).trim().toLowerCase();
-  const today = DateTime.fromISO(ctx.today, { zone: "utc" });
+  // Every token of a command may be probed as a date: a luxon DateTime is made only once the
+  // text looks like one (it was most of the parse time of a long command).
+  const today = () => DateTime.fromISO(ctx.today, { zone: "utc" });
 
   const relative = RELATIVE_DAYS.get(text);
-  if (relative !== undefined) return ok(today.plus({ days: Number(relative) }).toISODate()!);
+  if (relative !== undefined) return ok(today().plus({ days: Number(relative) }).toISODate()!);
 
   const weekday = WEEKDAYS.get(text);
   if (weekday !== undefined) {
-    const ahead = (weekday - today.weekday + 7) % 7 || 7;
-    return ok(today.plus({ days: ahead }).toISODate()!);
+    const ahead = (weekday - today().weekday + 7) % 7 || 7;
+    return ok(today().plus({ days: ahead }).toISODate()!);
   }
 
   const nextWeek = NEXT_WEEK.exec(text);
   if (nextWeek) {
     const target = WEEKDAYS.get(`周${nextWeek[2]}`)!;
-    return ok(today.startOf("week").plus({ weeks: 1, days: target - 1 }).toISODate()!);
+    return ok(today().startOf("week").plus({ weeks: 1, days: target - 1 }).toISODate()!);
   }
 
   const offset = OFFSET.exec(text) ?? ZH_AFTER.exec(text);
   if (offset) {
     const n = Number(offset[1]);
     const weeks = /^(w|wk|week|weeks|周|星期|个星期)$/.test(offset[2]!);
-    return ok(today.plus({ days: weeks ? n * 7 : n }).toISODate()!);
+    return ok(today().plus({ days: weeks ? n * 7 : n }).toISODate()!);
   }
 
   const full = ISO_DAY.exec(text) ?? ZH_FULL_DAY.exec(text);
@@ -162,14 +164,15 @@ export function parseDate(input: string, ctx: DateContext): Parsed<LocalDate> {
     const day = Number(monthDay[2]);
     // A leap day exists only in some years; try the nearest years in the lean's direction.
     const step = ctx.lean === "future" ? 1 : -1;
+    const base = today();
     for (let k = 0; k <= 8; k++) {
-      const year = today.year + k * step;
+      const year = base.year + k * step;
       const candidate = DateTime.fromObject({ year, month, day }, { zone: "utc" });
       if (!candidate.isValid) {
         if (month < 1 || month > 12 || day < 1 || day > 31) break;
         continue;
       }
-      const rightSide = ctx.lean === "future" ? candidate >= today : candidate <= today;
+      const rightSide = ctx.lean === "future" ? candidate >= base : candidate <= base;
       if (rightSide) return ok(candidate.toISODate()!);
     }
     return fail("grammar.invalid_date", { value: input });
@@ -209,7 +212,10 @@ export function parseAmount(input: string): Parsed<bigint> {
     multiplier = MULTIPLIERS[suffix]!;
     text = text.slice(0, -1);
   }
-  if (!/^[\d,]*\d[\d,]*(\.\d+)?$|^\.\d+$/.test(text)) return null;
+  // Digits and commas with at least one digit, then an optional fraction. Written as one
+  // character class plus a separate digit test: `[\d,]*\d[\d,]*` backtracks quadratically on a
+  // long run of digits that fails at its end, and this runs on every token of a command.
+  if (!(/^[\d,]*(\.\d+)?$/.test(text) && /\d/.test(text))) return null;
   if (negative) return fail("grammar.amount_negative", { value: input });
   const [wholeRaw = "", frac = ""] = text.split(".");
   if (wholeRaw.includes(",") && !/^\d{1,3}(,\d{3})+$/.test(wholeRaw)) return fail("grammar.invalid_amount", { value: input });

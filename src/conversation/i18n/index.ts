@@ -8,6 +8,7 @@ import { cliCatalog } from "./catalog/cli.js";
 import { complaintsCatalog } from "./catalog/complaints.js";
 import { complaintsViewsCatalog } from "./catalog/complaints.views.js";
 import { consoleCatalog } from "./catalog/console.js";
+import { csvCatalog } from "./catalog/csv.js";
 import { customersCatalog } from "./catalog/customers.js";
 import { customersViewsCatalog } from "./catalog/customers.views.js";
 import { digestsCatalog } from "./catalog/digests.js";
@@ -16,6 +17,7 @@ import { helpCatalog } from "./catalog/help.js";
 import { hospitalityCatalog } from "./catalog/hospitality.js";
 import { hospitalityViewsCatalog } from "./catalog/hospitality.views.js";
 import { insightsViewsCatalog } from "./catalog/insights.views.js";
+import { inputCatalog } from "./catalog/input.js";
 import { kpiCatalog } from "./catalog/kpi.js";
 import { riskCatalog } from "./catalog/risk.js";
 import { commonViewsCatalog } from "./catalog/views.common.js";
@@ -41,6 +43,7 @@ export const catalogs: Readonly<Record<string, Catalog>> = {
   complaints: complaintsCatalog,
   "complaints.views": complaintsViewsCatalog,
   console: consoleCatalog,
+  csv: csvCatalog,
   customers: customersCatalog,
   "customers.views": customersViewsCatalog,
   digests: digestsCatalog,
@@ -49,6 +52,7 @@ export const catalogs: Readonly<Record<string, Catalog>> = {
   hospitality: hospitalityCatalog,
   "hospitality.views": hospitalityViewsCatalog,
   "insights.views": insightsViewsCatalog,
+  input: inputCatalog,
   kpi: kpiCatalog,
   risk: riskCatalog,
   views: viewsCatalog,

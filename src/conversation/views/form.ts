@@ -5,6 +5,7 @@
 // and Feishu (the card re-rendered with a note under the field) can show each one in place.
 import { z } from "zod";
 import type { ErrorParams } from "../../core/shared/errors.js";
+import { cleanBounded, TEXT_LIMITS } from "../../core/shared/hygiene.js";
 import { isLocalDate } from "../../core/shared/time.js";
 import type { EncodedButtonPayload } from "./payload.js";
 
@@ -133,8 +134,13 @@ const DATE_PREFIX = /^(\d{4}-\d{2}-\d{2})(?:\s+[+-]\d{4})?$/;
  * strings of yuan ("1200.50") so the schema turns them into fen with yuanToFen, never a float.
  */
 export function validateFieldValue(field: FormField, raw: unknown): FieldResult {
-  const text = raw === undefined || raw === null ? "" : typeof raw === "string" ? raw : String(raw);
-  const trimmed = text.trim();
+  const rawText = raw === undefined || raw === null ? "" : typeof raw === "string" ? raw : String(raw);
+  // The input-hygiene step for form fields; a field without its own maxLength still has the
+  // house bound for its shape, so no submitted text is unbounded.
+  const max = field.maxLength ?? (field.kind === "textarea" ? TEXT_LIMITS.description : TEXT_LIMITS.line);
+  const cleaned = cleanBounded(rawText, field.kind === "textarea" ? "multiline" : "name", max);
+  if (!cleaned.ok) return fail("form.too_long", { max });
+  const trimmed = cleaned.text.trim();
   if (trimmed === "") {
     return field.required ? fail("form.required") : { ok: true, value: undefined };
   }

@@ -3,6 +3,8 @@
 // blank rows counted, the header on line 1.
 import { parse } from "csv-parse/sync";
 import type { ErrorParams } from "../shared/errors.js";
+import { cleanText, hasNul, textLength, TEXT_LIMITS } from "../shared/hygiene.js";
+import { looksLikeFormula, neutraliseFormula, unneutraliseFormula } from "./formula.js";
 
 /** One reason a file or a row cannot be imported; `code` is a catalog key. */
 export interface ImportProblem {
@@ -17,6 +19,8 @@ export interface ImportProblem {
 export interface CsvRow {
   line: number;
   cells: string[];
+  /** The record could not be read (broken quoting): its problem; cells are empty. */
+  problem?: ImportProblem;
 }
 
 export interface CsvTable {
@@ -37,15 +41,28 @@ function detectDelimiter(text: string): string {
 }
 
 export function readCsvTable(text: string): { ok: true; table: CsvTable } | { ok: false; problem: ImportProblem } {
-  let records: string[][];
+  // Blank lines are kept (as [""]) so record index + 1 is the spreadsheet line number. A record
+  // csv-parse cannot read (a quote opened and never closed, text after a closing quote) takes
+  // its place in the same list as a problem, so it is one row's problem in the report, not the
+  // whole file's.
+  const records: Array<string[] | ImportProblem> = [];
   try {
-    // Blank lines are kept (as [""]) so record index + 1 is the spreadsheet line number.
-    records = parse(text, {
+    parse(text, {
       bom: true,
       delimiter: detectDelimiter(text.replace(/^\uFEFF/u, "")),
       relax_column_count: true,
+      relax_quotes: true,
       skip_empty_lines: false,
-    }) as string[][];
+      skip_records_with_error: true,
+      on_record: (record: string[]) => {
+        records.push(record);
+        return record;
+      },
+      on_skip: (err) => {
+        records.push({ line: records.length + 1, code: "import.malformed_row", params: { problem: err?.message ?? "" } });
+        return undefined;
+      },
+    });
   } catch (err) {
     const e = err as { lines?: number; message?: string };
     return {
@@ -53,14 +70,17 @@ export function readCsvTable(text: string): { ok: true; table: CsvTable } | { ok
       problem: { line: e.lines ?? 1, code: "import.malformed_csv", params: { problem: e.message ?? String(err) } },
     };
   }
-  const headerIndex = records.findIndex((r) => !isBlank(r));
+  const headerIndex = records.findIndex((r) => !Array.isArray(r) || !isBlank(r));
   if (headerIndex < 0) return { ok: false, problem: { line: 1, code: "import.empty_file", params: {} } };
+  const header = records[headerIndex]!;
+  if (!Array.isArray(header)) return { ok: false, problem: { ...header, code: "import.malformed_csv" } };
   const rows: CsvRow[] = [];
   for (let i = headerIndex + 1; i < records.length; i++) {
-    const cells = records[i]!;
-    if (!isBlank(cells)) rows.push({ line: i + 1, cells });
+    const record = records[i]!;
+    if (!Array.isArray(record)) rows.push({ line: i + 1, cells: [], problem: { ...record, line: i + 1 } });
+    else if (!isBlank(record)) rows.push({ line: i + 1, cells: record });
   }
-  return { ok: true, table: { headerLine: headerIndex + 1, header: records[headerIndex]!, rows } };
+  return { ok: true, table: { headerLine: headerIndex + 1, header, rows } };
 }
 
 /** Header text -> canonical column: trimmed, lower-cased, spaces and dashes as underscores. */
@@ -140,10 +160,31 @@ export function sortProblems(problems: ImportProblem[]): ImportProblem[] {
 /** One data row of an import file, with what is already wrong with its shape. */
 export interface ImportRow {
   line: number;
-  /** The row's cells by canonical column (see rowRecord). */
+  /** The row's cells by canonical column (see rowRecord), through the input-hygiene step. */
   record: Record<string, string>;
-  /** Cells beyond the header, if any (extraCellsProblem); the importer adds its own. */
+  /** Cells beyond the header, unreadable quoting, NUL bytes, over-long cells; the importer adds its own. */
   problems: ImportProblem[];
+  /** What was imported but deserves a look (a cell that would run as a spreadsheet formula). */
+  warnings: ImportProblem[];
+}
+
+/**
+ * A cell through the input-hygiene step: our own export's formula neutralisation removed, NUL
+ * refused (a binary or mis-decoded file rather than text anyone typed), controls and bidi
+ * overrides removed, the length bounded; and a warning when the text would run as a formula.
+ */
+export function cleanCell(line: number, column: string, raw: string, into: { problems: ImportProblem[]; warnings: ImportProblem[] }): string {
+  if (raw === "") return raw;
+  // The NUL itself is removed below with the other controls, so the rest of the row is still
+  // checked and reported in the same pass.
+  if (hasNul(raw)) into.problems.push({ line, field: column, code: "import.nul_byte", params: { field: column } });
+  const text = cleanText(unneutraliseFormula(raw), "line").trim();
+  if (textLength(text) > TEXT_LIMITS.csvCell) {
+    into.problems.push({ line, field: column, code: "import.too_long", params: { field: column, max: TEXT_LIMITS.csvCell } });
+    return "";
+  }
+  if (looksLikeFormula(text)) into.warnings.push({ line, field: column, code: "import.formula_cell", params: { field: column } });
+  return text;
 }
 
 /**
@@ -159,14 +200,29 @@ export function readImportRows(text: string, spec: ColumnSpec): { ok: true; reco
   if (table.rows.length === 0) {
     return { ok: false, rows: 0, problems: [{ line: table.headerLine, code: "import.no_rows", params: {} }] };
   }
-  const records = table.rows.map((row): ImportRow => {
-    const extra = extraCellsProblem(row, table.header.length);
-    return { line: row.line, record: rowRecord(row, header.index, spec.columns), problems: extra ? [extra] : [] };
-  });
+  const records = table.rows.map((row) => importRowOf(row, header.index, spec.columns, table.header.length));
   return { ok: true, records };
 }
 
-function csvCell(value: string): string {
+/** A row csv-parse could not read: it has no cells to check, only its problem to report. */
+export function isUnreadable(row: ImportRow): boolean {
+  return row.problems.some((p) => p.code === "import.malformed_row");
+}
+
+/** One read row against the file's columns: its cells cleaned, its shape's problems found. */
+export function importRowOf(row: CsvRow, index: Map<string, number>, columns: readonly string[], headerLength: number): ImportRow {
+  const found = { problems: [] as ImportProblem[], warnings: [] as ImportProblem[] };
+  if (row.problem) return { line: row.line, record: rowRecord(row, index, columns), problems: [row.problem], warnings: [] };
+  const extra = extraCellsProblem(row, headerLength);
+  if (extra) found.problems.push(extra);
+  const raw = rowRecord(row, index, columns);
+  const record: Record<string, string> = {};
+  for (const column of columns) record[column] = cleanCell(row.line, column, raw[column]!, found);
+  return { line: row.line, record, ...found };
+}
+
+function csvCell(raw: string): string {
+  const value = neutraliseFormula(raw);
   return /[",\r\n]|^\s|\s$/u.test(value) ? `"${value.replace(/"/gu, '""')}"` : value;
 }
 
@@ -175,17 +231,8 @@ export function csvLine(cells: readonly string[]): string {
   return `${cells.map(csvCell).join(",")}\r\n`;
 }
 
-/**
- * File bytes as text: UTF-8 (with or without BOM), else GB18030 — what Excel on a Chinese
- * Windows writes when saving "CSV" — so those files import without mojibake.
- */
-export function decodeCsvBytes(bytes: Uint8Array): string {
-  try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch {
-    return new TextDecoder("gb18030").decode(bytes);
-  }
-}
+// File bytes → text: strict, per file (./decode.ts); re-exported where callers found it.
+export { csvEncodingOf, decodeCsvBytes, decodeCsvFile, type CsvEncoding } from "./decode.js";
 
 /** Byte-order mark so spreadsheet programs read Chinese text as UTF-8. */
 export const UTF8_BOM = "\uFEFF";

@@ -17,7 +17,7 @@ import { addDays, localDateOf, toDateColumn, type LocalDate } from "../shared/ti
 import type { TenantSettings } from "../tenants/settings.js";
 import { loadTenant } from "../tenants/tenants.js";
 import { auditIdentity, isSystemActor, type ImportActor } from "./actor.js";
-import { readImportRows, sortProblems, type ColumnSpec, type ImportFailure, type ImportProblem } from "./csv.js";
+import { isUnreadable, readImportRows, sortProblems, type ColumnSpec, type ImportFailure, type ImportProblem } from "./csv.js";
 import {
   amountCell,
   booleanCell,
@@ -99,6 +99,8 @@ export interface ImportSuccess {
   cadenceCallbacks: number;
   overrides: number;
   byTier: Record<Tier, number>;
+  /** Rows imported with something worth a look (a cell that would run as a spreadsheet formula). */
+  warnings: ImportProblem[];
 }
 
 // Where callers have always found it; the type itself is the import plumbing's (csv.ts).
@@ -193,7 +195,13 @@ export async function importCustomersCsv(deps: CoreDeps, actor: ImportActor, csv
   const prepared: PreparedCustomer[] = [];
   const firstLineByKey = new Map<string, number>();
 
+  const warnings: ImportProblem[] = [];
   for (const row of file.records) {
+    warnings.push(...row.warnings);
+    if (isUnreadable(row)) {
+      problems.push(...row.problems);
+      continue;
+    }
     const rowProblems = [...row.problems];
     const record = row.record;
     const parsed = customerRowSchema.safeParse(record);
@@ -271,7 +279,7 @@ export async function importCustomersCsv(deps: CoreDeps, actor: ImportActor, csv
   }
   if (problems.length > 0) return { ok: false, rows: file.records.length, problems: sortProblems(problems) };
 
-  return writeCustomers(deps, actor, tenant.settings, today, prepared);
+  return { ...(await writeCustomers(deps, actor, tenant.settings, today, prepared)), warnings };
 }
 
 async function writeCustomers(
@@ -280,7 +288,7 @@ async function writeCustomers(
   settings: TenantSettings,
   today: LocalDate,
   prepared: PreparedCustomer[],
-): Promise<ImportSuccess> {
+): Promise<Omit<ImportSuccess, "warnings">> {
   const tenantId = actor.tenantId;
   const who = auditIdentity(actor);
   const importId = randomUUID();

@@ -133,8 +133,10 @@ describe("importCustomersCsv", () => {
       "import.unknown_column",
       "import.missing_column",
     ]);
+    // Broken quoting is the row's problem (the report goes on), not the whole file's.
     expect(problemsOf(await importCustomersCsv(deps, sys, `name,owner\n"Unclosed,U_WANG\n`))[0]).toMatchObject({
-      code: "import.malformed_csv",
+      line: 2,
+      code: "import.malformed_row",
     });
     expect(problemsOf(await importCustomersCsv(deps, sys, "\n\n"))[0]!.code).toBe("import.empty_file");
     expect(problemsOf(await importCustomersCsv(deps, sys, "name,owner\n"))[0]!.code).toBe("import.no_rows");

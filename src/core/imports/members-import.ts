@@ -13,7 +13,7 @@ import { inTransaction, type CoreDeps } from "../shared/context.js";
 import { ConflictError, ForbiddenError } from "../shared/errors.js";
 import { loadTenant } from "../tenants/tenants.js";
 import { auditIdentity, isSystemActor, type ImportActor } from "./actor.js";
-import { readImportRows, sortProblems, type ColumnSpec, type ImportFailure, type ImportProblem } from "./csv.js";
+import { readImportRows, sortProblems, type ColumnSpec, type ImportFailure, type ImportProblem, isUnreadable } from "./csv.js";
 import { issuesToProblems, platformCell, requiredTextCell, roleCell, textCell } from "./fields.js";
 
 export const MEMBER_CSV: ColumnSpec = {
@@ -96,6 +96,10 @@ export async function importMembersCsv(
   const inFile = new Map<string, PlannedMember>();
 
   for (const row of file.records) {
+    if (isUnreadable(row)) {
+      problems.push(...row.problems);
+      continue;
+    }
     const rowProblems = [...row.problems];
     const parsed = memberRowSchema.safeParse(row.record);
     if (!parsed.success) {

@@ -6,8 +6,9 @@ import { auditIdentity, isSystemActor, type SystemActor } from "../imports/actor
 import { requireRoleAtLeast } from "../members/authorization.js";
 import { inTransaction, type Actor, type CoreDeps } from "../shared/context.js";
 import { InvalidInputError } from "../shared/errors.js";
+import { cleanBounded } from "../shared/hygiene.js";
 import { yuanToFen } from "../shared/money.js";
-import { parseTenantSettings, tenantSettingsSchema, type TenantSettings } from "./settings.js";
+import { parseTenantSettings, settingRange, tenantSettingsSchema, type TenantSettings } from "./settings.js";
 import { loadTenant, type TenantView } from "./tenants.js";
 
 export type SettingValue = string | number | boolean | null;
@@ -65,8 +66,12 @@ function coerce(key: string, current: unknown, raw: string): SettingValue {
   return text;
 }
 
-export async function changeTenantSetting(deps: CoreDeps, actor: Actor | SystemActor, key: string, rawValue: string): Promise<TenantView> {
+export async function changeTenantSetting(deps: CoreDeps, actor: Actor | SystemActor, key: string, typedValue: string): Promise<TenantView> {
   if (!isSystemActor(actor)) requireRoleAtLeast(actor, "ADMIN");
+  // The operator CLI calls this directly, so settings values pass the input-hygiene step here.
+  const cleaned = cleanBounded(typedValue, "line", "setting");
+  if (!cleaned.ok) throw new InvalidInputError("input.too_long", cleaned.params);
+  const rawValue = cleaned.text;
   return inTransaction(deps, async (tx) => {
     const before = await loadTenant(tx, actor.tenantId);
     if (key === "timeZone") {
@@ -85,6 +90,12 @@ export async function changeTenantSetting(deps: CoreDeps, actor: Actor | SystemA
       for (const part of path.slice(0, -1)) node = node[part] as Record<string, unknown>;
       node[path[path.length - 1]!] = coerce(key, current, rawValue);
       const parsed = tenantSettingsSchema.safeParse(next);
+      const range = settingRange(key);
+      if (!parsed.success && range && parsed.error.issues.some((i) => i.code === "too_small" || i.code === "too_big")) {
+        // Amounts are typed in CNY, so their range is told in CNY too.
+        const unit = key.endsWith("Fen") ? 100 : 1;
+        throw new InvalidInputError("settings.out_of_range", { key, value: rawValue, min: range.min / unit, max: range.max / unit });
+      }
       if (!parsed.success) {
         throw new InvalidInputError("settings.invalid_value", { key, value: rawValue, problem: parsed.error.issues[0]?.message ?? "" });
       }

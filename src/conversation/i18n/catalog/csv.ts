@@ -1,0 +1,24 @@
+// Messages of CSV reading beyond the importers' own (customers.ts): strict decoding, unreadable
+// rows, NUL bytes, formula-looking cells, and the CLI's --encoding.
+import type { Catalog } from "./types.js";
+
+export const csvCatalog: Catalog = {
+  en: {
+    "import.invalid_encoding":
+      "The file is not valid {encoding} text from line {line} on. Save it as “CSV UTF-8” (or give --encoding utf-8|utf-16le|utf-16be|gb18030) and import it again.",
+    "import.malformed_row": "This row cannot be read as CSV (a quote opened and never closed, or text after a closing quote): {problem}",
+    "import.nul_byte": "“{field}” contains a NUL byte: the file looks damaged or was saved in another encoding.",
+    "import.formula_cell": "“{field}” starts like a spreadsheet formula (= + - @); it was stored as text, and exports with a leading ' so spreadsheets show it as text.",
+    "import.warning_line": "Line {line} (imported, note): {message}",
+    "cli.unknown_encoding": "Unknown encoding “{value}”: use utf-8, utf-16le, utf-16be or gb18030.",
+  },
+  "zh-CN": {
+    "import.invalid_encoding":
+      "文件从第 {line} 行起不是有效的 {encoding} 文本。请另存为“CSV UTF-8”（或使用 --encoding utf-8|utf-16le|utf-16be|gb18030）后重新导入。",
+    "import.malformed_row": "该行无法按 CSV 读取（引号未闭合，或右引号后还有文字）：{problem}",
+    "import.nul_byte": "“{field}”含有 NUL 字节：文件可能已损坏或使用了其他编码保存。",
+    "import.formula_cell": "“{field}”以电子表格公式字符（= + - @）开头；已按文本保存，导出时会加前缀 ' 使表格软件按文本显示。",
+    "import.warning_line": "第 {line} 行（已导入，请留意）：{message}",
+    "cli.unknown_encoding": "未知编码“{value}”：请使用 utf-8、utf-16le、utf-16be 或 gb18030。",
+  },
+};
