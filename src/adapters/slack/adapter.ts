@@ -5,10 +5,14 @@
 // every request is acknowledged within 3 s, a trigger_id is used before it expires, and every
 // posted copy of a card is refreshed after a decision. Outbound notifications (the outbox) go
 // through `sender`.
+import type http from "node:http";
 import type { OutboxMessage } from "@prisma/client";
 import {
   App,
+  HTTPModuleFunctions,
   HTTPReceiver,
+  isValidSlackRequest,
+  type BufferedIncomingMessage,
   webApi,
   type AllMiddlewareArgs,
   type BlockAction,
@@ -26,6 +30,7 @@ import type { Locale } from "../../conversation/i18n/index.js";
 import type { ActionReply, Conversation, Reply } from "../../conversation/port.js";
 import {
   baseActionId,
+  escapeSlack,
   readSlackFormValues,
   renderSlackMessage,
   renderSlackModal,
@@ -44,6 +49,7 @@ import type { RouteHandler } from "../../server.js";
 import { deliveryClaims } from "../shared/delivery-claims.js";
 import { boltLogger } from "./bolt-logger.js";
 import { deliveryKey } from "./dedupe.js";
+import { decodeSlackText, timestampIsFresh, undispatchedCallbackType } from "./edge.js";
 import { slackDirectory } from "./directory.js";
 import { classifySlackError } from "./errors.js";
 import { failureText, localeOf, slackText } from "./messages.js";
@@ -143,8 +149,10 @@ function teamOf(body: unknown): string | undefined {
   return b.team_id ?? b.team?.id ?? b.user?.team_id ?? b.view?.team_id;
 }
 
+/** A plain text answer (transport notes, form errors): escaped, never read as mrkdwn. */
 function textMessage(text: string): SlackMessage {
-  return { text, blocks: [{ type: "section", text: { type: "mrkdwn", text } }] };
+  const escaped = escapeSlack(text);
+  return { text: escaped, blocks: [{ type: "section", text: { type: "mrkdwn", text: escaped } }] };
 }
 
 function errorsText(errors: Record<string, string>): string {
@@ -296,7 +304,7 @@ export function createSlackAdapter(config: SlackConfig, deps: SlackAdapterDeps, 
           locale = localeOf(who.locale, defaultLocale);
           return conversation.command({
             user: who.user,
-            text: command.text ?? "",
+            text: decodeSlackText(command.text ?? ""),
             ...(command.channel_id ? { channelId: command.channel_id } : {}),
           });
         })(),
@@ -568,7 +576,7 @@ export function createSlackAdapter(config: SlackConfig, deps: SlackAdapterDeps, 
     const teamId = (body as { team_id?: string }).team_id ?? "";
     const who = await directory.identify(client, { id: teamId }, message.user);
     const locale = localeOf(who.locale, defaultLocale);
-    const text = message.text.trim();
+    const text = decodeSlackText(message.text).trim();
     const outcome = await settle(conversation.command({ user: who.user, text, channelId: message.channel }));
     let reply: SlackMessage;
     if (!outcome.ok) {
@@ -626,6 +634,62 @@ export function createSlackAdapter(config: SlackConfig, deps: SlackAdapterDeps, 
     }
   };
 
+  /**
+   * What Bolt's receiver does not do itself: refuse a request dated more than five minutes in the
+   * future, and answer 200 at once to a callback type it has no listener for (it would answer 404
+   * after 3 s). The body is buffered where Bolt looks for it (req.rawBody), so Bolt reads it again
+   * and verifies the signature as usual. True when the request goes on to Bolt.
+   */
+  async function acceptOrAnswer(req: http.IncomingMessage, res: http.ServerResponse): Promise<boolean> {
+    let buffered: BufferedIncomingMessage;
+    try {
+      buffered = await HTTPModuleFunctions.bufferIncomingMessage(req);
+    } catch {
+      return true;
+    }
+    const header = req.headers["x-slack-request-timestamp"];
+    const timestamp = Array.isArray(header) ? header[0] : header;
+    const raw = buffered.rawBody.toString("utf8");
+    const contentType = req.headers["content-type"];
+    const sslCheck = contentType === "application/x-www-form-urlencoded" && new URLSearchParams(raw).get("ssl_check") === "1";
+    if (!sslCheck && timestamp !== undefined && !timestampIsFresh(timestamp, Date.now())) {
+      log.warn({ timestamp }, "slack: request refused, timestamp more than 5 minutes off");
+      res.writeHead(401);
+      res.end();
+      return false;
+    }
+    const unused = undispatchedCallbackType(raw, contentType);
+    if (unused === undefined) return true;
+    const signature = req.headers["x-slack-signature"];
+    const signed =
+      typeof signature === "string" &&
+      timestamp !== undefined &&
+      isValidSlackRequest({ signingSecret: config.signingSecret, body: raw, headers: { "x-slack-signature": signature, "x-slack-request-timestamp": Number(timestamp) } });
+    if (!signed) {
+      log.warn("slack: request refused, signature verification failed");
+      res.writeHead(401);
+      res.end();
+      return false;
+    }
+    const type = /^[a-z_]{1,64}$/.test(unused) ? unused : "unknown";
+    const body = (() => {
+      try {
+        return JSON.parse(raw) as { team_id?: string; minute_rate_limited?: number };
+      } catch {
+        return {};
+      }
+    })();
+    if (type === "app_rate_limited") {
+      log.warn({ tenant: body.team_id, minuteRateLimited: body.minute_rate_limited }, "slack: events are being rate limited for this workspace");
+    } else {
+      log.info({ type, tenant: body.team_id }, "slack: callback type not used, answered 200");
+    }
+    deps.metrics?.callbackIgnored?.("SLACK", type);
+    res.writeHead(200);
+    res.end();
+    return false;
+  }
+
   const routes: Record<string, RouteHandler> = receiver
     ? {
         [SLACK_EVENTS_ROUTE]: (req, res) => {
@@ -639,7 +703,9 @@ export function createSlackAdapter(config: SlackConfig, deps: SlackAdapterDeps, 
           res.once("finish", () => {
             if (Date.now() - arrived > (options.ackDeadlineMs ?? 3_000)) deps.metrics?.ackOverBudget("SLACK");
           });
-          receiver.requestListener(req, res);
+          void acceptOrAnswer(req, res).then((forBolt) => {
+            if (forBolt) receiver.requestListener(req, res);
+          });
         },
       }
     : {};
