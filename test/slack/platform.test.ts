@@ -10,7 +10,8 @@ import { systemActor } from "../../src/core/imports/actor.js";
 import { createMetrics } from "../../src/metrics.js";
 import { cardText } from "../fakes/feishu.js";
 import { postSigned, textOf, waitFor } from "../fakes/slack.js";
-import { SIGNING_SECRET, TEAM_ID, seedDepartment, startHarness, type Harness } from "./harness.js";
+import { createAcmeTrading } from "../support/platform.js";
+import { COMPLAINTS_CHANNEL, SIGNING_SECRET, TEAM_ID, latestIn, seedDepartment, startHarness, type Harness } from "./harness.js";
 
 let h: Harness;
 let team: Awaited<ReturnType<typeof seedDepartment>>;
@@ -102,5 +103,28 @@ describe("request timestamps", () => {
     expect(answer.status).toBe(200);
     const reply = await h.slack.reply(new URLSearchParams(body).get("response_url")!);
     expect(textOf(reply.blocks)).toContain("customer");
+  });
+});
+
+describe("contact details in channel posts", () => {
+  it("masks a phone number and an e-mail address of a complaint in the channel post, not in the assignee's DM", async () => {
+    await createAcmeTrading(h.deps, team);
+    const answer = await h.slack.command(team.amy, "complaint acme high 请回电 13812345678 或 wang.jun@acme-trading.cn");
+    expect(answer.status).toBe(200);
+    await h.deliverAll();
+    const post = latestIn(h, COMPLAINTS_CHANNEL);
+    expect(post).toBeDefined();
+    const shown = `${post!.text}\n${textOf(post!.blocks)}`;
+    // "*" in plain text, "∗" (U+2217) where markdown would read "*" as bold.
+    expect(shown).toMatch(/138[*∗]{4}5678/);
+    expect(shown).toMatch(/w[*∗]{3}@acme-trading\.cn/);
+    expect(shown).not.toContain("13812345678");
+    expect(shown).not.toContain("wang.jun");
+    // The person responsible reads them in full.
+    const dm = latestIn(h, h.fake.dmOf(team.alice.id));
+    expect(textOf(dm!.blocks)).toContain("13812345678");
+    // Stored as typed.
+    const complaint = await h.db.prisma.complaint.findFirstOrThrow({ where: { tenantId: team.tenant.id }, orderBy: { number: "desc" } });
+    expect(complaint.description).toContain("13812345678");
   });
 });

@@ -39,6 +39,7 @@ import {
   type SlackMessage,
 } from "../../conversation/render/slack.js";
 import { FORM_ERROR_KEY } from "../../conversation/views/form.js";
+import { maskViewForChannel, sharedChannelIds } from "../../conversation/views/mask.js";
 import type { Clock } from "../../core/shared/clock.js";
 import { isDomainError } from "../../core/shared/errors.js";
 import type { Db } from "../../db/client.js";
@@ -474,8 +475,11 @@ export function createSlackAdapter(config: SlackConfig, deps: SlackAdapterDeps, 
     }
     const tenant = await db.tenant.findUnique({
       where: { platform_externalId: { platform: "SLACK", externalId: teamId } },
-      select: { id: true },
+      select: { id: true, settings: true },
     });
+    // A copy in a shared channel shows what the channel post showed: contact details masked.
+    const shared = tenant ? sharedChannelIds(tenant.settings) : new Set<string>();
+    const masked = renderSlackMessage(maskViewForChannel(card.view));
     if (tenant) {
       const refs = await db.messageRef.findMany({
         where: { tenantId: tenant.id, platform: "SLACK", entityType: card.entityType, entityId: card.entityId },
@@ -485,7 +489,14 @@ export function createSlackAdapter(config: SlackConfig, deps: SlackAdapterDeps, 
     }
     const results = await Promise.allSettled(
       [...targets.values()].map((target) =>
-        client.chat.update({ channel: target.channel, ts: target.ts, text: message.text, blocks: kit(message.blocks) }).catch((err: unknown) => {
+        client.chat
+          .update({
+            channel: target.channel,
+            ts: target.ts,
+            text: (shared.has(target.channel) ? masked : message).text,
+            blocks: kit((shared.has(target.channel) ? masked : message).blocks),
+          })
+          .catch((err: unknown) => {
           const failure = classifySlackError("chat.update", err);
           log.error(
             { slack: failure.description, channel: target.channel, ts: target.ts, entityType: card.entityType, entityId: card.entityId },
