@@ -93,6 +93,12 @@ describe("hospitality approvals over Slack", () => {
       expect(hasButtons(card)).toBe(false);
       expect(card.text).toContain("· approved");
     }
+    // The requester's own copy (her ephemeral answer) is replaced through its response_url.
+    const requesterCopy = await waitFor(
+      () => h.fake.responsesTo(answer.responseUrl).find((r) => r.body.replace_original === true && String(r.body.text).includes("· approved")),
+      "the requester's copy to be replaced",
+    );
+    expect(buttonsOf(requesterCopy.body.blocks)).toHaveLength(0);
     const audits = await h.db.prisma.auditLog.findMany({ where: { entityId: request.id }, orderBy: { at: "asc" } });
     expect(audits.map((a) => [a.action, a.actorId, a.platform])).toEqual([
       ["hospitality.requested", team.alice.memberId, "SLACK"],

@@ -316,9 +316,18 @@ export function createFeishuAdapter(config: FeishuConfig, deps: FeishuAdapterDep
       // The command has acted; a re-delivery must not act again, even if the reply fails.
       await Promise.all(keys.map((k) => claims.complete(k)));
       const { card, form } = cardOfReply(reply);
+      const entity = reply.kind === "view" ? reply.card : undefined;
       try {
-        const sent = m.chatType === "group" ? await answerPrivately(m.chatId, m.openId, card, m.messageId) : await api.replyCard(m.messageId, card, { uuid: feishuUuid(`reply:${m.messageId}`) });
+        // An entity's card changes later (a decision) and ephemeral cards cannot be patched: in a
+        // group it goes to the sender's direct chat instead.
+        const sent: { messageId: string; chatId?: string } =
+          m.chatType === "group"
+            ? entity
+              ? await api.sendCard("open_id", m.openId, card, { uuid: feishuUuid(`dm-reply:${m.messageId}`) })
+              : await answerPrivately(m.chatId, m.openId, card, m.messageId)
+            : await api.replyCard(m.messageId, card, { uuid: feishuUuid(`reply:${m.messageId}`) });
         if (form) remember(sent.messageId, form);
+        if (entity) await rememberCopy(m.tenantKey, entity, sent.chatId || m.chatId, sent.messageId);
       } catch (err) {
         report(err, { event: "im.message.receive_v1", messageId: m.messageId });
       }
@@ -430,6 +439,21 @@ export function createFeishuAdapter(config: FeishuConfig, deps: FeishuAdapterDep
     return out;
   }
 
+  /** Keeps a reference to a posted copy of an entity's card, so a later change patches it too. */
+  async function rememberCopy(tenantKey: string, entity: { entityType: string; entityId: string }, chatId: string, messageId: string): Promise<void> {
+    try {
+      const tenant = await db.tenant.findUnique({ where: { platform_externalId: { platform: "FEISHU", externalId: tenantKey } }, select: { id: true } });
+      if (!tenant) return;
+      await db.messageRef.upsert({
+        where: { platform_channel_messageId: { platform: "FEISHU", channel: chatId, messageId } },
+        create: { tenantId: tenant.id, entityType: entity.entityType, entityId: entity.entityId, platform: "FEISHU", channel: chatId, messageId },
+        update: {},
+      });
+    } catch (err) {
+      report(err, { operation: "remember card copy", messageId });
+    }
+  }
+
   /** Every other posted copy of the entity gets the new card; returns how many could not. */
   async function refreshCopies(tenantKey: string, refresh: NonNullable<CardPlan["refresh"]>, exclude: string[]): Promise<number> {
     const targets = new Set<string>(refresh.alsoPatch);
@@ -528,6 +552,10 @@ export function createFeishuAdapter(config: FeishuConfig, deps: FeishuAdapterDep
     }
     const p = plan(early.value.kind, early.value.answer, click, early.value.values);
     if (p.replace && p.replaceForm && click.messageId) remember(click.messageId, p.replaceForm, recall(click.messageId)?.origin);
+    const submitted = early.value.answer.reply;
+    if (early.value.kind === "submit" && submitted.kind === "view" && submitted.card && click.messageId) {
+      void rememberCopy(click.tenantKey, submitted.card, click.chatId ?? "", click.messageId);
+    }
     void carryOut(click, p, false).catch((err: unknown) => report(err, context));
     return {
       ...(p.toast ? { toast: { type: p.toast.type, content: clipToast(p.toast.content) } } : {}),

@@ -58,6 +58,8 @@ import { INFO_MODAL_ID, loadingModal, textModal, viewModal, type SlackInfoModal 
 import { responderFor, type Respond } from "./response-url.js";
 
 export const SLACK_EVENTS_ROUTE = "POST /slack/events";
+// MessageRef.channel of an ephemeral copy, whose messageId is its response_url.
+const RESPONSE_URL_COPY = "response_url";
 const EVENTS_PATH = "/slack/events";
 
 export interface SlackAdapterDeps {
@@ -174,6 +176,7 @@ interface ClickPlace {
   /** A modal to answer in: the one clicked inside, or the loading modal opened meanwhile. */
   viewId?: string;
   respond?: Respond;
+  responseUrl?: string;
 }
 
 export function createSlackAdapter(config: SlackConfig, deps: SlackAdapterDeps, options: SlackAdapterOptions = {}): SlackAdapter {
@@ -332,9 +335,15 @@ export function createSlackAdapter(config: SlackConfig, deps: SlackAdapterDeps, 
       }
       const reply = outcome.value;
       switch (reply.kind) {
-        case "view":
-          await answer(renderSlackMessage(reply.view));
+        case "view": {
+          const posted = await answer(renderSlackMessage(reply.view));
+          // The requester's own copy of a card is this ephemeral message: only its response_url
+          // can change it (30 minutes, 5 uses), which is also about how long Slack shows it.
+          if (posted !== undefined && reply.card && command.response_url) {
+            await rememberCopy(command.team_id, reply.card, RESPONSE_URL_COPY, command.response_url);
+          }
           return;
+        }
         case "form_errors":
           await answer(textMessage(errorsText(reply.errors)));
           return;
@@ -378,7 +387,7 @@ export function createSlackAdapter(config: SlackConfig, deps: SlackAdapterDeps, 
       ...(body.channel?.id || container.channel_id ? { channel: body.channel?.id ?? container.channel_id } : {}),
       ...(body.message?.ts || container.message_ts ? { messageTs: body.message?.ts ?? container.message_ts } : {}),
       ...(inModal ? { viewId: body.view!.id } : {}),
-      ...(body.response_url ? { respond: responderFor(body.response_url)! } : {}),
+      ...(body.response_url ? { respond: responderFor(body.response_url)!, responseUrl: body.response_url } : {}),
     };
     let locale = localeOf(directory.cachedLocale(teamId, body.user.id), defaultLocale);
     const work = settle(
@@ -458,6 +467,21 @@ export function createSlackAdapter(config: SlackConfig, deps: SlackAdapterDeps, 
     }
   }
 
+  /** Keeps a reference to a posted copy of an entity's card, so a later change updates it too. */
+  async function rememberCopy(teamId: string, card: { entityType: string; entityId: string }, channel: string, messageId: string): Promise<void> {
+    try {
+      const tenant = await db.tenant.findUnique({ where: { platform_externalId: { platform: "SLACK", externalId: teamId } }, select: { id: true } });
+      if (!tenant) return;
+      await db.messageRef.upsert({
+        where: { platform_channel_messageId: { platform: "SLACK", channel, messageId } },
+        create: { tenantId: tenant.id, entityType: card.entityType, entityId: card.entityId, platform: "SLACK", channel, messageId },
+        update: {},
+      });
+    } catch (err) {
+      log.warn({ err, entityType: card.entityType, entityId: card.entityId }, "slack: card copy not remembered");
+    }
+  }
+
   /**
    * Every posted copy of the entity's card gets the new view: the clicked message and every
    * MessageRef row (approvers' DMs, channel posts). Returns how many copies could not be updated.
@@ -480,13 +504,31 @@ export function createSlackAdapter(config: SlackConfig, deps: SlackAdapterDeps, 
     // A copy in a shared channel shows what the channel post showed: contact details masked.
     const shared = tenant ? sharedChannelIds(tenant.settings) : new Set<string>();
     const masked = renderSlackMessage(maskViewForChannel(card.view));
+    const ephemeralCopies = new Set<string>();
     if (tenant) {
       const refs = await db.messageRef.findMany({
         where: { tenantId: tenant.id, platform: "SLACK", entityType: card.entityType, entityId: card.entityId },
         select: { channel: true, messageId: true },
       });
-      for (const ref of refs) targets.set(`${ref.channel}:${ref.messageId}`, { channel: ref.channel, ts: ref.messageId });
+      for (const ref of refs) {
+        if (ref.channel === RESPONSE_URL_COPY) ephemeralCopies.add(ref.messageId);
+        else targets.set(`${ref.channel}:${ref.messageId}`, { channel: ref.channel, ts: ref.messageId });
+      }
     }
+    if (clicked?.respond && clicked.isEphemeral) ephemeralCopies.delete(clicked.responseUrl ?? "");
+    // Ephemeral copies (the requester's answer) through their response_url. Past its 30 minutes
+    // Slack refuses, and the copy is no longer shown either: not counted as a failure.
+    await Promise.all(
+      [...ephemeralCopies].map(async (url) => {
+        const respond = responderFor(url);
+        if (!respond) return;
+        try {
+          await respond({ replace_original: true, text: message.text, blocks: kit(message.blocks) });
+        } catch (err) {
+          log.info({ err: err instanceof Error ? err.message : String(err), entityType: card.entityType, entityId: card.entityId }, "slack: ephemeral card copy no longer updatable");
+        }
+      }),
+    );
     const results = await Promise.allSettled(
       [...targets.values()].map((target) =>
         client.chat
