@@ -188,7 +188,8 @@ describe("hospitality approvals over Slack", () => {
 
     const answers = answersFor(team.supervisor, since);
     expect(answers.filter((a) => a.startsWith("You approved"))).toHaveLength(1);
-    expect(answers.filter((a) => a.startsWith("Already decided"))).toHaveLength(9);
+    // Every other click was the supervisor's own: "by you", not by their own name.
+    expect(answers.filter((a) => a.startsWith("Already decided: you approved it at"))).toHaveLength(9);
     const after = await h.db.prisma.hospitalityRequest.findUniqueOrThrow({ where: { id: request.id }, include: { steps: true } });
     expect(after.status).toBe("APPROVED");
     expect(after.version).toBe(request.version + 1);

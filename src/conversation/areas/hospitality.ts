@@ -250,7 +250,9 @@ async function systemView(session: Session, requestId: string): Promise<Hospital
 function conflictText(session: Session, err: DomainError): string {
   if (err.code === "hospitality.already_decided") {
     const at = typeof err.params.at === "string" ? new Date(err.params.at) : null;
-    return session.t(err.code, {
+    // One's own earlier click (a double click, a second copy of the card) is told as such.
+    const key = err.params.byId === session.member.id ? "hospitality.already_decided_by_you" : err.code;
+    return session.t(key, {
       ...err.params,
       decision: session.t(`hospitality.step.${String(err.params.decision)}`),
       at: at && !Number.isNaN(at.getTime()) ? localDateTime(session, at) : String(err.params.at ?? ""),
