@@ -66,6 +66,24 @@ describe("rich-text messages", () => {
   });
 });
 
+describe("names", () => {
+  it("replaces the name a mention gave with the contact API's once the member writes to Accord", async () => {
+    const lin = { openId: "ou_lin", name: "Lin Feng" };
+    h.fake.addUser(lin);
+    const { message } = await h.feishu.message(team.admin, "admin role @_user_1 supervisor", {
+      mentions: [{ key: "@_user_1", openId: lin.openId, name: "lin" }],
+    });
+    await waitFor(() => h.fake.repliesTo(message.messageId)[0], "the admin's answer");
+    const first = await h.db.prisma.memberIdentity.findFirstOrThrow({ where: { platformUserId: lin.openId }, include: { member: true } });
+    expect(first.member).toMatchObject({ displayName: "lin", nameIsHint: true });
+
+    const own = await h.feishu.message(lin, "help");
+    await waitFor(() => h.fake.repliesTo(own.message.messageId)[0], "Lin's answer");
+    const after = await h.db.prisma.member.findUniqueOrThrow({ where: { id: first.memberId } });
+    expect(after).toMatchObject({ displayName: "Lin Feng", nameIsHint: false, role: "SUPERVISOR" });
+  });
+});
+
 describe("credentials in logs", () => {
   it("keeps the tenant access token out of the log when a call fails and the SDK logs the request", async () => {
     // An ephemeral card to a chat Feishu refuses, then the DM fallback fails too: two failed calls.

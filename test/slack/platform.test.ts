@@ -128,3 +128,31 @@ describe("contact details in channel posts", () => {
     expect(complaint.description).toContain("13812345678");
   });
 });
+
+describe("names", () => {
+  it("replaces the legacy |name of a first mention with users.info's display name once the member uses Accord", async () => {
+    h.fake.addUser({ id: "UNINA", name: "nina", realName: "Nina Wu Real", displayName: "Nina Wu", locale: "en-US" });
+    const set = await h.slack.command(team.admin, "admin role <@UNINA|nina> supervisor");
+    expect(set.status).toBe(200);
+    const first = await h.db.prisma.memberIdentity.findFirstOrThrow({ where: { platformUserId: "UNINA" }, include: { member: true } });
+    expect(first.member).toMatchObject({ displayName: "nina", nameIsHint: true, role: "SUPERVISOR" });
+
+    await h.slack.command({ id: "UNINA", name: "nina" }, "help");
+    const after = await h.db.prisma.member.findUniqueOrThrow({ where: { id: first.memberId } });
+    expect(after).toMatchObject({ displayName: "Nina Wu", nameIsHint: false, role: "SUPERVISOR" });
+    expect(await h.db.prisma.auditLog.count({ where: { entityId: first.memberId, action: "member.name_from_platform" } })).toBe(1);
+  });
+
+  it("falls back to the real name when the display name is empty, and never renames a member whose name was set", async () => {
+    h.fake.addUser({ id: "UOMAR", name: "omar", realName: "Omar Real", displayName: "", locale: "en-US" });
+    await h.slack.command(team.admin, "admin role <@UOMAR|omar> specialist");
+    await h.slack.command({ id: "UOMAR", name: "omar" }, "help");
+    const omar = await h.db.prisma.memberIdentity.findFirstOrThrow({ where: { platformUserId: "UOMAR" }, include: { member: true } });
+    expect(omar.member.displayName).toBe("Omar Real");
+    // Alice's name came from the department's setup, not a mention: users.info's differs, it stays.
+    h.fake.addUser({ id: team.alice.id, name: "alice", realName: "Alice Z.", displayName: "AZ", locale: "en-US" });
+    h.deps.clock.advance(16 * 60_000);
+    await h.slack.command(team.alice, "help");
+    expect((await h.db.prisma.member.findUniqueOrThrow({ where: { id: team.alice.memberId } })).displayName).toBe("Alice Zhang");
+  });
+});
