@@ -1,6 +1,8 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { randomUUID } from "node:crypto";
+import { Writable } from "node:stream";
 import { pino, type Logger } from "pino";
+import { censorContactDetails } from "./core/shared/masking.js";
 
 export type { Logger };
 
@@ -153,6 +155,45 @@ export function withRequestLog<T>(logger: Logger, fields: RequestFields, work: (
   return scope.run(merged, work);
 }
 
+// What can only be recognised on the whole serialized line, whatever field or message carries it
+// (an SDK's error printed as JSON text, a header map inside a string): credentials by their
+// shape, values of credential-named keys, and contact details (core/shared/masking.ts's rule).
+// Every replacement keeps the JSON valid: no pattern consumes a quote or a backslash.
+const LINE_PATTERNS: ReadonlyArray<[RegExp, string]> = [
+  // Authorization: Bearer <token> / Basic <credentials>, in headers, messages and JSON.
+  [/\b(Bearer|Basic)\s+(?!\[redacted\])[A-Za-z0-9._~+/=-]+/gi, `$1 ${CENSOR}`],
+  [/(authorization\\?"?\s*[:=]\s*\\?"?)(?!Bearer\b|Basic\b|\[redacted\])[^"\\,}\s]+/gi, `$1${CENSOR}`],
+  // Slack bot/user/app tokens.
+  [/\bxox[a-z]-[A-Za-z0-9-]+/g, CENSOR],
+  [/\bxapp-[A-Za-z0-9-]+/g, CENSOR],
+  // Feishu tenant (t-), user (u-) and app (a-) access tokens: a long run of letters and digits.
+  [/(?<![A-Za-z0-9_-])[tua]-(?=[A-Za-z0-9_]*\d)[A-Za-z0-9_]{20,}/g, CENSOR],
+  // Values of keys that name a credential, in JSON and in JSON printed inside a string.
+  [
+    /(\\?"(?:app_?secret|signing_?secret|encrypt_?key|verification_?token|client_?secret|(?:app|tenant|user)_access_token|access_?token|refresh_?token|password|secret)\\?"\s*:\s*\\?")(?!\[redacted\])[^"\\]+/gi,
+    `$1${CENSOR}`,
+  ],
+];
+
+/** Redacts credentials and contact details anywhere in one serialized log line. */
+export function scrubLogLine(line: string): string {
+  let out = line;
+  for (const [pattern, replacement] of LINE_PATTERNS) out = out.replace(pattern, replacement);
+  return censorContactDetails(out, CENSOR);
+}
+
+/** `destination` behind a last pass over each serialized line. */
+function scrubbingDestination(destination: NodeJS.WritableStream, scrub: Scrubber): NodeJS.WritableStream {
+  return new Writable({
+    decodeStrings: false,
+    write(chunk: Buffer | string, _encoding, done) {
+      const text = typeof chunk === "string" ? chunk : chunk.toString("utf8");
+      destination.write(scrubLogLine(scrub(text)));
+      done();
+    },
+  });
+}
+
 export function createLogger(level: string, destination?: NodeJS.WritableStream, options: LoggerOptions = {}): Logger {
   const scrub = createScrubber(options.secrets);
   const scope = new AsyncLocalStorage<RequestFields>();
@@ -183,7 +224,7 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream,
         },
       },
     },
-    destination ?? process.stdout,
+    scrubbingDestination(destination ?? process.stdout, scrub),
   );
   Object.defineProperty(logger, REQUEST_FIELDS, { value: scope, enumerable: false });
   // pino applies formatters.bindings to the root only; children (found through the prototype

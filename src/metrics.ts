@@ -17,6 +17,8 @@ export interface MetricsEndpoint {
 export interface AdapterMetrics {
   /** An acknowledgement (HTTP answer) left later than the platform's deadline. */
   ackOverBudget(platform: Platform): void;
+  /** A platform callback Accord has no use for (Slack app_rate_limited, a Feishu event for another app), answered 200. */
+  callbackIgnored?(platform: Platform, kind: string): void;
 }
 
 export type DeliveryOutcome = "sent" | "retried" | "failed";
@@ -76,6 +78,12 @@ export function createMetrics(options: MetricsOptions = {}): AccordMetrics {
     labelNames: ["platform"] as const,
     registers: [registry],
   });
+  const ignoredCallbacks = new Counter({
+    name: "accord_callbacks_ignored_total",
+    help: "Platform callbacks answered 200 without acting on them, by kind (app_rate_limited, unknown types, other apps' events)",
+    labelNames: ["platform", "kind"] as const,
+    registers: [registry],
+  });
   const deliveries = new Counter({
     name: "accord_outbox_deliveries_total",
     help: "Outbox delivery attempts by outcome: sent, retried (transient failure or rate limit) or failed (given up)",
@@ -129,6 +137,9 @@ export function createMetrics(options: MetricsOptions = {}): AccordMetrics {
     },
     ackOverBudget(platform) {
       acksOverBudget.inc({ platform });
+    },
+    callbackIgnored(platform, kind) {
+      ignoredCallbacks.inc({ platform, kind });
     },
     recordDelivery(message, result, maxAttempts) {
       const outcome = deliveryOutcome(message, result, maxAttempts);

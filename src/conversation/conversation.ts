@@ -13,6 +13,7 @@ import { parseCommand, type Command } from "./grammar/index.js";
 import { resolveLocale, t as translate, type Locale } from "./i18n/index.js";
 import type { ActionReply, CommandRequest, Conversation, Delivery, Reply } from "./port.js";
 import { sessionForMember, sessionForPlatformUser, type Session, type SessionFactoryOptions } from "./session.js";
+import { maskViewForChannel } from "./views/mask.js";
 import { decodeButtonPayload } from "./views/payload.js";
 import type { View } from "./views/view.js";
 
@@ -177,7 +178,8 @@ export function createConversation(options: ConversationOptions): Conversation {
       const channelLocale = resolveLocale(null, tenant.locale);
       const channelSession: Session = { ...session, locale: channelLocale, t: (k, p) => translate(channelLocale, k, p) };
       const view = await render(channelSession, { ...intent, audience: "channel" }, message);
-      return view ? { view, to: { kind: "channel", channelId } } : null;
+      // The whole channel reads it: contact details typed into free text are masked.
+      return view ? { view: maskViewForChannel(view), to: { kind: "channel", channelId } } : null;
     },
 
     async renderEntityCard(tenantId, entityType, entityId) {

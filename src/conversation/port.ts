@@ -49,8 +49,12 @@ export interface FormSubmission {
 }
 
 export type Reply =
-  /** Show this view to the user who acted (ephemeral on Slack, a card reply on Feishu). */
-  | { kind: "view"; view: View }
+  /**
+   * Show this view to the user who acted (ephemeral on Slack, a card reply on Feishu). `card`
+   * names the entity when the view is its card: the adapter keeps a reference to the posted copy,
+   * so a later change to the entity (a decision) updates it like every other copy.
+   */
+  | { kind: "view"; view: View; card?: { entityType: string; entityId: string } }
   /** Ask for missing details: Slack modal, Feishu form card, console prompts. */
   | { kind: "form"; form: Form }
   /** A submitted form had errors: show them next to the fields, keep the form open. */

@@ -56,6 +56,8 @@ function buildSession(options: SessionFactoryOptions, tenant: TenantView, member
         platform,
         platformUserId,
         displayName: displayName ?? platformUserId,
+        // A name from someone's mention, not from the platform's profile.
+        nameIsHint: true,
         admins: options.admins,
       }),
     async platformUserIdOf(memberId) {

@@ -475,7 +475,8 @@ describe("hospitality request and approval through the conversation", () => {
     const replies = await Promise.all(Array.from({ length: 10 }, () => click(s.conversation, s.users.li, approve)));
     const texts = replies.map((r) => textOf(viewOf(r.reply)));
     expect(texts.filter((t) => t === "You approved request #1. It now waits for Wang (manager).")).toHaveLength(1);
-    expect(texts.filter((t) => t === "Already decided: approved by Li at 2026-11-23 09:00.")).toHaveLength(9);
+    // The losers are Li's own clicks: told in the first person.
+    expect(texts.filter((t) => t === "Already decided: you approved it at 2026-11-23 09:00.")).toHaveLength(9);
     for (const r of replies) expectButtonlessCard(r, request.id);
 
     const [stored] = await requests(s.tenant.id);

@@ -24,7 +24,7 @@ export { sleep, waitFor } from "./http-server.js";
 // Cards and API bodies are open-ended JSON; the tests inspect them structurally.
 type Json = any;
 
-export type Operation = "token" | "message.create" | "message.reply" | "message.patch" | "contact.user" | "bot.info" | "ws.endpoint";
+export type Operation = "token" | "message.create" | "message.reply" | "message.patch" | "ephemeral.send" | "contact.user" | "bot.info" | "ws.endpoint";
 
 export interface RecordedCall {
   operation: Operation | "unknown";
@@ -64,6 +64,8 @@ export interface FakeMessage {
   rootId?: string;
   threadId?: string;
   uuid?: string;
+  /** An ephemeral card (ephemeral/v1/send): only this user sees it in the group. */
+  visibleTo?: string;
   at: number;
   updatedAt?: number;
 }
@@ -96,6 +98,7 @@ export class FakeFeishu {
   private readonly tokens = new Map<string, number>();
   private readonly scripts = new Map<Operation, ScriptedAnswer[]>();
   private readonly byUuid = new Map<string, string>();
+  private readonly issued: string[] = [];
   private seq = 0;
   tokenTtlSeconds: number;
   readonly ws: FeishuWsServer;
@@ -150,6 +153,16 @@ export class FakeFeishu {
   /** Every issued token stops working (Feishu rotated them): the next call answers 99991663. */
   revokeTokens(): void {
     this.tokens.clear();
+  }
+
+  /** Every tenant access token issued so far (for asserting none reached a log). */
+  issuedTokens(): string[] {
+    return [...this.issued];
+  }
+
+  /** Cards only `openId` sees in a group chat. */
+  ephemeralsFor(openId: string, chatId?: string): FakeMessage[] {
+    return [...this.messages.values()].filter((m) => m.visibleTo === openId && (chatId === undefined || m.chatId === chatId));
   }
 
   callsTo(operation: Operation): RecordedCall[] {
@@ -240,6 +253,7 @@ export class FakeFeishu {
         }
         const token = `t-${randomBytes(12).toString("hex")}`;
         this.tokens.set(token, Date.now() + this.tokenTtlSeconds * 1000);
+        this.issued.push(token);
         answer(200, { code: 0, msg: "ok", tenant_access_token: token, expire: this.tokenTtlSeconds });
         return;
       }
@@ -305,10 +319,38 @@ export class FakeFeishu {
         answer(200, { code: 0, msg: "success", data: this.store(parent.chatId, body, parent) });
         return;
       }
+      case "ephemeral.send": {
+        // open.feishu.cn "发送仅特定人可见的消息卡片": {chat_id, open_id | user_id | email,
+        // msg_type: "interactive", card: <object>}; group chats only; answers data.message_id.
+        const chatId = typeof body.chat_id === "string" ? body.chat_id : "";
+        const openId = typeof body.open_id === "string" ? body.open_id : "";
+        if (!chatId || !openId || body.msg_type !== "interactive" || !body.card || typeof body.card !== "object") {
+          answer(400, { code: 9499, msg: "Bad Request: chat_id, open_id, msg_type interactive and card (an object) are required" });
+          return;
+        }
+        if (chatId.startsWith("oc_dm_")) {
+          answer(400, { code: 230002, msg: "ephemeral cards are only for group chats" });
+          return;
+        }
+        const message: FakeMessage = {
+          messageId: this.nextMessageId(),
+          chatId,
+          msgType: "interactive",
+          content: body.card,
+          history: [],
+          sender: { kind: "app" },
+          visibleTo: openId,
+          at: Date.now(),
+        };
+        this.messages.set(message.messageId, message);
+        answer(200, { code: 0, msg: "ok", data: { message_id: message.messageId } });
+        return;
+      }
       case "message.patch": {
         const messageId = decodeURIComponent(path.split("/").at(-1) ?? "");
         const message = this.messages.get(messageId);
-        if (!message || message.sender.kind !== "app" || message.msgType !== "interactive") {
+        // Ephemeral cards cannot be patched (im/v1/messages/:id PATCH, 使用限制).
+        if (!message || message.sender.kind !== "app" || message.msgType !== "interactive" || message.visibleTo) {
           answer(400, { code: 230011, msg: "The message was withdrawn or does not exist." });
           return;
         }
@@ -375,6 +417,7 @@ function operationOf(method: string, path: string): Operation | "unknown" {
   if (method === "POST" && path === "/open-apis/im/v1/messages") return "message.create";
   if (method === "POST" && /^\/open-apis\/im\/v1\/messages\/[^/]+\/reply$/.test(path)) return "message.reply";
   if (method === "PATCH" && /^\/open-apis\/im\/v1\/messages\/[^/]+$/.test(path)) return "message.patch";
+  if (method === "POST" && path === "/open-apis/ephemeral/v1/send") return "ephemeral.send";
   return "unknown";
 }
 
@@ -422,6 +465,13 @@ export interface MessageOptions {
   mentions?: FakeMention[];
   eventId?: string;
   token?: string;
+  /** header.app_id (default: the fake's app): an event meant for another app. */
+  appId?: string;
+  /**
+   * Send as rich text (message_type "post"): the text's "@_user_N" keys become at elements,
+   * lines paragraphs, and this title on top (open.feishu.cn "接收消息内容结构").
+   */
+  post?: { title?: string };
 }
 
 export interface SentEvent {
@@ -438,7 +488,7 @@ export class FeishuClientSide {
     readonly encryptKey?: string,
   ) {}
 
-  envelope(eventType: string, event: Json, overrides: { eventId?: string; token?: string } = {}): Json {
+  envelope(eventType: string, event: Json, overrides: { eventId?: string; token?: string; appId?: string } = {}): Json {
     return {
       schema: "2.0",
       header: {
@@ -447,7 +497,7 @@ export class FeishuClientSide {
         create_time: String(Date.now()),
         event_type: eventType,
         tenant_key: this.fake.tenantKey,
-        app_id: this.fake.appId,
+        app_id: overrides.appId ?? this.fake.appId,
       },
       event,
     };
@@ -513,8 +563,8 @@ export class FeishuClientSide {
           chat_id: chatId,
           thread_id: "",
           chat_type: chatType,
-          message_type: "text",
-          content: JSON.stringify({ text }),
+          message_type: options.post ? "post" : "text",
+          content: JSON.stringify(options.post ? postContent(text, options.post.title ?? "") : { text }),
           ...(options.mentions && options.mentions.length > 0
             ? {
                 mentions: options.mentions.map((m) => ({
@@ -528,7 +578,7 @@ export class FeishuClientSide {
           user_agent: "Mozilla/5.0 Lark/7.30",
         },
       },
-      { ...(options.eventId ? { eventId: options.eventId } : {}), ...(options.token ? { token: options.token } : {}) },
+      { ...(options.eventId ? { eventId: options.eventId } : {}), ...(options.token ? { token: options.token } : {}), ...(options.appId ? { appId: options.appId } : {}) },
     );
     return { envelope, message };
   }
@@ -579,6 +629,21 @@ export class FeishuClientSide {
       context: { open_message_id: message.messageId, open_chat_id: message.chatId },
     });
   }
+}
+
+/** A post message's received content: paragraphs of text and at elements, the first bold as a formatted client sends it. */
+function postContent(text: string, title: string): Json {
+  const paragraphs = text.split("\n").map((line, index) =>
+    line
+      .split(/(@_user_\d+)/)
+      .filter((part) => part !== "")
+      .map((part) =>
+        /^@_user_\d+$/.test(part)
+          ? { tag: "at", user_id: part, user_name: "", style: [] }
+          : { tag: "text", text: part, style: index === 0 ? ["bold"] : [] },
+      ),
+  );
+  return { title, content: paragraphs };
 }
 
 // -----------------------------------------------------------------------------------------------

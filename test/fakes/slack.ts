@@ -453,6 +453,25 @@ export async function postSigned(url: string, body: string, options: SignedPostO
   return { status: res.status, text, json, ms: Date.now() - started };
 }
 
+// Slack's own control sequences in text (docs.slack.dev "Formatting text": <@U…>, <#C…|name>,
+// <!here>, links); a test writes mentions this way, as Slack would send them.
+const CONTROL_SEQUENCE = /<(?:[@#!][^<>\s]+|https?:\/\/[^<>\s]+|mailto:[^<>\s]+)>/g;
+
+/**
+ * Text as Slack sends what a user typed: `&`, `<` and `>` escaped as `&amp;`, `&lt;`, `&gt;`,
+ * the control sequences (mentions, channel links) left as they are.
+ */
+export function slackEscapeTyped(text: string): string {
+  const escape = (part: string) => part.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  let out = "";
+  let last = 0;
+  for (const match of text.matchAll(CONTROL_SEQUENCE)) {
+    out += escape(text.slice(last, match.index)) + match[0].replace(/&/g, "&amp;");
+    last = match.index + match[0].length;
+  }
+  return out + escape(text.slice(last));
+}
+
 export interface SlackUserRef {
   id: string;
   name: string;
@@ -477,7 +496,7 @@ export class SlackClientSide {
       user_id: user.id,
       user_name: user.name,
       command: "/crm",
-      text,
+      text: slackEscapeTyped(text),
       api_app_id: "A0ACCORD",
       is_enterprise_install: "false",
       response_url: extra.responseUrl ?? this.fake.newResponseUrl(),
@@ -572,7 +591,7 @@ export class SlackClientSide {
       token: "verification-token-unused",
       team_id: this.team.id,
       api_app_id: "A0ACCORD",
-      event: { event_ts: `${Date.now() / 1000}`, ...event },
+      event: { event_ts: `${Date.now() / 1000}`, ...event, ...(typeof event.text === "string" ? { text: slackEscapeTyped(event.text) } : {}) },
       type: "event_callback",
       event_id: eventId,
       event_time: Math.floor(Date.now() / 1000),

@@ -1,6 +1,6 @@
 // Feishu events over HTTP, end to end: URL verification (encrypted and plain), refusal of a wrong
 // token or signature before anything is written, text commands in a direct chat and by @mention
-// in a group (threaded), mentions of other users, the bot menu, re-deliveries acting once,
+// in a group (answered to the sender only), mentions of other users, the bot menu, re-deliveries acting once,
 // frequency limits and token refresh — against the fake Feishu, the real conversation layer, core
 // and database.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -32,7 +32,7 @@ async function footprint() {
     members: await h.db.prisma.member.count(),
     tenants: await h.db.prisma.tenant.count(),
     audits: await h.db.prisma.auditLog.count(),
-    apiCalls: h.fake.calls.filter((c) => c.operation.startsWith("message.")).length,
+    apiCalls: h.fake.calls.filter((c) => c.operation.startsWith("message.") || c.operation === "ephemeral.send").length,
   };
 }
 
@@ -122,19 +122,33 @@ describe("text commands", () => {
     expect(reply.content.header.title.content).toBe("Acme Trading");
   });
 
-  it("answers an @mention in a group in a thread under the command, mention stripped", async () => {
+  it("answers an @mention in a group to the sender only (an ephemeral card), mention stripped, nothing the group sees", async () => {
     const { answer, message } = await h.feishu.message(team.supervisor, "@_user_1 customer acme", {
       chatType: "group",
       chatId: "oc_sales_group",
       mentions: [h.feishu.botMention()],
     });
     expect(answer.status).toBe(200);
-    const reply = await waitFor(() => h.fake.repliesTo(message.messageId)[0], "the threaded reply");
-    expect(reply.chatId).toBe("oc_sales_group");
-    expect(reply.threadId).toBeDefined();
-    expect(reply.content.header.title.content).toBe("Acme Trading");
-    const call = h.fake.callsTo("message.reply").find((c) => c.path.includes(message.messageId))!;
-    expect(call.body.reply_in_thread).toBe(true);
+    const card = await waitFor(() => h.fake.ephemeralsFor(team.supervisor.openId, "oc_sales_group")[0], "the card only the sender sees");
+    expect(card.content.header.title.content).toBe("Acme Trading");
+    const call = h.fake.callsTo("ephemeral.send").at(-1)!;
+    expect(call.body).toMatchObject({ chat_id: "oc_sales_group", open_id: team.supervisor.openId, msg_type: "interactive" });
+    // Nothing posted that the whole group reads.
+    expect(h.fake.repliesTo(message.messageId)).toHaveLength(0);
+    expect(h.fake.messagesIn("oc_sales_group").filter((m) => m.sender.kind === "app" && !m.visibleTo)).toHaveLength(0);
+  });
+
+  it("falls back to a direct message where Feishu refuses an ephemeral card", async () => {
+    h.fake.script("ephemeral.send", { status: 400, code: 230002, msg: "The chat is a topic group" });
+    const { message } = await h.feishu.message(team.supervisor, "@_user_1 customer acme", {
+      chatType: "group",
+      chatId: "oc_topic_group",
+      mentions: [h.feishu.botMention()],
+    });
+    const dm = await waitFor(() => h.fake.latestCardIn(h.fake.dmOf(team.supervisor.openId)), "the direct message");
+    expect(dm.content.header.title.content).toBe("Acme Trading");
+    expect(h.fake.repliesTo(message.messageId)).toHaveLength(0);
+    expect(h.fake.messagesIn("oc_topic_group").filter((m) => m.sender.kind === "app")).toHaveLength(0);
   });
 
   it("hands other @mentions to the grammar as the users behind them", async () => {
@@ -145,7 +159,7 @@ describe("text commands", () => {
       chatId: "oc_sales_group",
       mentions: [h.feishu.botMention(), { key: "@_user_2", openId: bob.openId, name: bob.name }],
     });
-    await waitFor(() => h.fake.repliesTo(message.messageId)[0], "the reply");
+    await waitFor(() => h.fake.ephemeralsFor(team.admin.openId, "oc_sales_group").find((m) => m.at >= message.at), "the reply");
     const identity = await h.db.prisma.memberIdentity.findFirstOrThrow({ where: { platform: "FEISHU", platformUserId: bob.openId }, include: { member: true } });
     expect(identity.member.role).toBe("SUPERVISOR");
     expect(identity.member.displayName).toBe("Bob Li");
@@ -166,6 +180,7 @@ describe("text commands", () => {
     await sleep(300);
     expect(h.fake.repliesTo(message.messageId)).toHaveLength(0);
     expect(h.fake.repliesTo(mentioningSomeoneElse.message.messageId)).toHaveLength(0);
+    expect(h.fake.ephemeralsFor(team.amy.openId)).toHaveLength(0);
     expect(await footprint()).toEqual(before);
   });
 

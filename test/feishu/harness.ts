@@ -10,6 +10,7 @@ import type { Conversation } from "../../src/conversation/port.js";
 import { systemClock, type ManualClock } from "../../src/core/shared/clock.js";
 import type { CoreDeps } from "../../src/core/shared/context.js";
 import type { Logger } from "../../src/logger.js";
+import type { AdapterMetrics } from "../../src/metrics.js";
 import { deliverOutboxBatch } from "../../src/scheduler/outbox-worker.js";
 import { startHttpServer, type HttpServer } from "../../src/server.js";
 import { FakeFeishu, FeishuClientSide, type FakeFeishuUser } from "../fakes/feishu.js";
@@ -47,7 +48,7 @@ export interface Harness extends MountedAdapter {
 }
 
 export async function startHarness(
-  options: { encryptKey?: string | null; adapter?: FeishuAdapterOptions; admins?: string[]; mode?: "http" | "ws" } = {},
+  options: { encryptKey?: string | null; adapter?: FeishuAdapterOptions; admins?: string[]; mode?: "http" | "ws"; metrics?: AdapterMetrics } = {},
 ): Promise<Harness> {
   const db = await openTestDatabase();
   // The core's clock stands still at "now" so dates are stable within a file; the outbox worker
@@ -69,7 +70,7 @@ export async function startHarness(
     const merged: FeishuConfig = { ...config, ...overrides };
     const adapter = createFeishuAdapter(
       merged,
-      { conversation, db: db.prisma, logger, clock: deps.clock },
+      { conversation, db: db.prisma, logger, clock: deps.clock, ...(options.metrics ? { metrics: options.metrics } : {}) },
       { defaultLocale: "en", retry: TEST_RETRY, ...options.adapter, ...adapterOptions },
     );
     const server = await startHttpServer({ port: 0, host: "127.0.0.1", logger, ready: async () => true, routes: adapter.routes });

@@ -92,6 +92,10 @@ describe("hospitality approvals over Feishu", () => {
       expect(hasButtons(card)).toBe(false);
       expect(cardText(card.content)).toContain("Approved");
     }
+    // The requester's own copy (the reply to her command) too: no live Cancel button left.
+    await waitFor(() => (reply.history.length >= 1 && cardText(reply.content).includes("Approved") ? true : undefined), "the requester's copy to be patched");
+    expect(hasButtons(reply)).toBe(false);
+    expect(await h.db.prisma.messageRef.count({ where: { entityId: request.id, messageId: reply.messageId } })).toBe(1);
     const audits = await h.db.prisma.auditLog.findMany({ where: { entityId: request.id }, orderBy: { at: "asc" } });
     expect(audits.map((a) => [a.action, a.actorId, a.platform])).toEqual([
       ["hospitality.requested", team.alice.memberId, "FEISHU"],

@@ -4,7 +4,7 @@
 import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Conversation } from "../../src/conversation/port.js";
-import { createLogger, createScrubber, databasePassword, withRequestLog } from "../../src/logger.js";
+import { createLogger, createScrubber, databasePassword, scrubLogLine, withRequestLog } from "../../src/logger.js";
 import { APP_TOKEN, SIGNING_SECRET, TEAM_ID, seedTeam, startObservedSlack, type ObservedSlack } from "./setup.js";
 
 const PHONE = "13812345678";
@@ -128,5 +128,24 @@ describe("the logger's scrubbing", () => {
     );
     expect(scrub("call 19912345678, +86 138 1234 5678 or 13912345678x")).toBe("call [redacted], +86 [redacted] or [redacted]x");
     expect(scrub("xoxb-1-2 xoxe-abc xapp-1-X and xox-not")).toBe("[redacted] [redacted] [redacted] and xox-not");
+  });
+});
+
+describe("the last pass over a serialized line", () => {
+  it("redacts credentials by shape and by key, and contact details, keeping the line valid JSON", () => {
+    const line = JSON.stringify({
+      msg: 'request failed {"headers":{"Authorization":"Bearer t-g1044ghJRUIJJ5ELPPBC2QQHPQ2OPSDBKBRAVT4A"},"data":{"app_secret":"s3cr3t-value","encrypt_key":"k3y"}}',
+      detail: "user token u-7f1bcd13fc57d46bac21793a18e560 and app token a-7f1bcd13fc57d46bac21793a18e560, authorization=Basic dXNlcjpwYXNz",
+      note: "call 010-12345678 or mail wang.jun@example.com",
+      requestId: "4f0e1234-0123-4567-8901-123456789012",
+    });
+    const out = scrubLogLine(line);
+    const parsed = JSON.parse(out) as Record<string, string>;
+    expect(out).not.toMatch(/t-g1044|u-7f1b|a-7f1b|s3cr3t|dXNlcjpwYXNz|010-1234|wang\.jun/);
+    expect(parsed.msg).toContain("Bearer [redacted]");
+    expect(parsed.msg).toContain('"app_secret":"[redacted]"');
+    expect(parsed.note).toBe("call [redacted] or mail [redacted]");
+    // Ids are not phone numbers.
+    expect(parsed.requestId).toBe("4f0e1234-0123-4567-8901-123456789012");
   });
 });

@@ -36,7 +36,8 @@ async function queueApprovalDm(purpose: string) {
 
 describe("complaints over Slack", () => {
   it("posts a registered complaint to the complaints channel and DMs the supervisor when it is escalated", async () => {
-    const answer = await h.slack.command(team.alice, "complaint acme high Shipment arrived damaged twice this month");
+    // Amy registers it; Alice owns the customer and is told by DM.
+    const answer = await h.slack.command(team.amy, "complaint acme high Shipment arrived damaged twice this month");
     expect(answer.status).toBe(200);
     expect(answer.ms).toBeLessThan(3_000);
     const complaint = await h.db.prisma.complaint.findFirstOrThrow({ where: { tenantId: team.tenant.id }, orderBy: { number: "desc" } });

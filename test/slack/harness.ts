@@ -9,6 +9,7 @@ import type { Conversation } from "../../src/conversation/port.js";
 import { systemClock, type ManualClock } from "../../src/core/shared/clock.js";
 import type { CoreDeps } from "../../src/core/shared/context.js";
 import type { Logger } from "../../src/logger.js";
+import type { AdapterMetrics } from "../../src/metrics.js";
 import { deliverOutboxBatch } from "../../src/scheduler/outbox-worker.js";
 import { startHttpServer, type HttpServer } from "../../src/server.js";
 import { FakeSlack, SlackClientSide, type FakeUser } from "../fakes/slack.js";
@@ -38,7 +39,9 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(options: { adapter?: SlackAdapterOptions; admins?: string[]; admission?: Admission } = {}): Promise<Harness> {
+export async function startHarness(
+  options: { adapter?: SlackAdapterOptions; admins?: string[]; admission?: Admission; metrics?: AdapterMetrics } = {},
+): Promise<Harness> {
   const db = await openTestDatabase();
   // The core's clock stands still at "now" so dates in tests are stable within a file; the outbox
   // worker uses the real clock because rows are due at the database's now().
@@ -50,7 +53,7 @@ export async function startHarness(options: { adapter?: SlackAdapterOptions; adm
   const { logger, logs } = capturedLogger();
   const adapter = createSlackAdapter(
     { botToken: fake.botToken, signingSecret: SIGNING_SECRET, apiUrl: fake.apiUrl },
-    { conversation, db: db.prisma, logger, clock: deps.clock },
+    { conversation, db: db.prisma, logger, clock: deps.clock, ...(options.metrics ? { metrics: options.metrics } : {}) },
     { defaultLocale: "en", retryConfig: { retries: 2, minTimeout: 50, maxTimeout: 200 }, ...options.adapter },
   );
   const server = await startHttpServer({ port: 0, host: "127.0.0.1", logger, ready: async () => true, routes: adapter.routes });

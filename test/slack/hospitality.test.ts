@@ -93,6 +93,12 @@ describe("hospitality approvals over Slack", () => {
       expect(hasButtons(card)).toBe(false);
       expect(card.text).toContain("· approved");
     }
+    // The requester's own copy (her ephemeral answer) is replaced through its response_url.
+    const requesterCopy = await waitFor(
+      () => h.fake.responsesTo(answer.responseUrl).find((r) => r.body.replace_original === true && String(r.body.text).includes("· approved")),
+      "the requester's copy to be replaced",
+    );
+    expect(buttonsOf(requesterCopy.body.blocks)).toHaveLength(0);
     const audits = await h.db.prisma.auditLog.findMany({ where: { entityId: request.id }, orderBy: { at: "asc" } });
     expect(audits.map((a) => [a.action, a.actorId, a.platform])).toEqual([
       ["hospitality.requested", team.alice.memberId, "SLACK"],
@@ -182,7 +188,8 @@ describe("hospitality approvals over Slack", () => {
 
     const answers = answersFor(team.supervisor, since);
     expect(answers.filter((a) => a.startsWith("You approved"))).toHaveLength(1);
-    expect(answers.filter((a) => a.startsWith("Already decided"))).toHaveLength(9);
+    // Every other click was the supervisor's own: "by you", not by their own name.
+    expect(answers.filter((a) => a.startsWith("Already decided: you approved it at"))).toHaveLength(9);
     const after = await h.db.prisma.hospitalityRequest.findUniqueOrThrow({ where: { id: request.id }, include: { steps: true } });
     expect(after.status).toBe("APPROVED");
     expect(after.version).toBe(request.version + 1);

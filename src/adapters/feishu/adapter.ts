@@ -22,6 +22,7 @@ import {
   type FeishuCard,
 } from "../../conversation/render/feishu.js";
 import type { Form } from "../../conversation/views/form.js";
+import { maskViewForChannel, sharedChannelIds } from "../../conversation/views/mask.js";
 import { parseMarkdownLite, type View } from "../../conversation/views/view.js";
 import type { Clock } from "../../core/shared/clock.js";
 import { isDomainError } from "../../core/shared/errors.js";
@@ -326,9 +327,18 @@ export function createFeishuAdapter(config: FeishuConfig, deps: FeishuAdapterDep
       // The command has acted; a re-delivery must not act again, even if the reply fails.
       await Promise.all(keys.map((k) => claims.complete(k)));
       const { card, form } = cardOfReply(reply);
+      const entity = reply.kind === "view" ? reply.card : undefined;
       try {
-        const sent = await api.replyCard(m.messageId, card, { inThread: m.chatType === "group", uuid: feishuUuid(`reply:${m.messageId}`) });
+        // An entity's card changes later (a decision) and ephemeral cards cannot be patched: in a
+        // group it goes to the sender's direct chat instead.
+        const sent: { messageId: string; chatId?: string } =
+          m.chatType === "group"
+            ? entity
+              ? await api.sendCard("open_id", m.openId, card, { uuid: feishuUuid(`dm-reply:${m.messageId}`) })
+              : await answerPrivately(m.chatId, m.openId, card, m.messageId)
+            : await api.replyCard(m.messageId, card, { uuid: feishuUuid(`reply:${m.messageId}`) });
         if (form) remember(sent.messageId, form);
+        if (entity) await rememberCopy(m.tenantKey, entity, sent.chatId || m.chatId, sent.messageId);
       } catch (err) {
         report(err, { event: "im.message.receive_v1", messageId: m.messageId });
       }
@@ -339,6 +349,20 @@ export function createFeishuAdapter(config: FeishuConfig, deps: FeishuAdapterDep
       }),
     );
     await within(done, eventBudgetMs);
+  }
+
+  /**
+   * An answer to a command typed in a group goes to the one who typed it: a card only they see in
+   * the group (ephemeral/v1/send), or, where Feishu refuses one (a topic group, an old client), a
+   * direct message. The group itself only gets posts meant for it (the outbox's channel posts).
+   */
+  async function answerPrivately(chatId: string, openId: string, card: FeishuCard, messageId: string): Promise<{ messageId: string }> {
+    try {
+      return await api.sendEphemeralCard(chatId, openId, card);
+    } catch (err) {
+      report(err, { operation: "ephemeral card", chatId, fallback: "direct message" });
+      return api.sendCard("open_id", openId, card, { uuid: feishuUuid(`dm-reply:${messageId}`) });
+    }
   }
 
   // -------------------------------------------------------------------------------------------
@@ -430,25 +454,47 @@ export function createFeishuAdapter(config: FeishuConfig, deps: FeishuAdapterDep
     return out;
   }
 
+  /** Keeps a reference to a posted copy of an entity's card, so a later change patches it too. */
+  async function rememberCopy(tenantKey: string, entity: { entityType: string; entityId: string }, chatId: string, messageId: string): Promise<void> {
+    try {
+      const tenant = await db.tenant.findUnique({ where: { platform_externalId: { platform: "FEISHU", externalId: tenantKey } }, select: { id: true } });
+      if (!tenant) return;
+      await db.messageRef.upsert({
+        where: { platform_channel_messageId: { platform: "FEISHU", channel: chatId, messageId } },
+        create: { tenantId: tenant.id, entityType: entity.entityType, entityId: entity.entityId, platform: "FEISHU", channel: chatId, messageId },
+        update: {},
+      });
+    } catch (err) {
+      report(err, { operation: "remember card copy", messageId });
+    }
+  }
+
   /** Every other posted copy of the entity gets the new card; returns how many could not. */
   async function refreshCopies(tenantKey: string, refresh: NonNullable<CardPlan["refresh"]>, exclude: string[]): Promise<number> {
     const targets = new Set<string>(refresh.alsoPatch);
     const tenant = await db.tenant.findUnique({
       where: { platform_externalId: { platform: "FEISHU", externalId: tenantKey } },
-      select: { id: true },
+      select: { id: true, settings: true },
     });
+    // A copy in a shared group shows what the group post showed: contact details masked.
+    const shared = tenant ? sharedChannelIds(tenant.settings) : new Set<string>();
+    const inGroup = new Set<string>();
     if (tenant) {
       const refs = await db.messageRef.findMany({
         where: { tenantId: tenant.id, platform: "FEISHU", entityType: refresh.entityType, entityId: refresh.entityId },
-        select: { messageId: true },
+        select: { messageId: true, channel: true },
       });
-      for (const ref of refs) targets.add(ref.messageId);
+      for (const ref of refs) {
+        targets.add(ref.messageId);
+        if (shared.has(ref.channel)) inGroup.add(ref.messageId);
+      }
     }
     for (const id of exclude) targets.delete(id);
     const card = renderFeishuCard(refresh.view);
+    const maskedCard = renderFeishuCard(maskViewForChannel(refresh.view));
     const results = await Promise.allSettled(
       [...targets].map((messageId) =>
-        api.patchCard(messageId, card).catch((err: unknown) => {
+        api.patchCard(messageId, inGroup.has(messageId) ? maskedCard : card).catch((err: unknown) => {
           report(err, { operation: "card copy update", messageId, entityType: refresh.entityType, entityId: refresh.entityId });
           throw err;
         }),
@@ -521,6 +567,10 @@ export function createFeishuAdapter(config: FeishuConfig, deps: FeishuAdapterDep
     }
     const p = plan(early.value.kind, early.value.answer, click, early.value.values);
     if (p.replace && p.replaceForm && click.messageId) remember(click.messageId, p.replaceForm, recall(click.messageId)?.origin);
+    const submitted = early.value.answer.reply;
+    if (early.value.kind === "submit" && submitted.kind === "view" && submitted.card && click.messageId) {
+      void rememberCopy(click.tenantKey, submitted.card, click.chatId ?? "", click.messageId);
+    }
     void drain.track(carryOut(click, p, false).catch((err: unknown) => report(err, context)));
     return {
       ...(p.toast ? { toast: { type: p.toast.type, content: clipToast(p.toast.content) } } : {}),
@@ -542,7 +592,14 @@ export function createFeishuAdapter(config: FeishuConfig, deps: FeishuAdapterDep
   const scoped =
     (handler: (data: unknown) => Promise<unknown>) =>
     (data: unknown): Promise<unknown> => {
-      const event = (data ?? {}) as { tenant_key?: unknown; operator?: { tenant_key?: unknown }; event_id?: unknown };
+      const event = (data ?? {}) as { tenant_key?: unknown; operator?: { tenant_key?: unknown }; event_id?: unknown; app_id?: unknown; event_type?: unknown };
+      // One endpoint may receive events of several apps (a shared gateway, a copied subscription
+      // URL); only this app's are acted on. Answered all the same, so Feishu does not retry them.
+      if (typeof event.app_id === "string" && event.app_id !== config.appId) {
+        log.warn({ appId: event.app_id, eventType: event.event_type }, "feishu: event for another app ignored");
+        deps.metrics?.callbackIgnored?.("FEISHU", "other_app");
+        return Promise.resolve({});
+      }
       const tenant = typeof event.tenant_key === "string" ? event.tenant_key : event.operator?.tenant_key;
       return withRequestLog(deps.logger, { tenant: typeof tenant === "string" ? tenant : undefined, platform: "FEISHU" }, async () => {
         // Replay protection for HTTP and the long connection alike (./event-age.ts): too old to

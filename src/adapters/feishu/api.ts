@@ -145,6 +145,8 @@ export interface FeishuApi {
   sendCard(receiveIdType: "open_id" | "chat_id", receiveId: string, card: FeishuCard, options?: { uuid?: string; retry?: RetryPolicy }): Promise<SentMessage>;
   replyCard(messageId: string, card: FeishuCard, options?: { inThread?: boolean; uuid?: string }): Promise<SentMessage>;
   patchCard(messageId: string, card: FeishuCard): Promise<void>;
+  /** A card in a group chat only `openId` sees (ephemeral/v1/send); it cannot be patched later. */
+  sendEphemeralCard(chatId: string, openId: string, card: FeishuCard): Promise<{ messageId: string }>;
   /** The user's name from the contact API; throws when the app may not read it. */
   userName(openId: string): Promise<string | undefined>;
   botInfo(): Promise<{ openId: string; name?: string }>;
@@ -256,6 +258,17 @@ export function createFeishuApi(options: FeishuApiOptions): FeishuApi {
         url: `/open-apis/im/v1/messages/${encodeURIComponent(messageId)}`,
         data: { content: JSON.stringify(card) },
       });
+    },
+    async sendEphemeralCard(chatId, openId, card) {
+      // open.feishu.cn "发送仅特定人可见的消息卡片": the card as an object, not a JSON string.
+      const body = await call("ephemeral.send", {
+        method: "POST",
+        url: "/open-apis/ephemeral/v1/send",
+        data: { chat_id: chatId, open_id: openId, msg_type: "interactive", card },
+      });
+      const messageId = body.data?.message_id;
+      if (typeof messageId !== "string") throw new FeishuApiError("ephemeral.send", "no_message_id", false);
+      return { messageId };
     },
     async userName(openId) {
       const body = await call("contact.user.get", {

@@ -52,6 +52,38 @@ function openIdOf(id: RawMention["id"]): string | undefined {
   return str(id?.open_id);
 }
 
+interface PostElement {
+  tag?: unknown;
+  text?: unknown;
+  user_id?: unknown;
+}
+
+/**
+ * The text of a rich-text (post) message as a command reads it. Received post content is
+ * {title, content: [[element…]…]} (open.feishu.cn "接收消息内容结构"; some clients wrap it in a
+ * language key such as zh_cn): text, links, code and markdown elements give their text, an @ gives
+ * its "@_user_N" key (resolved through the mention list like a text message's), paragraphs are
+ * lines; images, media and emoji carry no command.
+ */
+export function textOfPost(content: unknown): string {
+  const c = (content ?? {}) as { content?: unknown } & Record<string, unknown>;
+  const body = Array.isArray(c.content)
+    ? c
+    : (Object.values(c).find((v) => v && typeof v === "object" && Array.isArray((v as { content?: unknown }).content)) as { content?: unknown } | undefined);
+  const paragraphs = Array.isArray(body?.content) ? (body.content as unknown[]) : [];
+  return paragraphs
+    .map((paragraph) =>
+      (Array.isArray(paragraph) ? (paragraph as PostElement[]) : [])
+        .map((element) => {
+          if (element?.tag === "at") return typeof element.user_id === "string" ? ` ${element.user_id} ` : "";
+          if (["text", "a", "code_block", "md"].includes(String(element?.tag))) return typeof element.text === "string" ? element.text : "";
+          return "";
+        })
+        .join(""),
+    )
+    .join("\n");
+}
+
 /**
  * The command in a message event, or why it is not one: only text from a user, in a direct chat,
  * or in a group when the bot is @mentioned (the mention stripped).
@@ -64,14 +96,14 @@ export function commandFromMessage(event: MessageEventShape, botOpenId: string |
   const tenantKey = str(event.tenant_key) ?? str(event.sender?.tenant_key);
   if (!message || !messageId || !chatId || !openId || !tenantKey) return { ok: false, reason: "incomplete message event" };
   if (event.sender?.sender_type !== undefined && event.sender.sender_type !== "user") return { ok: false, reason: "not sent by a user" };
-  if (message.message_type !== "text") return { ok: false, reason: `message type ${String(message.message_type)}` };
+  if (message.message_type !== "text" && message.message_type !== "post") return { ok: false, reason: `message type ${String(message.message_type)}` };
   const chatType = message.chat_type === "p2p" ? "p2p" : message.chat_type === "group" ? "group" : undefined;
   if (!chatType) return { ok: false, reason: `chat type ${String(message.chat_type)}` };
 
   let text: string;
   try {
     const content = JSON.parse(String(message.content ?? "")) as { text?: unknown };
-    text = typeof content.text === "string" ? content.text : "";
+    text = message.message_type === "post" ? textOfPost(content) : typeof content.text === "string" ? content.text : "";
   } catch {
     return { ok: false, reason: "content is not JSON" };
   }

@@ -8,7 +8,18 @@ import type { Logger } from "../../logger.js";
 function text(parts: unknown[]): string {
   return parts
     .map((part) => {
-      if (part instanceof Error) return part.message;
+      // axios errors (a failed open API call) describe themselves with toJSON: status, method, URL,
+      // and the request headers, Authorization included; the logger's last pass over the line
+      // (scrubLogLine) takes the token out, the rest is what an operator needs.
+      if (part instanceof Error) {
+        const toJSON = (part as { toJSON?: () => unknown }).toJSON;
+        if (typeof toJSON !== "function") return part.message;
+        try {
+          return JSON.stringify(toJSON.call(part));
+        } catch {
+          return part.message;
+        }
+      }
       if (typeof part === "string") return part;
       try {
         return JSON.stringify(part);

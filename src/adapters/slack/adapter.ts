@@ -5,10 +5,14 @@
 // every request is acknowledged within 3 s, a trigger_id is used before it expires, and every
 // posted copy of a card is refreshed after a decision. Outbound notifications (the outbox) go
 // through `sender`.
+import type http from "node:http";
 import type { OutboxMessage } from "@prisma/client";
 import {
   App,
+  HTTPModuleFunctions,
   HTTPReceiver,
+  isValidSlackRequest,
+  type BufferedIncomingMessage,
   webApi,
   type AllMiddlewareArgs,
   type BlockAction,
@@ -26,6 +30,7 @@ import type { Locale } from "../../conversation/i18n/index.js";
 import type { ActionReply, Conversation, Reply } from "../../conversation/port.js";
 import {
   baseActionId,
+  escapeSlack,
   readSlackFormValues,
   renderSlackMessage,
   renderSlackModal,
@@ -34,6 +39,7 @@ import {
   type SlackMessage,
 } from "../../conversation/render/slack.js";
 import { FORM_ERROR_KEY } from "../../conversation/views/form.js";
+import { maskViewForChannel, sharedChannelIds } from "../../conversation/views/mask.js";
 import type { Clock } from "../../core/shared/clock.js";
 import { isDomainError } from "../../core/shared/errors.js";
 import { BusyError } from "../../conversation/admission.js";
@@ -46,6 +52,7 @@ import { deliveryClaims } from "../shared/delivery-claims.js";
 import { createDrain } from "../shared/drain.js";
 import { boltLogger } from "./bolt-logger.js";
 import { deliveryKey } from "./dedupe.js";
+import { decodeSlackText, timestampIsFresh, undispatchedCallbackType } from "./edge.js";
 import { slackDirectory } from "./directory.js";
 import { classifySlackError } from "./errors.js";
 import { failureText, localeOf, slackText } from "./messages.js";
@@ -53,6 +60,8 @@ import { INFO_MODAL_ID, loadingModal, textModal, viewModal, type SlackInfoModal 
 import { responderFor, type Respond } from "./response-url.js";
 
 export const SLACK_EVENTS_ROUTE = "POST /slack/events";
+// MessageRef.channel of an ephemeral copy, whose messageId is its response_url.
+const RESPONSE_URL_COPY = "response_url";
 const EVENTS_PATH = "/slack/events";
 
 export interface SlackAdapterDeps {
@@ -152,8 +161,10 @@ function teamOf(body: unknown): string | undefined {
   return b.team_id ?? b.team?.id ?? b.user?.team_id ?? b.view?.team_id;
 }
 
+/** A plain text answer (transport notes, form errors): escaped, never read as mrkdwn. */
 function textMessage(text: string): SlackMessage {
-  return { text, blocks: [{ type: "section", text: { type: "mrkdwn", text } }] };
+  const escaped = escapeSlack(text);
+  return { text: escaped, blocks: [{ type: "section", text: { type: "mrkdwn", text: escaped } }] };
 }
 
 function errorsText(errors: Record<string, string>): string {
@@ -174,6 +185,7 @@ interface ClickPlace {
   /** A modal to answer in: the one clicked inside, or the loading modal opened meanwhile. */
   viewId?: string;
   respond?: Respond;
+  responseUrl?: string;
 }
 
 export function createSlackAdapter(config: SlackConfig, deps: SlackAdapterDeps, options: SlackAdapterOptions = {}): SlackAdapter {
@@ -355,7 +367,7 @@ export function createSlackAdapter(config: SlackConfig, deps: SlackAdapterDeps, 
           locale = localeOf(who.locale, defaultLocale);
           return conversation.command({
             user: who.user,
-            text: command.text ?? "",
+            text: decodeSlackText(command.text ?? ""),
             ...(command.channel_id ? { channelId: command.channel_id } : {}),
           });
         })(),
@@ -382,9 +394,15 @@ export function createSlackAdapter(config: SlackConfig, deps: SlackAdapterDeps, 
       }
       const reply = outcome.value;
       switch (reply.kind) {
-        case "view":
-          await answer(renderSlackMessage(reply.view));
+        case "view": {
+          const posted = await answer(renderSlackMessage(reply.view));
+          // The requester's own copy of a card is this ephemeral message: only its response_url
+          // can change it (30 minutes, 5 uses), which is also about how long Slack shows it.
+          if (posted !== undefined && reply.card && command.response_url) {
+            await rememberCopy(command.team_id, reply.card, RESPONSE_URL_COPY, command.response_url);
+          }
           return;
+        }
         case "form_errors":
           await answer(textMessage(errorsText(reply.errors)));
           return;
@@ -428,7 +446,7 @@ export function createSlackAdapter(config: SlackConfig, deps: SlackAdapterDeps, 
       ...(body.channel?.id || container.channel_id ? { channel: body.channel?.id ?? container.channel_id } : {}),
       ...(body.message?.ts || container.message_ts ? { messageTs: body.message?.ts ?? container.message_ts } : {}),
       ...(inModal ? { viewId: body.view!.id } : {}),
-      ...(body.response_url ? { respond: responderFor(body.response_url)! } : {}),
+      ...(body.response_url ? { respond: responderFor(body.response_url)!, responseUrl: body.response_url } : {}),
     };
     let locale = localeOf(directory.cachedLocale(teamId, body.user.id), defaultLocale);
     const work = settle(
@@ -508,6 +526,21 @@ export function createSlackAdapter(config: SlackConfig, deps: SlackAdapterDeps, 
     }
   }
 
+  /** Keeps a reference to a posted copy of an entity's card, so a later change updates it too. */
+  async function rememberCopy(teamId: string, card: { entityType: string; entityId: string }, channel: string, messageId: string): Promise<void> {
+    try {
+      const tenant = await db.tenant.findUnique({ where: { platform_externalId: { platform: "SLACK", externalId: teamId } }, select: { id: true } });
+      if (!tenant) return;
+      await db.messageRef.upsert({
+        where: { platform_channel_messageId: { platform: "SLACK", channel, messageId } },
+        create: { tenantId: tenant.id, entityType: card.entityType, entityId: card.entityId, platform: "SLACK", channel, messageId },
+        update: {},
+      });
+    } catch (err) {
+      log.warn({ err, entityType: card.entityType, entityId: card.entityId }, "slack: card copy not remembered");
+    }
+  }
+
   /**
    * Every posted copy of the entity's card gets the new view: the clicked message and every
    * MessageRef row (approvers' DMs, channel posts). Returns how many copies could not be updated.
@@ -525,18 +558,46 @@ export function createSlackAdapter(config: SlackConfig, deps: SlackAdapterDeps, 
     }
     const tenant = await db.tenant.findUnique({
       where: { platform_externalId: { platform: "SLACK", externalId: teamId } },
-      select: { id: true },
+      select: { id: true, settings: true },
     });
+    // A copy in a shared channel shows what the channel post showed: contact details masked.
+    const shared = tenant ? sharedChannelIds(tenant.settings) : new Set<string>();
+    const masked = renderSlackMessage(maskViewForChannel(card.view));
+    const ephemeralCopies = new Set<string>();
     if (tenant) {
       const refs = await db.messageRef.findMany({
         where: { tenantId: tenant.id, platform: "SLACK", entityType: card.entityType, entityId: card.entityId },
         select: { channel: true, messageId: true },
       });
-      for (const ref of refs) targets.set(`${ref.channel}:${ref.messageId}`, { channel: ref.channel, ts: ref.messageId });
+      for (const ref of refs) {
+        if (ref.channel === RESPONSE_URL_COPY) ephemeralCopies.add(ref.messageId);
+        else targets.set(`${ref.channel}:${ref.messageId}`, { channel: ref.channel, ts: ref.messageId });
+      }
     }
+    if (clicked?.respond && clicked.isEphemeral) ephemeralCopies.delete(clicked.responseUrl ?? "");
+    // Ephemeral copies (the requester's answer) through their response_url. Past its 30 minutes
+    // Slack refuses, and the copy is no longer shown either: not counted as a failure.
+    await Promise.all(
+      [...ephemeralCopies].map(async (url) => {
+        const respond = responderFor(url);
+        if (!respond) return;
+        try {
+          await respond({ replace_original: true, text: message.text, blocks: kit(message.blocks) });
+        } catch (err) {
+          log.info({ err: err instanceof Error ? err.message : String(err), entityType: card.entityType, entityId: card.entityId }, "slack: ephemeral card copy no longer updatable");
+        }
+      }),
+    );
     const results = await Promise.allSettled(
       [...targets.values()].map((target) =>
-        client.chat.update({ channel: target.channel, ts: target.ts, text: message.text, blocks: kit(message.blocks) }).catch((err: unknown) => {
+        client.chat
+          .update({
+            channel: target.channel,
+            ts: target.ts,
+            text: (shared.has(target.channel) ? masked : message).text,
+            blocks: kit((shared.has(target.channel) ? masked : message).blocks),
+          })
+          .catch((err: unknown) => {
           const failure = classifySlackError("chat.update", err);
           log.error(
             { slack: failure.description, channel: target.channel, ts: target.ts, entityType: card.entityType, entityId: card.entityId },
@@ -627,7 +688,7 @@ export function createSlackAdapter(config: SlackConfig, deps: SlackAdapterDeps, 
     const teamId = (body as { team_id?: string }).team_id ?? "";
     const who = await directory.identify(client, { id: teamId }, message.user);
     const locale = localeOf(who.locale, defaultLocale);
-    const text = message.text.trim();
+    const text = decodeSlackText(message.text).trim();
     const outcome = await settle(conversation.command({ user: who.user, text, channelId: message.channel }));
     let reply: SlackMessage;
     if (!outcome.ok) {
@@ -685,6 +746,62 @@ export function createSlackAdapter(config: SlackConfig, deps: SlackAdapterDeps, 
     }
   };
 
+  /**
+   * What Bolt's receiver does not do itself: refuse a request dated more than five minutes in the
+   * future, and answer 200 at once to a callback type it has no listener for (it would answer 404
+   * after 3 s). The body is buffered where Bolt looks for it (req.rawBody), so Bolt reads it again
+   * and verifies the signature as usual. True when the request goes on to Bolt.
+   */
+  async function acceptOrAnswer(req: http.IncomingMessage, res: http.ServerResponse): Promise<boolean> {
+    let buffered: BufferedIncomingMessage;
+    try {
+      buffered = await HTTPModuleFunctions.bufferIncomingMessage(req);
+    } catch {
+      return true;
+    }
+    const header = req.headers["x-slack-request-timestamp"];
+    const timestamp = Array.isArray(header) ? header[0] : header;
+    const raw = buffered.rawBody.toString("utf8");
+    const contentType = req.headers["content-type"];
+    const sslCheck = contentType === "application/x-www-form-urlencoded" && new URLSearchParams(raw).get("ssl_check") === "1";
+    if (!sslCheck && timestamp !== undefined && !timestampIsFresh(timestamp, Date.now())) {
+      log.warn({ timestamp }, "slack: request refused, timestamp more than 5 minutes off");
+      res.writeHead(401);
+      res.end();
+      return false;
+    }
+    const unused = undispatchedCallbackType(raw, contentType);
+    if (unused === undefined) return true;
+    const signature = req.headers["x-slack-signature"];
+    const signed =
+      typeof signature === "string" &&
+      timestamp !== undefined &&
+      isValidSlackRequest({ signingSecret: config.signingSecret, body: raw, headers: { "x-slack-signature": signature, "x-slack-request-timestamp": Number(timestamp) } });
+    if (!signed) {
+      log.warn("slack: request refused, signature verification failed");
+      res.writeHead(401);
+      res.end();
+      return false;
+    }
+    const type = /^[a-z_]{1,64}$/.test(unused) ? unused : "unknown";
+    const body = (() => {
+      try {
+        return JSON.parse(raw) as { team_id?: string; minute_rate_limited?: number };
+      } catch {
+        return {};
+      }
+    })();
+    if (type === "app_rate_limited") {
+      log.warn({ tenant: body.team_id, minuteRateLimited: body.minute_rate_limited }, "slack: events are being rate limited for this workspace");
+    } else {
+      log.info({ type, tenant: body.team_id }, "slack: callback type not used, answered 200");
+    }
+    deps.metrics?.callbackIgnored?.("SLACK", type);
+    res.writeHead(200);
+    res.end();
+    return false;
+  }
+
   const routes: Record<string, RouteHandler> = receiver
     ? {
         [SLACK_EVENTS_ROUTE]: (req, res) => {
@@ -705,7 +822,9 @@ export function createSlackAdapter(config: SlackConfig, deps: SlackAdapterDeps, 
           res.once("finish", () => {
             if (Date.now() - arrived > (options.ackDeadlineMs ?? 3_000)) deps.metrics?.ackOverBudget("SLACK");
           });
-          receiver.requestListener(req, res);
+          void acceptOrAnswer(req, res).then((forBolt) => {
+            if (forBolt) receiver.requestListener(req, res);
+          });
         },
       }
     : {};

@@ -250,7 +250,9 @@ async function systemView(session: Session, requestId: string): Promise<Hospital
 function conflictText(session: Session, err: DomainError): string {
   if (err.code === "hospitality.already_decided") {
     const at = typeof err.params.at === "string" ? new Date(err.params.at) : null;
-    return session.t(err.code, {
+    // One's own earlier click (a double click, a second copy of the card) is told as such.
+    const key = err.params.byId === session.member.id ? "hospitality.already_decided_by_you" : err.code;
+    return session.t(key, {
       ...err.params,
       decision: session.t(`hospitality.step.${String(err.params.decision)}`),
       at: at && !Number.isNaN(at.getTime()) ? localDateTime(session, at) : String(err.params.at ?? ""),
@@ -525,8 +527,8 @@ interface RequestDetails {
   purpose: string;
 }
 
-/** Files the request and answers with its card (and the requester's Cancel button). */
-async function submitRequest(session: Session, details: RequestDetails): Promise<View> {
+/** Files the request and answers with its card (and the requester's Cancel button), named as the request's card. */
+async function submitRequest(session: Session, details: RequestDetails): Promise<{ view: View; card: { entityType: string; entityId: string } }> {
   const customer = await findCustomer(session.deps, session.actor, details.customer);
   const view = await requestHospitality(session.deps, session.actor, {
     customerId: customer.id,
@@ -542,7 +544,10 @@ async function submitRequest(session: Session, details: RequestDetails): Promise
   const lead = first
     ? session.t("hospitality.view.submitted", { number: view.number, approver: first.approver.name, role: roleLabel(session, first.role) })
     : undefined;
-  return hospitalityCardView(session, view, { ...(lead ? { lead } : {}), buttons: requesterButtons(session, view) });
+  return {
+    view: hospitalityCardView(session, view, { ...(lead ? { lead } : {}), buttons: requesterButtons(session, view) }),
+    card: { entityType: HOSPITALITY_ENTITY, entityId: view.id },
+  };
 }
 
 const requestCommand = async (session: Session, command: CommandOf<"hospitality.request">): Promise<Reply> => {
@@ -563,8 +568,8 @@ const requestCommand = async (session: Session, command: CommandOf<"hospitality.
     };
   }
   try {
-    const view = await submitRequest(session, { customer, eventDate: date, kind: hospitalityKind, guests, estimatedFen: amountFen, purpose });
-    return { kind: "view", view };
+    const submitted = await submitRequest(session, { customer, eventDate: date, kind: hospitalityKind, guests, estimatedFen: amountFen, purpose });
+    return { kind: "view", view: submitted.view, card: submitted.card };
   } catch (err) {
     if (err instanceof AmbiguousCustomerError) return { kind: "view", view: ambiguousView(session, err) };
     throw err;
@@ -588,7 +593,7 @@ const submitRequestForm: FormHandler = async (session, values) => {
   if (!result.ok) return formErrorsReply(session, result.errors);
   const d = result.data;
   try {
-    const view = await submitRequest(session, {
+    const submitted = await submitRequest(session, {
       customer: d.customer,
       eventDate: d.eventDate,
       kind: d.kind,
@@ -598,7 +603,7 @@ const submitRequestForm: FormHandler = async (session, values) => {
       ...(d.venue ? { venue: d.venue } : {}),
       purpose: d.purpose,
     });
-    return { reply: { kind: "view", view } };
+    return { reply: { kind: "view", view: submitted.view, card: submitted.card } };
   } catch (err) {
     // Errors about what was typed belong next to the field, so the form stays open to fix them.
     if (isDomainError(err)) {

@@ -68,10 +68,18 @@ describe("registering", () => {
     const { d, customer } = await scene();
     const c = await registerComplaint(depsAt(tdb.prisma, T0), actor(d.a1), { customerId: customer.id, severity: "CRITICAL", description: "生产线停机" });
     const outbox = await tdb.prisma.outboxMessage.findMany({ where: { entityId: c.id } });
-    expect(outbox.map((m) => m.target).sort()).toEqual(["channel:complaints", `member:${d.a1.id}`, `member:${d.s1.id}`].sort());
+    // a1 registered about her own customer: she has the card as her answer, no second message.
+    expect(outbox.map((m) => m.target).sort()).toEqual(["channel:complaints", `member:${d.s1.id}`].sort());
     const toSupervisor = outbox.find((m) => m.target === `member:${d.s1.id}`)!;
     expect(toSupervisor.payload).toMatchObject({ kind: "complaint.registered", audience: "supervisor", severity: "CRITICAL" });
     expect(toSupervisor.dedupeKey).toBe(`complaint:${c.id}:registered:supervisor`);
+  });
+
+  it("tells the owner when someone else registers a complaint about their customer", async () => {
+    const { d, customer } = await scene();
+    const c = await registerComplaint(depsAt(tdb.prisma, T0), actor(d.s1), { customerId: customer.id, severity: "LOW", description: "回复慢" });
+    const outbox = await tdb.prisma.outboxMessage.findMany({ where: { entityId: c.id } });
+    expect(outbox.map((m) => m.target).sort()).toEqual(["channel:complaints", `member:${d.a1.id}`].sort());
   });
 
   it("refuses a customer of another tenant with complaint.customer_not_found and writes nothing", async () => {

@@ -179,8 +179,12 @@ export async function registerComplaint(deps: CoreDeps, actor: Actor, input: unk
     });
     const intent = { kind: "complaint.registered", complaintId: c.id, number: c.number, customerId: c.customerId, severity: c.severity, assigneeId: c.assigneeId, reporterId: c.reporterId };
     const key = `complaint:${c.id}:registered`;
+    // An owner registering a complaint about their own customer already has the card as the
+    // answer to the command: a second "assigned to you" message would say it again.
     const messages = [
-      notification(tenant, c, `member:${c.assigneeId}`, { ...intent, audience: "assignee" }, `${key}:assignee`),
+      ...(c.assigneeId !== actor.memberId
+        ? [notification(tenant, c, `member:${c.assigneeId}`, { ...intent, audience: "assignee" }, `${key}:assignee`)]
+        : []),
       notification(tenant, c, "channel:complaints", { ...intent, audience: "channel" }, `${key}:channel`),
     ];
     if (c.severity === "CRITICAL") {

@@ -14,6 +14,11 @@ export interface SeenUser {
   platform: Platform;
   platformUserId: string;
   displayName: string;
+  /**
+   * The name is someone else's mention of the user (Slack's legacy <@U…|name>), not the
+   * platform's profile: stored, but replaced by the real name when the platform tells it.
+   */
+  nameIsHint?: boolean;
   /** Platform user ids from ACCORD_ADMINS. */
   admins?: readonly string[];
 }
@@ -35,11 +40,17 @@ export function actorOf(member: Pick<Member, "id" | "tenantId" | "role">, platfo
 }
 
 /**
- * A member first seen before the platform told us their name is stored under their platform id;
- * the real name replaces that placeholder once it is known (and never a name someone set).
+ * A member first seen before the platform told us their name is stored under their platform id,
+ * or under the name someone else's mention gave (nameIsHint); the platform's name replaces either
+ * once it is known (and never a name someone set). A hint replaces only the bare id.
  */
-function placeholderNameToReplace(stored: string, user: { platformUserId: string; displayName?: string }): boolean {
-  return Boolean(user.displayName) && stored !== user.displayName && stored === user.platformUserId;
+function placeholderNameToReplace(
+  stored: { displayName: string; nameIsHint: boolean },
+  user: { platformUserId: string; displayName?: string; nameIsHint?: boolean },
+): boolean {
+  if (!user.displayName || stored.displayName === user.displayName) return false;
+  if (stored.displayName === user.platformUserId) return true;
+  return stored.nameIsHint && !user.nameIsHint;
 }
 
 export interface KnownSpeaker {
@@ -57,6 +68,7 @@ interface KnownSpeakerRow {
   settings: Prisma.JsonValue;
   memberId: string;
   displayName: string;
+  nameIsHint: boolean;
   role: Role;
   supervisorId: string | null;
   memberLocale: string | null;
@@ -75,14 +87,14 @@ export async function findKnownSpeaker(
   const rows = await directQuery<KnownSpeakerRow>(db, Prisma.sql`
     SELECT t.id AS "tenantId", t.platform, t."externalId", t.name AS "tenantName", t."timeZone",
            t.locale AS "tenantLocale", t.settings,
-           m.id AS "memberId", m."displayName", m.role, m."supervisorId", m.locale AS "memberLocale"
+           m.id AS "memberId", m."displayName", m."nameIsHint", m.role, m."supervisorId", m.locale AS "memberLocale"
     FROM "Tenant" t
     JOIN "MemberIdentity" i ON i."tenantId" = t.id AND i.platform = t.platform AND i."platformUserId" = ${user.platformUserId}
     JOIN "Member" m ON m.id = i."memberId" AND m."tenantId" = t.id
     WHERE t.platform = ${user.platform}::"Platform" AND t."externalId" = ${user.tenantExternalId}`);
   const row = rows[0];
   if (!row) return null;
-  if (placeholderNameToReplace(row.displayName, user)) return null;
+  if (placeholderNameToReplace(row, user)) return null;
   return {
     tenant: toTenantView({
       id: row.tenantId,
@@ -105,10 +117,26 @@ export async function memberForPlatformUser(deps: CoreDeps, user: SeenUser): Pro
     include: { member: true },
   });
   if (identity) {
-    if (placeholderNameToReplace(identity.member.displayName, user)) {
+    if (placeholderNameToReplace(identity.member, user)) {
       // First sight may have happened before the platform told us the name.
-      const updated = await deps.db.member.update({ where: { id: identity.memberId }, data: { displayName: user.displayName } });
-      return toRef(updated);
+      const before = identity.member;
+      return inTransaction(deps, async (tx) => {
+        const updated = await tx.member.update({
+          where: { id: before.id },
+          data: { displayName: user.displayName, nameIsHint: Boolean(user.nameIsHint) },
+        });
+        await recordAudit(tx, {
+          tenantId: user.tenantId,
+          actorId: null,
+          platform: user.platform,
+          action: "member.name_from_platform",
+          entityType: "Member",
+          entityId: before.id,
+          before: { displayName: before.displayName },
+          after: { displayName: updated.displayName },
+        });
+        return toRef(updated);
+      });
     }
     return toRef(identity.member);
   }
@@ -119,6 +147,7 @@ export async function memberForPlatformUser(deps: CoreDeps, user: SeenUser): Pro
         data: {
           tenantId: user.tenantId,
           displayName: user.displayName || user.platformUserId,
+          nameIsHint: Boolean(user.nameIsHint && user.displayName && user.displayName !== user.platformUserId),
           role: isAdmin ? "ADMIN" : "SPECIALIST",
           identities: { create: { tenantId: user.tenantId, platform: user.platform, platformUserId: user.platformUserId } },
         },

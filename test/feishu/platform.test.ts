@@ -1,0 +1,105 @@
+// Feishu platform behaviours, end to end against the fake Feishu: events of another app ignored
+// with nothing written, rich-text (post) messages handled as text, and a failing open API call
+// whose SDK line carries the Authorization header leaving no token in the log.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createMetrics } from "../../src/metrics.js";
+import { sleep, waitFor } from "../fakes/feishu.js";
+import { createAcmeTrading } from "../support/platform.js";
+import { seedDepartment, startHarness, type Harness } from "./harness.js";
+
+let h: Harness;
+let team: Awaited<ReturnType<typeof seedDepartment>>;
+const metrics = createMetrics({ processMetrics: false, platforms: ["FEISHU"] });
+
+beforeAll(async () => {
+  h = await startHarness({ metrics });
+  team = await seedDepartment(h);
+  await createAcmeTrading(h.deps, team);
+});
+
+afterAll(async () => {
+  await h?.close();
+});
+
+async function footprint() {
+  return {
+    processed: await h.db.prisma.processedEvent.count(),
+    members: await h.db.prisma.member.count(),
+    customers: await h.db.prisma.customer.count(),
+    audits: await h.db.prisma.auditLog.count(),
+    sent: h.fake.calls.filter((c) => c.operation.startsWith("message.") || c.operation === "ephemeral.send").length,
+  };
+}
+
+describe("events of another app", () => {
+  it("answers 200, counts it and writes nothing", async () => {
+    const before = await footprint();
+    const { answer, message } = await h.feishu.message(team.alice, "customer add Foreign Goods", { appId: "cli_someone_else_0001" });
+    expect(answer.status).toBe(200);
+    await sleep(300);
+    expect(await footprint()).toEqual(before);
+    expect(h.fake.repliesTo(message.messageId)).toHaveLength(0);
+    expect(h.logs.some((l) => l.msg === "feishu: event for another app ignored" && l.appId === "cli_someone_else_0001")).toBe(true);
+    expect(await metrics.render()).toMatch(/accord_callbacks_ignored_total\{platform="FEISHU",kind="other_app"\} 1/);
+  });
+});
+
+describe("rich-text messages", () => {
+  it("answers a post message (a formatted 帮助) as the text it carries", async () => {
+    const { answer, message } = await h.feishu.message(team.alice, "帮助", { post: { title: "" } });
+    expect(answer.status).toBe(200);
+    const reply = await waitFor(() => h.fake.repliesTo(message.messageId)[0], "the answer to the post");
+    expect(reply.msgType).toBe("interactive");
+    expect(JSON.stringify(reply.content)).toContain("customer");
+  });
+
+  it("reads a post's @ elements like a text message's mentions", async () => {
+    const { message } = await h.feishu.message(team.supervisor, "@_user_1 customer\nacme", {
+      chatType: "group",
+      chatId: "oc_post_group",
+      mentions: [h.feishu.botMention()],
+      post: { title: "Lookup" },
+    });
+    const card = await waitFor(() => h.fake.ephemeralsFor(team.supervisor.openId, "oc_post_group")[0], "the answer only the sender sees");
+    expect(card.content.header.title.content).toBe("Acme Trading");
+    expect(h.fake.repliesTo(message.messageId)).toHaveLength(0);
+  });
+});
+
+describe("names", () => {
+  it("replaces the name a mention gave with the contact API's once the member writes to Accord", async () => {
+    const lin = { openId: "ou_lin", name: "Lin Feng" };
+    h.fake.addUser(lin);
+    const { message } = await h.feishu.message(team.admin, "admin role @_user_1 supervisor", {
+      mentions: [{ key: "@_user_1", openId: lin.openId, name: "lin" }],
+    });
+    await waitFor(() => h.fake.repliesTo(message.messageId)[0], "the admin's answer");
+    const first = await h.db.prisma.memberIdentity.findFirstOrThrow({ where: { platformUserId: lin.openId }, include: { member: true } });
+    expect(first.member).toMatchObject({ displayName: "lin", nameIsHint: true });
+
+    const own = await h.feishu.message(lin, "help");
+    await waitFor(() => h.fake.repliesTo(own.message.messageId)[0], "Lin's answer");
+    const after = await h.db.prisma.member.findUniqueOrThrow({ where: { id: first.memberId } });
+    expect(after).toMatchObject({ displayName: "Lin Feng", nameIsHint: false, role: "SUPERVISOR" });
+  });
+});
+
+describe("credentials in logs", () => {
+  it("keeps the tenant access token out of the log when a call fails and the SDK logs the request", async () => {
+    // An ephemeral card to a chat Feishu refuses, then the DM fallback fails too: two failed calls.
+    h.fake.script("ephemeral.send", { status: 400, code: 230002, msg: "bot not in chat" });
+    h.fake.script("message.create", { status: 400, code: 230001, msg: "invalid receive_id" });
+    const before = h.logs.length;
+    await h.feishu.message(team.alice, "@_user_1 help", { chatType: "group", chatId: "oc_no_bot", mentions: [h.feishu.botMention()] });
+    const sdkLine = await waitFor(
+      () => h.logs.slice(before).find((l) => l.component === "feishu-sdk" && String(l.msg).includes("Authorization")),
+      "the SDK's line about the failed request",
+    );
+    expect(String(sdkLine.msg)).toContain("Bearer [redacted]");
+    const tokens = h.fake.issuedTokens();
+    expect(tokens.length).toBeGreaterThan(0);
+    const everything = JSON.stringify(h.logs);
+    for (const token of tokens) expect(everything).not.toContain(token);
+    expect(everything).not.toMatch(/Bearer t-/);
+  });
+});
