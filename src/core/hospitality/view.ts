@@ -12,24 +12,18 @@ import type { CoreDeps, Tx } from "../shared/context.js";
 import { ConflictError, NotFoundError } from "../shared/errors.js";
 import { fromDateColumn, type LocalDate } from "../shared/time.js";
 import type { TenantSettings } from "../tenants/settings.js";
+import {
+  collapsedInto,
+  collapsedReason,
+  decidedStepConflict as engineDecidedStepConflict,
+  lateDecisionConflict as engineLateDecisionConflict,
+} from "../approvals/engine.js";
+import { hospitalityKind } from "../approvals/kinds.js";
 import { perHeadFen, perHeadGuidelineFen } from "./rules.js";
 
 type Queryable = Tx | CoreDeps["db"];
 
-// A collapsed step (its approver already holds an earlier step) is stored SKIPPED with this
-// marker and the position it collapsed into in `reason`, which otherwise holds only the
-// approver's own words; the views expose it as `collapsedInto`, never as text.
-const COLLAPSED_MARK = "collapsed-into:";
-
-export function collapsedReason(position: number): string {
-  return `${COLLAPSED_MARK}${position}`;
-}
-
-function collapsedInto(step: Pick<ApprovalStep, "status" | "reason">): number | null {
-  if (step.status !== "SKIPPED" || !step.reason?.startsWith(COLLAPSED_MARK)) return null;
-  const n = Number(step.reason.slice(COLLAPSED_MARK.length));
-  return Number.isInteger(n) ? n : null;
-}
+export { collapsedReason };
 
 export interface MemberName {
   id: string;
@@ -48,6 +42,9 @@ export interface ApprovalStepView {
   pendingSince: Date | null;
   /** The earlier step this one collapsed into (same approver), or null. */
   collapsedInto: number | null;
+  /** Who was first in line when the step was routed past them (away, deactivated, the customer's owner), and why. */
+  routedFrom: MemberName | null;
+  routedReason: string | null;
 }
 
 export interface HospitalityView {
@@ -70,6 +67,8 @@ export interface HospitalityView {
   purpose: string;
   actualFen: bigint | null;
   overspendFlagged: boolean;
+  /** The event date passed while the request was pending: approved after the fact (事后补批). */
+  afterTheFact: boolean;
   decidedAt: Date | null;
   settledAt: Date | null;
   cancelReason: string | null;
@@ -115,6 +114,7 @@ export async function toHospitalityView(
   for (const s of request.steps) {
     ids.push(s.approverId);
     if (s.decidedById) ids.push(s.decidedById);
+    if (s.routedFromId) ids.push(s.routedFromId);
   }
   const names = await memberNames(db, request.tenantId, ids);
   const name = (id: string): MemberName => ({ id, name: names.get(id) ?? id });
@@ -138,6 +138,7 @@ export async function toHospitalityView(
     purpose: request.purpose,
     actualFen: request.actualFen,
     overspendFlagged: request.overspendFlagged,
+    afterTheFact: request.afterTheFact,
     decidedAt: request.decidedAt,
     settledAt: request.settledAt,
     cancelReason: request.cancelReason,
@@ -155,6 +156,8 @@ export async function toHospitalityView(
         reason: collapsed === null ? s.reason : null,
         pendingSince: s.pendingSince,
         collapsedInto: collapsed,
+        routedFrom: s.routedFromId ? name(s.routedFromId) : null,
+        routedReason: s.routedReason,
       };
     }),
   };
@@ -165,22 +168,10 @@ export async function toHospitalityView(
  * when (hospitality.already_decided), or that it was cancelled / is no longer pending.
  */
 export async function lateDecisionConflict(db: Queryable, request: LoadedRequest): Promise<ConflictError> {
-  if (request.status === "CANCELLED") return new ConflictError("hospitality.not_pending", { status: request.status });
-  const decided = request.steps
-    .filter((s) => (s.status === "APPROVED" || s.status === "REJECTED") && s.decidedAt)
-    .sort((a, b) => b.decidedAt!.getTime() - a.decidedAt!.getTime() || b.position - a.position)[0];
-  if (!decided) return new ConflictError("hospitality.not_pending", { status: request.status });
-  return decidedStepConflict(db, request.tenantId, decided);
+  return engineLateDecisionConflict(db, hospitalityKind, request);
 }
 
 /** hospitality.already_decided {by, decision, at} for one decided step. */
 export async function decidedStepConflict(db: Queryable, tenantId: string, step: ApprovalStep): Promise<ConflictError> {
-  const deciderId = step.decidedById ?? step.approverId;
-  const names = await memberNames(db, tenantId, [deciderId]);
-  return new ConflictError("hospitality.already_decided", {
-    by: names.get(deciderId) ?? deciderId,
-    byId: deciderId,
-    decision: step.status,
-    at: (step.decidedAt ?? new Date(0)).toISOString(),
-  });
+  return engineDecidedStepConflict(db, hospitalityKind, tenantId, step);
 }
