@@ -61,6 +61,7 @@ CREATE TABLE "Receivable" (
     "amountFen" BIGINT NOT NULL,
     "paidFen" BIGINT NOT NULL DEFAULT 0,
     "dueDate" DATE NOT NULL,
+    "overdueAlertedAt" TIMESTAMP(3),
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" TIMESTAMP(3) NOT NULL,
 

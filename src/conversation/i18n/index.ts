@@ -8,6 +8,8 @@ import { cliCatalog } from "./catalog/cli.js";
 import { complaintsCatalog } from "./catalog/complaints.js";
 import { complaintsViewsCatalog } from "./catalog/complaints.views.js";
 import { consoleCatalog } from "./catalog/console.js";
+import { creditCatalog } from "./catalog/credit.js";
+import { creditViewsCatalog } from "./catalog/credit.views.js";
 import { customersCatalog } from "./catalog/customers.js";
 import { customersViewsCatalog } from "./catalog/customers.views.js";
 import { digestsCatalog } from "./catalog/digests.js";
@@ -41,6 +43,8 @@ export const catalogs: Readonly<Record<string, Catalog>> = {
   complaints: complaintsCatalog,
   "complaints.views": complaintsViewsCatalog,
   console: consoleCatalog,
+  credit: creditCatalog,
+  "credit.views": creditViewsCatalog,
   customers: customersCatalog,
   "customers.views": customersViewsCatalog,
   digests: digestsCatalog,

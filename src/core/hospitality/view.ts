@@ -1,8 +1,6 @@
 // Loading a hospitality request and turning it into the plain data the use cases return.
 import type {
   ApprovalStep,
-  ApprovalStepStatus,
-  ApproverRole,
   HospitalityKind,
   HospitalityRequest,
   HospitalityStatus,
@@ -12,8 +10,8 @@ import type { CoreDeps, Tx } from "../shared/context.js";
 import { ConflictError, NotFoundError } from "../shared/errors.js";
 import { fromDateColumn, type LocalDate } from "../shared/time.js";
 import type { TenantSettings } from "../tenants/settings.js";
+import { memberNames, stepMemberIds, toStepView, type ApprovalStepView, type MemberName } from "../approvals/view.js";
 import {
-  collapsedInto,
   collapsedReason,
   decidedStepConflict as engineDecidedStepConflict,
   lateDecisionConflict as engineLateDecisionConflict,
@@ -25,27 +23,7 @@ type Queryable = Tx | CoreDeps["db"];
 
 export { collapsedReason };
 
-export interface MemberName {
-  id: string;
-  name: string;
-}
-
-export interface ApprovalStepView {
-  id: string;
-  position: number;
-  role: ApproverRole;
-  status: ApprovalStepStatus;
-  approver: MemberName;
-  decidedBy: MemberName | null;
-  decidedAt: Date | null;
-  reason: string | null;
-  pendingSince: Date | null;
-  /** The earlier step this one collapsed into (same approver), or null. */
-  collapsedInto: number | null;
-  /** Who was first in line when the step was routed past them (away, deactivated, the customer's owner), and why. */
-  routedFrom: MemberName | null;
-  routedReason: string | null;
-}
+export type { ApprovalStepView, MemberName };
 
 export interface HospitalityView {
   id: string;
@@ -98,12 +76,7 @@ export async function loadRequest(db: Queryable, tenantId: string, requestId: st
   return request;
 }
 
-export async function memberNames(db: Queryable, tenantId: string, ids: Iterable<string>): Promise<Map<string, string>> {
-  const unique = [...new Set(ids)];
-  if (unique.length === 0) return new Map();
-  const rows = await db.member.findMany({ where: { tenantId, id: { in: unique } }, select: { id: true, displayName: true } });
-  return new Map(rows.map((m) => [m.id, m.displayName]));
-}
+export { memberNames };
 
 export async function toHospitalityView(
   db: Queryable,
@@ -111,11 +84,7 @@ export async function toHospitalityView(
   request: LoadedRequest,
 ): Promise<HospitalityView> {
   const ids = [request.requesterId];
-  for (const s of request.steps) {
-    ids.push(s.approverId);
-    if (s.decidedById) ids.push(s.decidedById);
-    if (s.routedFromId) ids.push(s.routedFromId);
-  }
+  ids.push(...stepMemberIds(request.steps));
   const names = await memberNames(db, request.tenantId, ids);
   const name = (id: string): MemberName => ({ id, name: names.get(id) ?? id });
   const tier = effectiveTier(request.customer);
@@ -143,23 +112,7 @@ export async function toHospitalityView(
     settledAt: request.settledAt,
     cancelReason: request.cancelReason,
     createdAt: request.createdAt,
-    steps: request.steps.map((s) => {
-      const collapsed = collapsedInto(s);
-      return {
-        id: s.id,
-        position: s.position,
-        role: s.role,
-        status: s.status,
-        approver: name(s.approverId),
-        decidedBy: s.decidedById ? name(s.decidedById) : null,
-        decidedAt: s.decidedAt,
-        reason: collapsed === null ? s.reason : null,
-        pendingSince: s.pendingSince,
-        collapsedInto: collapsed,
-        routedFrom: s.routedFromId ? name(s.routedFromId) : null,
-        routedReason: s.routedReason,
-      };
-    }),
+    steps: request.steps.map((s) => toStepView(s, name)),
   };
 }
 
