@@ -310,12 +310,16 @@ export async function routeIfUnavailable(
   const others = request.steps.filter((s) => s.id !== step.id && s.status !== "SKIPPED").map((s) => s.approverId);
   const excluded = new Set(others);
   if (gone) excluded.add(step.approverId);
+  // The step's own role first; when nobody of that level is left, the next level up decides.
+  const levels = (["SUPERVISOR", "MANAGER", "FINAL"] as const).slice(["SUPERVISOR", "MANAGER", "FINAL"].indexOf(step.role));
   let resolved: ResolvedStep | undefined;
-  try {
-    resolved = resolveChain([step.role], { ...pool, excluded }, spec.prefix)[0];
-  } catch (err) {
-    if (err instanceof InvalidInputError) return { approverId: step.approverId, changed: false };
-    throw err;
+  for (const level of levels) {
+    try {
+      resolved = resolveChain([level], { ...pool, excluded }, spec.prefix)[0];
+      break;
+    } catch (err) {
+      if (!(err instanceof InvalidInputError)) throw err;
+    }
   }
   if (!resolved || resolved.approverId === step.approverId) return { approverId: step.approverId, changed: false };
   const reason = !holderActive || gone ? "INACTIVE" : (resolved.routedReason ?? "AWAY");
