@@ -14,6 +14,8 @@ export async function markStaleRequests(deps: CoreDeps, now: Date, options: { te
       UPDATE "HospitalityRequest" r SET "afterTheFact" = true
       FROM "Tenant" t
       WHERE t.id = r."tenantId" AND r.status = 'PENDING' AND r."afterTheFact" = false
+        -- A tenant with an unknown zone has no "today"; it must not fail everyone else's sweep.
+        AND t."timeZone" IN (SELECT name FROM pg_timezone_names)
         AND r."eventDate" < (${now.toISOString()}::timestamptz AT TIME ZONE t."timeZone")::date
         AND (${options.tenantId ?? null}::text IS NULL OR r."tenantId" = ${options.tenantId ?? null}::text)
       RETURNING r.id, r."tenantId", to_char(r."eventDate", 'YYYY-MM-DD') AS "eventDate"`;
