@@ -67,6 +67,7 @@ export const tenantSettingsSchema = z.object({
           overdueComplaints: z.number().nonnegative().default(10),
           lowSatisfaction: z.number().nonnegative().default(10),
           overdueCallbacks: z.number().nonnegative().default(10),
+          credit: z.number().nonnegative().default(10),
         })
         .prefault({}),
       highAt: z.number().min(0).max(100).default(70),
