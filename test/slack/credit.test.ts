@@ -138,5 +138,7 @@ describe("credit over Slack", () => {
     expect(alertsIn(team.manager)).toHaveLength(0);
 
     expect(await answerTo(team.alice, "信用 acme", /(应收未收|Receivables outstanding)[\s\S]*¥850,000/)).toBeDefined();
+    // The customer card carries the credit in one line, flagged.
+    expect(await answerTo(team.alice, "customer acme", /(额度|limit) ¥800,000 · (应收|owed) ¥850,000 · (可用|available) ¥-50,000 ⚠/)).toBeDefined();
   });
 });

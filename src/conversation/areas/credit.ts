@@ -28,10 +28,11 @@ import type { Session } from "../session.js";
 import { defineForm, validateForm, type Form } from "../views/form.js";
 import type { ButtonPayload } from "../views/payload.js";
 import type { Button, Tone, View, ViewBlock } from "../views/view.js";
+import { creditLine, limitText } from "../builders/credit.js";
 import { ambiguousView } from "./customers.js";
 import { conflictText, decidedSteps, pendingStep, roleLabel, stepLine } from "./hospitality.js";
 
-export { CREDIT_REQUEST_ENTITY };
+export { CREDIT_REQUEST_ENTITY, creditLine };
 
 const STATUS_TONE: Record<CreditRequestView["status"], Tone> = {
   PENDING: "warning",
@@ -41,23 +42,8 @@ const STATUS_TONE: Record<CreditRequestView["status"], Tone> = {
 };
 
 const statusLabel = (session: Session, status: string) => session.t(`credit.status.${status}`);
-const limitText = (session: Session, fen: bigint | null) => (fen === null ? session.t("credit.view.no_limit") : money(fen));
 
 // ---- the credit card ---------------------------------------------------------------------------
-
-/** The customer's credit in one line (for the customer card and digests). */
-export function creditLine(session: Session, s: CreditStatusView): string {
-  const flags = [
-    ...(s.overLimit ? [session.t("credit.view.flag_over_limit")] : []),
-    ...(s.overdueFen > 0n ? [session.t("credit.view.flag_overdue", { overdue: money(s.overdueFen) })] : []),
-  ];
-  return `${session.t("credit.view.line", {
-    rating: s.rating ?? "—",
-    limit: limitText(session, s.limitFen),
-    outstanding: money(s.outstandingFen),
-    available: s.availableFen === null ? "—" : money(s.availableFen),
-  })}${flags.length ? ` ⚠ ${flags.join(session.t("credit.view.flag_separator"))}` : ""}`;
-}
 
 export function creditCardView(session: Session, s: CreditStatusView, lead?: string): View {
   const review = s.lastReview;

@@ -122,3 +122,16 @@ export async function recordCreditReview(deps: CoreDeps, actor: Actor, input: un
     return creditStatusOf(tx, actor.tenantId, customer.id, today);
   });
 }
+
+/**
+ * The credit figures for the customer card, or null when the customer has no credit to speak of
+ * (no rating, no limit, no receivables), so cards of customers without credit stay as they were.
+ */
+export async function creditSummaryFor(db: Queryable, tenantId: string, customerId: string, today: LocalDate): Promise<CreditStatusView | null> {
+  const [customer, receivables] = await Promise.all([
+    db.customer.findFirst({ where: { id: customerId, tenantId }, select: { creditRating: true, creditLimitFen: true } }),
+    db.receivable.count({ where: { tenantId, customerId } }),
+  ]);
+  if (!customer || (customer.creditRating === null && customer.creditLimitFen === null && receivables === 0)) return null;
+  return creditStatusOf(db, tenantId, customerId, today);
+}
