@@ -14,6 +14,7 @@ import { csvEncodingOf, decodeCsvBytes, type CsvEncoding, type ImportProblem } f
 import { exportCustomersCsv } from "./core/imports/customers-export.js";
 import { importCustomersCsv, type ImportFailure } from "./core/imports/customers-import.js";
 import { importMembersCsv } from "./core/imports/members-import.js";
+import { importReceivablesCsv } from "./core/imports/receivables-import.js";
 import { systemClock, type Clock } from "./core/shared/clock.js";
 import type { CoreDeps } from "./core/shared/context.js";
 import { isDomainError, type ErrorParams } from "./core/shared/errors.js";
@@ -240,6 +241,24 @@ const COMMANDS: readonly CliCommand[] = [
       }
       const { created, updated, unchanged } = result;
       await ctx.io.stdout(`${formatMessage(ctx.locale, "import.members_done", { created, updated, unchanged })}\n`);
+      return 0;
+    },
+  },
+  {
+    words: ["import", "receivables"],
+    arguments: ["<file>"],
+    needs: "tenant",
+    async run(ctx, [file]) {
+      const text = await readInput(ctx, file!);
+      const result = await importReceivablesCsv(ctx.deps, systemActor(ctx.tenant.id), text);
+      if (!result.ok) {
+        await ctx.io.stderr(formatProblems(ctx.locale, result));
+        return 1;
+      }
+      const { created, updated, customers, alerts } = result;
+      await ctx.io.stdout(
+        `${formatMessage(ctx.locale, "import.receivables_done", { created, updated, customers, overLimit: alerts.overLimit, overdue: alerts.overdue })}\n`,
+      );
       return 0;
     },
   },

@@ -20,6 +20,8 @@ import { sweepComplaintSla } from "../core/complaints/sweep.js";
 import { recomputeTiersByCooperation } from "../core/customers/customers.js";
 import { completedRuns, runDigest, type RunDigestOptions, type RunDigestOutcome } from "../core/digests/runs.js";
 import { sweepApprovalReminders } from "../core/hospitality/reminders.js";
+import { markStaleRequests } from "../core/approvals/stale.js";
+import { sweepCreditAlerts } from "../core/credit/alerts.js";
 import type { CoreDeps } from "../core/shared/context.js";
 import { localDateOf, type LocalDate } from "../core/shared/time.js";
 import { toTenantView, type TenantView } from "../core/tenants/tenants.js";
@@ -230,6 +232,11 @@ export async function startScheduler(options: SchedulerOptions): Promise<Schedul
         const reminders = await sweepApprovalReminders(deps, now);
         result.reminders = reminders.reminded;
         for (const tenantId of reminders.failedTenantIds) log.error({ tenantId }, "approval reminders skipped: tenant settings do not parse");
+        // Requests whose date passed while pending become after-the-fact approvals (事后补批).
+        await markStaleRequests(deps, now);
+      });
+      await step("credit", async () => {
+        await sweepCreditAlerts(deps, now);
       });
     }
     await step("digests", async () => {

@@ -15,6 +15,9 @@ import { defineForm, validateForm, type Form } from "../views/form.js";
 import type { ListItem, View } from "../views/view.js";
 import { cardRisk, riskLine } from "./risk.js";
 import { z } from "zod";
+import { creditSummaryFor, type CreditStatusView } from "../../core/credit/credit.js";
+import { localDateOf } from "../../core/shared/time.js";
+import { creditLine } from "../builders/credit.js";
 
 export const CUSTOMER_ENTITY = "Customer";
 
@@ -38,7 +41,7 @@ export function ambiguousView(session: Session, err: AmbiguousCustomerError): Vi
 }
 
 /** `risk`: the churn-risk line under the fields; absent or null for a customer that is not scored. */
-export function customerCardView(session: Session, card: CustomerCard, risk?: CustomerRisk | null): View {
+export function customerCardView(session: Session, card: CustomerCard, risk?: CustomerRisk | null, credit?: CreditStatusView | null): View {
   const fields = [
     { label: session.t("customer.field.owner"), value: card.owner.name },
     { label: session.t("customer.field.status"), value: enumLabel(session, card.status) },
@@ -64,6 +67,7 @@ export function customerCardView(session: Session, card: CustomerCard, risk?: Cu
     blocks: [
       { kind: "fields", fields },
       ...(risk ? [{ kind: "text" as const, text: riskLine(session, risk) }] : []),
+      ...(credit ? [{ kind: "text" as const, text: creditLine(session, credit) }] : []),
       {
         kind: "list",
         title: session.t("customer.section.callbacks", { count: card.openCallbacks.total }),
@@ -108,17 +112,23 @@ export function customerCardView(session: Session, card: CustomerCard, risk?: Cu
   };
 }
 
+/** The card's credit line (信用), when the customer has any credit to show. */
+function cardCredit(session: Session, customerId: string): Promise<CreditStatusView | null> {
+  return creditSummaryFor(session.deps.db, session.tenant.id, customerId, localDateOf(session.now, session.tenant.timeZone));
+}
+
 async function showCustomer(session: Session, name: string): Promise<Reply> {
   try {
     const exact = await customerCardByName(session.deps, session.actor, session.tenant, name);
-    if (exact) return { kind: "view", view: customerCardView(session, exact.card, exact.risk) };
+    if (exact) return { kind: "view", view: customerCardView(session, exact.card, exact.risk, await cardCredit(session, exact.card.id)) };
     const customer = await findCustomerRowByPrefix(session.deps, session.actor, name);
     // The card and its risk line are independent reads: side by side.
-    const [card, risk] = await Promise.all([
+    const [card, risk, credit] = await Promise.all([
       customerCardOf(session.deps, session.tenant.timeZone, customer),
       cardRisk(session, customer.id, { tenant: session.tenant, customer }),
+      cardCredit(session, customer.id),
     ]);
-    return { kind: "view", view: customerCardView(session, card, risk) };
+    return { kind: "view", view: customerCardView(session, card, risk, credit) };
   } catch (err) {
     if (err instanceof AmbiguousCustomerError) return { kind: "view", view: ambiguousView(session, err) };
     throw err;

@@ -39,7 +39,7 @@ export { HOSPITALITY_ENTITY };
 
 const kindLabel = (session: Session, kind: string) => session.t(`hospitality.kind.${kind}`);
 const statusLabel = (session: Session, status: string) => session.t(`hospitality.status.${status}`);
-const roleLabel = (session: Session, role: string) => session.t(`hospitality.role.${role}`);
+export const roleLabel = (session: Session, role: string) => session.t(`hospitality.role.${role}`);
 
 const STATUS_TONE: Record<HospitalityView["status"], Tone> = {
   PENDING: "warning",
@@ -49,19 +49,20 @@ const STATUS_TONE: Record<HospitalityView["status"], Tone> = {
   SETTLED: "info",
 };
 
-function decidedSteps(view: HospitalityView): ApprovalStepView[] {
+export function decidedSteps(view: { steps: ApprovalStepView[] }): ApprovalStepView[] {
   return view.steps
     .filter((s) => (s.status === "APPROVED" || s.status === "REJECTED") && s.decidedAt && s.decidedBy)
     .sort((a, b) => a.decidedAt!.getTime() - b.decidedAt!.getTime() || a.position - b.position);
 }
 
-function pendingStep(view: HospitalityView): ApprovalStepView | undefined {
+export function pendingStep(view: { status: string; steps: ApprovalStepView[] }): ApprovalStepView | undefined {
   return view.status === "PENDING" ? view.steps.find((s) => s.status === "PENDING") : undefined;
 }
 
 // ---- the card ----------------------------------------------------------------------------------
 
-function stepLine(session: Session, step: ApprovalStepView): string {
+/** One line per approval step (shared by every kind of request's card). */
+export function stepLine(session: Session, step: ApprovalStepView): string {
   const base = { position: step.position, role: roleLabel(session, step.role), approver: step.approver.name };
   const status = session.t(`hospitality.step.${step.status}`);
   let line: string;
@@ -82,6 +83,9 @@ function stepLine(session: Session, step: ApprovalStepView): string {
     line = session.t("hospitality.view.step", { ...base, status: session.t("hospitality.step_collapsed", { position: step.collapsedInto }) });
   } else {
     line = session.t("hospitality.view.step", { ...base, status });
+  }
+  if (step.routedFrom && step.routedReason) {
+    line = `${line}\n${session.t(`approval.view.routed.${step.routedReason}`, { from: step.routedFrom.name })}`;
   }
   return step.reason ? `${line}\n${session.t("hospitality.view.step_reason", { reason: step.reason })}` : line;
 }
@@ -150,6 +154,7 @@ export function hospitalityCardView(session: Session, view: HospitalityView, opt
       : []),
   ];
   const flags: string[] = [];
+  if (view.afterTheFact) flags.push(`⚠ ${session.t("approval.view.after_the_fact", { date: view.eventDate })}`);
   if (view.perHeadFlagged) {
     flags.push(
       `⚠ ${session.t("hospitality.per_head_flag", {
@@ -247,8 +252,8 @@ async function systemView(session: Session, requestId: string): Promise<Hospital
 // ---- decisions and conflicts -------------------------------------------------------------------
 
 /** The core's conflict in the member's words, with the decision time in the tenant's zone. */
-function conflictText(session: Session, err: DomainError): string {
-  if (err.code === "hospitality.already_decided") {
+export function conflictText(session: Session, err: DomainError): string {
+  if (err.code.endsWith(".already_decided")) {
     const at = typeof err.params.at === "string" ? new Date(err.params.at) : null;
     // One's own earlier click (a double click, a second copy of the card) is told as such.
     const key = err.params.byId === session.member.id ? "hospitality.already_decided_by_you" : err.code;
@@ -261,7 +266,7 @@ function conflictText(session: Session, err: DomainError): string {
   return renderedErrorText(session, err);
 }
 
-function renderedErrorText(session: Session, err: unknown): string {
+export function renderedErrorText(session: Session, err: unknown): string {
   const view = errorView(session, err);
   const first = view.blocks[0];
   return first && first.kind === "text" ? first.text : "";

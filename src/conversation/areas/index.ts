@@ -2,10 +2,11 @@ import type { ConversationArea } from "../area.js";
 import { adminArea } from "./admin.js";
 import { callbacksArea } from "./callbacks.js";
 import { complaintsArea } from "./complaints.js";
+import { creditArea } from "./credit.js";
 import { customersArea } from "./customers.js";
 import { helpArea } from "./help.js";
 import { hospitalityArea } from "./hospitality.js";
 import { insightsArea } from "./insights.js";
 import { visitsArea } from "./visits.js";
 
-export const allAreas: readonly ConversationArea[] = [helpArea, customersArea, adminArea, hospitalityArea, visitsArea, callbacksArea, complaintsArea, insightsArea];
+export const allAreas: readonly ConversationArea[] = [helpArea, customersArea, adminArea, hospitalityArea, visitsArea, callbacksArea, complaintsArea, insightsArea, creditArea];

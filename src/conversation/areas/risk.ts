@@ -42,6 +42,10 @@ export function reasonText(session: Session, reason: RiskReason): string {
       return session.t("risk.reason.low_satisfaction", { satisfaction: reason.satisfaction });
     case "overdue_callbacks":
       return session.t("risk.reason.overdue_callbacks", { count: reason.count, maxDaysOverdue: reason.maxDaysOverdue });
+    case "credit":
+      return reason.overdueFen > 0
+        ? session.t("risk.reason.credit_overdue", { overdue: fenToYuanText(BigInt(reason.overdueFen)) })
+        : session.t("risk.reason.credit_over_limit");
   }
 }
 

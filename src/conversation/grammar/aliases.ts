@@ -16,7 +16,9 @@ export type TopLevelWord =
   | "digest"
   | "report"
   | "admin"
-  | "lang";
+  | "lang"
+  | "credit"
+  | "away";
 
 export const TOP_LEVEL: Readonly<Record<TopLevelWord, readonly string[]>> = {
   help: ["help", "?", "？", "帮助", "说明", "使用说明"],
@@ -35,6 +37,14 @@ export const TOP_LEVEL: Readonly<Record<TopLevelWord, readonly string[]>> = {
   report: ["report", "报表", "报告", "绩效"],
   admin: ["admin", "管理"],
   lang: ["lang", "language", "语言"],
+  credit: ["credit", "信用", "授信", "信用额度"],
+  away: ["away", "外出", "出差", "休假"],
+};
+
+export type CreditWord = "request" | "review";
+export const CREDIT_SUB: Readonly<Record<CreditWord, readonly string[]>> = {
+  request: ["request", "申请"],
+  review: ["review", "评审", "资信调查"],
 };
 
 export type CustomerWord = "add" | "assign" | "tier";

@@ -48,6 +48,10 @@ export const helpTopicIds = [
   "admin.channel",
   "admin.settings",
   "lang",
+  "credit",
+  "credit.request",
+  "credit.review",
+  "away",
 ] as const;
 export const helpTopicIdSchema = z.enum(helpTopicIds);
 export type HelpTopicId = z.infer<typeof helpTopicIdSchema>;
@@ -79,6 +83,9 @@ export const hospitalityFieldsSchema = z.object({
   hospitalityKind: hospitalityKindSchema.optional(),
   guests: z.number().int().positive().optional(),
 });
+export const creditRequestFieldsSchema = z.object({ customer: nameSchema, amountFen: fenSchema, reason: textSchema });
+export const creditReviewFieldsSchema = z.object({ customer: nameSchema, rating: z.string().min(1).max(10), summary: textSchema });
+export const awayFieldsSchema = z.object({ from: localDateSchema, to: localDateSchema, delegate: userRefSchema.optional() });
 export const adminRoleFieldsSchema = z.object({ user: userRefSchema, role: roleSchema });
 /** supervisor null: the member reports to nobody. */
 export const adminSupervisorFieldsSchema = z.object({ user: userRefSchema, supervisor: userRefSchema.nullable() });
@@ -128,6 +135,10 @@ export const adminSettingsCommandSchema = kind("admin.settings").extend({
   key: z.string().min(1).optional(),
   value: z.string().min(1).optional(),
 });
+export const creditShowCommandSchema = kind("credit.show").extend({ customer: nameSchema.optional() });
+export const creditRequestCommandSchema = kind("credit.request").extend(creditRequestFieldsSchema.partial().shape);
+export const creditReviewCommandSchema = kind("credit.review").extend(creditReviewFieldsSchema.partial().shape);
+export const awayCommandSchema = kind("member.away").extend(awayFieldsSchema.partial().shape);
 /** No locale: offer the choice. */
 export const langCommandSchema = kind("member.lang").extend(langFieldsSchema.partial().shape);
 
@@ -152,6 +163,10 @@ export const commandSchema = z.discriminatedUnion("kind", [
   adminChannelCommandSchema,
   adminSettingsCommandSchema,
   langCommandSchema,
+  creditShowCommandSchema,
+  creditRequestCommandSchema,
+  creditReviewCommandSchema,
+  awayCommandSchema,
 ]);
 
 export type Command = z.infer<typeof commandSchema>;

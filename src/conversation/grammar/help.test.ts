@@ -38,6 +38,10 @@ const kindsOfTopic: Record<HelpTopicId, CommandKind[]> = {
   "admin.channel": ["admin.channel"],
   "admin.settings": ["admin.settings"],
   lang: ["member.lang"],
+  credit: ["credit.show", "credit.request", "credit.review"],
+  "credit.request": ["credit.request"],
+  "credit.review": ["credit.review"],
+  away: ["member.away"],
 };
 
 describe("help", () => {

@@ -19,6 +19,7 @@ import type { Locale } from "../i18n/catalog/types.js";
 import {
   ADMIN_SUB,
   allAliases,
+  CREDIT_SUB,
   CUSTOMER_ADD_OPTIONS,
   CUSTOMER_SUB,
   matchWord,
@@ -175,6 +176,8 @@ const TOP_LEVEL_PARSERS: Readonly<Record<TopLevelWord, ArgsParser>> = {
   report: parseReport,
   admin: parseAdmin,
   lang: parseLang,
+  credit: parseCredit,
+  away: parseAway,
 };
 
 // ---- helpers -------------------------------------------------------------------------------
@@ -544,6 +547,59 @@ function parseLang(s: State, args: Token[]): Command {
   s.topic = "lang";
   if (args[1]) throw failure(s, "grammar.unexpected_argument", { value: args[1].text });
   return defined({ kind: "member.lang", locale: valueAt(s, args, 0, parseLocaleWord, "grammar.invalid_locale") });
+}
+
+// ---- credit and absence ----------------------------------------------------------------------
+
+const CREDIT_RATING_WORD = /^(AAA|AA|A|BBB|BB|B|CCC|CC|C|D)[+\-－＋]?$/iu;
+
+function parseRatingWord(text: string): Parsed<string> {
+  return CREDIT_RATING_WORD.test(text.trim()) ? { ok: true, value: text.trim().toUpperCase().replace("－", "-").replace("＋", "+") } : null;
+}
+
+function parseCredit(s: State, args: Token[]): Command {
+  s.topic = "credit";
+  const first = args[0];
+  const sub = first && !first.quoted ? matchWord(CREDIT_SUB, first.text) : undefined;
+  if (sub === "request") {
+    s.topic = "credit.request";
+    const rest = args.slice(1);
+    const { name, at } = nameBefore(s, rest, parseAmount, "grammar.amount_missing");
+    return defined({
+      kind: "credit.request",
+      customer: name,
+      amountFen: valueAt(s, rest, at, parseAmount, "grammar.invalid_amount"),
+      reason: restText(s.text, rest, at + 1),
+    });
+  }
+  if (sub === "review") {
+    s.topic = "credit.review";
+    const rest = args.slice(1);
+    const { name, at } = nameBefore(s, rest, parseRatingWord, "grammar.rating_missing");
+    return defined({
+      kind: "credit.review",
+      customer: name,
+      rating: valueAt(s, rest, at, parseRatingWord, "grammar.invalid_rating"),
+      summary: restText(s.text, rest, at + 1),
+    });
+  }
+  return defined({ kind: "credit.show", customer: args.length ? nameOf(s, args) : undefined });
+}
+
+function parseAway(s: State, args: Token[]): Command {
+  s.topic = "away";
+  const date = (text: string) => parseDate(text, { today: s.today, lean: "future" });
+  const command: CommandOf<"member.away"> = defined({
+    kind: "member.away",
+    from: valueAt(s, args, 0, date, "grammar.invalid_date"),
+    to: valueAt(s, args, 1, date, "grammar.invalid_date"),
+  });
+  if (args[2]) command.delegate = mention(s, args[2]);
+  if (args[3]) throw failure(s, "grammar.unexpected_argument", { value: args[3].text });
+  if (command.from && command.to && command.from > command.to) {
+    throw failure(s, "grammar.date_range_inverted", { from: command.from, to: command.to });
+  }
+  return command;
 }
 
 // ---- visit names -----------------------------------------------------------------------------

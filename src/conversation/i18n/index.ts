@@ -9,6 +9,8 @@ import { complaintsCatalog } from "./catalog/complaints.js";
 import { complaintsViewsCatalog } from "./catalog/complaints.views.js";
 import { consoleCatalog } from "./catalog/console.js";
 import { csvCatalog } from "./catalog/csv.js";
+import { creditCatalog } from "./catalog/credit.js";
+import { creditViewsCatalog } from "./catalog/credit.views.js";
 import { customersCatalog } from "./catalog/customers.js";
 import { customersViewsCatalog } from "./catalog/customers.views.js";
 import { digestsCatalog } from "./catalog/digests.js";
@@ -45,6 +47,8 @@ export const catalogs: Readonly<Record<string, Catalog>> = {
   "complaints.views": complaintsViewsCatalog,
   console: consoleCatalog,
   csv: csvCatalog,
+  credit: creditCatalog,
+  "credit.views": creditViewsCatalog,
   customers: customersCatalog,
   "customers.views": customersViewsCatalog,
   digests: digestsCatalog,

@@ -1,109 +1,22 @@
-// Approval decisions (DESIGN.md §2): only the member whose step is pending (or an ADMIN)
+// Hospitality approval decisions, on the approval engine (src/core/approvals): only the member whose step is pending (or an ADMIN)
 // decides; nobody decides their own request; a rejection needs a reason; and a double click, a
 // stale card or two approvers racing produce exactly one decision — every loser is told who won.
 import type { ApproverRole, HospitalityKind, Tier } from "@prisma/client";
-import { recordAudit } from "../audit/audit.js";
-import { enqueueNotifications, type EnqueueInput } from "../outbox/outbox.js";
+import { decideStep } from "../approvals/engine.js";
+import { hospitalityKind } from "../approvals/kinds.js";
 import { inTransaction, type Actor, type CoreDeps } from "../shared/context.js";
-import { ForbiddenError, InvalidInputError, NotFoundError } from "../shared/errors.js";
 import type { LocalDate } from "../shared/time.js";
 import { loadTenant } from "../tenants/tenants.js";
-import { approvalRequestedMessage, HOSPITALITY_ENTITY } from "./hospitality.js";
 import { decideApprovalSchema, parseHospitalityInput } from "./schemas.js";
-import { decidedStepConflict, lateDecisionConflict, loadRequest, toHospitalityView, type HospitalityView } from "./view.js";
+import { loadRequest, toHospitalityView, type HospitalityView } from "./view.js";
 
 export async function decideApproval(deps: CoreDeps, actor: Actor, input: unknown): Promise<HospitalityView> {
   const data = parseHospitalityInput(decideApprovalSchema, input);
   const now = deps.clock.now();
   return inTransaction(deps, async (tx) => {
     const tenant = await loadTenant(tx, actor.tenantId);
-    const request = await loadRequest(tx, actor.tenantId, data.requestId);
-    if (request.requesterId === actor.memberId) throw new ForbiddenError("hospitality.self_approval");
-
-    if (request.status !== "PENDING") throw await lateDecisionConflict(tx, request);
-    if (data.cardVersion !== undefined && data.cardVersion < request.version) throw await lateDecisionConflict(tx, request);
-    if (data.stepId !== undefined) {
-      const clicked = request.steps.find((s) => s.id === data.stepId);
-      if (!clicked) throw new NotFoundError("hospitality.not_found");
-      if (clicked.status === "APPROVED" || clicked.status === "REJECTED") throw await decidedStepConflict(tx, actor.tenantId, clicked);
-      if (clicked.status !== "PENDING") throw new ForbiddenError("hospitality.not_your_step");
-    }
-    const step = request.steps.find((s) => s.status === "PENDING");
-    if (!step) throw await lateDecisionConflict(tx, request);
-    if (step.approverId !== actor.memberId && actor.role !== "ADMIN") {
-      // A repeated command (no card to carry a version) from someone whose step is done is a
-      // double click too, not a trespass.
-      const mine = request.steps
-        .filter((s) => s.decidedById === actor.memberId && (s.status === "APPROVED" || s.status === "REJECTED"))
-        .at(-1);
-      if (mine) throw await decidedStepConflict(tx, actor.tenantId, mine);
-      throw new ForbiddenError("hospitality.not_your_step");
-    }
-    if (data.decision === "REJECT" && !data.reason) throw new InvalidInputError("hospitality.reason_required");
-
-    const approve = data.decision === "APPROVE";
-    const next = approve ? request.steps.find((s) => s.position > step.position && s.status === "WAITING") : undefined;
-    const finalStatus = !approve ? "REJECTED" : next ? null : "APPROVED";
-    // The claim: only one transaction can move the request from this version. Concurrent
-    // deciders block on the row and then find the version changed (count 0).
-    const claimed = await tx.hospitalityRequest.updateMany({
-      where: { id: request.id, tenantId: actor.tenantId, status: "PENDING", version: request.version },
-      data: { version: { increment: 1 }, ...(finalStatus ? { status: finalStatus, decidedAt: now } : {}) },
-    });
-    if (claimed.count === 0) throw await lateDecisionConflict(tx, await loadRequest(tx, actor.tenantId, request.id));
-    const newVersion = request.version + 1;
-
-    await tx.approvalStep.update({
-      where: { id: step.id },
-      data: {
-        status: approve ? "APPROVED" : "REJECTED",
-        decidedById: actor.memberId,
-        decidedAt: now,
-        reason: data.reason ?? null,
-      },
-    });
-    const messages: EnqueueInput[] = [];
-    const toRequester = (kind: string): EnqueueInput => ({
-      tenantId: actor.tenantId,
-      platform: tenant.platform,
-      target: `member:${request.requesterId}`,
-      intent: { kind, requestId: request.id, number: request.number, stepId: step.id, decidedById: actor.memberId },
-      dedupeKey: `hospitality:${request.id}:${kind}`,
-      entityType: HOSPITALITY_ENTITY,
-      entityId: request.id,
-    });
-    if (next) {
-      await tx.approvalStep.update({ where: { id: next.id }, data: { status: "PENDING", pendingSince: now } });
-      messages.push(approvalRequestedMessage(tenant.platform, actor.tenantId, request.id, request.number, next, newVersion));
-    } else if (approve) {
-      messages.push(toRequester("hospitality.approved"));
-    } else {
-      await tx.approvalStep.updateMany({
-        where: { requestId: request.id, tenantId: actor.tenantId, status: "WAITING" },
-        data: { status: "SKIPPED" },
-      });
-      messages.push(toRequester("hospitality.rejected"));
-    }
-    await recordAudit(tx, {
-      tenantId: actor.tenantId,
-      actorId: actor.memberId,
-      platform: actor.platform,
-      action: approve ? "hospitality.step_approved" : "hospitality.step_rejected",
-      entityType: HOSPITALITY_ENTITY,
-      entityId: request.id,
-      before: { status: request.status, version: request.version, step: { position: step.position, status: step.status } },
-      after: {
-        status: finalStatus ?? request.status,
-        version: newVersion,
-        step: { id: step.id, position: step.position, role: step.role, status: approve ? "APPROVED" : "REJECTED" },
-        approverId: step.approverId,
-        onBehalf: step.approverId !== actor.memberId,
-        reason: data.reason ?? null,
-        nextStep: next ? { position: next.position, approverId: next.approverId } : null,
-      },
-    });
-    await enqueueNotifications(tx, messages);
-    return toHospitalityView(tx, tenant.settings, await loadRequest(tx, actor.tenantId, request.id));
+    await decideStep(tx, hospitalityKind, tenant, actor, data, now);
+    return toHospitalityView(tx, tenant.settings, await loadRequest(tx, actor.tenantId, data.requestId));
   });
 }
 

@@ -7,17 +7,25 @@ import { inTransaction, type Actor, type CoreDeps } from "../shared/context.js";
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from "../shared/errors.js";
 import { localDateOf, toDateColumn } from "../shared/time.js";
 import { loadTenant } from "../tenants/tenants.js";
-import { loadApproverPool, nearestActiveSupervisor } from "./approvers.js";
-import { approvalChainFor, overspend, perHeadFlag, resolveApprovers } from "./rules.js";
+import {
+  approvalRequestedMessage as engineApprovalRequestedMessage,
+  cancelRequest,
+  resolveStepsFor,
+  stepRows,
+  stepsForAudit,
+} from "../approvals/engine.js";
+import { HOSPITALITY_ENTITY, hospitalityKind } from "../approvals/kinds.js";
+import { nearestActiveSupervisor } from "../approvals/pool.js";
+import { overspend, perHeadFlag } from "./rules.js";
 import {
   cancelHospitalitySchema,
   parseHospitalityInput,
   requestHospitalitySchema,
   settleHospitalitySchema,
 } from "./schemas.js";
-import { collapsedReason, effectiveTier, loadRequest, toHospitalityView, type HospitalityView } from "./view.js";
+import { effectiveTier, loadRequest, toHospitalityView, type HospitalityView } from "./view.js";
 
-export const HOSPITALITY_ENTITY = "HospitalityRequest";
+export { HOSPITALITY_ENTITY };
 
 /** A new request from the actor for one of the customers they may act for. */
 export async function requestHospitality(deps: CoreDeps, actor: Actor, input: unknown): Promise<HospitalityView> {
@@ -35,9 +43,12 @@ export async function requestHospitality(deps: CoreDeps, actor: Actor, input: un
     await requireCanActFor(tx, actor, customer.ownerId);
 
     const settings = tenant.settings;
-    const chain = approvalChainFor(settings, data.estimatedFen);
-    const pool = await loadApproverPool(tx, actor.tenantId, actor.memberId, settings.hospitality.finalApproverId);
-    const steps = resolveApprovers(chain, pool);
+    const steps = await resolveStepsFor(tx, hospitalityKind, tenant, {
+      requesterId: actor.memberId,
+      customerOwnerId: customer.ownerId,
+      amountFen: data.estimatedFen,
+      now,
+    });
     const perHead = perHeadFlag(settings, effectiveTier(customer), data.estimatedFen, data.guests + data.staff);
 
     // The counter row lock serialises concurrent requests of one tenant: numbers never repeat.
@@ -61,19 +72,7 @@ export async function requestHospitality(deps: CoreDeps, actor: Actor, input: un
         venue: data.venue ?? null,
         purpose: data.purpose,
         perHeadFlagged: perHead.flagged,
-        steps: {
-          create: steps.map((s) => ({
-            tenantId: actor.tenantId,
-            position: s.position,
-            role: s.role,
-            approverId: s.approverId,
-            ...(s.collapsedInto !== null
-              ? { status: "SKIPPED" as const, reason: collapsedReason(s.collapsedInto) }
-              : s.position === 1
-                ? { status: "PENDING" as const, pendingSince: now }
-                : { status: "WAITING" as const }),
-          })),
-        },
+        steps: { create: stepRows(hospitalityKind, actor.tenantId, steps, now) },
       },
     });
     const request = await loadRequest(tx, actor.tenantId, created.id);
@@ -97,7 +96,7 @@ export async function requestHospitality(deps: CoreDeps, actor: Actor, input: un
         perHeadFen: perHead.perHeadFen,
         perHeadGuidelineFen: perHead.guidelineFen,
         perHeadFlagged: perHead.flagged,
-        steps: steps.map((s) => ({ position: s.position, role: s.role, approverId: s.approverId, collapsedInto: s.collapsedInto })),
+        steps: stepsForAudit(steps),
       },
     });
     await enqueueNotifications(tx, [
@@ -116,15 +115,7 @@ export function approvalRequestedMessage(
   step: { id: string; approverId: string; position: number },
   version: number,
 ): EnqueueInput {
-  return {
-    tenantId,
-    platform,
-    target: `member:${step.approverId}`,
-    intent: { kind: "hospitality.approval_requested", requestId, stepId: step.id, number, position: step.position, version },
-    dedupeKey: `hospitality:${requestId}:step:${step.id}:requested`,
-    entityType: HOSPITALITY_ENTITY,
-    entityId: requestId,
-  };
+  return engineApprovalRequestedMessage(hospitalityKind, platform, tenantId, requestId, number, step, version);
 }
 
 /** The requester withdraws a request that is still pending. */
@@ -133,50 +124,7 @@ export async function cancelHospitality(deps: CoreDeps, actor: Actor, input: unk
   const now = deps.clock.now();
   return inTransaction(deps, async (tx) => {
     const tenant = await loadTenant(tx, actor.tenantId);
-    const request = await loadRequest(tx, actor.tenantId, data.requestId);
-    if (request.requesterId !== actor.memberId) throw new ForbiddenError("hospitality.not_requester");
-    if (request.status !== "PENDING") throw new ConflictError("hospitality.not_pending", { status: request.status });
-    const claimed = await tx.hospitalityRequest.updateMany({
-      where: { id: request.id, tenantId: actor.tenantId, status: "PENDING" },
-      data: { status: "CANCELLED", cancelReason: data.reason ?? null, version: { increment: 1 } },
-    });
-    if (claimed.count === 0) {
-      // The last approver decided (or a second cancel won) in the meantime.
-      const fresh = await loadRequest(tx, actor.tenantId, request.id);
-      throw new ConflictError("hospitality.not_pending", { status: fresh.status });
-    }
-    // Read after the claim: a step decided just before it has moved the pending step on, and
-    // the version bump makes any decision still in flight fail.
-    const pending = await tx.approvalStep.findFirst({
-      where: { requestId: request.id, tenantId: actor.tenantId, status: "PENDING" },
-    });
-    await tx.approvalStep.updateMany({
-      where: { requestId: request.id, tenantId: actor.tenantId, status: { in: ["PENDING", "WAITING"] } },
-      data: { status: "SKIPPED" },
-    });
-    await recordAudit(tx, {
-      tenantId: actor.tenantId,
-      actorId: actor.memberId,
-      platform: actor.platform,
-      action: "hospitality.cancelled",
-      entityType: HOSPITALITY_ENTITY,
-      entityId: request.id,
-      before: { status: request.status },
-      after: { status: "CANCELLED", reason: data.reason ?? null, at: now },
-    });
-    if (pending) {
-      await enqueueNotifications(tx, [
-        {
-          tenantId: actor.tenantId,
-          platform: tenant.platform,
-          target: `member:${pending.approverId}`,
-          intent: { kind: "hospitality.cancelled", requestId: request.id, stepId: pending.id, number: request.number },
-          dedupeKey: `hospitality:${request.id}:cancelled`,
-          entityType: HOSPITALITY_ENTITY,
-          entityId: request.id,
-        },
-      ]);
-    }
+    const request = await cancelRequest(tx, hospitalityKind, tenant, actor, data.requestId, data.reason ?? null, now);
     return toHospitalityView(tx, tenant.settings, await loadRequest(tx, actor.tenantId, request.id));
   });
 }

@@ -1,16 +1,13 @@
 // Hospitality rules (客户招待申请, DESIGN.md §2) as pure functions of data: the approval chain
 // an amount needs, who approves each step, the per-head guideline check and the overspend
 // check. Money is bigint fen throughout; every comparison is exact integer arithmetic.
-import type { ApproverRole, Role, Tier } from "@prisma/client";
-import { InvalidInputError } from "../shared/errors.js";
+import type { ApproverRole, Tier } from "@prisma/client";
+import { chainForAmount, resolveChain, type ApproverPool, type ResolvedStep } from "../approvals/rules.js";
 import type { TenantSettings } from "../tenants/settings.js";
 
 /** ≤ supervisorOnlyMaxFen: supervisor; ≤ managerMaxFen: + manager; above: + final approver. */
 export function approvalChainFor(settings: TenantSettings, estimatedFen: bigint): ApproverRole[] {
-  const h = settings.hospitality;
-  if (estimatedFen <= BigInt(h.supervisorOnlyMaxFen)) return ["SUPERVISOR"];
-  if (estimatedFen <= BigInt(h.managerMaxFen)) return ["SUPERVISOR", "MANAGER"];
-  return ["SUPERVISOR", "MANAGER", "FINAL"];
+  return chainForAmount(settings.hospitality, estimatedFen);
 }
 
 /** The amount per person (guests + own staff), rounded half up to the fen, for display. */
@@ -54,60 +51,12 @@ export function overspend(actualFen: bigint, approvedFen: bigint, tolerancePerce
   return { overByFen: actualFen - approvedFen, flagged };
 }
 
-export interface ApproverCandidate {
-  id: string;
-  role: Role;
-  active: boolean;
-}
-
-export interface ApproverPool {
-  requesterId: string;
-  /** The requester's supervisor chain, nearest first. */
-  supervisors: ApproverCandidate[];
-  /** Every MANAGER of the tenant, in a stable order (the fallback when none is above). */
-  managers: ApproverCandidate[];
-  /** Every ADMIN of the tenant, in a stable order. */
-  admins: ApproverCandidate[];
-  /** settings.hospitality.finalApproverId resolved to a member of the tenant, if set and found. */
-  finalApprover: ApproverCandidate | null;
-}
-
-export interface ResolvedStep {
-  position: number;
-  role: ApproverRole;
-  approverId: string;
-  /** Set when this approver already holds an earlier step: the step is recorded but skipped. */
-  collapsedInto: number | null;
-}
+export type { ApproverCandidate, ApproverPool, ResolvedStep } from "../approvals/rules.js";
 
 /**
- * Who approves each step of `chain`. Nobody approves their own request (the requester is passed
- * over) and nobody is asked twice: a repeated approver's step collapses into their first one.
- * Throws hospitality.no_approver {step} when a step has nobody.
+ * Who approves each step of `chain` (the engine's resolver, with hospitality's error codes):
+ * throws hospitality.no_approver {step} when a step has nobody.
  */
 export function resolveApprovers(chain: readonly ApproverRole[], pool: ApproverPool): ResolvedStep[] {
-  const eligible = (c: ApproverCandidate | null | undefined): c is ApproverCandidate =>
-    !!c && c.active && c.id !== pool.requesterId;
-  const pick = (role: ApproverRole): ApproverCandidate | undefined => {
-    switch (role) {
-      case "SUPERVISOR":
-        return pool.supervisors.find(eligible);
-      case "MANAGER":
-        return (
-          pool.supervisors.find((c) => eligible(c) && c.role === "MANAGER") ??
-          pool.managers.find((c) => eligible(c) && c.role === "MANAGER")
-        );
-      case "FINAL":
-        return eligible(pool.finalApprover) ? pool.finalApprover : pool.admins.find((c) => eligible(c) && c.role === "ADMIN");
-    }
-  };
-  const firstPositionOf = new Map<string, number>();
-  return chain.map((role, index) => {
-    const approver = pick(role);
-    if (!approver) throw new InvalidInputError("hospitality.no_approver", { step: role });
-    const position = index + 1;
-    const earlier = firstPositionOf.get(approver.id);
-    if (earlier === undefined) firstPositionOf.set(approver.id, position);
-    return { position, role, approverId: approver.id, collapsedInto: earlier ?? null };
-  });
+  return resolveChain(chain, pool, "hospitality");
 }

@@ -1,8 +1,6 @@
 // Loading a hospitality request and turning it into the plain data the use cases return.
 import type {
   ApprovalStep,
-  ApprovalStepStatus,
-  ApproverRole,
   HospitalityKind,
   HospitalityRequest,
   HospitalityStatus,
@@ -12,43 +10,20 @@ import type { CoreDeps, Tx } from "../shared/context.js";
 import { ConflictError, NotFoundError } from "../shared/errors.js";
 import { fromDateColumn, type LocalDate } from "../shared/time.js";
 import type { TenantSettings } from "../tenants/settings.js";
+import { memberNames, stepMemberIds, toStepView, type ApprovalStepView, type MemberName } from "../approvals/view.js";
+import {
+  collapsedReason,
+  decidedStepConflict as engineDecidedStepConflict,
+  lateDecisionConflict as engineLateDecisionConflict,
+} from "../approvals/engine.js";
+import { hospitalityKind } from "../approvals/kinds.js";
 import { perHeadFen, perHeadGuidelineFen } from "./rules.js";
 
 type Queryable = Tx | CoreDeps["db"];
 
-// A collapsed step (its approver already holds an earlier step) is stored SKIPPED with this
-// marker and the position it collapsed into in `reason`, which otherwise holds only the
-// approver's own words; the views expose it as `collapsedInto`, never as text.
-const COLLAPSED_MARK = "collapsed-into:";
+export { collapsedReason };
 
-export function collapsedReason(position: number): string {
-  return `${COLLAPSED_MARK}${position}`;
-}
-
-function collapsedInto(step: Pick<ApprovalStep, "status" | "reason">): number | null {
-  if (step.status !== "SKIPPED" || !step.reason?.startsWith(COLLAPSED_MARK)) return null;
-  const n = Number(step.reason.slice(COLLAPSED_MARK.length));
-  return Number.isInteger(n) ? n : null;
-}
-
-export interface MemberName {
-  id: string;
-  name: string;
-}
-
-export interface ApprovalStepView {
-  id: string;
-  position: number;
-  role: ApproverRole;
-  status: ApprovalStepStatus;
-  approver: MemberName;
-  decidedBy: MemberName | null;
-  decidedAt: Date | null;
-  reason: string | null;
-  pendingSince: Date | null;
-  /** The earlier step this one collapsed into (same approver), or null. */
-  collapsedInto: number | null;
-}
+export type { ApprovalStepView, MemberName };
 
 export interface HospitalityView {
   id: string;
@@ -70,6 +45,8 @@ export interface HospitalityView {
   purpose: string;
   actualFen: bigint | null;
   overspendFlagged: boolean;
+  /** The event date passed while the request was pending: approved after the fact (事后补批). */
+  afterTheFact: boolean;
   decidedAt: Date | null;
   settledAt: Date | null;
   cancelReason: string | null;
@@ -99,12 +76,7 @@ export async function loadRequest(db: Queryable, tenantId: string, requestId: st
   return request;
 }
 
-export async function memberNames(db: Queryable, tenantId: string, ids: Iterable<string>): Promise<Map<string, string>> {
-  const unique = [...new Set(ids)];
-  if (unique.length === 0) return new Map();
-  const rows = await db.member.findMany({ where: { tenantId, id: { in: unique } }, select: { id: true, displayName: true } });
-  return new Map(rows.map((m) => [m.id, m.displayName]));
-}
+export { memberNames };
 
 export async function toHospitalityView(
   db: Queryable,
@@ -112,10 +84,7 @@ export async function toHospitalityView(
   request: LoadedRequest,
 ): Promise<HospitalityView> {
   const ids = [request.requesterId];
-  for (const s of request.steps) {
-    ids.push(s.approverId);
-    if (s.decidedById) ids.push(s.decidedById);
-  }
+  ids.push(...stepMemberIds(request.steps));
   const names = await memberNames(db, request.tenantId, ids);
   const name = (id: string): MemberName => ({ id, name: names.get(id) ?? id });
   const tier = effectiveTier(request.customer);
@@ -138,25 +107,12 @@ export async function toHospitalityView(
     purpose: request.purpose,
     actualFen: request.actualFen,
     overspendFlagged: request.overspendFlagged,
+    afterTheFact: request.afterTheFact,
     decidedAt: request.decidedAt,
     settledAt: request.settledAt,
     cancelReason: request.cancelReason,
     createdAt: request.createdAt,
-    steps: request.steps.map((s) => {
-      const collapsed = collapsedInto(s);
-      return {
-        id: s.id,
-        position: s.position,
-        role: s.role,
-        status: s.status,
-        approver: name(s.approverId),
-        decidedBy: s.decidedById ? name(s.decidedById) : null,
-        decidedAt: s.decidedAt,
-        reason: collapsed === null ? s.reason : null,
-        pendingSince: s.pendingSince,
-        collapsedInto: collapsed,
-      };
-    }),
+    steps: request.steps.map((s) => toStepView(s, name)),
   };
 }
 
@@ -165,22 +121,10 @@ export async function toHospitalityView(
  * when (hospitality.already_decided), or that it was cancelled / is no longer pending.
  */
 export async function lateDecisionConflict(db: Queryable, request: LoadedRequest): Promise<ConflictError> {
-  if (request.status === "CANCELLED") return new ConflictError("hospitality.not_pending", { status: request.status });
-  const decided = request.steps
-    .filter((s) => (s.status === "APPROVED" || s.status === "REJECTED") && s.decidedAt)
-    .sort((a, b) => b.decidedAt!.getTime() - a.decidedAt!.getTime() || b.position - a.position)[0];
-  if (!decided) return new ConflictError("hospitality.not_pending", { status: request.status });
-  return decidedStepConflict(db, request.tenantId, decided);
+  return engineLateDecisionConflict(db, hospitalityKind, request);
 }
 
 /** hospitality.already_decided {by, decision, at} for one decided step. */
 export async function decidedStepConflict(db: Queryable, tenantId: string, step: ApprovalStep): Promise<ConflictError> {
-  const deciderId = step.decidedById ?? step.approverId;
-  const names = await memberNames(db, tenantId, [deciderId]);
-  return new ConflictError("hospitality.already_decided", {
-    by: names.get(deciderId) ?? deciderId,
-    byId: deciderId,
-    decision: step.status,
-    at: (step.decidedAt ?? new Date(0)).toISOString(),
-  });
+  return engineDecidedStepConflict(db, hospitalityKind, tenantId, step);
 }

@@ -46,6 +46,8 @@ export interface MeasureRow {
   latestSatisfaction: number | null;
   overdueCallbacks: number;
   maxDaysOverdue: number;
+  overdueReceivableFen: bigint | number | string;
+  overLimit: boolean;
 }
 
 /** Highest score first, then by name, so lists and digests are stable. */
@@ -81,8 +83,11 @@ function riskSignals(tenant: TenantView, now: Date) {
         sum(po."amountFen") FILTER (WHERE po."orderedOn" > ${recentFrom}::date) AS recent,
         sum(po."amountFen") FILTER (WHERE po."orderedOn" <= ${recentFrom}::date) AS previous`,
     purchaseWindow: Prisma.sql`po."orderedOn" > ${previousFrom}::date AND po."orderedOn" <= ${today}::date`,
+    receivableAgg: Prisma.sql`
+        sum(GREATEST(rv."amountFen" - rv."paidFen", 0)) AS outstanding,
+        sum(GREATEST(rv."amountFen" - rv."paidFen", 0)) FILTER (WHERE rv."dueDate" < ${today}::date) AS overdue`,
     scored: Prisma.sql`c.status <> 'CHURNED' AND COALESCE(c."tierOverride", c.tier) <> 'C'`,
-    scopeColumns: Prisma.sql`c.id, c."ownerId", c.name, COALESCE(c."tierOverride", c.tier) AS tier, c."lastContactAt", c."createdAt"`,
+    scopeColumns: Prisma.sql`c.id, c."ownerId", c.name, COALESCE(c."tierOverride", c.tier) AS tier, c."lastContactAt", c."createdAt", c."creditLimitFen"`,
     // Timestamps are stored as UTC in `timestamp` columns; `AT TIME ZONE 'UTC' AT TIME ZONE tz`
     // yields the tenant-local wall time whose date is the local day of the contact.
     measures: Prisma.sql`
@@ -96,7 +101,9 @@ function riskSignals(tenant: TenantView, now: Date) {
       COALESCE(co.overdue, 0)::int AS "overdueComplaints",
       cb.latest_sat::int AS "latestSatisfaction",
       COALESCE(cb.overdue, 0)::int AS "overdueCallbacks",
-      COALESCE(cb.max_overdue, 0)::int AS "maxDaysOverdue"`,
+      COALESCE(cb.max_overdue, 0)::int AS "maxDaysOverdue",
+      COALESCE(rv.overdue, 0)::bigint AS "overdueReceivableFen",
+      (s."creditLimitFen" IS NOT NULL AND COALESCE(rv.outstanding, 0) > s."creditLimitFen") AS "overLimit"`,
   };
 }
 
@@ -118,7 +125,10 @@ export function oneCustomerMeasuresSql(tenant: TenantView, now: Date, customerId
       ) co
       CROSS JOIN LATERAL (
         SELECT ${r.purchaseAgg} FROM "PurchaseOrder" po WHERE po."tenantId" = ${tenant.id} AND po."customerId" = s.id AND ${r.purchaseWindow}
-      ) po`;
+      ) po
+      CROSS JOIN LATERAL (
+        SELECT ${r.receivableAgg} FROM "Receivable" rv WHERE rv."tenantId" = ${tenant.id} AND rv."customerId" = s.id
+      ) rv`;
 }
 
 /**
@@ -180,13 +190,20 @@ export async function scoreCustomers(
       WHERE po."tenantId" = ${tenant.id} AND ${r.purchaseWindow}
         ${inScope('po."customerId"')}
       GROUP BY po."customerId"
+    ),
+    rv AS (
+      SELECT rv."customerId", ${r.receivableAgg}
+      FROM "Receivable" rv
+      WHERE rv."tenantId" = ${tenant.id} ${inScope('rv."customerId"')}
+      GROUP BY rv."customerId"
     )
     SELECT ${r.measures}
     FROM scope s
       LEFT JOIN v ON v."customerId" = s.id
       LEFT JOIN cb ON cb."customerId" = s.id
       LEFT JOIN co ON co."customerId" = s.id
-      LEFT JOIN po ON po."customerId" = s.id`;
+      LEFT JOIN po ON po."customerId" = s.id
+      LEFT JOIN rv ON rv."customerId" = s.id`;
   const rows = fewCustomers ? await directQuery<MeasureRow>(db, measure) : await analyticalQuery(db, (q) => q.$queryRaw<MeasureRow[]>(measure));
   return scoreMeasures(tenant, rows);
 }
@@ -208,6 +225,8 @@ export function scoreMeasures(tenant: TenantView, rows: MeasureRow[]): CustomerR
         latestSatisfaction: r.latestSatisfaction,
         overdueCallbacks: r.overdueCallbacks,
         maxDaysOverdue: r.maxDaysOverdue,
+        overdueReceivableFen: BigInt(r.overdueReceivableFen ?? 0),
+        overLimit: r.overLimit ?? false,
       },
       risk,
       tiers.callbackCadenceDays,

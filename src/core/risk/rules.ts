@@ -25,7 +25,8 @@ export type RiskSignal =
   | "open_complaints"
   | "overdue_complaints"
   | "low_satisfaction"
-  | "overdue_callbacks";
+  | "overdue_callbacks"
+  | "credit";
 
 /** Why a customer scores what it scores; each variant carries the numbers a message needs. */
 export type RiskReason =
@@ -43,7 +44,9 @@ export type RiskReason =
   | { signal: "open_complaints"; points: number; count: number }
   | { signal: "overdue_complaints"; points: number; count: number }
   | { signal: "low_satisfaction"; points: number; satisfaction: number }
-  | { signal: "overdue_callbacks"; points: number; count: number; maxDaysOverdue: number };
+  | { signal: "overdue_callbacks"; points: number; count: number; maxDaysOverdue: number }
+  // Receivables past due or above the credit limit (信用控制): a customer in payment trouble.
+  | { signal: "credit"; points: number; overdueFen: number; overLimit: boolean };
 
 /** What the database measures per customer (risk.ts), already relative to "today". */
 export interface RiskMeasures {
@@ -59,6 +62,10 @@ export interface RiskMeasures {
   latestSatisfaction: number | null;
   overdueCallbacks: number;
   maxDaysOverdue: number;
+  /** Unpaid fen on invoices past their due date (absent: no receivables known). */
+  overdueReceivableFen?: bigint;
+  /** Receivables outstanding above the credit limit. */
+  overLimit?: boolean;
 }
 
 export interface RiskScore {
@@ -152,6 +159,11 @@ export function scoreRisk(m: RiskMeasures, risk: RiskSettings, cadence: CadenceS
   const late = Math.round(countPoints(m.overdueCallbacks, w.overdueCallbacks));
   if (late > 0) {
     reasons.push({ signal: "overdue_callbacks", points: late, count: m.overdueCallbacks, maxDaysOverdue: m.maxDaysOverdue });
+  }
+  // Overdue receivables or an exceeded limit bring the full weight: either is already a breach.
+  const overdueFen = m.overdueReceivableFen ?? 0n;
+  if ((overdueFen > 0n || m.overLimit) && w.credit > 0) {
+    reasons.push({ signal: "credit", points: Math.round(w.credit), overdueFen: Number(overdueFen), overLimit: m.overLimit ?? false });
   }
   reasons.sort((a, b) => b.points - a.points);
   const score = Math.min(100, reasons.reduce((sum, r) => sum + r.points, 0));

@@ -54,6 +54,18 @@ export const tenantSettingsSchema = z.object({
       reminderAfterHours: z.number().min(1).max(8760).default(24),
     })
     .prefault({}),
+  // Credit control (信用调查与控制): amount bands on the requested limit, its final approver
+  // (falls back to hospitality's), and how often each tier's credit is reviewed.
+  credit: z
+    .object({
+      supervisorOnlyMaxFen: fen.default(10_000_000),
+      managerMaxFen: fen.default(100_000_000),
+      finalApproverId: z.string().nullable().default(null),
+      reviewEveryMonths: z
+        .object({ VIP: positiveDays.default(12), A: positiveDays.default(6), B: positiveDays.default(6), C: positiveDays.default(6) })
+        .prefault({}),
+    })
+    .prefault({}),
   risk: z
     .object({
       // Points each signal contributes at full strength; the score is capped at 100.
@@ -65,6 +77,7 @@ export const tenantSettingsSchema = z.object({
           overdueComplaints: points.default(10),
           lowSatisfaction: points.default(10),
           overdueCallbacks: points.default(10),
+          credit: points.default(10),
         })
         .prefault({}),
       highAt: points.default(70),

@@ -1,0 +1,399 @@
+// credit / 信用: a customer's credit at a glance, credit-limit requests on the approval engine
+// (the approvers' Approve / Reject buttons, cancelling), credit reviews, the over-limit and
+// overdue alerts, and `away` (外出), which routes approval steps while a member is absent.
+//
+// As in hospitality, the card registered for a request never carries buttons; buttons go only
+// on views made for one member, naming that member in the payload.
+import { z } from "zod";
+import { setAway } from "../../core/approvals/absence.js";
+import { CREDIT_REQUEST_ENTITY } from "../../core/approvals/kinds.js";
+import { findCustomer } from "../../core/customers/lookup.js";
+import { AmbiguousCustomerError } from "../../core/customers/errors.js";
+import { creditStatusOf, getCreditStatus, recordCreditReview, type CreditStatusView } from "../../core/credit/credit.js";
+import {
+  cancelCreditRequest,
+  creditRequestView,
+  decideCreditRequest,
+  getCreditRequest,
+  requestCreditLimit,
+  type CreditRequestView,
+} from "../../core/credit/requests.js";
+import { ConflictError, isDomainError, NotFoundError } from "../../core/shared/errors.js";
+import { localDateOf } from "../../core/shared/time.js";
+import type { ActionHandler, CommandHandler, ConversationArea, FormHandler, IntentRenderer } from "../area.js";
+import { button, localDateTime, money, moreTemplate, noticeView, tierLabel } from "../builders/common.js";
+import { formErrorsReply } from "../builders/forms.js";
+import type { ActionReply, Reply } from "../port.js";
+import type { Session } from "../session.js";
+import { defineForm, validateForm, type Form } from "../views/form.js";
+import type { ButtonPayload } from "../views/payload.js";
+import type { Button, Tone, View, ViewBlock } from "../views/view.js";
+import { creditLine, limitText } from "../builders/credit.js";
+import { ambiguousView } from "./customers.js";
+import { conflictText, decidedSteps, pendingStep, roleLabel, stepLine } from "./hospitality.js";
+
+export { CREDIT_REQUEST_ENTITY, creditLine };
+
+const STATUS_TONE: Record<CreditRequestView["status"], Tone> = {
+  PENDING: "warning",
+  APPROVED: "success",
+  REJECTED: "danger",
+  CANCELLED: "neutral",
+};
+
+const statusLabel = (session: Session, status: string) => session.t(`credit.status.${status}`);
+
+// ---- the credit card ---------------------------------------------------------------------------
+
+export function creditCardView(session: Session, s: CreditStatusView, lead?: string): View {
+  const review = s.lastReview;
+  const fields = [
+    { label: session.t("credit.view.field.customer"), value: session.t("credit.view.customer_value", { name: s.customer.name, tier: tierLabel(session, s.customer.tier) }) },
+    { label: session.t("credit.view.field.rating"), value: s.rating ?? "—" },
+    { label: session.t("credit.view.field.limit"), value: limitText(session, s.limitFen) },
+    { label: session.t("credit.view.field.outstanding"), value: `${money(s.outstandingFen)}${s.overLimit ? " ⚠" : ""}` },
+    { label: session.t("credit.view.field.overdue"), value: s.overdueFen > 0n ? `${money(s.overdueFen)} ⚠` : money(0n) },
+    { label: session.t("credit.view.field.available"), value: s.availableFen === null ? "—" : money(s.availableFen) },
+    { label: session.t("credit.view.field.last_review"), value: review ? session.t("credit.view.review_value", { date: review.reviewedOn, rating: review.rating, by: review.reviewer.name }) : session.t("credit.view.never_reviewed") },
+    { label: session.t("credit.view.field.next_review"), value: s.nextReviewOn ? `${s.nextReviewOn}${s.reviewOverdue ? " ⚠" : ""}` : session.t("credit.view.review_due_now") },
+  ];
+  const flags: string[] = [];
+  if (s.overLimit && s.limitFen !== null) flags.push(`⚠ ${session.t("credit.view.over_limit", { outstanding: money(s.outstandingFen), limit: money(s.limitFen) })}`);
+  if (s.overdueFen > 0n) flags.push(`⚠ ${session.t("credit.view.overdue", { overdue: money(s.overdueFen), count: s.overdueInvoices })}`);
+  if (s.pendingRequest) flags.push(session.t("credit.view.pending_request", { number: s.pendingRequest.number, limit: money(s.pendingRequest.requestedLimitFen) }));
+  const title = session.t("credit.view.title", { customer: s.customer.name });
+  const blocks: ViewBlock[] = [
+    ...(lead ? [{ kind: "text" as const, text: lead }] : []),
+    { kind: "fields", fields },
+    ...(review ? [{ kind: "text" as const, text: session.t("credit.view.review_summary", { summary: review.summary }) }] : []),
+    ...(flags.length ? [{ kind: "text" as const, text: flags.join("\n") }] : []),
+  ];
+  const tone: Tone = s.overLimit || s.overdueFen > 0n ? "danger" : "info";
+  return { header: { title, tone }, blocks, summary: `${title} — ${creditLine(session, s)}`, moreTemplate: moreTemplate(session) };
+}
+
+// ---- the request card ----------------------------------------------------------------------------
+
+function outcomeLines(session: Session, view: CreditRequestView): string[] {
+  const last = decidedSteps(view).at(-1);
+  const at = (d: Date) => localDateTime(session, d);
+  switch (view.status) {
+    case "PENDING": {
+      const lines: string[] = [];
+      if (last) lines.push(session.t("hospitality.view.step_approved_by", { position: last.position, by: last.decidedBy!.name, at: at(last.decidedAt!) }));
+      const next = pendingStep(view);
+      if (next) lines.push(session.t("hospitality.view.waiting_for", { approver: next.approver.name, role: roleLabel(session, next.role) }));
+      return lines;
+    }
+    case "APPROVED":
+      return last ? [session.t("credit.view.approved_by", { by: last.decidedBy!.name, at: at(last.decidedAt!), limit: money(view.requestedLimitFen) })] : [];
+    case "REJECTED":
+      return last ? [session.t("hospitality.view.rejected_by", { by: last.decidedBy!.name, at: at(last.decidedAt!), reason: last.reason ?? "—" })] : [];
+    case "CANCELLED":
+      return [session.t("hospitality.view.cancelled", { by: view.requester.name })];
+  }
+}
+
+export function creditRequestCardView(session: Session, view: CreditRequestView, options: { lead?: string; buttons?: Button[] } = {}): View {
+  const fields = [
+    { label: session.t("credit.view.field.customer"), value: session.t("credit.view.customer_value", { name: view.customer.name, tier: tierLabel(session, view.customer.tier) }) },
+    { label: session.t("credit.view.field.requester"), value: view.requester.name },
+    { label: session.t("credit.view.field.current_limit"), value: limitText(session, view.currentLimitFen) },
+    { label: session.t("credit.view.field.requested_limit"), value: money(view.requestedLimitFen) },
+    ...(view.status === "APPROVED" ? [{ label: session.t("credit.view.field.limit_now"), value: limitText(session, view.customer.creditLimitFen) }] : []),
+  ];
+  const blocks: ViewBlock[] = [
+    ...(options.lead ? [{ kind: "text" as const, text: options.lead }] : []),
+    { kind: "fields", fields },
+    { kind: "text", text: session.t("credit.view.reason", { reason: view.reason }) },
+    { kind: "list", title: session.t("hospitality.view.chain_title"), items: view.steps.map((s) => ({ text: stepLine(session, s) })) },
+    { kind: "context", lines: outcomeLines(session, view) },
+    ...(options.buttons && options.buttons.length ? [{ kind: "actions" as const, buttons: options.buttons }] : []),
+  ];
+  const summary = session.t("credit.view.request_summary", {
+    number: view.number,
+    customer: view.customer.name,
+    limit: money(view.requestedLimitFen),
+    status: statusLabel(session, view.status),
+  });
+  return {
+    header: {
+      title: session.t("credit.view.request_title", { number: view.number }),
+      subtitle: `${view.customer.name} · ${money(view.requestedLimitFen)}`,
+      tag: { text: statusLabel(session, view.status), tone: STATUS_TONE[view.status] },
+      tone: STATUS_TONE[view.status],
+    },
+    blocks,
+    summary: options.lead ? `${summary} — ${options.lead.replaceAll("*", "")}` : summary,
+    moreTemplate: moreTemplate(session),
+  };
+}
+
+function decisionButtons(session: Session, request: { id: string; version: number }, step: { id: string; approverId: string }): Button[] {
+  const fields = { entityId: request.id, version: request.version, memberId: step.approverId, args: { step: step.id } };
+  return [
+    button(session, "hospitality.view.button.approve", "credit.approve", fields, { style: "primary" }),
+    button(session, "hospitality.view.button.reject", "credit.reject", fields, { style: "danger" }),
+  ];
+}
+
+function requesterButtons(session: Session, view: CreditRequestView): Button[] {
+  if (view.status !== "PENDING") return [];
+  return [button(session, "hospitality.view.button.cancel", "credit.cancel", { entityId: view.id, version: view.version, memberId: view.requester.id })];
+}
+
+function cardUpdate(session: Session, view: CreditRequestView): NonNullable<ActionReply["updatedCard"]> {
+  return { entityType: CREDIT_REQUEST_ENTITY, entityId: view.id, view: creditRequestCardView(session, view) };
+}
+
+async function systemView(session: Session, requestId: string): Promise<CreditRequestView | null> {
+  try {
+    return await creditRequestView(session.deps.db, session.tenant.id, requestId);
+  } catch (err) {
+    if (err instanceof NotFoundError) return null;
+    throw err;
+  }
+}
+
+// ---- decisions -----------------------------------------------------------------------------------
+
+async function conflictReply(session: Session, err: unknown, requestId: string): Promise<ActionReply> {
+  if (!(err instanceof ConflictError)) throw err;
+  const current = await systemView(session, requestId);
+  return {
+    reply: { kind: "view", view: noticeView(session, conflictText(session, err), "warning") },
+    ...(current ? { updatedCard: cardUpdate(session, current) } : {}),
+  };
+}
+
+const malformed = (session: Session): ActionReply => ({ reply: { kind: "view", view: noticeView(session, session.t("button.malformed"), "warning") } });
+
+function decisionInput(payload: ButtonPayload, requestId: string) {
+  const step = payload.args?.step;
+  return { requestId, ...(typeof step === "string" ? { stepId: step } : {}), ...(payload.version !== undefined ? { cardVersion: payload.version } : {}) };
+}
+
+function decidedReply(session: Session, view: CreditRequestView, decision: "APPROVE" | "REJECT"): ActionReply {
+  const next = pendingStep(view);
+  const text =
+    decision === "REJECT"
+      ? session.t("credit.view.you_rejected", { number: view.number, requester: view.requester.name })
+      : next
+        ? session.t("credit.view.you_approved_next", { number: view.number, approver: next.approver.name, role: roleLabel(session, next.role) })
+        : session.t("credit.view.you_approved_final", { number: view.number, customer: view.customer.name, limit: money(view.requestedLimitFen) });
+  return { reply: { kind: "view", view: noticeView(session, text, "success") }, updatedCard: cardUpdate(session, view) };
+}
+
+const approve: ActionHandler = async (session, payload) => {
+  const requestId = payload.entityId;
+  if (!requestId) return malformed(session);
+  try {
+    return decidedReply(session, await decideCreditRequest(session.deps, session.actor, { ...decisionInput(payload, requestId), decision: "APPROVE" }), "APPROVE");
+  } catch (err) {
+    return conflictReply(session, err, requestId);
+  }
+};
+
+const rejectFormSchema = z.object({ reason: z.string().trim().min(1).max(1_000) });
+const rejectFields = (session: Session): Form["fields"] => [
+  { name: "reason", label: session.t("hospitality.view.form.reject_reason"), kind: "textarea", required: true, maxLength: 1_000 },
+];
+
+const reject: ActionHandler = async (session, payload) => {
+  const requestId = payload.entityId;
+  if (!requestId) return malformed(session);
+  // As in hospitality: asking the core without a reason tells whether the click may go on.
+  try {
+    await decideCreditRequest(session.deps, session.actor, { ...decisionInput(payload, requestId), decision: "REJECT" });
+  } catch (err) {
+    if (!(isDomainError(err) && err.code === "credit.reason_required")) return conflictReply(session, err, requestId);
+  }
+  const view = await getCreditRequest(session.deps, session.actor, requestId);
+  const form = defineForm({
+    formId: "credit.reject",
+    title: session.t("credit.view.form.reject_title", { number: view.number }),
+    submitLabel: session.t("hospitality.view.form.reject_submit"),
+    intro: session.t("credit.view.form.reject_intro", { requester: view.requester.name, limit: money(view.requestedLimitFen), customer: view.customer.name }),
+    fields: rejectFields(session),
+    actionId: "credit.reject",
+    payload: button(session, "hospitality.view.form.reject_submit", "credit.reject", {
+      entityId: view.id,
+      ...(payload.version !== undefined ? { version: payload.version } : {}),
+      memberId: session.member.id,
+      ...(payload.args ? { args: payload.args } : {}),
+    }).payload,
+  });
+  return { reply: { kind: "form", form } };
+};
+
+const submitReject: FormHandler = async (session, values, payload) => {
+  const requestId = payload.entityId;
+  if (!requestId) return malformed(session);
+  const result = validateForm({ fields: rejectFields(session) }, values, rejectFormSchema);
+  if (!result.ok) return formErrorsReply(session, result.errors);
+  try {
+    const view = await decideCreditRequest(session.deps, session.actor, { ...decisionInput(payload, requestId), decision: "REJECT", reason: result.data.reason });
+    return decidedReply(session, view, "REJECT");
+  } catch (err) {
+    return conflictReply(session, err, requestId);
+  }
+};
+
+const cancel: ActionHandler = async (session, payload) => {
+  const requestId = payload.entityId;
+  if (!requestId) return malformed(session);
+  try {
+    const view = await cancelCreditRequest(session.deps, session.actor, { requestId });
+    return {
+      reply: { kind: "view", view: noticeView(session, session.t("credit.view.you_cancelled", { number: view.number }), "success") },
+      updatedCard: cardUpdate(session, view),
+    };
+  } catch (err) {
+    return conflictReply(session, err, requestId);
+  }
+};
+
+// ---- commands ------------------------------------------------------------------------------------
+
+function usage(session: Session, key: string): Reply {
+  return { kind: "view", view: noticeView(session, session.t(key), "warning") };
+}
+
+async function withCustomer(session: Session, name: string, then: (customerId: string) => Promise<Reply>): Promise<Reply> {
+  try {
+    const customer = await findCustomer(session.deps, session.actor, name);
+    return await then(customer.id);
+  } catch (err) {
+    if (err instanceof AmbiguousCustomerError) return { kind: "view", view: ambiguousView(session, err) };
+    throw err;
+  }
+}
+
+const showCommand: CommandHandler<"credit.show"> = async (session, command) => {
+  if (!command.customer) return usage(session, "credit.view.show_usage");
+  return withCustomer(session, command.customer, async (id) => ({ kind: "view", view: creditCardView(session, await getCreditStatus(session.deps, session.actor, id)) }));
+};
+
+const requestCommand: CommandHandler<"credit.request"> = async (session, command) => {
+  if (!command.customer || command.amountFen === undefined || !command.reason) return usage(session, "credit.view.request_usage");
+  const { amountFen, reason } = command;
+  return withCustomer(session, command.customer, async (customerId) => {
+    const view = await requestCreditLimit(session.deps, session.actor, { customerId, newLimitFen: amountFen, reason });
+    const first = pendingStep(view);
+    const lead = first ? session.t("credit.view.submitted", { number: view.number, approver: first.approver.name, role: roleLabel(session, first.role) }) : undefined;
+    return { kind: "view", view: creditRequestCardView(session, view, { ...(lead ? { lead } : {}), buttons: requesterButtons(session, view) }) };
+  });
+};
+
+const reviewCommand: CommandHandler<"credit.review"> = async (session, command) => {
+  if (!command.customer || !command.rating || !command.summary) return usage(session, "credit.view.review_usage");
+  const { rating, summary } = command;
+  return withCustomer(session, command.customer, async (customerId) => {
+    const status = await recordCreditReview(session.deps, session.actor, { customerId, rating, summary });
+    const lead = session.t("credit.view.reviewed", { rating, next: status.nextReviewOn ?? "—" });
+    return { kind: "view", view: creditCardView(session, status, lead) };
+  });
+};
+
+const awayCommand: CommandHandler<"member.away"> = async (session, command) => {
+  if (!command.from || !command.to) return usage(session, "approval.view.away_usage");
+  const delegate = command.delegate ? await session.memberFor(command.delegate.platformUserId, command.delegate.name) : null;
+  const result = await setAway(session.deps, session.actor, { from: command.from, to: command.to, delegateId: delegate?.id ?? null });
+  const text = result.delegate
+    ? session.t("approval.view.away_delegate", { from: result.from, to: result.to, delegate: result.delegate.name, moved: result.rerouted.rerouted })
+    : session.t("approval.view.away_next_level", { from: result.from, to: result.to, moved: result.rerouted.rerouted });
+  return { kind: "view", view: noticeView(session, text, "success") };
+};
+
+// ---- outbox intents --------------------------------------------------------------------------------
+
+const intentSchema = z.object({
+  requestId: z.string().min(1),
+  stepId: z.string().min(1).optional(),
+  version: z.number().int().optional(),
+  audience: z.string().optional(),
+});
+
+function requestIntent(render: (session: Session, intent: z.infer<typeof intentSchema>, view: CreditRequestView) => View | null): IntentRenderer {
+  return async (session, raw) => {
+    const parsed = intentSchema.safeParse(raw);
+    if (!parsed.success) return null;
+    const view = await systemView(session, parsed.data.requestId);
+    return view ? render(session, parsed.data, view) : null;
+  };
+}
+
+function approverDm(leadKey: string) {
+  return requestIntent((session, intent, view) => {
+    const step = view.steps.find((s) => s.id === intent.stepId);
+    if (view.status !== "PENDING" || !step || step.status !== "PENDING") return null;
+    const lead = session.t(leadKey, {
+      requester: view.requester.name,
+      number: view.number,
+      position: step.position,
+      role: roleLabel(session, step.role),
+      since: localDateTime(session, step.pendingSince ?? view.createdAt),
+    });
+    const buttons = intent.audience === "channel" ? [] : decisionButtons(session, { id: view.id, version: intent.version ?? view.version }, { id: step.id, approverId: step.approver.id });
+    return creditRequestCardView(session, view, { lead, buttons });
+  });
+}
+
+const customerIntent = z.object({ customerId: z.string().min(1), invoices: z.string().optional() });
+
+function alertIntent(leadKey: string): IntentRenderer {
+  return async (session, raw) => {
+    const parsed = customerIntent.safeParse(raw);
+    if (!parsed.success) return null;
+    let status: CreditStatusView;
+    try {
+      status = await creditStatusOf(session.deps.db, session.tenant.id, parsed.data.customerId, localDateOf(session.now, session.tenant.timeZone));
+    } catch (err) {
+      if (err instanceof NotFoundError) return null;
+      throw err;
+    }
+    const lead = session.t(leadKey, {
+      customer: status.customer.name,
+      outstanding: money(status.outstandingFen),
+      limit: limitText(session, status.limitFen),
+      overdue: money(status.overdueFen),
+      invoices: parsed.data.invoices ?? "",
+    });
+    return creditCardView(session, status, lead);
+  };
+}
+
+const intents: Record<string, IntentRenderer> = {
+  "credit.approval_requested": approverDm("credit.view.approval_requested"),
+  "credit.approval_reminder": approverDm("credit.view.approval_reminder"),
+  "credit.approved": requestIntent((session, _intent, view) =>
+    creditRequestCardView(session, view, { lead: session.t("credit.view.approved_notice", { number: view.number, customer: view.customer.name, limit: money(view.requestedLimitFen) }) }),
+  ),
+  "credit.rejected": requestIntent((session, _intent, view) => {
+    const last = decidedSteps(view).at(-1);
+    return creditRequestCardView(session, view, { lead: session.t("credit.view.rejected_notice", { number: view.number, by: last?.decidedBy?.name ?? "—", reason: last?.reason ?? "—" }) });
+  }),
+  "credit.cancelled": requestIntent((session, _intent, view) =>
+    creditRequestCardView(session, view, { lead: session.t("credit.view.cancelled_notice", { requester: view.requester.name, number: view.number }) }),
+  ),
+  "credit.over_limit": alertIntent("credit.view.over_limit_notice"),
+  "credit.overdue": alertIntent("credit.view.overdue_notice"),
+};
+
+export const creditArea: ConversationArea = {
+  commands: {
+    "credit.show": showCommand,
+    "credit.request": requestCommand,
+    "credit.review": reviewCommand,
+    "member.away": awayCommand,
+  },
+  actions: { "credit.approve": approve, "credit.reject": reject, "credit.cancel": cancel },
+  forms: { "credit.reject": submitReject },
+  intents,
+  cards: {
+    [CREDIT_REQUEST_ENTITY]: async (session, entityId) => {
+      const view = await systemView(session, entityId);
+      return view ? creditRequestCardView(session, view) : null;
+    },
+  },
+};
