@@ -423,7 +423,7 @@ interface RegisterDetails {
 
 /** Any member may complain about any customer of the tenant (no ownership check on the lookup). */
 async function register(session: Session, details: RegisterDetails): Promise<View> {
-  const customer = await lookupCustomerInTenant(session.deps.db, session.tenant.id, details.customer);
+  const customer = await lookupCustomerInTenant(session.deps.db, session.tenant.id, details.customer, session.actor);
   const created = await registerComplaint(session.deps, session.actor, {
     customerId: customer.id,
     severity: details.severity,
