@@ -38,6 +38,13 @@ const kindsOfTopic: Record<HelpTopicId, CommandKind[]> = {
   "admin.channel": ["admin.channel"],
   "admin.settings": ["admin.settings"],
   lang: ["member.lang"],
+  customers: ["customers.list"],
+  "customer.find": ["customer.find"],
+  "customer.edit": ["customer.edit"],
+  "customer.history": ["customer.history"],
+  "customer.handover": ["customer.handover"],
+  contact: ["contacts.list", "contact.add", "contact.edit", "contact.remove", "contact.primary"],
+  "admin.deactivate": ["admin.deactivate"],
 };
 
 describe("help", () => {

@@ -341,10 +341,13 @@ export async function addContact(deps: CoreDeps, actor: Actor, customerId: strin
   const data = parseCustomerInput(contactSchema, input);
   return inTransaction(deps, async (tx) => {
     const customer = await loadCustomerFor(tx, actor, customerId);
+    // The first contact of a customer is its primary contact until someone picks another.
+    const hasPrimary = await tx.contact.findFirst({ where: { tenantId: actor.tenantId, customerId: customer.id, primary: true }, select: { id: true } });
     const created = await tx.contact.create({
       data: {
         tenantId: actor.tenantId,
         customerId: customer.id,
+        primary: hasPrimary === null,
         name: data.name,
         title: data.title ?? null,
         phone: data.phone ?? null,
