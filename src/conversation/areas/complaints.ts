@@ -281,7 +281,7 @@ async function sharedCard(session: Session, complaintId: string): Promise<NonNul
 }
 
 /** The card as `session`'s member sees it, with the buttons they may use. */
-async function ownCard(session: Session, c: ComplaintDetail, lead?: string): Promise<View> {
+export async function ownCard(session: Session, c: ComplaintDetail, lead?: string): Promise<View> {
   const buttons = stateButtons(session, c, await permissionsOf(session, session.actor, c));
   return complaintCardView(session, c, { buttons, ...(lead ? { lead } : {}) });
 }

@@ -338,7 +338,7 @@ function parseCustomerAssign(s: State, args: Token[]): Command {
     kind: "customer.assign",
     name: nameTokens.length ? nameOf(s, nameTokens) : undefined,
     owner: mentions[0] ? mention(s, mentions[0]) : undefined,
-    reason: before.length ? restText(s.text, args, at + 1) : undefined,
+    reason: at >= 0 && before.length ? restText(s.text, args, at + 1) : undefined,
   });
 }
 
