@@ -235,6 +235,9 @@ async function main(): Promise<void> {
       });
     }
 
+    // Before the snapshot of today's risk: the list sorts by the latest one there is.
+    rows.push(...(await bookSteps(deps, tenant.timeZone)));
+
     // The churn digest compares with yesterday's snapshot: write one so that path has data.
     const snap = await timed(() => snapshotRisk({ db, clock: { now: () => now } }, tenant.id, addDays(today, -1)));
     rows.push({ step: "risk snapshot", seconds: snap.seconds, target: TARGET_SECONDS, note: `${snap.result.rows} rows` });
@@ -254,8 +257,6 @@ async function main(): Promise<void> {
       target: TARGET_SECONDS,
       note: `${kpi.result.members.length} members, ${kpi.result.teams.length} teams`,
     });
-
-    rows.push(...(await bookSteps(deps, tenant.timeZone)));
 
     const found = await findSweep();
     if (found) {

@@ -59,6 +59,7 @@ export interface CustomerListPage {
 
 export const LIST_PAGE_SIZE = 15;
 
+/** A risk filter is `rs.level …`: only meaningful where the snapshot row `rs` is joined. */
 function predicates(actor: Actor, filter: CustomerListFilter, today: LocalDate): Array<[FilterName, Prisma.Sql]> {
   const out: Array<[FilterName, Prisma.Sql]> = [["scope", scopePredicate(actor, Prisma.sql`c."ownerId"`, filter.scope ?? "all")]];
   if (filter.tiers?.length) out.push(["tiers", Prisma.sql`c.tier::text IN (${Prisma.join(filter.tiers)})`]);
@@ -68,9 +69,10 @@ function predicates(actor: Actor, filter: CustomerListFilter, today: LocalDate):
   if (filter.risk) out.push(["risk", filter.risk === "HIGH" ? Prisma.sql`rs.level = 'HIGH'` : Prisma.sql`rs.level IN ('HIGH', 'MEDIUM')`]);
   if (filter.ownerId) out.push(["ownerId", Prisma.sql`c."ownerId" = ${filter.ownerId}`]);
   if (filter.overdue) {
+    // Driven from the callbacks side: the overdue ones are found by their (status, dueOn) index.
     out.push([
       "overdue",
-      Prisma.sql`EXISTS (SELECT 1 FROM "Callback" cb WHERE cb."tenantId" = c."tenantId" AND cb."customerId" = c.id
+      Prisma.sql`c.id IN (SELECT cb."customerId" FROM "Callback" cb WHERE cb."tenantId" = ${actor.tenantId}
                   AND cb.status = 'PENDING' AND cb."dueOn" < ${toDateColumn(today)}::date)`,
     ]);
   }
@@ -78,10 +80,11 @@ function predicates(actor: Actor, filter: CustomerListFilter, today: LocalDate):
   return out;
 }
 
-interface ListRow {
-  snapshot: Date | null;
-  counts: Array<{ tier: Tier; n: number }> | null;
-  items: Array<Omit<CustomerListItem, "overdueCallbacks" | "ownerName"> & { ownerName: string | null; overdueCallbacks: number }> | null;
+type ItemRow = Omit<CustomerListItem, "ownerName"> & { ownerName: string | null };
+
+/** The latest risk snapshot day of the tenant (the morning churn digest writes one a day). */
+function snapshotDay(tenantId: string): Prisma.Sql {
+  return Prisma.sql`(SELECT max(s."localDate") FROM "RiskSnapshot" s WHERE s."tenantId" = ${tenantId})`;
 }
 
 /** One page of the customer list. A named owner must be someone the actor may act for. */
@@ -101,57 +104,73 @@ export async function listCustomers(
     preds.map(([, p]) => p),
     " AND ",
   );
+  const t = actor.tenantId;
+  const snap = snapshotDay(t);
+  const riskyFrom = Prisma.sql`FROM "RiskSnapshot" rs JOIN "Customer" c ON c.id = rs."customerId" AND c."tenantId" = rs."tenantId"
+                 WHERE rs."tenantId" = ${t} AND rs."localDate" = ${snap} AND ${where}`;
+  const counted = filter.risk ? riskyFrom : Prisma.sql`FROM "Customer" c WHERE c."tenantId" = ${t} AND ${where}`;
   // $queryRaw, not directQuery: the statement's text varies with the filters given, and
   // directQuery keeps every distinct text prepared on each pooled connection.
-  const [row] = await deps.db.$queryRaw<ListRow[]>(
-    Prisma.sql`
-    WITH snap AS (SELECT max("localDate") AS d FROM "RiskSnapshot" WHERE "tenantId" = ${actor.tenantId}),
-    f AS MATERIALIZED (
-      SELECT c.id, c.name, c."nameKey", c.tier, c.status, c."ownerId", c.region, c.industry, rs.level AS "riskLevel", rs.score AS "riskScore"
+  const [counts, riskyCounts, snapshot] = await Promise.all([
+    deps.db.$queryRaw<Array<{ tier: Tier; n: number }>>(Prisma.sql`SELECT c.tier, count(*)::int AS n ${counted} GROUP BY c.tier`),
+    deps.db.$queryRaw<Array<{ tier: Tier; n: number }>>(Prisma.sql`SELECT c.tier, count(*)::int AS n ${riskyFrom} GROUP BY c.tier`),
+    deps.db.$queryRaw<Array<{ d: Date | null }>>(Prisma.sql`SELECT ${snap} AS d`),
+  ]);
+  // The page is cut from per-tier segments: first a tier's customers at risk (few: the snapshot
+  // holds only HIGH and MEDIUM), then the rest of the tier read in name order straight off the
+  // (tenantId, tier, nameKey) index — so no page of 100,000 customers sorts them all.
+  const riskyIn = new Map(riskyCounts.map((r) => [r.tier, r.n]));
+  const totalIn = new Map(counts.map((r) => [r.tier, r.n]));
+  const ids: string[] = [];
+  let skip = offset;
+  for (const tier of ["VIP", "A", "B", "C"] as const) {
+    if (ids.length >= limit) break;
+    const risky = riskyIn.get(tier) ?? 0;
+    const calm = filter.risk ? 0 : (totalIn.get(tier) ?? 0) - risky;
+    if (skip >= risky) skip -= risky;
+    else {
+      const rows = await deps.db.$queryRaw<Array<{ id: string }>>(Prisma.sql`
+        SELECT c.id ${riskyFrom} AND c.tier = ${tier}::"Tier"
+        ORDER BY (CASE rs.level WHEN 'HIGH' THEN 0 ELSE 1 END), c."nameKey" LIMIT ${limit - ids.length} OFFSET ${skip}`);
+      ids.push(...rows.map((r) => r.id));
+      skip = 0;
+    }
+    if (ids.length >= limit) break;
+    if (skip >= calm) skip -= calm;
+    else {
+      const rows = await deps.db.$queryRaw<Array<{ id: string }>>(Prisma.sql`
+        SELECT c.id FROM "Customer" c
+        WHERE c."tenantId" = ${t} AND c.tier = ${tier}::"Tier" AND ${where}
+          AND NOT EXISTS (SELECT 1 FROM "RiskSnapshot" rs WHERE rs."tenantId" = ${t} AND rs."localDate" = ${snap} AND rs."customerId" = c.id)
+        ORDER BY c."nameKey" LIMIT ${limit - ids.length} OFFSET ${skip}`);
+      ids.push(...rows.map((r) => r.id));
+      skip = 0;
+    }
+  }
+  const details =
+    ids.length === 0
+      ? []
+      : await deps.db.$queryRaw<ItemRow[]>(Prisma.sql`
+      SELECT c.id, c.name, c.tier, c.status, c."ownerId", m."displayName" AS "ownerName", c.region, c.industry,
+             rs.level AS "riskLevel", rs.score AS "riskScore",
+             (SELECT count(*)::int FROM "Callback" cb WHERE cb."tenantId" = ${t} AND cb."customerId" = c.id
+                AND cb.status = 'PENDING' AND cb."dueOn" < ${toDateColumn(today)}::date) AS "overdueCallbacks"
       FROM "Customer" c
-      LEFT JOIN "RiskSnapshot" rs ON rs."tenantId" = c."tenantId" AND rs."customerId" = c.id AND rs."localDate" = (SELECT d FROM snap)
-      WHERE c."tenantId" = ${actor.tenantId} AND ${where}
-    )
-    SELECT (SELECT d FROM snap) AS snapshot,
-      (SELECT json_agg(x) FROM (SELECT tier, count(*)::int AS n FROM f GROUP BY tier) x) AS counts,
-      (SELECT json_agg(x ORDER BY x.tier, x."riskRank", x."nameKey", x.id) FROM (
-         SELECT f.*, (CASE f."riskLevel" WHEN 'HIGH' THEN 0 WHEN 'MEDIUM' THEN 1 ELSE 2 END) AS "riskRank",
-                m."displayName" AS "ownerName",
-                (SELECT count(*)::int FROM "Callback" cb WHERE cb."tenantId" = ${actor.tenantId} AND cb."customerId" = f.id
-                   AND cb.status = 'PENDING' AND cb."dueOn" < ${toDateColumn(today)}::date) AS "overdueCallbacks"
-         FROM f LEFT JOIN "Member" m ON m.id = f."ownerId"
-         ORDER BY f.tier, (CASE f."riskLevel" WHEN 'HIGH' THEN 0 WHEN 'MEDIUM' THEN 1 ELSE 2 END), f."nameKey", f.id
-         LIMIT ${limit} OFFSET ${offset}) x) AS items`,
-  );
+      LEFT JOIN "Member" m ON m.id = c."ownerId"
+      LEFT JOIN "RiskSnapshot" rs ON rs."tenantId" = ${t} AND rs."localDate" = ${snap} AND rs."customerId" = c.id
+      WHERE c."tenantId" = ${t} AND c.id IN (${Prisma.join(ids)})`);
+  const byId = new Map(details.map((d) => [d.id, d]));
+  const items = ids.map((id) => byId.get(id)).filter((d): d is ItemRow => d !== undefined);
   const byTier: Record<Tier, number> = { VIP: 0, A: 0, B: 0, C: 0 };
-  for (const c of row?.counts ?? []) byTier[c.tier] = c.n;
+  for (const c of counts) byTier[c.tier] = c.n;
   const total = byTier.VIP + byTier.A + byTier.B + byTier.C;
-  const tierOrder: Record<Tier, number> = { VIP: 0, A: 1, B: 2, C: 3 };
-  const rank = (l: string | null) => (l === "HIGH" ? 0 : l === "MEDIUM" ? 1 : 2);
-  // json_agg's ORDER BY sorts the enum as text; the SQL page itself is in enum order.
-  const items = (row?.items ?? [])
-    .map((i) => ({
-      id: i.id,
-      name: i.name,
-      tier: i.tier,
-      status: i.status,
-      ownerId: i.ownerId,
-      ownerName: i.ownerName ?? "",
-      region: i.region,
-      industry: i.industry,
-      riskLevel: i.riskLevel,
-      riskScore: i.riskScore,
-      overdueCallbacks: i.overdueCallbacks,
-      key: (i as unknown as { nameKey: string }).nameKey,
-    }))
-    .sort((a, b) => tierOrder[a.tier] - tierOrder[b.tier] || rank(a.riskLevel) - rank(b.riskLevel) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
-    .map(({ key: _key, ...item }) => item);
+  const day = snapshot[0]?.d ?? null;
   return {
-    items,
+    items: items.map((i) => ({ ...i, riskLevel: i.riskLevel ?? null, riskScore: i.riskScore ?? null, ownerName: i.ownerName ?? "" })),
     offset,
     total,
     byTier,
-    riskAsOf: row?.snapshot ? row.snapshot.toISOString().slice(0, 10) : null,
+    riskAsOf: day ? day.toISOString().slice(0, 10) : null,
     emptiedBy: total === 0 ? await whichFilterEmptied(deps, actor, preds) : null,
   };
 }
