@@ -91,14 +91,25 @@ export function seedStatements(department: Department): Array<[string, string]> 
     [
       "customers",
       // Tiers: 5 % VIP, 20 % A, 55 % B, 20 % C (prospects); 2 % of the tiered ones churned.
-      `INSERT INTO "Customer" (id, "tenantId", name, "nameKey", tier, "ownerId", status, "annualPurchaseFen",
-         "lastContactAt", "createdAt", "updatedAt")
-       SELECT 'c' || n, 't1', 'Customer ' || lpad(n::text, 6, '0'), 'customer ' || lpad(n::text, 6, '0'),
+      // Every fourth customer has a Chinese name (華 words with their pinyin and initials, as
+      // core/customers/search-keys.ts writes them), so the search steps meet both kinds.
+      `INSERT INTO "Customer" (id, "tenantId", name, "nameKey", "namePinyin", "nameInitials", region, industry, tier, "ownerId", status,
+         "annualPurchaseFen", "lastContactAt", "createdAt", "updatedAt")
+       SELECT 'c' || n, 't1', nm.name, lower(nm.name), nm.py, nm.ini,
+         (ARRAY['华东', '华南', '华北', '西南', '东北', '西北'])[1 + n % 6], (ARRAY['制造', '通信', '金融', '零售', '能源'])[1 + n % 5],
          t.tier::"Tier", ${ownerOf("n")},
          (CASE WHEN t.tier = 'C' THEN 'PROSPECT' WHEN n % 50 = 0 THEN 'CHURNED' ELSE 'ACTIVE' END)::"CustomerStatus",
          (n % 1000) * 1000000, now() - ((n * 7919) % 240) * interval '1 day', now() - interval '3 years', now()
        FROM generate_series(1, ${scale.customers}) AS n,
-         LATERAL (SELECT CASE WHEN (n - 1) % 100 < 5 THEN 'VIP' WHEN (n - 1) % 100 < 25 THEN 'A' WHEN (n - 1) % 100 < 80 THEN 'B' ELSE 'C' END AS tier) t`,
+         LATERAL (SELECT CASE WHEN (n - 1) % 100 < 5 THEN 'VIP' WHEN (n - 1) % 100 < 25 THEN 'A' WHEN (n - 1) % 100 < 80 THEN 'B' ELSE 'C' END AS tier) t,
+         LATERAL (SELECT 1 + (n / 4) % 8 AS p, 1 + (n / 32) % 6 AS s) k,
+         LATERAL (SELECT
+           CASE WHEN n % 4 = 0 THEN (ARRAY['华为', '中兴', '华东', '北方', '长城', '海尔', '美的', '格力'])[k.p] || (ARRAY['科技', '机电', '电气', '钢铁', '物流', '银行'])[k.s] || n
+                ELSE 'Customer ' || lpad(n::text, 6, '0') END AS name,
+           CASE WHEN n % 4 = 0 THEN (ARRAY['huawei', 'zhongxing', 'huadong', 'beifang', 'changcheng', 'haier', 'meide', 'geli'])[k.p] || (ARRAY['keji', 'jidian', 'dianqi', 'gangtie', 'wuliu', 'yinhang'])[k.s] || n
+                ELSE 'customer' || lpad(n::text, 6, '0') END AS py,
+           CASE WHEN n % 4 = 0 THEN (ARRAY['hw', 'zx', 'hd', 'bf', 'cc', 'he', 'md', 'gl'])[k.p] || (ARRAY['kj', 'jd', 'dq', 'gt', 'wl', 'yh'])[k.s] || n
+                ELSE 'c' || lpad(n::text, 6, '0') END AS ini) nm`,
     ],
     [
       "visits",

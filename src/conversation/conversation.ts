@@ -109,6 +109,7 @@ export function createConversation(options: ConversationOptions): Conversation {
         return { kind: "view", view: noticeView(session, text, "warning") };
       }
       commandKinds.set(request, parsed.command.kind);
+      if (session.member.active === false) return { kind: "view", view: inactiveView(session) };
       try {
         return await runCommand(session, parsed.command);
       } catch (err) {
@@ -124,6 +125,7 @@ export function createConversation(options: ConversationOptions): Conversation {
       }
       const handler = registry.actions.get(request.actionId);
       if (!handler) return { reply: { kind: "view", view: noticeView(session, session.t("views.unknown_action"), "warning") } };
+      if (session.member.active === false) return { reply: { kind: "view", view: inactiveView(session) } };
       try {
         return await handler(session, decoded.payload);
       } catch (err) {
@@ -139,6 +141,7 @@ export function createConversation(options: ConversationOptions): Conversation {
       }
       const handler = registry.forms.get(request.actionId);
       if (!handler) return { reply: { kind: "view", view: noticeView(session, session.t("views.unknown_action"), "warning") } };
+      if (session.member.active === false) return { reply: { kind: "view", view: inactiveView(session) } };
       try {
         return await handler(session, request.values, decoded.payload);
       } catch (err) {
@@ -227,6 +230,11 @@ export function createConversation(options: ConversationOptions): Conversation {
     submit: (request) =>
       timed("submit", request.user.platform, () => (registry.forms.has(request.actionId) ? request.actionId : "unknown"), () => admitted.submit(request)),
   };
+}
+
+/** A deactivated member (admin deactivate) is answered, politely, and nothing runs. */
+function inactiveView(session: Session): View {
+  return noticeView(session, session.t("member.inactive_refusal"), "info");
 }
 
 /** Commands, clicks and submissions wait for their turn; background rendering does not. */

@@ -2,6 +2,7 @@
 // the Postgres wire protocol so Prisma's pg adapter and the Prisma CLI treat it like any server.
 import { mkdirSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import { lockDataDir } from "./data-dir-lock.js";
 
@@ -27,6 +28,9 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions = {}): Prom
     db = await PGlite.create({
       ...(options.dataDir ? { dataDir: options.dataDir } : {}),
       ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+      // Customer search indexes use pg_trgm (migration 20261203150000); PGlite ships it as a
+      // contrib extension that must be loaded here before CREATE EXTENSION can find it.
+      extensions: { pg_trgm },
     });
   } catch (err) {
     lock?.release();

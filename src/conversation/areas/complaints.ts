@@ -281,7 +281,7 @@ async function sharedCard(session: Session, complaintId: string): Promise<NonNul
 }
 
 /** The card as `session`'s member sees it, with the buttons they may use. */
-async function ownCard(session: Session, c: ComplaintDetail, lead?: string): Promise<View> {
+export async function ownCard(session: Session, c: ComplaintDetail, lead?: string): Promise<View> {
   const buttons = stateButtons(session, c, await permissionsOf(session, session.actor, c));
   return complaintCardView(session, c, { buttons, ...(lead ? { lead } : {}) });
 }
@@ -423,7 +423,7 @@ interface RegisterDetails {
 
 /** Any member may complain about any customer of the tenant (no ownership check on the lookup). */
 async function register(session: Session, details: RegisterDetails): Promise<View> {
-  const customer = await lookupCustomerInTenant(session.deps.db, session.tenant.id, details.customer);
+  const customer = await lookupCustomerInTenant(session.deps.db, session.tenant.id, details.customer, session.actor);
   const created = await registerComplaint(session.deps, session.actor, {
     customerId: customer.id,
     severity: details.severity,

@@ -1,7 +1,7 @@
 // customer / 客户: the customer card, adding a customer, reassigning, overriding the tier.
 import type { Tier } from "@prisma/client";
 import { customerCardByName, customerCardOf, getCustomerCard, type CustomerCard } from "../../core/customers/card.js";
-import { assignOwner, createCustomer, overrideTier } from "../../core/customers/customers.js";
+import { createCustomer, overrideTier } from "../../core/customers/customers.js";
 import { AmbiguousCustomerError } from "../../core/customers/errors.js";
 import { findCustomer, findCustomerRowByPrefix } from "../../core/customers/lookup.js";
 import type { CustomerRisk } from "../../core/risk/risk.js";
@@ -33,7 +33,9 @@ export function ambiguousView(session: Session, err: AmbiguousCustomerError): Vi
           buttons: [button(session, "customer.button.open", "customer.open", { entityId: c.id, memberId: session.member.id })],
         })),
         ...(err.more ? { totalCount: err.candidates.length + 1 } : {}),
+        ...(err.candidates.length === 0 ? { emptyText: session.t("customer.none_in_scope") } : {}),
       },
+      ...(err.outsideScope > 0 ? [{ kind: "context" as const, lines: [session.t("customer.outside_scope", { count: err.outsideScope })] }] : []),
     ],
     summary: session.t("customer.ambiguous_title", { query: err.query }),
     moreTemplate: moreTemplate(session),
@@ -229,16 +231,6 @@ export const customersArea: ConversationArea = {
           ...(command.owner ? { ownerPlatformUserId: command.owner.platformUserId, ...(command.owner.name ? { ownerName: command.owner.name } : {}) } : {}),
         }),
       };
-    },
-
-    "customer.assign": async (session, command) => {
-      if (!command.name || !command.owner) {
-        return { kind: "view", view: noticeView(session, session.t("customer.assign_usage"), "warning") };
-      }
-      const customer = await findCustomer(session.deps, session.actor, command.name);
-      const owner = await session.memberFor(command.owner.platformUserId, command.owner.name);
-      await assignOwner(session.deps, session.actor, customer.id, owner.id);
-      return { kind: "view", view: noticeView(session, session.t("customer.assigned", { name: customer.name, owner: owner.displayName }), "success") };
     },
 
     "customer.tier": async (session, command) => {

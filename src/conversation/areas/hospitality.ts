@@ -205,7 +205,7 @@ export function hospitalityCardView(session: Session, view: HospitalityView, opt
   };
 }
 
-function decisionButtons(session: Session, request: { id: string; version: number }, step: { id: string; approverId: string }): Button[] {
+export function decisionButtons(session: Session, request: { id: string; version: number }, step: { id: string; approverId: string }): Button[] {
   const fields = { entityId: request.id, version: request.version, memberId: step.approverId, args: { step: step.id } };
   return [
     button(session, "hospitality.view.button.approve", "hospitality.approve", fields, { style: "primary" }),
@@ -214,7 +214,7 @@ function decisionButtons(session: Session, request: { id: string; version: numbe
 }
 
 /** The requester's own buttons on a view made for them: cancel while pending, settle once approved. */
-function requesterButtons(session: Session, view: HospitalityView): Button[] {
+export function requesterButtons(session: Session, view: HospitalityView): Button[] {
   const fields = { entityId: view.id, version: view.version, memberId: view.requester.id };
   if (view.status === "PENDING") {
     return [

@@ -8,5 +8,6 @@ import { helpArea } from "./help.js";
 import { hospitalityArea } from "./hospitality.js";
 import { insightsArea } from "./insights.js";
 import { visitsArea } from "./visits.js";
+import { customerBookArea } from "./book/index.js";
 
-export const allAreas: readonly ConversationArea[] = [helpArea, customersArea, adminArea, hospitalityArea, visitsArea, callbacksArea, complaintsArea, insightsArea, creditArea];
+export const allAreas: readonly ConversationArea[] = [helpArea, customersArea, adminArea, hospitalityArea, visitsArea, callbacksArea, complaintsArea, insightsArea, creditArea, customerBookArea];

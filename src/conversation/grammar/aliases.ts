@@ -18,11 +18,13 @@ export type TopLevelWord =
   | "admin"
   | "lang"
   | "credit"
-  | "away";
+  | "away"
+  | "customers"
+  | "contact";
 
 export const TOP_LEVEL: Readonly<Record<TopLevelWord, readonly string[]>> = {
   help: ["help", "?", "？", "帮助", "说明", "使用说明"],
-  customer: ["customer", "customers", "cust", "客户", "客户档案"],
+  customer: ["customer", "cust", "客户", "客户档案"],
   visit: ["visit", "拜访", "走访", "拜访记录"],
   callbacks: ["callbacks", "回访列表", "我的回访"],
   callback: ["callback", "安排回访"],
@@ -39,6 +41,8 @@ export const TOP_LEVEL: Readonly<Record<TopLevelWord, readonly string[]>> = {
   lang: ["lang", "language", "语言"],
   credit: ["credit", "信用", "授信", "信用额度"],
   away: ["away", "外出", "出差", "休假"],
+  customers: ["customers", "客户列表", "我的客户"],
+  contact: ["contact", "contacts", "联系人"],
 };
 
 export type CreditWord = "request" | "review";
@@ -47,19 +51,54 @@ export const CREDIT_SUB: Readonly<Record<CreditWord, readonly string[]>> = {
   review: ["review", "评审", "资信调查"],
 };
 
-export type CustomerWord = "add" | "assign" | "tier";
+export type CustomerWord = "add" | "assign" | "tier" | "find" | "edit" | "history" | "handover";
 export const CUSTOMER_SUB: Readonly<Record<CustomerWord, readonly string[]>> = {
   add: ["add", "new", "create", "新增", "添加", "新建"],
   assign: ["assign", "分配", "转交"],
   tier: ["tier", "分级", "等级"],
+  find: ["find", "search", "搜索", "查找"],
+  edit: ["edit", "编辑", "修改"],
+  history: ["history", "历史", "历史记录"],
+  handover: ["handover", "移交"],
 };
 
-export type AdminWord = "role" | "supervisor" | "channel" | "settings";
+/** `customer tier <name> auto`: back to the computed tier. */
+export const AUTO_TIER: readonly string[] = ["auto", "automatic", "自动", "自动计算"];
+
+export type ContactWord = "add" | "edit" | "remove" | "primary";
+export const CONTACT_SUB: Readonly<Record<ContactWord, readonly string[]>> = {
+  add: ["add", "new", "新增", "添加"],
+  edit: ["edit", "编辑", "修改"],
+  remove: ["remove", "delete", "删除", "移除"],
+  primary: ["primary", "主要", "设为主要"],
+};
+
+/** `customers` filters, each introduced by a keyword (scope words and `overdue` stand alone). */
+export type ListOption = "tier" | "region" | "industry" | "status" | "risk" | "owner";
+export const LIST_OPTIONS: Readonly<Record<ListOption, readonly string[]>> = {
+  tier: ["tier", "等级", "分级"],
+  region: ["region", "区域", "地区"],
+  industry: ["industry", "行业"],
+  status: ["status", "状态"],
+  risk: ["risk", "风险"],
+  owner: ["owner", "负责人", "客户经理"],
+};
+export type ListScopeWord = "mine" | "team" | "all";
+export const LIST_SCOPES: Readonly<Record<ListScopeWord, readonly string[]>> = {
+  mine: ["mine", "my", "我的"],
+  team: ["team", "团队"],
+  all: ["all", "全部"],
+};
+export const OVERDUE_WORDS: readonly string[] = ["overdue", "逾期"];
+export const CLOSED_WORDS: readonly string[] = ["closed", "resolved", "已结", "已关闭", "已解决"];
+
+export type AdminWord = "role" | "supervisor" | "channel" | "settings" | "deactivate";
 export const ADMIN_SUB: Readonly<Record<AdminWord, readonly string[]>> = {
   role: ["role", "角色"],
   supervisor: ["supervisor", "上级"],
   channel: ["channel", "频道", "群"],
   settings: ["settings", "setting", "设置"],
+  deactivate: ["deactivate", "停用"],
 };
 
 /** `customer add` options, each introduced by a keyword. */

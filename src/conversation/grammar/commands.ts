@@ -52,6 +52,13 @@ export const helpTopicIds = [
   "credit.request",
   "credit.review",
   "away",
+  "customers",
+  "customer.find",
+  "customer.edit",
+  "customer.history",
+  "customer.handover",
+  "contact",
+  "admin.deactivate",
 ] as const;
 export const helpTopicIdSchema = z.enum(helpTopicIds);
 export type HelpTopicId = z.infer<typeof helpTopicIdSchema>;
@@ -64,7 +71,7 @@ export const customerAddFieldsSchema = z.object({
   owner: userRefSchema.optional(),
   annualFen: fenSchema.optional(),
 });
-export const customerAssignFieldsSchema = z.object({ name: nameSchema, owner: userRefSchema });
+export const customerAssignFieldsSchema = z.object({ name: nameSchema, owner: userRefSchema, reason: textSchema.optional() });
 export const customerTierFieldsSchema = z.object({ name: nameSchema, tier: tierSchema, reason: textSchema });
 export const visitFieldsSchema = z.object({ customer: nameSchema, summary: textSchema });
 export const callbackFieldsSchema = z.object({ customer: nameSchema, dueDate: localDateSchema, note: textSchema.optional() });
@@ -139,6 +146,53 @@ export const creditShowCommandSchema = kind("credit.show").extend({ customer: na
 export const creditRequestCommandSchema = kind("credit.request").extend(creditRequestFieldsSchema.partial().shape);
 export const creditReviewCommandSchema = kind("credit.review").extend(creditReviewFieldsSchema.partial().shape);
 export const awayCommandSchema = kind("member.away").extend(awayFieldsSchema.partial().shape);
+// ---- the customer book (grammar/book.ts) -----------------------------------------------------
+
+export const customerStatusSchema = z.enum(["PROSPECT", "ACTIVE", "AT_RISK", "CHURNED", "LOST"]);
+export const listScopeSchema = z.enum(["mine", "team", "all"]);
+const filterTextSchema = z.string().trim().min(1).max(100);
+
+export const customersListCommandSchema = kind("customers.list").extend({
+  scope: listScopeSchema.optional(),
+  tiers: z.array(tierSchema).min(1).max(4).optional(),
+  region: filterTextSchema.optional(),
+  industry: filterTextSchema.optional(),
+  statuses: z.array(customerStatusSchema).min(1).max(5).optional(),
+  risk: z.enum(["HIGH", "MEDIUM"]).optional(),
+  owner: userRefSchema.optional(),
+  overdue: z.literal(true).optional(),
+});
+export const customerFindCommandSchema = kind("customer.find").extend({ query: nameSchema.optional() });
+export const customerEditCommandSchema = kind("customer.edit").extend({ name: nameSchema.optional() });
+export const customerTierAutoCommandSchema = kind("customer.tier_auto").extend({ name: nameSchema });
+export const customerHistoryCommandSchema = kind("customer.history").extend({ name: nameSchema.optional() });
+export const handoverSelectorSchema = z.union([
+  z.object({ all: z.literal(true) }),
+  z.object({ tier: tierSchema }),
+  z.object({ region: filterTextSchema }),
+]);
+export const customerHandoverCommandSchema = kind("customer.handover").extend({
+  from: userRefSchema.optional(),
+  to: userRefSchema.optional(),
+  selector: handoverSelectorSchema.optional(),
+  reason: textSchema.optional(),
+});
+export const contactsListCommandSchema = kind("contacts.list").extend({ customer: nameSchema.optional() });
+export const contactAddCommandSchema = kind("contact.add").extend({
+  customer: nameSchema.optional(),
+  name: z.string().trim().min(1).max(100).optional(),
+  title: z.string().trim().min(1).max(100).optional(),
+  phone: z.string().trim().min(1).max(30).optional(),
+  email: z.string().trim().min(1).max(200).optional(),
+});
+export const contactEditCommandSchema = kind("contact.edit").extend({ customer: nameSchema.optional(), contact: nameSchema.optional() });
+export const contactRemoveCommandSchema = kind("contact.remove").extend({ customer: nameSchema.optional(), contact: nameSchema.optional() });
+export const contactPrimaryCommandSchema = kind("contact.primary").extend({ customer: nameSchema.optional(), contact: nameSchema.optional() });
+export const complaintShowCommandSchema = kind("complaint.show").extend({ number: z.number().int().positive() });
+export const complaintsClosedCommandSchema = kind("complaints.closed").extend({ from: localDateSchema.optional(), to: localDateSchema.optional() });
+export const hospitalityShowCommandSchema = kind("hospitality.show").extend({ number: z.number().int().positive() });
+export const adminDeactivateCommandSchema = kind("admin.deactivate").extend({ user: userRefSchema.optional(), successor: userRefSchema.optional() });
+
 /** No locale: offer the choice. */
 export const langCommandSchema = kind("member.lang").extend(langFieldsSchema.partial().shape);
 
@@ -167,6 +221,21 @@ export const commandSchema = z.discriminatedUnion("kind", [
   creditRequestCommandSchema,
   creditReviewCommandSchema,
   awayCommandSchema,
+  customersListCommandSchema,
+  customerFindCommandSchema,
+  customerEditCommandSchema,
+  customerTierAutoCommandSchema,
+  customerHistoryCommandSchema,
+  customerHandoverCommandSchema,
+  contactsListCommandSchema,
+  contactAddCommandSchema,
+  contactEditCommandSchema,
+  contactRemoveCommandSchema,
+  contactPrimaryCommandSchema,
+  complaintShowCommandSchema,
+  complaintsClosedCommandSchema,
+  hospitalityShowCommandSchema,
+  adminDeactivateCommandSchema,
 ]);
 
 export type Command = z.infer<typeof commandSchema>;

@@ -42,6 +42,13 @@ const kindsOfTopic: Record<HelpTopicId, CommandKind[]> = {
   "credit.request": ["credit.request"],
   "credit.review": ["credit.review"],
   away: ["member.away"],
+  customers: ["customers.list"],
+  "customer.find": ["customer.find"],
+  "customer.edit": ["customer.edit"],
+  "customer.history": ["customer.history"],
+  "customer.handover": ["customer.handover"],
+  contact: ["contacts.list", "contact.add", "contact.edit", "contact.remove", "contact.primary"],
+  "admin.deactivate": ["admin.deactivate"],
 };
 
 describe("help", () => {

@@ -82,6 +82,48 @@ const accepted: Accepted[] = [
   ["客户 分配 华为 技术 @_user_1", { kind: "customer.assign", name: "华为 技术", owner: wang }],
   ["客户 分配 @_user_2 华为", { kind: "customer.assign", name: "华为", owner: lilei }],
   ["customer assign Acme", { kind: "customer.assign", name: "Acme" }],
+  ["customer assign Acme <@U123|jane> moved to key accounts", { kind: "customer.assign", name: "Acme", owner: jane, reason: "moved to key accounts" }],
+  ["客户 分配 华为 @_user_1 岗位调整", { kind: "customer.assign", name: "华为", owner: wang, reason: "岗位调整" }],
+
+  // the customer book
+  ["customers", { kind: "customers.list" }],
+  [
+    "customers mine tier VIP,A region 华东 risk high overdue",
+    { kind: "customers.list", scope: "mine", tiers: ["VIP", "A"], region: "华东", risk: "HIGH", overdue: true },
+  ],
+  ["客户列表 团队 等级 一级 状态 流失 负责人 @_user_1", { kind: "customers.list", scope: "team", tiers: ["A"], statuses: ["LOST"], owner: wang }],
+  ['customers industry "Heavy Machinery" all', { kind: "customers.list", industry: "Heavy Machinery", scope: "all" }],
+  ["customer find hwjs", { kind: "customer.find", query: "hwjs" }],
+  ["客户 搜索 华为 技术", { kind: "customer.find", query: "华为 技术" }],
+  ["customer edit Acme Trading", { kind: "customer.edit", name: "Acme Trading" }],
+  ["客户 编辑 华为技术", { kind: "customer.edit", name: "华为技术" }],
+  ["customer tier Acme auto", { kind: "customer.tier_auto", name: "Acme" }],
+  ["客户 分级 华为 技术 自动", { kind: "customer.tier_auto", name: "华为 技术" }],
+  ["customer history Acme", { kind: "customer.history", name: "Acme" }],
+  ["客户 历史 华为技术", { kind: "customer.history", name: "华为技术" }],
+  [
+    "customer handover <@U123|jane> @_user_1 tier VIP moved to key accounts",
+    { kind: "customer.handover", from: jane, to: wang, selector: { tier: "VIP" }, reason: "moved to key accounts" },
+  ],
+  ["客户 移交 @_user_1 @_user_2 区域 华东 岗位调整", { kind: "customer.handover", from: wang, to: lilei, selector: { region: "华东" }, reason: "岗位调整" }],
+  ["客户 移交 @_user_1 @_user_2 全部 离职", { kind: "customer.handover", from: wang, to: lilei, selector: { all: true }, reason: "离职" }],
+  ["contacts Acme", { kind: "contacts.list", customer: "Acme" }],
+  [
+    "contact add Acme Lily Purchasing manager 13800138000 lily@acme.com",
+    { kind: "contact.add", customer: "Acme", name: "Lily", title: "Purchasing manager", phone: "13800138000", email: "lily@acme.com" },
+  ],
+  ["联系人 新增 华为技术 张伟", { kind: "contact.add", customer: "华为技术", name: "张伟" }],
+  ["联系人 删除 华为技术 张伟", { kind: "contact.remove", customer: "华为技术", contact: "张伟" }],
+  ["contact edit Acme Lily", { kind: "contact.edit", customer: "Acme", contact: "Lily" }],
+  ["联系人 主要 华为技术 张伟", { kind: "contact.primary", customer: "华为技术", contact: "张伟" }],
+  ["complaint #7", { kind: "complaint.show", number: 7 }],
+  ["投诉 ＃12", { kind: "complaint.show", number: 12 }],
+  ["hospitality #5", { kind: "hospitality.show", number: 5 }],
+  ["招待 #5", { kind: "hospitality.show", number: 5 }],
+  ["complaints closed", { kind: "complaints.closed" }],
+  ["投诉列表 已结 上月", { kind: "complaints.closed", from: "2026-10-01", to: "2026-10-31" }],
+  ["admin deactivate <@U123|jane> @_user_1", { kind: "admin.deactivate", user: jane, successor: wang }],
+  ["管理 停用 @_user_1 @_user_2", { kind: "admin.deactivate", user: wang, successor: lilei }],
   [
     'customer tier "Acme Trading" VIP Strategic partner for 2027',
     { kind: "customer.tier", name: "Acme Trading", tier: "VIP", reason: "Strategic partner for 2027" },
@@ -356,7 +398,7 @@ describe("parseCommand", () => {
     const result = parseCommand("frobnicate", ctx());
     if (result.ok) throw new Error("expected an error");
     expect(result.error.topic).toBeUndefined();
-    expect(result.error.usage).toHaveLength(24);
+    expect(result.error.usage).toHaveLength(31);
     expect(result.error.usage).toContain("lang <zh|en>");
     expect(result.error.usage).toContain("admin settings [<key> <value>]");
   });

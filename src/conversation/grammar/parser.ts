@@ -21,6 +21,7 @@ import {
   allAliases,
   CREDIT_SUB,
   CUSTOMER_ADD_OPTIONS,
+  AUTO_TIER,
   CUSTOMER_SUB,
   matchWord,
   NO_SUPERVISOR,
@@ -30,6 +31,17 @@ import {
 } from "./aliases.js";
 import { commandSchema, type Command, type CommandOf, type HelpTopicId } from "./commands.js";
 import { usageLines } from "./help.js";
+import {
+  parseAdminDeactivate,
+  parseComplaintsArgs,
+  parseContact,
+  parseCustomerEdit,
+  parseCustomerFind,
+  parseCustomerHandover,
+  parseCustomerHistory,
+  parseCustomersList,
+  recordNumber,
+} from "./book.js";
 import { joinWords, restText, tokenize, type Token } from "./tokens.js";
 import {
   parseAmount,
@@ -85,7 +97,7 @@ class GrammarFailure extends InvalidInputError {
   }
 }
 
-interface State {
+export interface State {
   text: string;
   ctx: ParseContext;
   today: LocalDate;
@@ -118,7 +130,7 @@ export function parseCommand(input: string, ctx: ParseContext): ParseResult {
   }
 }
 
-function failure(s: State, key: string, params: GrammarParams = {}): GrammarFailure {
+export function failure(s: State, key: string, params: GrammarParams = {}): GrammarFailure {
   return new GrammarFailure(key, params, s.topic);
 }
 
@@ -168,7 +180,7 @@ const TOP_LEVEL_PARSERS: Readonly<Record<TopLevelWord, ArgsParser>> = {
   callback: parseCallbackSchedule,
   callbackOrList: (s, args) => (args.length ? parseCallbackSchedule(s, args) : { kind: "callbacks.list" }),
   complaint: parseComplaint,
-  complaints: (s, args) => noArgs(s, "complaints", args, { kind: "complaints.list" }),
+  complaints: parseComplaintsArgs,
   hospitality: parseHospitality,
   approvals: (s, args) => noArgs(s, "approvals", args, { kind: "approvals.list" }),
   risk: (s, args) => noArgs(s, "risk", args, { kind: "risk.list" }),
@@ -178,6 +190,8 @@ const TOP_LEVEL_PARSERS: Readonly<Record<TopLevelWord, ArgsParser>> = {
   lang: parseLang,
   credit: parseCredit,
   away: parseAway,
+  customers: parseCustomersList,
+  contact: parseContact,
 };
 
 // ---- helpers -------------------------------------------------------------------------------
@@ -189,31 +203,31 @@ function noArgs(s: State, topic: HelpTopicId, args: Token[], command: Command): 
 }
 
 /** The value of a Parsed<T>, or the failure it carries, or `invalidKey` when it is not that kind of value at all. */
-function expect<T>(s: State, parsed: Parsed<T>, invalidKey: string, value: string): T {
+export function expect<T>(s: State, parsed: Parsed<T>, invalidKey: string, value: string): T {
   if (parsed === null) throw failure(s, invalidKey, { value });
   if (!parsed.ok) throw failure(s, parsed.key, parsed.params);
   return parsed.value;
 }
 
-function literal(s: State, token: Token): string {
+export function literal(s: State, token: Token): string {
   if (!token.text) throw failure(s, "grammar.empty_quote");
   return token.text;
 }
 
 /** A name made of the given tokens: one (possibly quoted) token verbatim, several joined. */
-function nameOf(s: State, tokens: Token[]): string | undefined {
+export function nameOf(s: State, tokens: Token[]): string | undefined {
   if (tokens.length === 1) return literal(s, tokens[0]!);
   return joinWords(tokens);
 }
 
-const looksLikeMention = (t: Token) => !t.quoted && /^(<@|@|＠)/.test(t.text);
+export const looksLikeMention = (t: Token) => !t.quoted && /^(<@|@|＠)/.test(t.text);
 
 /**
  * A customer name followed by a typed argument (see the header). Returns the name (absent when
  * the first word already is the typed argument, so a form can ask for the customer) and the
  * index of the typed argument.
  */
-function nameBefore(s: State, args: Token[], probe: (text: string) => Parsed<unknown>, missingKey: string): { name?: string; at: number } {
+export function nameBefore(s: State, args: Token[], probe: (text: string) => Parsed<unknown>, missingKey: string): { name?: string; at: number } {
   const first = args[0];
   if (!first) return { at: 0 };
   if (first.quoted) return { name: literal(s, first), at: 1 };
@@ -224,16 +238,16 @@ function nameBefore(s: State, args: Token[], probe: (text: string) => Parsed<unk
   throw failure(s, missingKey, { text: joinWords(args)! });
 }
 
-function valueAt<T>(s: State, args: Token[], at: number, parse: (text: string) => Parsed<T>, invalidKey: string): T | undefined {
+export function valueAt<T>(s: State, args: Token[], at: number, parse: (text: string) => Parsed<T>, invalidKey: string): T | undefined {
   const token = args[at];
   return token ? expect(s, parse(token.text), invalidKey, token.text) : undefined;
 }
 
-function mention(s: State, token: Token): UserRef {
+export function mention(s: State, token: Token): UserRef {
   return expect(s, parseMention(token.text, s.ctx.mentions), "grammar.expected_mention", token.text);
 }
 
-function defined<T extends object>(value: T): T {
+export function defined<T extends object>(value: T): T {
   for (const key of Object.keys(value) as (keyof T)[]) if (value[key] === undefined) delete value[key];
   return value;
 }
@@ -278,6 +292,10 @@ function parseCustomer(s: State, args: Token[]): Command {
   if (sub === "add") return parseCustomerAdd(s, args.slice(1));
   if (sub === "assign") return parseCustomerAssign(s, args.slice(1));
   if (sub === "tier") return parseCustomerTier(s, args.slice(1));
+  if (sub === "find") return parseCustomerFind(s, args.slice(1));
+  if (sub === "edit") return parseCustomerEdit(s, args.slice(1));
+  if (sub === "history") return parseCustomerHistory(s, args.slice(1));
+  if (sub === "handover") return parseCustomerHandover(s, args.slice(1));
   if (first?.quoted && args[1]) throw failure(s, "grammar.unexpected_argument", { value: args[1].text });
   return defined({ kind: "customer.show", name: args.length ? nameOf(s, args) : undefined });
 }
@@ -319,16 +337,25 @@ function parseCustomerAssign(s: State, args: Token[]): Command {
   s.topic = "customer.assign";
   const mentions = args.filter(looksLikeMention);
   if (mentions.length > 1) throw failure(s, "grammar.too_many_mentions", { value: mentions[1]!.text });
-  const rest = args.filter((t) => !looksLikeMention(t));
+  // `assign <name> @member <reason>`; the older `assign @member <name>` has no reason.
+  const at = args.findIndex(looksLikeMention);
+  const before = at < 0 ? args : args.slice(0, at);
+  const after = at < 0 ? [] : args.slice(at + 1);
+  const nameTokens = before.length ? before : after;
   return defined({
     kind: "customer.assign",
-    name: rest.length ? nameOf(s, rest) : undefined,
+    name: nameTokens.length ? nameOf(s, nameTokens) : undefined,
     owner: mentions[0] ? mention(s, mentions[0]) : undefined,
+    reason: at >= 0 && before.length ? restText(s.text, args, at + 1) : undefined,
   });
 }
 
 function parseCustomerTier(s: State, args: Token[]): Command {
   s.topic = "customer.tier";
+  const last = args[args.length - 1];
+  if (last && !last.quoted && args.length >= 2 && AUTO_TIER.includes(last.text.toLowerCase())) {
+    return { kind: "customer.tier_auto", name: nameOf(s, args.slice(0, -1))! };
+  }
   const { name, at } = nameBefore(s, args, parseTier, "grammar.tier_missing");
   return defined({
     kind: "customer.tier",
@@ -363,6 +390,8 @@ function parseCallbackSchedule(s: State, args: Token[]): Command {
 
 function parseComplaint(s: State, args: Token[]): Command {
   s.topic = "complaint";
+  const number = recordNumber(args);
+  if (number !== null) return { kind: "complaint.show", number };
   const { name, at } = nameBefore(s, args, parseSeverity, "grammar.severity_missing");
   return defined({
     kind: "complaint.register",
@@ -374,6 +403,8 @@ function parseComplaint(s: State, args: Token[]): Command {
 
 function parseHospitality(s: State, args: Token[]): Command {
   s.topic = "hospitality";
+  const number = recordNumber(args);
+  if (number !== null) return { kind: "hospitality.show", number };
   const { name, at } = nameBefore(s, args, parseAmount, "grammar.amount_missing");
   const amountFen = valueAt(s, args, at, parseAmount, "grammar.invalid_amount");
   if (amountFen === 0n) throw failure(s, "grammar.amount_not_positive", { value: args[at]!.text });
@@ -455,6 +486,7 @@ function parseAdmin(s: State, args: Token[]): Command {
   if (sub === "role") return parseAdminRole(s, rest);
   if (sub === "supervisor") return parseAdminSupervisor(s, rest);
   if (sub === "channel") return parseAdminChannel(s, rest);
+  if (sub === "deactivate") return parseAdminDeactivate(s, rest);
   return parseAdminSettings(s, rest);
 }
 

@@ -16,6 +16,8 @@ import { customersViewsCatalog } from "./catalog/customers.views.js";
 import { digestsCatalog } from "./catalog/digests.js";
 import { grammarCatalog } from "./catalog/grammar.js";
 import { helpCatalog } from "./catalog/help.js";
+import { helpBookCatalog } from "./catalog/help.book.js";
+import { customerBookCatalog } from "./catalog/customers.book.js";
 import { hospitalityCatalog } from "./catalog/hospitality.js";
 import { hospitalityViewsCatalog } from "./catalog/hospitality.views.js";
 import { insightsViewsCatalog } from "./catalog/insights.views.js";
@@ -54,6 +56,8 @@ export const catalogs: Readonly<Record<string, Catalog>> = {
   digests: digestsCatalog,
   grammar: grammarCatalog,
   help: helpCatalog,
+  "help.book": helpBookCatalog,
+  "customers.book": customerBookCatalog,
   hospitality: hospitalityCatalog,
   "hospitality.views": hospitalityViewsCatalog,
   "insights.views": insightsViewsCatalog,

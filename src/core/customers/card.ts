@@ -90,8 +90,8 @@ function cardColumns(): Prisma.Sql {
          FROM "Complaint" co
          WHERE co."tenantId" = c."tenantId" AND co."customerId" = c.id AND co.status IN ('OPEN', 'ACKNOWLEDGED')
          ORDER BY co."createdAt" DESC LIMIT 1) x) AS "latestComplaint",
-      (SELECT COALESCE(json_agg(x ORDER BY x."createdAt", x.id), '[]'::json) FROM (
-         SELECT ct.id, ct.name, ct.title, ct.phone, ct.email, ct."createdAt" FROM "Contact" ct
+      (SELECT COALESCE(json_agg(x ORDER BY x."primary" DESC, x."createdAt", x.id), '[]'::json) FROM (
+         SELECT ct.id, ct.name, ct.title, ct.phone, ct.email, ct."primary", ct."createdAt" FROM "Contact" ct
          WHERE ct."tenantId" = c."tenantId" AND ct."customerId" = c.id) x) AS contacts,
       (SELECT COALESCE(json_agg(x ORDER BY x."occurredAt" DESC), '[]'::json) FROM (
          SELECT v.id, v."occurredAt", v.kind, v.summary, v."visitorId", m."displayName" AS "visitorName"

@@ -22,6 +22,7 @@ import {
   updateCustomerSchema,
 } from "./schemas.js";
 import { changedFields, customerAuditSnapshot, toCustomerView, type CustomerView } from "./views.js";
+import { nameSearchKeys } from "./search-keys.js";
 
 type Queryable = Tx | CoreDeps["db"];
 
@@ -108,7 +109,8 @@ export async function createCustomer(deps: CoreDeps, actor: Actor, input: unknow
   const override = data.tier !== undefined && data.tier !== computed ? data.tier : null;
   if (override !== null) requireRoleAtLeast(actor, "SUPERVISOR");
   const name = cleanName(data.name);
-  const nameKey = normalizeName(name);
+  const keys = nameSearchKeys(name);
+  const nameKey = keys.nameKey;
   try {
     return await inTransaction(deps, async (tx) => {
       const existing = await tx.customer.findUnique({ where: { tenantId_nameKey: { tenantId: actor.tenantId, nameKey } } });
@@ -117,7 +119,7 @@ export async function createCustomer(deps: CoreDeps, actor: Actor, input: unknow
         data: {
           tenantId: actor.tenantId,
           name,
-          nameKey,
+          ...keys,
           ownerId,
           tier: effectiveTier(computed, override),
           tierOverride: override,
@@ -165,6 +167,14 @@ export async function updateCustomer(deps: CoreDeps, actor: Actor, customerId: s
           ? fromDateColumn(before.cooperationStart)
           : null;
     const status = data.status ?? before.status;
+    // A lost customer keeps why it was lost; leaving LOST clears the reason.
+    const lostReason = status === "LOST" ? (data.lostReason !== undefined ? data.lostReason : before.lostReason) : null;
+    if (status === "LOST" && !lostReason) throw new InvalidInputError("customer.lost_reason_required", { field: "lostReason" });
+    const renamed = data.name !== undefined && cleanName(data.name) !== before.name ? nameSearchKeys(cleanName(data.name)) : null;
+    if (renamed && renamed.nameKey !== before.nameKey) {
+      const clash = await tx.customer.findUnique({ where: { tenantId_nameKey: { tenantId: actor.tenantId, nameKey: renamed.nameKey } } });
+      if (clash) throw new ConflictError("customer.duplicate_name", { name: clash.name, field: "name" });
+    }
     const computed = computeTier(
       tt.tenant.settings,
       {
@@ -177,6 +187,8 @@ export async function updateCustomer(deps: CoreDeps, actor: Actor, customerId: s
       tt.today,
     );
     const next = {
+      ...(renamed ? { name: cleanName(data.name!), ...renamed } : {}),
+      lostReason,
       industry: data.industry !== undefined ? data.industry : before.industry,
       region: data.region !== undefined ? data.region : before.region,
       annualPurchaseFen,
@@ -189,7 +201,13 @@ export async function updateCustomer(deps: CoreDeps, actor: Actor, customerId: s
     };
     const diff = changedFields(customerAuditSnapshot(before), customerAuditSnapshot({ ...before, ...next }));
     if (Object.keys(diff.after).length === 0) return toCustomerView(before);
-    const after = await tx.customer.update({ where: { id: before.id }, data: next });
+    let after: Customer;
+    try {
+      after = await tx.customer.update({ where: { id: before.id }, data: next });
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new ConflictError("customer.duplicate_name", { name: next.name ?? before.name, field: "name" });
+      throw err;
+    }
     await resyncCadence(tx, tt, before, after);
     await audit(tx, actor, "customer.updated", after.id, diff.before, diff.after);
     return toCustomerView(after);
@@ -323,10 +341,13 @@ export async function addContact(deps: CoreDeps, actor: Actor, customerId: strin
   const data = parseCustomerInput(contactSchema, input);
   return inTransaction(deps, async (tx) => {
     const customer = await loadCustomerFor(tx, actor, customerId);
+    // The first contact of a customer is its primary contact until someone picks another.
+    const hasPrimary = await tx.contact.findFirst({ where: { tenantId: actor.tenantId, customerId: customer.id, primary: true }, select: { id: true } });
     const created = await tx.contact.create({
       data: {
         tenantId: actor.tenantId,
         customerId: customer.id,
+        primary: hasPrimary === null,
         name: data.name,
         title: data.title ?? null,
         phone: data.phone ?? null,
@@ -430,6 +451,7 @@ const RETIER_BATCH = 200;
  * same day finds nothing. Returns how many customers changed tier.
  */
 export async function recomputeTiersByCooperation(deps: CoreDeps, tenant: TenantView): Promise<number> {
+  await fillMissingSearchKeys(deps, tenant.id);
   const tt: TenantToday = { tenant, today: localDateOf(deps.clock.now(), tenant.timeZone) };
   const years = tenant.settings.tiers.aCooperationYears;
   // Candidates: started on or before this day `years` ago, with a day to spare around 29 February;
@@ -444,7 +466,7 @@ export async function recomputeTiersByCooperation(deps: CoreDeps, tenant: Tenant
         tenantId: tenant.id,
         id: { gt: after },
         tierOverride: null,
-        status: { not: "CHURNED" },
+        status: { notIn: ["CHURNED", "LOST"] },
         tier: { in: ["B", "C"] },
         cooperationStart: { not: null, lte: latestStart },
       },
@@ -486,5 +508,28 @@ export async function recomputeTiersByCooperation(deps: CoreDeps, tenant: Tenant
       }
     });
     if (candidates.length < RETIER_BATCH) return changed;
+  }
+}
+
+/**
+ * Writes the pinyin search keys of customers that have none (rows written before the keys
+ * existed, or by a writer that did not set them), in batches. Run with the daily sweep.
+ */
+export async function fillMissingSearchKeys(deps: CoreDeps, tenantId: string): Promise<number> {
+  let filled = 0;
+  for (;;) {
+    const rows = await deps.db.customer.findMany({
+      where: { tenantId, OR: [{ namePinyin: null }, { nameInitials: null }] },
+      select: { id: true, name: true },
+      take: RETIER_BATCH,
+    });
+    if (rows.length === 0) return filled;
+    await inTransaction(deps, async (tx) => {
+      for (const row of rows) {
+        const { namePinyin, nameInitials } = nameSearchKeys(row.name);
+        await tx.customer.update({ where: { id: row.id }, data: { namePinyin, nameInitials } });
+      }
+    });
+    filled += rows.length;
   }
 }

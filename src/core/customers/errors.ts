@@ -15,11 +15,14 @@ export class AmbiguousCustomerError extends InvalidInputError {
     readonly query: string,
     readonly candidates: CustomerCandidate[],
     readonly more: boolean,
+    /** Matches outside the viewer's scope: counted, never named (customers/search.ts). */
+    readonly outsideScope = 0,
   ) {
     super("customer.ambiguous", {
       query,
       names: candidates.map((c) => c.name).join(", ") + (more ? ", …" : ""),
       count: candidates.length,
+      outside: outsideScope,
     });
   }
 }

@@ -115,7 +115,8 @@ describe("parsers", () => {
     expect(parseTier("一级")).toBe("A");
     expect(parseTier("D")).toBeNull();
     expect(parseCustomerStatus("at risk")).toBe("AT_RISK");
-    expect(parseCustomerStatus("流失")).toBe("CHURNED");
+    expect(parseCustomerStatus("流失")).toBe("LOST");
+    expect(parseCustomerStatus("已流失")).toBe("CHURNED");
     expect(parseCustomerStatus("gone")).toBeNull();
   });
 });

@@ -10,7 +10,12 @@ import { yuanToFen } from "../shared/money.js";
 import { wholeYearsBetween, type LocalDate } from "../shared/time.js";
 
 export const TIERS: readonly Tier[] = ["VIP", "A", "B", "C"];
-export const CUSTOMER_STATUSES: readonly CustomerStatus[] = ["PROSPECT", "ACTIVE", "AT_RISK", "CHURNED"];
+export const CUSTOMER_STATUSES: readonly CustomerStatus[] = ["PROSPECT", "ACTIVE", "AT_RISK", "CHURNED", "LOST"];
+
+/** A customer that left us (churned, or marked lost by hand): no cadence, tier C. */
+export function hasLeft(status: CustomerStatus): boolean {
+  return status === "CHURNED" || status === "LOST";
+}
 
 /** The display form of a name: trimmed, inner whitespace collapsed, case kept. */
 export function cleanName(name: string): string {
@@ -37,7 +42,7 @@ export interface TierInput {
 
 /** Whether the customer buys from us (B and up) rather than being a prospect. */
 export function isBuyingCustomer(input: TierInput): boolean {
-  if (input.status === "CHURNED") return false;
+  if (hasLeft(input.status)) return false;
   return (
     input.status === "ACTIVE" || input.status === "AT_RISK" || input.annualPurchaseFen > 0n || input.hasPurchases === true
   );
@@ -50,7 +55,7 @@ export function isBuyingCustomer(input: TierInput): boolean {
  * a supervisor who wants to win one back overrides the tier (audited, with a reason).
  */
 export function computeTier(settings: TenantSettings, input: TierInput, today: LocalDate): Tier {
-  if (input.status === "CHURNED") return "C";
+  if (hasLeft(input.status)) return "C";
   const t = settings.tiers;
   if (input.strategic || input.annualPurchaseFen >= BigInt(t.vipAnnualFen)) return "VIP";
   if (input.annualPurchaseFen >= BigInt(t.aAnnualFen)) return "A";
@@ -137,7 +142,8 @@ export function parseCustomerStatus(text: string): CustomerStatus | null {
     有风险: "AT_RISK",
     风险: "AT_RISK",
     预警: "AT_RISK",
-    流失: "CHURNED",
+    LOST: "LOST",
+    流失: "LOST",
     已流失: "CHURNED",
   };
   return aliases[t] ?? null;

@@ -13,7 +13,7 @@ export const fenSchema = z
 export const localDateSchema = z.string().trim().refine(isLocalDate, "must be a date YYYY-MM-DD");
 
 export const tierSchema = z.enum(["VIP", "A", "B", "C"]);
-export const customerStatusSchema = z.enum(["PROSPECT", "ACTIVE", "AT_RISK", "CHURNED"]);
+export const customerStatusSchema = z.enum(["PROSPECT", "ACTIVE", "AT_RISK", "CHURNED", "LOST"]);
 
 /** Optional free text: blank means "none" (null). */
 function optionalText(max: number) {
@@ -48,6 +48,9 @@ export type CreateCustomerInput = z.input<typeof createCustomerSchema>;
 
 export const updateCustomerSchema = z
   .object({
+    name: customerNameSchema.optional(),
+    /** Why a LOST customer was lost; required while the status is LOST. */
+    lostReason: optionalText(500),
     industry: optionalText(100),
     region: optionalText(100),
     annualPurchaseFen: fenSchema.optional(),

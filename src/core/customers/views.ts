@@ -19,6 +19,7 @@ export interface CustomerView {
   cooperationStart: LocalDate | null;
   creditRating: string | null;
   creditLimitFen: bigint | null;
+  lostReason: string | null;
   lastContactAt: Date | null;
   createdAt: Date;
 }
@@ -40,6 +41,7 @@ export function toCustomerView(c: Customer): CustomerView {
     cooperationStart: c.cooperationStart ? fromDateColumn(c.cooperationStart) : null,
     creditRating: c.creditRating,
     creditLimitFen: c.creditLimitFen,
+    lostReason: c.lostReason,
     lastContactAt: c.lastContactAt,
     createdAt: c.createdAt,
   };
@@ -61,6 +63,7 @@ export function customerAuditSnapshot(c: Customer): Record<string, unknown> {
     cooperationStart: c.cooperationStart ? fromDateColumn(c.cooperationStart) : null,
     creditRating: c.creditRating,
     creditLimitFen: c.creditLimitFen,
+    lostReason: c.lostReason,
   };
 }
 

@@ -29,10 +29,12 @@ export interface MemberRef {
   role: Role;
   supervisorId: string | null;
   locale: string | null;
+  /** False once deactivated (a leaver): Accord refuses their commands politely. */
+  active?: boolean;
 }
 
 function toRef(m: Member): MemberRef {
-  return { id: m.id, displayName: m.displayName, role: m.role, supervisorId: m.supervisorId, locale: m.locale };
+  return { id: m.id, displayName: m.displayName, role: m.role, supervisorId: m.supervisorId, locale: m.locale, active: m.active };
 }
 
 export function actorOf(member: Pick<Member, "id" | "tenantId" | "role">, platform: Platform): Actor {
@@ -72,6 +74,7 @@ interface KnownSpeakerRow {
   role: Role;
   supervisorId: string | null;
   memberLocale: string | null;
+  memberActive: boolean;
 }
 
 /**
@@ -87,7 +90,8 @@ export async function findKnownSpeaker(
   const rows = await directQuery<KnownSpeakerRow>(db, Prisma.sql`
     SELECT t.id AS "tenantId", t.platform, t."externalId", t.name AS "tenantName", t."timeZone",
            t.locale AS "tenantLocale", t.settings,
-           m.id AS "memberId", m."displayName", m."nameIsHint", m.role, m."supervisorId", m.locale AS "memberLocale"
+           m.id AS "memberId", m."displayName", m."nameIsHint", m.role, m."supervisorId", m.locale AS "memberLocale",
+           m.active AS "memberActive"
     FROM "Tenant" t
     JOIN "MemberIdentity" i ON i."tenantId" = t.id AND i.platform = t.platform AND i."platformUserId" = ${user.platformUserId}
     JOIN "Member" m ON m.id = i."memberId" AND m."tenantId" = t.id
@@ -105,7 +109,14 @@ export async function findKnownSpeaker(
       locale: row.tenantLocale,
       settings: row.settings,
     }),
-    member: { id: row.memberId, displayName: row.displayName, role: row.role, supervisorId: row.supervisorId, locale: row.memberLocale },
+    member: {
+      id: row.memberId,
+      displayName: row.displayName,
+      role: row.role,
+      supervisorId: row.supervisorId,
+      locale: row.memberLocale,
+      active: row.memberActive,
+    },
   };
 }
 

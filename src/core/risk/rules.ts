@@ -90,7 +90,7 @@ export function levelRank(level: RiskLevel | null | undefined): number {
 
 /** Whether a customer of this tier and status is scored at all (see the header). */
 export function isScored(tier: Tier, status: string): boolean {
-  return tier !== "C" && status !== "CHURNED";
+  return tier !== "C" && status !== "CHURNED" && status !== "LOST";
 }
 
 export function cadenceFor(cadence: CadenceSettings, tier: Tier): number | null {
