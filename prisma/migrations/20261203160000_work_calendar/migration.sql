@@ -8,6 +8,9 @@ CREATE TYPE "VisitPlanStatus" AS ENUM ('PLANNED', 'DONE', 'CANCELLED');
 ALTER TABLE "Member" ADD COLUMN     "regions" TEXT[] DEFAULT ARRAY[]::TEXT[];
 
 -- AlterTable
+ALTER TABLE "Visit" ADD COLUMN     "contactIds" TEXT[] DEFAULT ARRAY[]::TEXT[];
+
+-- AlterTable
 ALTER TABLE "Complaint" ADD COLUMN     "ackWarnAt" TIMESTAMP(3),
 ADD COLUMN     "ackWarnedAt" TIMESTAMP(3),
 ADD COLUMN     "resolveWarnAt" TIMESTAMP(3),

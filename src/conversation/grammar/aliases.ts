@@ -16,7 +16,9 @@ export type TopLevelWord =
   | "digest"
   | "report"
   | "admin"
-  | "lang";
+  | "lang"
+  | "plan"
+  | "calendar";
 
 export const TOP_LEVEL: Readonly<Record<TopLevelWord, readonly string[]>> = {
   help: ["help", "?", "？", "帮助", "说明", "使用说明"],
@@ -35,6 +37,8 @@ export const TOP_LEVEL: Readonly<Record<TopLevelWord, readonly string[]>> = {
   report: ["report", "报表", "报告", "绩效"],
   admin: ["admin", "管理"],
   lang: ["lang", "language", "语言"],
+  plan: ["plan", "计划", "联络计划"],
+  calendar: ["calendar", "日历", "工作日历"],
 };
 
 export type CustomerWord = "add" | "assign" | "tier";
@@ -44,13 +48,29 @@ export const CUSTOMER_SUB: Readonly<Record<CustomerWord, readonly string[]>> = {
   tier: ["tier", "分级", "等级"],
 };
 
-export type AdminWord = "role" | "supervisor" | "channel" | "settings";
+export type AdminWord = "role" | "supervisor" | "channel" | "settings" | "calendar" | "region";
 export const ADMIN_SUB: Readonly<Record<AdminWord, readonly string[]>> = {
   role: ["role", "角色"],
   supervisor: ["supervisor", "上级"],
   channel: ["channel", "频道", "群"],
   settings: ["settings", "setting", "设置"],
+  calendar: ["calendar", "日历"],
+  region: ["region", "regions", "区域"],
 };
+
+/** `visit plan …` / `拜访 计划 …`. */
+export const VISIT_PLAN_WORDS: readonly string[] = ["plan", "计划", "安排"];
+
+export type RegionWord = "list" | "add" | "remove" | "assign";
+export const REGION_SUB: Readonly<Record<RegionWord, readonly string[]>> = {
+  list: ["list", "列表", "查看"],
+  add: ["add", "new", "添加", "新增"],
+  remove: ["remove", "delete", "删除", "移除"],
+  assign: ["assign", "set", "分配", "负责"],
+};
+
+/** `plan … region <name>` / `计划 … 区域 <名称>`. */
+export const PLAN_REGION_WORDS: readonly string[] = ["region", "区域", "地区"];
 
 /** `customer add` options, each introduced by a keyword. */
 export type CustomerAddOption = "tier" | "owner" | "annual";

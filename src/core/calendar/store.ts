@@ -32,6 +32,14 @@ export async function loadWorkCalendar(db: Tx | Db, tenant: Pick<TenantView, "id
   );
 }
 
+/**
+ * The calendar for day-level questions only ("is the 28th a working day?"), where the zone does
+ * not matter: for callers that have the tenant's settings but not its row.
+ */
+export async function loadDayCalendar(db: Tx | Db, tenantId: string, settings: TenantView["settings"]): Promise<WorkCalendar> {
+  return loadWorkCalendar(db, { id: tenantId, timeZone: "UTC", settings });
+}
+
 export interface SetCalendarDayInput {
   date: LocalDate;
   working: boolean;
