@@ -39,6 +39,8 @@ export const logVisitSchema = z.object({
   coVisitorIds: z.array(idField("visit.invalid_input")).max(MAX_CO_VISITORS, { error: "visit.too_many_co_visitors" }).nullish(),
   /** The customer's contacts met (ids of the customer's Contact rows). */
   contactIds: z.array(idField("visit.invalid_input")).max(MAX_CO_VISITORS, { error: "visit.too_many_contacts" }).nullish(),
+  /** Someone met who is not yet among the customer's contacts: added to them, and to the visit. */
+  newContactName: optionalText(100, "visit.text_too_long"),
 });
 export type LogVisitInput = z.input<typeof logVisitSchema>;
 
@@ -121,6 +123,11 @@ export async function logVisit(deps: CoreDeps, actor: Actor, input: LogVisitInpu
     if (contactIds.length > 0) {
       const found = await tx.contact.count({ where: { tenantId: actor.tenantId, customerId: customer.id, id: { in: contactIds } } });
       if (found !== contactIds.length) throw new InvalidInputError("visit.unknown_contact");
+    }
+    if (data.newContactName) {
+      const contact = await tx.contact.create({ data: { tenantId: actor.tenantId, customerId: customer.id, name: data.newContactName } });
+      await recordAudit(tx, { ...audit, action: "contact.added", entityType: "Contact", entityId: contact.id, after: { customerId: customer.id, name: contact.name, via: "visit" } });
+      contactIds.push(contact.id);
     }
 
     const visit = await tx.visit.create({
