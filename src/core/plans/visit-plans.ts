@@ -140,7 +140,14 @@ export async function syncVisitPlansAfterVisit(
       after: { status: "DONE", visitId: visit.id },
     });
   }
-  const next = await syncCadencePlan(tx, tenant, await loadWorkCalendar(tx, tenant), customer, today, visitDay);
+  // A back-dated visit older than the latest one must not pull the next visit in.
+  const latest = await tx.visit.findFirst({
+    where: { tenantId: tenant.id, customerId: customer.id, kind: { in: [...FACE_TO_FACE] } },
+    orderBy: { occurredAt: "desc" },
+    select: { occurredAt: true },
+  });
+  const lastVisit = latest ? localDateOf(latest.occurredAt, tenant.timeZone) : visitDay;
+  const next = await syncCadencePlan(tx, tenant, await loadWorkCalendar(tx, tenant), customer, today, lastVisit > visitDay ? lastVisit : visitDay);
   return { done: done.map(toPlannedVisitView), next };
 }
 
