@@ -128,12 +128,16 @@ export async function reportUncoveredYears(deps: CoreDeps, now: Date): Promise<n
   let enqueued = 0;
   for (const row of rows) {
     let tenant: TenantView;
+    let today: LocalDate;
     try {
+      // A tenant whose settings or zone no longer parse has no calendar to check; its own
+      // requests say so, and the other tenants are still checked.
       tenant = toTenantView(row);
+      new Intl.DateTimeFormat("en", { timeZone: tenant.timeZone });
+      today = localDateOf(now, tenant.timeZone);
     } catch {
       continue;
     }
-    const today = localDateOf(now, tenant.timeZone);
     if (Number(today.slice(5, 7)) < COVERAGE_CHECK_MONTH) continue;
     const year = Number(today.slice(0, 4)) + 1;
     const cal = await loadWorkCalendar(deps.db, tenant);
