@@ -16,7 +16,10 @@ import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import type { DigestKind } from "@prisma/client";
 import { createTask, type Logger as CronLogger, type ScheduledTask } from "node-cron";
+import { isWorkingDay } from "../core/calendar/calendar.js";
+import { loadWorkCalendar, reportUncoveredYears } from "../core/calendar/store.js";
 import { sweepComplaintSla } from "../core/complaints/sweep.js";
+import { sweepSlaWarnings } from "../core/complaints/warnings.js";
 import { recomputeTiersByCooperation } from "../core/customers/customers.js";
 import { completedRuns, runDigest, type RunDigestOptions, type RunDigestOutcome } from "../core/digests/runs.js";
 import { sweepApprovalReminders } from "../core/hospitality/reminders.js";
@@ -55,7 +58,12 @@ export interface SchedulerOptions {
   onRunFinished?: (result: TenantRunResult, seconds: number) => void;
 }
 
-export type TenantRunOutcome = RunDigestOutcome | { status: "not_due" } | { status: "failed"; error: string };
+export type TenantRunOutcome =
+  | RunDigestOutcome
+  | { status: "not_due" }
+  /** A holiday or weekend in the tenant's work calendar, with digests.workingDaysOnly on. */
+  | { status: "non_working_day" }
+  | { status: "failed"; error: string };
 
 export interface TenantRunResult {
   tenantId: string;
@@ -66,6 +74,10 @@ export interface TenantRunResult {
 
 export interface SweepResult {
   escalations: number;
+  /** Pre-breach warnings enqueued to complaint holders. */
+  warnings: number;
+  /** Messages to admins that next year's holiday data is missing (December). */
+  calendarNotices: number;
   reminders: number;
   digests: TenantRunResult[];
   prunedLeases: number;
@@ -165,6 +177,14 @@ export async function startScheduler(options: SchedulerOptions): Promise<Schedul
     const due = digestDue(deps.clock.now(), tenant.timeZone, tenant.settings, kind);
     const base = { tenantId: tenant.id, kind, localDate: due.localDate };
     if (!due.due) return { ...base, outcome: { status: "not_due" } };
+    if (tenant.settings.digests.workingDaysOnly) {
+      try {
+        if (!isWorkingDay(await loadWorkCalendar(deps.db, tenant), due.localDate)) return { ...base, outcome: { status: "non_working_day" } };
+      } catch (err) {
+        log.error({ err, ...base }, "work calendar not loaded");
+        return { ...base, outcome: { status: "failed", error: err instanceof Error ? err.message : String(err) } };
+      }
+    }
     const started = performance.now();
     const finish = (result: TenantRunResult): TenantRunResult => {
       options.onRunFinished?.(result, (performance.now() - started) / 1000);
@@ -207,10 +227,11 @@ export async function startScheduler(options: SchedulerOptions): Promise<Schedul
   }
 
   const retieredOn = new Map<string, LocalDate>();
+  let calendarCheckedAt: string | null = null;
 
   async function sweep(): Promise<SweepResult> {
     const now = deps.clock.now();
-    const result: SweepResult = { escalations: 0, reminders: 0, digests: [], prunedLeases: 0, prunedClaims: 0, retiered: 0, failures: [] };
+    const result: SweepResult = { escalations: 0, warnings: 0, calendarNotices: 0, reminders: 0, digests: [], prunedLeases: 0, prunedClaims: 0, retiered: 0, failures: [] };
     const step = async (name: string, work: () => Promise<void>) => {
       try {
         await work();
@@ -225,6 +246,19 @@ export async function startScheduler(options: SchedulerOptions): Promise<Schedul
           onError: (err, complaintId) => log.error({ err, complaintId }, "complaint escalation failed"),
         });
         result.escalations = escalations.length;
+      });
+    }
+    if (options.sweeps?.complaints !== false) {
+      await step("warnings", async () => {
+        result.warnings = (await sweepSlaWarnings(deps, now)).length;
+      });
+    }
+    // Hourly is plenty for a notice due some time in December (its dedupe key makes it once a year).
+    const hour = now.toISOString().slice(0, 13);
+    if (calendarCheckedAt !== hour) {
+      await step("calendar", async () => {
+        result.calendarNotices = await reportUncoveredYears(deps, now);
+        calendarCheckedAt = hour;
       });
     }
     if (options.sweeps?.approvals !== false) {
@@ -265,7 +299,7 @@ export async function startScheduler(options: SchedulerOptions): Promise<Schedul
         }
       }
     });
-    if (result.escalations + result.reminders > 0) options.onEnqueued?.();
+    if (result.escalations + result.warnings + result.calendarNotices + result.reminders > 0) options.onEnqueued?.();
     return result;
   }
 

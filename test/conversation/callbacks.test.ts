@@ -196,7 +196,8 @@ describe("callbacks (my due list)", () => {
 
     const ok = await submit(conversation, s.as(s.alice), form, { reason: "Customer on holiday until January" });
     expect(replyText(ok.reply)).toContain("Callback with Beta Trading skipped.");
-    expect(replyText(ok.reply)).toContain("Next regular callback: 2027-02-21.");
+    // 90 days land on Sunday 2027-02-21: the call rolls forward to the next working day.
+    expect(replyText(ok.reply)).toContain("Next regular callback: 2027-02-22.");
     expect(await tdb.prisma.callback.findUniqueOrThrow({ where: { id: beta.cadenceId! } })).toMatchObject({
       status: "SKIPPED",
       outcome: "Customer on holiday until January",

@@ -56,7 +56,10 @@ async function scene(locale: "en" | "zh-CN" = "en") {
   const tenantExternalId = `T-cmp-${++tenantCounter}-${Math.random().toString(36).slice(2, 8)}`;
   const names = NAMES[locale];
   const team = await registerConsoleTeam(tdb.prisma, conversation, tenantExternalId, names);
-  const tenant = await tdb.prisma.tenant.update({ where: { id: team.tenant.id }, data: { settings: { channels: { complaints: CHANNEL } } } });
+  // Wall-clock SLA minutes: these tests are about the conversation; business-time clocks have
+  // their own tests (src/core/complaints/business-time.test.ts).
+  const slaClock = { CRITICAL: "calendar", HIGH: "calendar", MEDIUM: "calendar", LOW: "calendar" };
+  const tenant = await tdb.prisma.tenant.update({ where: { id: team.tenant.id }, data: { settings: { channels: { complaints: CHANNEL }, slaClock } } });
   const customerOf = (name: string) =>
     tdb.prisma.customer.create({ data: { tenantId: tenant.id, name, nameKey: normalizeName(name), ownerId: team.members.alice.id, tier: "B", status: "ACTIVE" } });
   const customer = await customerOf(names.customer);

@@ -94,6 +94,11 @@ describe("visit (command line)", () => {
     expect(form.fields.map((f) => [f.name, f.kind, f.required, f.default])).toEqual([
       ["customer", "customer", true, "ACME Corp"],
       ["kind", "select", true, "ON_SITE"],
+      // When (today unless changed), who was met and why.
+      ["occurredOn", "date", false, TODAY],
+      ["occurredTime", "text", false, undefined],
+      ["newContact", "text", false, undefined],
+      ["purpose", "text", false, undefined],
       ["summary", "textarea", true, undefined],
       ["feedback", "textarea", false, undefined],
       ["nextStep", "text", false, undefined],

@@ -797,6 +797,11 @@ function headline(session: Session, intent: Intent, c: ComplaintDetail, names: M
     }
     case "complaint.sla_breached":
       return session.t(`complaint.view.notify.${channel ? "breached_channel" : "breached_assignee"}`, common);
+    case "complaint.sla_warning":
+      return session.t("complaint.view.notify.warning_assignee", {
+        ...common,
+        due: localDateTime(session, intent.trigger === "resolve" ? c.resolveDueAt : c.ackDueAt),
+      });
     case "complaint.reopened":
       return session.t(`complaint.view.notify.${channel ? "reopened_channel" : "reopened_assignee"}`, common);
     case "complaint.resolved":
@@ -849,6 +854,7 @@ export const complaintsArea: ConversationArea = {
     "complaint.registered": renderIntent,
     "complaint.escalated": renderIntent,
     "complaint.sla_breached": renderIntent,
+    "complaint.sla_warning": renderIntent,
     "complaint.reopened": renderIntent,
     "complaint.resolved": renderIntent,
   },

@@ -19,7 +19,10 @@ import { logVisit, logVisitSchema, VISIT_KINDS, type LogVisitResult } from "../.
 import type { ConversationArea } from "../area.js";
 import { button, enumLabel, localDateTime, moreTemplate, payloadFor } from "../builders/common.js";
 import { formErrorsReply } from "../builders/forms.js";
-import { customerNameCandidates, nameSchema, splitCustomerAndText } from "../grammar/index.js";
+import { customerNameCandidates, localDateSchema, nameSchema, splitCustomerAndText } from "../grammar/index.js";
+import { checkOccurredAt } from "../../core/visits/rules.js";
+import { instantAt } from "../../core/shared/time.js";
+import { z } from "zod";
 import type { ActionReply } from "../port.js";
 import type { Session } from "../session.js";
 import { defineForm, validateForm, type Form } from "../views/form.js";
@@ -62,6 +65,11 @@ interface VisitFormPreset {
   customer?: string;
   ambiguous?: AmbiguousCustomerError;
   summary?: string;
+  /** When the visit happened, as typed on the command line. */
+  occurredOn?: string;
+  occurredTime?: string;
+  /** The customer's contacts, to choose who was met. */
+  contacts?: Array<{ id: string; name: string; title: string | null }>;
   /** Carried through to the submission: which list or card to refresh afterwards. */
   args?: Record<string, string>;
 }
@@ -82,6 +90,36 @@ function visitForm(session: Session, preset: VisitFormPreset): Form {
         options: VISIT_KINDS.map((kind) => ({ value: kind, label: enumLabel(session, kind) })),
         default: DEFAULT_VISIT_KIND,
       },
+      {
+        name: "occurredOn",
+        label: session.t("visit.view.field.occurred_on"),
+        kind: "date",
+        required: false,
+        default: preset.occurredOn ?? session.today,
+        hint: session.t("visit.view.field.occurred_on_hint"),
+      },
+      {
+        name: "occurredTime",
+        label: session.t("visit.view.field.occurred_time"),
+        kind: "text",
+        required: false,
+        maxLength: 5,
+        placeholder: "14:00",
+        ...(preset.occurredTime ? { default: preset.occurredTime } : {}),
+      },
+      ...(preset.contacts && preset.contacts.length > 0
+        ? [
+            {
+              name: "contactId",
+              label: session.t("visit.view.field.contact"),
+              kind: "select" as const,
+              required: false,
+              options: preset.contacts.map((c) => ({ value: c.id, label: c.title ? `${c.name} · ${c.title}` : c.name })),
+            },
+          ]
+        : []),
+      { name: "newContact", label: session.t("visit.view.field.new_contact"), kind: "text", required: false, maxLength: 100 },
+      { name: "purpose", label: session.t("visit.view.field.purpose"), kind: "text", required: false, maxLength: 200 },
       {
         name: "summary",
         label: session.t("visit.view.field.summary"),
@@ -106,8 +144,34 @@ function visitForm(session: Session, preset: VisitFormPreset): Form {
 }
 
 const visitFormSchema = logVisitSchema
-  .pick({ kind: true, summary: true, feedback: true, nextStep: true, nextFollowUpOn: true })
-  .extend({ customer: nameSchema });
+  .pick({ kind: true, summary: true, feedback: true, nextStep: true, nextFollowUpOn: true, purpose: true })
+  .extend({
+    customer: nameSchema,
+    occurredOn: localDateSchema.optional(),
+    occurredTime: z.string().trim().regex(/^([01]?\d|2[0-3]):[0-5]\d$/, { error: "grammar.invalid_time" }).optional(),
+    contactId: z.string().optional(),
+    newContact: z.string().trim().max(100).optional(),
+  });
+
+/**
+ * The instant a visit typed as a local day (and time) happened: the time given, else now when
+ * the day is today, else noon of that day (the day is what matters for the cadence).
+ */
+export function occurredAtOf(session: Session, date: string | undefined, time: string | undefined): Date | undefined {
+  if (!date) return undefined;
+  if (time) return instantAt(date, time.padStart(5, "0"), session.tenant.timeZone);
+  if (date === session.today) return session.now;
+  return instantAt(date, "12:00", session.tenant.timeZone);
+}
+
+async function contactsOf(session: Session, customerId: string) {
+  return session.deps.db.contact.findMany({
+    where: { tenantId: session.tenant.id, customerId },
+    select: { id: true, name: true, title: true },
+    orderBy: { createdAt: "asc" },
+    take: 50,
+  });
+}
 
 const FORM_TEXT_FIELDS = new Set(["summary", "feedback", "nextStep"]);
 
@@ -123,6 +187,11 @@ function visitFieldOf(err: DomainError): string | undefined {
       return "nextFollowUpOn";
     case "visit.invalid_kind":
       return "kind";
+    case "visit.occurred_in_future":
+    case "visit.invalid_occurred_at":
+      return "occurredOn";
+    case "visit.unknown_contact":
+      return "contactId";
     case "visit.customer_not_found":
     case "auth.not_yours":
       return "customer";
@@ -144,6 +213,8 @@ export function visitLoggedView(session: Session, customer: CustomerRef, result:
     ...result.closedCallbacks.map((c) => session.t("visit.view.closed_callback", { date: c.dueOn, reason: enumLabel(session, c.reason) })),
     ...(result.followUp ? [session.t("visit.view.follow_up", { date: result.followUp.dueOn })] : []),
     ...(result.cadence ? [session.t("visit.view.next_cadence", { date: result.cadence.dueOn })] : []),
+    ...(result.visitPlans?.done ?? []).map((p) => session.t("visit.view.plan_done", { date: p.plannedOn })),
+    ...(result.visitPlans?.next ? [session.t("visit.view.next_visit", { date: result.visitPlans.next.plannedOn })] : []),
   ];
   const title = session.t("visit.view.logged_title", { customer: customer.name });
   return {
@@ -178,15 +249,25 @@ export const visitsArea: ConversationArea = {
       const typed = command.words
         ? await splitVisitWords(session, command.words)
         : { customer: command.customer, summary: command.summary };
-      if (!typed.customer) return { kind: "form", form: visitForm(session, typed.summary ? { summary: typed.summary } : {}) };
+      const when = {
+        ...(command.occurredOn ? { occurredOn: command.occurredOn } : {}),
+        ...(command.occurredTime ? { occurredTime: command.occurredTime } : {}),
+      };
+      if (!typed.customer) return { kind: "form", form: visitForm(session, { ...(typed.summary ? { summary: typed.summary } : {}), ...when }) };
       const found = await customerFromCommand(session, typed.customer);
       const summary = typed.summary ? { summary: typed.summary } : {};
-      if ("ambiguous" in found) return { kind: "form", form: visitForm(session, { ambiguous: found.ambiguous, ...summary }) };
-      if (!typed.summary) return { kind: "form", form: visitForm(session, { customer: found.customer.name }) };
+      if ("ambiguous" in found) return { kind: "form", form: visitForm(session, { ambiguous: found.ambiguous, ...summary, ...when }) };
+      const occurredAt = occurredAtOf(session, command.occurredOn, command.occurredTime);
+      // A visit in the future is a plan: refused before any form is filled in.
+      if (occurredAt) checkOccurredAt(occurredAt, session.now);
+      if (!typed.summary) {
+        return { kind: "form", form: visitForm(session, { customer: found.customer.name, contacts: await contactsOf(session, found.customer.id), ...when }) };
+      }
       const result = await logVisit(session.deps, session.actor, {
         customerId: found.customer.id,
         kind: DEFAULT_VISIT_KIND,
         summary: typed.summary,
+        ...(occurredAt ? { occurredAt } : {}),
       });
       return { kind: "view", view: visitLoggedView(session, found.customer, result) };
     },
@@ -196,21 +277,30 @@ export const visitsArea: ConversationArea = {
     "visit.open_form": async (session, payload) => {
       const customer = await loadCustomerFor(session.deps.db, session.actor, payload.entityId ?? "");
       const args = refreshArgs(payload);
-      return { reply: { kind: "form", form: visitForm(session, { customer: customer.name, ...(args ? { args } : {}) }) } };
+      const contacts = await contactsOf(session, customer.id);
+      return { reply: { kind: "form", form: visitForm(session, { customer: customer.name, contacts, ...(args ? { args } : {}) }) } };
     },
   },
 
   forms: {
     "visit.log": async (session, values, payload): Promise<ActionReply> => {
-      const result = validateForm(visitForm(session, {}), values, visitFormSchema);
+      // The contact choice is validated against the customer by the core, not by the form's options.
+      const result = validateForm(visitForm(session, values.contactId ? { contacts: [{ id: values.contactId, name: values.contactId, title: null }] } : {}), values, visitFormSchema);
       if (!result.ok) return formErrorsReply(session, result.errors);
       const picked = await customerOfSubmission(session, result.data.customer);
       if (!picked.ok) return picked.reply;
       const customer = picked.customer;
       let logged: LogVisitResult;
       try {
-        const { customer: _typed, ...details } = result.data;
-        logged = await logVisit(session.deps, session.actor, { ...details, customerId: customer.id });
+        const { customer: _typed, occurredOn, occurredTime, contactId, newContact, ...details } = result.data;
+        const occurredAt = occurredAtOf(session, occurredOn, occurredTime);
+        logged = await logVisit(session.deps, session.actor, {
+          ...details,
+          customerId: customer.id,
+          ...(occurredAt ? { occurredAt } : {}),
+          ...(contactId ? { contactIds: [contactId] } : {}),
+          ...(newContact ? { newContactName: newContact } : {}),
+        });
       } catch (err) {
         return fieldErrorReply(session, err, visitFieldOf);
       }

@@ -20,7 +20,9 @@ export type TopLevelWord =
   | "credit"
   | "away"
   | "customers"
-  | "contact";
+  | "contact"
+  | "plan"
+  | "calendar";
 
 export const TOP_LEVEL: Readonly<Record<TopLevelWord, readonly string[]>> = {
   help: ["help", "?", "？", "帮助", "说明", "使用说明"],
@@ -43,6 +45,8 @@ export const TOP_LEVEL: Readonly<Record<TopLevelWord, readonly string[]>> = {
   away: ["away", "外出", "出差", "休假"],
   customers: ["customers", "客户列表", "我的客户"],
   contact: ["contact", "contacts", "联系人"],
+  plan: ["plan", "计划", "联络计划"],
+  calendar: ["calendar", "日历", "工作日历"],
 };
 
 export type CreditWord = "request" | "review";
@@ -92,14 +96,30 @@ export const LIST_SCOPES: Readonly<Record<ListScopeWord, readonly string[]>> = {
 export const OVERDUE_WORDS: readonly string[] = ["overdue", "逾期"];
 export const CLOSED_WORDS: readonly string[] = ["closed", "resolved", "已结", "已关闭", "已解决"];
 
-export type AdminWord = "role" | "supervisor" | "channel" | "settings" | "deactivate";
+export type AdminWord = "role" | "supervisor" | "channel" | "settings" | "deactivate" | "calendar" | "region";
 export const ADMIN_SUB: Readonly<Record<AdminWord, readonly string[]>> = {
   role: ["role", "角色"],
   supervisor: ["supervisor", "上级"],
   channel: ["channel", "频道", "群"],
   settings: ["settings", "setting", "设置"],
   deactivate: ["deactivate", "停用"],
+  calendar: ["calendar", "日历"],
+  region: ["region", "regions", "区域"],
 };
+
+/** `visit plan …` / `拜访 计划 …`. */
+export const VISIT_PLAN_WORDS: readonly string[] = ["plan", "计划", "安排"];
+
+export type RegionWord = "list" | "add" | "remove" | "assign";
+export const REGION_SUB: Readonly<Record<RegionWord, readonly string[]>> = {
+  list: ["list", "列表", "查看"],
+  add: ["add", "new", "添加", "新增"],
+  remove: ["remove", "delete", "删除", "移除"],
+  assign: ["assign", "set", "分配", "负责"],
+};
+
+/** `plan … region <name>` / `计划 … 区域 <名称>`. */
+export const PLAN_REGION_WORDS: readonly string[] = ["region", "区域", "地区"];
 
 /** `customer add` options, each introduced by a keyword. */
 export type CustomerAddOption = "tier" | "owner" | "annual";

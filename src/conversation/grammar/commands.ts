@@ -59,6 +59,11 @@ export const helpTopicIds = [
   "customer.handover",
   "contact",
   "admin.deactivate",
+  "plan",
+  "visit.plan",
+  "calendar",
+  "admin.calendar",
+  "admin.region",
 ] as const;
 export const helpTopicIdSchema = z.enum(helpTopicIds);
 export type HelpTopicId = z.infer<typeof helpTopicIdSchema>;
@@ -116,6 +121,33 @@ export const customerTierCommandSchema = kind("customer.tier").extend(customerTi
 export const visitCommandSchema = kind("visit.log").extend({
   ...visitFieldsSchema.partial().shape,
   words: z.array(z.string().min(1)).min(2).optional(),
+  /** When the visit happened, if not now: a tenant-local day and time ('HH:mm'). */
+  occurredOn: localDateSchema.optional(),
+  occurredTime: z.string().regex(/^\d{2}:\d{2}$/).optional(),
+});
+export const planWindowSchema = z.enum(["week", "month", "7d", "30d"]);
+export const planScopeSchema = z.enum(["me", "team"]);
+/** `plan [week|month|7d|30d] [me|team] [region <name>]`: the contact plan (联络计划). */
+export const planCommandSchema = kind("plan.show").extend({
+  window: planWindowSchema.optional(),
+  scope: planScopeSchema.optional(),
+  region: nameSchema.optional(),
+});
+export const visitPlanFieldsSchema = z.object({ customer: nameSchema, date: localDateSchema, purpose: textSchema.optional() });
+export const visitPlanCommandSchema = kind("visit.plan").extend(visitPlanFieldsSchema.partial().shape);
+/** `calendar [month]`: the coming holidays and make-up days, or those of one month ('YYYY-MM'). */
+export const calendarCommandSchema = kind("calendar.show").extend({ month: z.string().regex(/^\d{4}-\d{2}$/).optional() });
+export const adminCalendarCommandSchema = kind("admin.calendar").extend({
+  date: localDateSchema.optional(),
+  working: z.boolean().optional(),
+  name: nameSchema.optional(),
+});
+/** `admin region [list] | add <name> | remove <name> | assign <@user> [region…]`. */
+export const adminRegionCommandSchema = kind("admin.region").extend({
+  action: z.enum(["list", "add", "remove", "assign"]),
+  name: nameSchema.optional(),
+  user: userRefSchema.optional(),
+  names: z.array(nameSchema).optional(),
 });
 export const callbacksListCommandSchema = kind("callbacks.list");
 export const callbackScheduleCommandSchema = kind("callback.schedule").extend(callbackFieldsSchema.partial().shape);
@@ -236,6 +268,11 @@ export const commandSchema = z.discriminatedUnion("kind", [
   complaintsClosedCommandSchema,
   hospitalityShowCommandSchema,
   adminDeactivateCommandSchema,
+  planCommandSchema,
+  visitPlanCommandSchema,
+  calendarCommandSchema,
+  adminCalendarCommandSchema,
+  adminRegionCommandSchema,
 ]);
 
 export type Command = z.infer<typeof commandSchema>;
@@ -255,6 +292,7 @@ export const formFieldsSchemas = {
   "admin.supervisor": adminSupervisorFieldsSchema,
   "admin.channel": adminChannelFieldsSchema,
   "member.lang": langFieldsSchema,
+  "visit.plan": visitPlanFieldsSchema,
 } as const satisfies Partial<Record<CommandKind, z.ZodObject>>;
 
 export type FormCommandKind = keyof typeof formFieldsSchemas;

@@ -32,7 +32,7 @@ const kindsOfTopic: Record<HelpTopicId, CommandKind[]> = {
   risk: ["risk.list"],
   digest: ["digest.preview"],
   report: ["report.kpi"],
-  admin: ["admin.role", "admin.supervisor", "admin.channel", "admin.settings"],
+  admin: ["admin.role", "admin.supervisor", "admin.channel", "admin.settings", "admin.calendar", "admin.region"],
   "admin.role": ["admin.role"],
   "admin.supervisor": ["admin.supervisor"],
   "admin.channel": ["admin.channel"],
@@ -49,6 +49,11 @@ const kindsOfTopic: Record<HelpTopicId, CommandKind[]> = {
   "customer.handover": ["customer.handover"],
   contact: ["contacts.list", "contact.add", "contact.edit", "contact.remove", "contact.primary"],
   "admin.deactivate": ["admin.deactivate"],
+  plan: ["plan.show"],
+  "visit.plan": ["visit.plan"],
+  calendar: ["calendar.show"],
+  "admin.calendar": ["admin.calendar"],
+  "admin.region": ["admin.region"],
 };
 
 describe("help", () => {
@@ -93,7 +98,7 @@ describe("help", () => {
       "customer assign <name> @member",
       "customer tier <name> <VIP|A|B|C> <reason>",
     ]);
-    expect(helpTopic("zh-CN", "admin").usage).toHaveLength(4);
+    expect(helpTopic("zh-CN", "admin").usage).toHaveLength(6);
     expect(usageLines("en", "customer.assign")).toEqual(["customer assign <name> @member"]);
   });
 

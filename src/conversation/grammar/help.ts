@@ -28,7 +28,7 @@ export interface HelpOverview {
 /** Topics that stand for a family of commands: their help lists every member's usage. */
 const CHILDREN: Partial<Record<HelpTopicId, readonly HelpTopicId[]>> = {
   customer: ["customer.add", "customer.assign", "customer.tier"],
-  admin: ["admin.role", "admin.supervisor", "admin.channel", "admin.settings"],
+  admin: ["admin.role", "admin.supervisor", "admin.channel", "admin.settings", "admin.calendar", "admin.region"],
 };
 
 const MAX_EXAMPLES = 9;

@@ -25,7 +25,10 @@ import {
   CUSTOMER_SUB,
   matchWord,
   NO_SUPERVISOR,
+  PLAN_REGION_WORDS,
+  REGION_SUB,
   suggestAlias,
+  VISIT_PLAN_WORDS,
   TOP_LEVEL,
   type TopLevelWord,
 } from "./aliases.js";
@@ -48,7 +51,12 @@ import {
   parseChannel,
   parseChannelPurpose,
   parseDate,
+  parseDateTime,
+  parseDayKind,
   parseDigestKind,
+  parseMonth,
+  parsePlanScope,
+  parsePlanWindow,
   parseGuests,
   parseHospitalityKind,
   parseLocaleWord,
@@ -192,6 +200,8 @@ const TOP_LEVEL_PARSERS: Readonly<Record<TopLevelWord, ArgsParser>> = {
   away: parseAway,
   customers: parseCustomersList,
   contact: parseContact,
+  plan: parsePlan,
+  calendar: parseCalendar,
 };
 
 // ---- helpers -------------------------------------------------------------------------------
@@ -276,6 +286,9 @@ function parseHelp(s: State, args: Token[]): Command {
     const sub = words[1] ? matchWord(ADMIN_SUB, words[1]) : undefined;
     topic = sub ? `admin.${sub}` : "admin";
     used = sub ? 2 : 1;
+  } else if (top === "visit" && words[1] && VISIT_PLAN_WORDS.includes(words[1].toLowerCase())) {
+    topic = "visit.plan";
+    used = 2;
   } else {
     topic = top === "callbackOrList" ? "callbacks" : top;
   }
@@ -371,9 +384,57 @@ function parseVisit(s: State, args: Token[]): Command {
   s.topic = "visit";
   const first = args[0];
   if (!first) return { kind: "visit.log" };
+  if (!first.quoted && VISIT_PLAN_WORDS.includes(first.text.toLowerCase())) return parseVisitPlan(s, args.slice(1));
+  const when = visitMoment(s, args);
+  if (when) {
+    const customer = first.quoted ? literal(s, first) : joinWords(args.slice(0, when.at))!;
+    return defined({
+      kind: "visit.log",
+      customer,
+      occurredOn: when.value.date,
+      occurredTime: when.value.time,
+      summary: restText(s.text, args, when.at + when.width),
+    });
+  }
   if (first.quoted) return defined({ kind: "visit.log", customer: literal(s, first), summary: restText(s.text, args, 1) });
   if (args.length === 1) return { kind: "visit.log", customer: first.text };
   return { kind: "visit.log", words: args.map((a) => literal(s, a)) };
+}
+
+/**
+ * `visit <customer> [date] [summary]`: the first moment after the customer's name ("yesterday",
+ * "12/1 14:00", "昨天下午") says when the visit happened; a quoted name must be followed by it
+ * directly. Dates lean to the past: a visit that happened. Null when there is none.
+ */
+function visitMoment(s: State, args: Token[]): { at: number; width: number; value: { date: LocalDate; time?: string } } | null {
+  const ctx = { today: s.today, lean: "past" as const };
+  const last = args[0]!.quoted ? 1 : args.length - 1;
+  for (let i = 1; i <= last && i < args.length; i++) {
+    const token = args[i]!;
+    if (token.quoted) continue;
+    const next = args[i + 1];
+    if (next && !next.quoted) {
+      const pair = parseDateTime(`${token.text} ${next.text}`, ctx);
+      if (pair?.ok) return { at: i, width: 2, value: pair.value };
+    }
+    const single = parseDateTime(token.text, ctx);
+    if (single === null) continue;
+    if (!single.ok) throw failure(s, single.key, single.params);
+    return { at: i, width: 1, value: single.value };
+  }
+  return null;
+}
+
+function parseVisitPlan(s: State, args: Token[]): Command {
+  s.topic = "visit.plan";
+  const date = (text: string) => parseDate(text, { today: s.today, lean: "future" });
+  const { name, at } = nameBefore(s, args, date, "grammar.date_missing");
+  return defined({
+    kind: "visit.plan",
+    customer: name,
+    date: valueAt(s, args, at, date, "grammar.invalid_date"),
+    purpose: restText(s.text, args, at + 1),
+  });
 }
 
 function parseCallbackSchedule(s: State, args: Token[]): Command {
@@ -487,7 +548,64 @@ function parseAdmin(s: State, args: Token[]): Command {
   if (sub === "supervisor") return parseAdminSupervisor(s, rest);
   if (sub === "channel") return parseAdminChannel(s, rest);
   if (sub === "deactivate") return parseAdminDeactivate(s, rest);
+  if (sub === "calendar") return parseAdminCalendar(s, rest);
+  if (sub === "region") return parseAdminRegion(s, rest);
   return parseAdminSettings(s, rest);
+}
+
+// ---- work calendar, regions, contact plan ----------------------------------------------------
+
+function parseAdminCalendar(s: State, args: Token[]): Command {
+  s.topic = "admin.calendar";
+  const date = valueAt(s, args, 0, (text) => parseDate(text, { today: s.today, lean: "future" }), "grammar.invalid_date");
+  const working = valueAt(s, args, 1, parseDayKind, "grammar.invalid_day_kind");
+  return defined({ kind: "admin.calendar", date, working, name: restText(s.text, args, 2) });
+}
+
+function parseAdminRegion(s: State, args: Token[]): Command {
+  s.topic = "admin.region";
+  const first = args[0];
+  if (!first) return { kind: "admin.region", action: "list" };
+  const action = first.quoted ? undefined : matchWord(REGION_SUB, first.text);
+  if (!action) throw failure(s, "grammar.invalid_region_action", { value: first.text });
+  const rest = args.slice(1);
+  if (action === "list") return noArgs(s, "admin.region", rest, { kind: "admin.region", action });
+  if (action === "assign") {
+    const user = rest[0] ? mention(s, rest[0]) : undefined;
+    return defined({ kind: "admin.region", action, user, names: rest.slice(1).map((t) => literal(s, t)) });
+  }
+  return defined({ kind: "admin.region", action, name: rest.length ? nameOf(s, rest) : undefined });
+}
+
+function parseCalendar(s: State, args: Token[]): Command {
+  s.topic = "calendar";
+  if (args[1]) throw failure(s, "grammar.unexpected_argument", { value: args[1].text });
+  return defined({ kind: "calendar.show", month: valueAt(s, args, 0, (text) => parseMonth(text, s.today), "grammar.invalid_month") });
+}
+
+function parsePlan(s: State, args: Token[]): Command {
+  s.topic = "plan";
+  const command: CommandOf<"plan.show"> = { kind: "plan.show" };
+  for (let i = 0; i < args.length; i++) {
+    const token = args[i]!;
+    if (!token.quoted && PLAN_REGION_WORDS.includes(token.text.toLowerCase())) {
+      if (command.region || !args[i + 1]) throw failure(s, "grammar.option_needs_value", { option: token.text });
+      command.region = nameOf(s, args.slice(i + 1));
+      break;
+    }
+    const window = command.window ? null : parsePlanWindow(token.text);
+    if (window?.ok) {
+      command.window = window.value;
+      continue;
+    }
+    const scope = command.scope ? null : parsePlanScope(token.text);
+    if (scope?.ok) {
+      command.scope = scope.value;
+      continue;
+    }
+    throw failure(s, "grammar.invalid_plan_argument", { value: token.text });
+  }
+  return command;
 }
 
 function parseAdminRole(s: State, args: Token[]): Command {

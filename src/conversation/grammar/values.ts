@@ -342,3 +342,138 @@ export function parsePeriod(input: string, today: LocalDate): Parsed<Period> {
       return span(t.startOf("year"), t);
   }
 }
+
+// ---- past moments, months, plan windows, calendar days (work calendar and contact plan) ------
+
+export interface DateTimeValue {
+  date: LocalDate;
+  /** 'HH:mm' when the user said a time or a part of the day; absent for a bare day. */
+  time?: string;
+}
+
+/** A part of the day without a clock time stands for a typical hour of it. */
+const DAY_PARTS = aliasTable({
+  "09:00": ["早上", "早晨", "清晨"],
+  "10:00": ["上午", "morning", "am"],
+  "12:00": ["中午", "noon", "midday"],
+  "15:00": ["下午", "afternoon", "pm"],
+  "19:00": ["晚上", "傍晚", "evening", "tonight", "night"],
+});
+
+const CLOCK = /^(\d{1,2})(?::(\d{2})|[点點時时](?:(\d{1,2})分?|半)?)$/;
+const AMPM = /^(\d{1,2})(?::(\d{2}))?\s*(am|pm)$/i;
+
+/** A time of day: 14:00, 14点, 3点半, 下午3点, 3pm, 下午 (a part of the day), as 'HH:mm'. */
+export function parseTimeOfDay(input: string): Parsed<string> {
+  const text = toHalfWidth(input).trim().toLowerCase();
+  const part = DAY_PARTS.get(text);
+  if (part) return ok(part);
+  const hhmm = (h: number, m: number) => (h < 24 && m < 60 ? ok(`${String(h).padStart(2, "0")}:${String(m).padStart(2, "0")}`) : fail("grammar.invalid_time", { value: input }));
+  const ampm = AMPM.exec(text);
+  if (ampm) {
+    const h = Number(ampm[1]);
+    if (h < 1 || h > 12) return fail("grammar.invalid_time", { value: input });
+    return hhmm((h % 12) + (ampm[3] === "pm" ? 12 : 0), Number(ampm[2] ?? 0));
+  }
+  // "下午3点": the part of the day says whether 3 is 03:00 or 15:00.
+  const prefixed = /^(早上|早晨|上午|中午|下午|晚上|傍晚)(.+)$/.exec(text);
+  if (prefixed) {
+    const clock = CLOCK.exec(prefixed[2]!);
+    if (!clock) return null;
+    let h = Number(clock[1]);
+    const afternoon = ["中午", "下午", "晚上", "傍晚"].includes(prefixed[1]!);
+    if (afternoon && h < 12) h += 12;
+    return hhmm(h, clockMinutes(clock));
+  }
+  const clock = CLOCK.exec(text);
+  if (!clock) return null;
+  return hhmm(Number(clock[1]), clockMinutes(clock));
+}
+
+function clockMinutes(clock: RegExpExecArray): number {
+  if (clock[2] !== undefined) return Number(clock[2]);
+  if (clock[3] !== undefined) return Number(clock[3]);
+  return clock[0].endsWith("半") ? 30 : 0;
+}
+
+/**
+ * A day with an optional time, as typed for a visit that happened: "yesterday", "12/1 14:00",
+ * "昨天下午", "昨天下午3点", "2026-12-01 9:30", "周一上午". Days come from parseDate (with the
+ * context's lean), so there is one date grammar; the time from parseTimeOfDay. Null when the
+ * text is not a moment at all.
+ */
+export function parseDateTime(input: string, ctx: DateContext): Parsed<DateTimeValue> {
+  const text = toHalfWidth(input).trim();
+  const spaced = /^(\S+)\s+(\S+)$/.exec(text);
+  if (spaced) {
+    const date = parseDate(spaced[1]!, ctx);
+    const time = parseTimeOfDay(spaced[2]!);
+    if (date === null || time === null) return null;
+    if (!date.ok) return date;
+    if (!time.ok) return time;
+    return ok({ date: date.value, time: time.value });
+  }
+  const whole = parseDate(text, ctx);
+  if (whole !== null) return whole.ok ? ok({ date: whole.value }) : whole;
+  // Chinese glues the time to the day: try every split, the longest day first. A moment is
+  // short; longer words are free text (and are not worth a quadratic scan).
+  const chars = [...text];
+  if (chars.length > 16) return null;
+  for (let cut = chars.length - 1; cut >= 1; cut--) {
+    const date = parseDate(chars.slice(0, cut).join(""), ctx);
+    if (date === null) continue;
+    const time = parseTimeOfDay(chars.slice(cut).join(""));
+    if (time === null) continue;
+    if (!date.ok) return date;
+    if (!time.ok) return time;
+    return ok({ date: date.value, time: time.value });
+  }
+  return null;
+}
+
+/**
+ * A month: 2026-10, 2026/10, 2026年10月, 10月, or a bare 10 (the next such month, this one
+ * included), as 'YYYY-MM'; also "this/next month", 本月/下月.
+ */
+export function parseMonth(input: string, today: LocalDate): Parsed<string> {
+  const text = toHalfWidth(input).trim().toLowerCase();
+  const year = Number(today.slice(0, 4));
+  const month = Number(today.slice(5, 7));
+  const fmt = (y: number, m: number) => (m >= 1 && m <= 12 ? ok(`${y}-${String(m).padStart(2, "0")}`) : fail("grammar.invalid_month", { value: input }));
+  if (["this-month", "本月", "这个月"].includes(text)) return fmt(year, month);
+  if (["next-month", "next", "下月", "下个月"].includes(text)) return month === 12 ? fmt(year + 1, 1) : fmt(year, month + 1);
+  const full = /^(\d{4})[-/.年](\d{1,2})月?$/.exec(text);
+  if (full) return fmt(Number(full[1]), Number(full[2]));
+  const bare = /^(\d{1,2})月?$/.exec(text);
+  if (bare) {
+    const m = Number(bare[1]);
+    return fmt(m < month ? year + 1 : year, m);
+  }
+  return null;
+}
+
+export type PlanWindow = "week" | "month" | "7d" | "30d";
+export type PlanScope = "me" | "team";
+
+const PLAN_WINDOWS = aliasTable<PlanWindow>({
+  week: ["week", "this-week", "本周", "这周"],
+  month: ["month", "this-month", "本月", "这个月"],
+  "7d": ["7d", "7days", "7-days", "7天", "七天", "一周"],
+  "30d": ["30d", "30days", "30-days", "30天", "三十天", "一个月"],
+});
+const PLAN_SCOPES = aliasTable<PlanScope>({
+  me: ["me", "mine", "my", "我", "我的", "个人"],
+  team: ["team", "团队", "本组", "全组"],
+});
+/** `admin calendar <date> <workday|holiday>`: true for a working day. */
+const DAY_KINDS = aliasTable<"true" | "false">({
+  true: ["workday", "working", "work", "工作日", "上班", "补班", "调休上班"],
+  false: ["holiday", "off", "day-off", "rest", "休息日", "休息", "假日", "放假", "节假日"],
+});
+
+export const parsePlanWindow = enumParser(PLAN_WINDOWS);
+export const parsePlanScope = enumParser(PLAN_SCOPES);
+export function parseDayKind(text: string): Parsed<boolean> {
+  const v = lookup(DAY_KINDS, text);
+  return v === undefined ? null : ok(v === "true");
+}

@@ -2,6 +2,7 @@
 // in Chinese falls back to English, a key missing everywhere shows the key itself, so a gap is
 // visible in the UI and in tests instead of an empty message.
 import { adminCatalog } from "./catalog/admin.js";
+import { calendarCatalog } from "./catalog/calendar.js";
 import { callbacksCatalog } from "./catalog/callbacks.js";
 import { callbacksViewsCatalog } from "./catalog/callbacks.views.js";
 import { cliCatalog } from "./catalog/cli.js";
@@ -42,6 +43,7 @@ export const defaultLocale: Locale = "zh-CN";
  */
 export const catalogs: Readonly<Record<string, Catalog>> = {
   admin: adminCatalog,
+  calendar: calendarCatalog,
   callbacks: callbacksCatalog,
   "callbacks.views": callbacksViewsCatalog,
   cli: cliCatalog,

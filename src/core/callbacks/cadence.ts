@@ -3,7 +3,10 @@
 // The unique (tenantId, openCadenceKey) index makes a second open one impossible even under races.
 import type { Platform, Tier } from "@prisma/client";
 import { recordAudit } from "../audit/audit.js";
+import { onOrNextWorkingDay } from "../calendar/calendar.js";
+import { loadDayCalendar } from "../calendar/store.js";
 import type { TenantSettings } from "../tenants/settings.js";
+import type { WorkCalendar } from "../calendar/calendar.js";
 import type { Tx } from "../shared/context.js";
 import { ConflictError } from "../shared/errors.js";
 import { addDays, fromDateColumn, toDateColumn, type LocalDate } from "../shared/time.js";
@@ -86,6 +89,7 @@ async function applyCadence(
   lastContact: LocalDate | null,
 ): Promise<CadenceSync> {
   const cadence = cadenceDaysFor(settings, customer.tier);
+  let calendar: WorkCalendar | undefined;
   // A concurrent transaction (a completion, a visit) may close the open callback between our
   // read and our write; the conditional write then matches nothing and we read again.
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -104,6 +108,9 @@ async function applyCadence(
     const base = lastContact ?? today;
     let due = addDays(base, cadence);
     if (due < today) due = today;
+    // A regular call falls on a working day (a 调休 Saturday is one; the Spring Festival is not).
+    calendar ??= await loadDayCalendar(tx, customer.tenantId, settings);
+    due = onOrNextWorkingDay(calendar, due);
     if (!open) {
       const created = await tx.callback.create({
         data: {

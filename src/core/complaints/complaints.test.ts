@@ -30,8 +30,12 @@ async function makeCustomer(tenantId: string, ownerId: string, name: string) {
   return tdb.prisma.customer.create({ data: { tenantId, name, nameKey: name.toLowerCase(), ownerId } });
 }
 
+// These tests are about the ladder and the status machine, in wall-clock minutes; business-time
+// clocks have their own tests (business-time.test.ts).
+const CALENDAR_CLOCKS = { slaClock: { CRITICAL: "calendar", HIGH: "calendar", MEDIUM: "calendar", LOW: "calendar" } };
+
 async function scene() {
-  const tenant = await makeTenant(tdb.prisma);
+  const tenant = await makeTenant(tdb.prisma, { settings: CALENDAR_CLOCKS });
   const d = await makeDepartment(tdb.prisma, tenant.id);
   const customer = await makeCustomer(tenant.id, d.a1.id, "华为 Huawei");
   return { tenant, d, customer };
@@ -193,7 +197,7 @@ describe("SLA sweep", () => {
   });
 
   it("escalates both missed deadlines at once after an outage, and a supervisor without a supervisor hands level 2 to a manager", async () => {
-    const tenant = await makeTenant(tdb.prisma);
+    const tenant = await makeTenant(tdb.prisma, { settings: CALENDAR_CLOCKS });
     const manager = await makeMember(tdb.prisma, tenant.id, { role: "MANAGER", name: "经理" });
     const lead = await makeMember(tdb.prisma, tenant.id, { role: "SUPERVISOR", name: "主管" });
     const rep = await makeMember(tdb.prisma, tenant.id, { supervisorId: lead.id, name: "客户经理" });

@@ -4,6 +4,8 @@
 // racing produce one change and a clear "already done by X" for the other.
 import type { Complaint, ComplaintEventKind, ComplaintStatus, Prisma } from "@prisma/client";
 import { recordAudit } from "../audit/audit.js";
+import { onOrNextWorkingDay } from "../calendar/calendar.js";
+import { loadWorkCalendar } from "../calendar/store.js";
 import { canActFor, seesWholeTenant } from "../members/authorization.js";
 import { supervisorChain } from "../members/members.js";
 import { enqueueNotifications, type EnqueueInput } from "../outbox/outbox.js";
@@ -12,7 +14,7 @@ import { ConflictError, ForbiddenError, NotFoundError } from "../shared/errors.j
 import { addDays, localDateOf, toDateColumn } from "../shared/time.js";
 import { loadTenant, type TenantView } from "../tenants/tenants.js";
 import { rungAbove, writeEscalation } from "./escalation.js";
-import { isActive, MAX_ESCALATION_LEVEL, nextStatus, slaDeadlines, type ComplaintAction } from "./rules.js";
+import { isActive, MAX_ESCALATION_LEVEL, nextStatus, slaSchedule, type ComplaintAction } from "./rules.js";
 import {
   complaintRefSchema,
   escalateComplaintSchema,
@@ -150,7 +152,7 @@ export async function registerComplaint(deps: CoreDeps, actor: Actor, input: unk
       UPDATE "Tenant" SET "nextComplaintNo" = "nextComplaintNo" + 1
       WHERE id = ${actor.tenantId} RETURNING "nextComplaintNo" - 1 AS number`;
     if (!counter) throw new NotFoundError("tenant.not_found", { tenantId: actor.tenantId });
-    const deadlines = slaDeadlines(tenant.settings.sla, data.severity, now);
+    const deadlines = slaSchedule(tenant.settings, await loadWorkCalendar(tx, tenant), data.severity, now);
     const c = await tx.complaint.create({
       data: {
         tenantId: actor.tenantId,
@@ -278,7 +280,11 @@ export async function resolveComplaint(
     // for whoever owns the customer now. A re-resolution after a reopen moves the pending one.
     const tenant = await loadTenant(tx, actor.tenantId);
     const customer = await tx.customer.findFirstOrThrow({ where: { id: c.customerId, tenantId: c.tenantId }, select: { ownerId: true } });
-    const dueOn = addDays(localDateOf(now, tenant.timeZone), tenant.settings.afterComplaintCallbackDays);
+    // Lands on a working day: nobody calls a customer on the Spring Festival to ask if they are happy.
+    const dueOn = onOrNextWorkingDay(
+      await loadWorkCalendar(tx, tenant),
+      addDays(localDateOf(now, tenant.timeZone), tenant.settings.afterComplaintCallbackDays),
+    );
     const pending = await tx.callback.findFirst({
       where: { tenantId: c.tenantId, sourceComplaintId: c.id, reason: "AFTER_COMPLAINT", status: "PENDING" },
     });
@@ -344,12 +350,15 @@ export async function reopenComplaint(deps: CoreDeps, actor: Actor, input: unkno
   const now = deps.clock.now();
   return inTransaction(deps, async (tx) => {
     const tenant = await loadTenant(tx, actor.tenantId);
+    const calendar = await loadWorkCalendar(tx, tenant);
     const c = await loadComplaint(tx, actor.tenantId, complaintId);
     await requireInvolved(tx, actor, c);
     const after = await transition(tx, actor, c, {
       action: "reopen",
       data: (cur, at) => ({
-        ...slaDeadlines(tenant.settings.sla, cur.severity, at),
+        ...slaSchedule(tenant.settings, calendar, cur.severity, at),
+        ackWarnedAt: null,
+        resolveWarnedAt: null,
         acknowledgedAt: null,
         resolvedAt: null,
         closedAt: null,

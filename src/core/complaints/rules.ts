@@ -2,6 +2,7 @@
 // deadlines still need an escalation, and who the next rung of the ladder is. Pure functions of
 // data and `now`; the use cases load, call these, and write.
 import type { ComplaintStatus, Severity } from "@prisma/client";
+import { addBusinessMinutes, type WorkCalendar } from "../calendar/calendar.js";
 import { ConflictError } from "../shared/errors.js";
 import type { TenantSettings } from "../tenants/settings.js";
 
@@ -22,6 +23,61 @@ export function slaDeadlines(sla: TenantSettings["sla"], severity: Severity, fro
     ackDueAt: new Date(from.getTime() + entry.ackMinutes * 60_000),
     resolveDueAt: new Date(from.getTime() + entry.resolveMinutes * 60_000),
   };
+}
+
+export interface SlaSchedule extends SlaDeadlines {
+  /** When the holder is warned of each deadline (slaClock.warnAtPercent of it); null: no warning. */
+  ackWarnAt: Date | null;
+  resolveWarnAt: Date | null;
+}
+
+/**
+ * The deadlines and warning instants of a clock started at `from`, in the severity's clock
+ * (slaClock): calendar time counts every minute; business time counts only the working hours of
+ * working days (src/core/calendar), so a HIGH complaint registered on the Friday evening before
+ * the Spring Festival is due after the holiday, and a 调休 Saturday counts as a working day.
+ */
+export function slaSchedule(
+  settings: Pick<TenantSettings, "sla" | "slaClock">,
+  calendar: WorkCalendar,
+  severity: Severity,
+  from: Date,
+): SlaSchedule {
+  const entry = settings.sla[severity];
+  const business = settings.slaClock[severity] === "business";
+  const after = (minutes: number) => (business ? addBusinessMinutes(calendar, from, minutes) : new Date(from.getTime() + minutes * 60_000));
+  const share = settings.slaClock.warnAtPercent / 100;
+  const warn = (minutes: number) => (share > 0 ? after(minutes * share) : null);
+  return {
+    ackDueAt: after(entry.ackMinutes),
+    resolveDueAt: after(entry.resolveMinutes),
+    ackWarnAt: warn(entry.ackMinutes),
+    resolveWarnAt: warn(entry.resolveMinutes),
+  };
+}
+
+export interface WarningState {
+  status: ComplaintStatus;
+  ackDueAt: Date;
+  resolveDueAt: Date;
+  ackWarnAt: Date | null;
+  resolveWarnAt: Date | null;
+  ackWarnedAt: Date | null;
+  resolveWarnedAt: Date | null;
+}
+
+/**
+ * The deadlines whose warning is due at `now` and not yet sent: the warning instant has come
+ * and the deadline itself has not passed (a missed deadline escalates instead of warning).
+ */
+export function dueWarnings(c: WarningState, now: Date): Breach[] {
+  const due: Breach[] = [];
+  const t = now.getTime();
+  if (c.status === "OPEN" && c.ackWarnAt && c.ackWarnedAt === null && t >= c.ackWarnAt.getTime() && t <= c.ackDueAt.getTime()) due.push("ack");
+  if (isActive(c.status) && c.resolveWarnAt && c.resolveWarnedAt === null && t >= c.resolveWarnAt.getTime() && t <= c.resolveDueAt.getTime()) {
+    due.push("resolve");
+  }
+  return due;
 }
 
 export type ComplaintAction = "acknowledge" | "resolve" | "close" | "reopen";

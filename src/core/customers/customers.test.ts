@@ -196,7 +196,7 @@ describe("tier overrides and updates", () => {
     const { d, deps } = await scene();
     const c = await createCustomer(deps, actor(d.a1), { name: "Retier Co", annualPurchaseFen: yuan(10_000) });
     expect(c.tier).toBe("B");
-    expect(fromDateColumn((await openCadence(c.id))[0]!.dueOn)).toBe("2027-02-21");
+    expect(fromDateColumn((await openCadence(c.id))[0]!.dueOn)).toBe("2027-02-22"); // Sunday 2-21 rolls to a working day
     await expect(overrideTier(deps, actor(d.a1), c.id, "VIP", "big deal")).rejects.toMatchObject({ code: "auth.role_required" });
     await expect(overrideTier(deps, actor(d.s1), c.id, "VIP", "   ")).rejects.toMatchObject({ code: "customer.tier_reason_required" });
     await expect(overrideTier(deps, actor(d.s1), c.id, "Z", "why")).rejects.toMatchObject({ params: { field: "tier" } });

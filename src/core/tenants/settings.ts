@@ -17,6 +17,8 @@ const slaMinutes = z.number().int().min(1).max(525_600);
 /** Risk weights and thresholds, points of a 0–100 score. */
 const points = z.number().min(0).max(100);
 
+const slaClockKind = z.enum(["calendar", "business"]);
+
 const slaEntry = z.object({ ackMinutes: slaMinutes, resolveMinutes: slaMinutes });
 
 export const tenantSettingsSchema = z.object({
@@ -89,12 +91,37 @@ export const tenantSettingsSchema = z.object({
       callbacksAt: hhmm.default("09:00"),
       churnAt: hhmm.default("09:30"),
       catchUpUntil: hhmm.default("18:00"),
+      // Digests go out on the tenant's working days only (调休 weekends included, holidays not).
+      workingDaysOnly: z.boolean().default(true),
     })
     .prefault({}),
   channels: z
     .object({
       complaints: z.string().nullable().default(null),
       digests: z.string().nullable().default(null),
+    })
+    .prefault({}),
+  // The work calendar (src/core/calendar): whose public holidays apply ("CN": chinese-days with
+  // 调休; another ISO country code, optionally with a region ("DE-BY"): date-holidays; "none":
+  // the working weekdays only), which weekdays are working days (ISO 1 = Monday) and the hours.
+  calendar: z
+    .object({
+      country: z.string().regex(/^(none|[A-Z]{2}(-[A-Z0-9]{1,3})?)$/, "must be CN, another ISO country code or none").default("CN"),
+      workdays: z.string().regex(/^[1-7](,[1-7])*$/, "must list ISO weekdays like 1,2,3,4,5").default("1,2,3,4,5"),
+      workStart: hhmm.default("09:00"),
+      workEnd: hhmm.default("18:00"),
+    })
+    .refine((c) => c.workStart < c.workEnd, { message: "workStart must be before workEnd" })
+    .prefault({}),
+  // Per severity: SLA minutes run in calendar time (around the clock) or business time (working
+  // hours of working days only); the holder is warned at warnAtPercent of each deadline (0: never).
+  slaClock: z
+    .object({
+      CRITICAL: slaClockKind.default("calendar"),
+      HIGH: slaClockKind.default("business"),
+      MEDIUM: slaClockKind.default("business"),
+      LOW: slaClockKind.default("business"),
+      warnAtPercent: z.number().int().min(0).max(99).default(80),
     })
     .prefault({}),
 });

@@ -100,10 +100,11 @@ describe("logVisit", () => {
     expect(await status(complaint.id)).toBe("PENDING");
 
     const open = await openCadence(customer.id);
-    expect(open.map((c) => [c.id, fromDateColumn(c.dueOn)])).toEqual([[cadence!.id, "2027-02-21"]]);
+    // Sunday 2027-02-21 rolls forward to Monday: regular calls land on working days.
+    expect(open.map((c) => [c.id, fromDateColumn(c.dueOn)])).toEqual([[cadence!.id, "2027-02-22"]]);
     const moved = await tdb.prisma.auditLog.findFirstOrThrow({ where: { entityId: cadence!.id, action: "callback.cadence_updated" } });
     expect(moved.before).toEqual({ dueOn: "2026-12-20", assigneeId: d.a1.id });
-    expect(moved.after).toMatchObject({ dueOn: "2027-02-21" });
+    expect(moved.after).toMatchObject({ dueOn: "2027-02-22" });
   });
 
   it("schedules an AFTER_VISIT callback for the owner on nextFollowUpOn, which the same visit does not close", async () => {
@@ -161,8 +162,9 @@ describe("logVisit", () => {
     expect((await tdb.prisma.callback.findUniqueOrThrow({ where: { id: dueToday.id } })).status).toBe("PENDING");
     const stored = await tdb.prisma.customer.findUniqueOrThrow({ where: { id: customer.id } });
     expect(stored.lastContactAt?.toISOString()).toBe(yesterday.toISOString());
-    // From the latest contact (2026-11-22) + 14 days, not from the visit on 2026-11-03.
-    expect(result.cadence?.dueOn).toBe("2026-12-06");
+    // From the latest contact (2026-11-22) + 14 days, not from the visit on 2026-11-03; Sunday
+    // 2026-12-06 rolls forward to the next working day.
+    expect(result.cadence?.dueOn).toBe("2026-12-07");
     expect(await openCadence(customer.id)).toHaveLength(1);
   });
 

@@ -13,6 +13,7 @@ import { inTransaction, type Actor, type CoreDeps } from "../shared/context.js";
 import { InvalidInputError } from "../shared/errors.js";
 import { fromDateColumn, localDateOf, toDateColumn, type LocalDate } from "../shared/time.js";
 import { loadTenant } from "../tenants/tenants.js";
+import { syncVisitPlansAfterVisit, type VisitPlanSync } from "../plans/visit-plans.js";
 import { callbacksClosedByVisit, checkOccurredAt, laterContact, visitOutcome } from "./rules.js";
 
 export const VISIT_KINDS = ["ON_SITE", "PHONE", "VIDEO", "RECEPTION", "EMAIL"] as const satisfies readonly VisitKind[];
@@ -36,6 +37,10 @@ export const logVisitSchema = z.object({
   /** A tenant-local day, not in the past: schedules an AFTER_VISIT callback for the owner. */
   nextFollowUpOn: localDateField("visit.invalid_date").nullish(),
   coVisitorIds: z.array(idField("visit.invalid_input")).max(MAX_CO_VISITORS, { error: "visit.too_many_co_visitors" }).nullish(),
+  /** The customer's contacts met (ids of the customer's Contact rows). */
+  contactIds: z.array(idField("visit.invalid_input")).max(MAX_CO_VISITORS, { error: "visit.too_many_contacts" }).nullish(),
+  /** Someone met who is not yet among the customer's contacts: added to them, and to the visit. */
+  newContactName: optionalText(100, "visit.text_too_long"),
 });
 export type LogVisitInput = z.input<typeof logVisitSchema>;
 
@@ -86,6 +91,8 @@ export interface LogVisitResult {
   followUp: CallbackView | null;
   /** The customer's open cadence callback afterwards (restarted from the visit), null for tier C. */
   cadence: CadenceRef;
+  /** Planned visits the visit completed and the next cadence visit (face-to-face visits only). */
+  visitPlans?: VisitPlanSync;
 }
 
 export async function logVisit(deps: CoreDeps, actor: Actor, input: LogVisitInput | unknown): Promise<LogVisitResult> {
@@ -112,6 +119,16 @@ export async function logVisit(deps: CoreDeps, actor: Actor, input: LogVisitInpu
       const unknown = coVisitorIds.find((id) => !known.has(id));
       if (unknown) throw new InvalidInputError("visit.unknown_co_visitor", { member: unknown });
     }
+    const contactIds = [...new Set(data.contactIds ?? [])];
+    if (contactIds.length > 0) {
+      const found = await tx.contact.count({ where: { tenantId: actor.tenantId, customerId: customer.id, id: { in: contactIds } } });
+      if (found !== contactIds.length) throw new InvalidInputError("visit.unknown_contact");
+    }
+    if (data.newContactName) {
+      const contact = await tx.contact.create({ data: { tenantId: actor.tenantId, customerId: customer.id, name: data.newContactName } });
+      await recordAudit(tx, { ...audit, action: "contact.added", entityType: "Contact", entityId: contact.id, after: { customerId: customer.id, name: contact.name, via: "visit" } });
+      contactIds.push(contact.id);
+    }
 
     const visit = await tx.visit.create({
       data: {
@@ -119,6 +136,7 @@ export async function logVisit(deps: CoreDeps, actor: Actor, input: LogVisitInpu
         customerId: customer.id,
         visitorId: actor.memberId,
         coVisitorIds,
+        contactIds,
         occurredAt,
         kind: data.kind,
         purpose: data.purpose ?? null,
@@ -203,12 +221,14 @@ export async function logVisit(deps: CoreDeps, actor: Actor, input: LogVisitInpu
       });
       followUp = toCallbackView(created);
     }
+    const visitPlans = await syncVisitPlansAfterVisit(tx, tenant, customer, visit, today, actor.memberId);
 
     return {
       visit: toVisitView(visit),
       closedCallbacks: closed.map((c) => ({ id: c.id, reason: c.reason, dueOn: fromDateColumn(c.dueOn), assigneeId: c.assigneeId })),
       followUp,
       cadence: cadenceRefOf(cadence),
+      visitPlans,
     };
   });
 }
