@@ -570,7 +570,10 @@ describe("report / 报表", () => {
     expect(text).toContain("Callback completion: 50% (2 of 4)");
     expect(text).toContain("Median time to acknowledge: 3 h 15 min (n = 2)");
     expect(text).toContain("Median time to resolve: 1 d 2 h (n = 1)");
-    expect(text).toContain("Complaints breaching SLA: 1 of 2 complaints");
+    // Both of Alice's complaints missed a deadline while she held them.
+    expect(text).toContain("SLA deadlines missed: 2 (2 complaints registered)");
+    expect(text).toContain("Sales: ¥0 (previous period ¥0, n/a)");
+    expect(text).toContain("Callbacks done on time (by the original due date): 50% (2 of 4)");
     expect(text).toContain("Churn rate: 33.3% (1 of 3)");
     expect(text).toContain("Average satisfaction: 4.5 / 5 (2 responses)");
     expect(text).toContain("Hospitality spend per customer: ¥2,000 (¥4,000 for 2 customers)");
@@ -593,9 +596,11 @@ describe("report / 报表", () => {
     expect(text).toContain("回访完成率: 50%（4 个中的 2 个）");
     expect(text).toContain("投诉受理时长中位数: 3 小时 15 分钟（共 2 起）");
     expect(text).toContain("各成员");
-    expect(text).toMatch(/• Alice\n\s+回访完成 50% · 受理 3 小时 15 分钟 · 超时投诉 1 · 流失率 33\.3% · 满意度 4\.5 · 招待 ¥4,000/);
-    expect(text).toContain("Amy");
-    expect(text).toContain("回访完成 无");
+    expect(text).toMatch(/• Alice（2 个客户）\n\s+销售额 ¥0（无） · 回访完成 50%（2\/4） · 受理 3 小时 15 分钟 · 超时 2 · 流失率 33\.3% · 满意度 4\.5 · 招待 ¥4,000/);
+    // Sam and Amy own no customers and did nothing in the period: no rows of "无", one line saying so.
+    expect(text).not.toContain("Amy");
+    expect(text).not.toContain("回访完成 无");
+    expect(text).toContain("各成员 · 另有 2 人无客户、期间无数据，未列出");
 
     const me = await say(s.as(s.sam), "报表 2026-11-01 2026-11-23 我");
     expect(me).toContain("个人指标");

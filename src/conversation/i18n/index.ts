@@ -17,6 +17,7 @@ import { hospitalityCatalog } from "./catalog/hospitality.js";
 import { hospitalityViewsCatalog } from "./catalog/hospitality.views.js";
 import { insightsViewsCatalog } from "./catalog/insights.views.js";
 import { kpiCatalog } from "./catalog/kpi.js";
+import { kpiViewsCatalog } from "./catalog/kpi.views.js";
 import { riskCatalog } from "./catalog/risk.js";
 import { commonViewsCatalog } from "./catalog/views.common.js";
 import { viewsCatalog } from "./catalog/views.js";
@@ -50,6 +51,7 @@ export const catalogs: Readonly<Record<string, Catalog>> = {
   "hospitality.views": hospitalityViewsCatalog,
   "insights.views": insightsViewsCatalog,
   kpi: kpiCatalog,
+  "kpi.views": kpiViewsCatalog,
   risk: riskCatalog,
   views: viewsCatalog,
   "views.common": commonViewsCatalog,
