@@ -7,7 +7,7 @@ import type { Conversation, PlatformUser } from "../../src/conversation/port.js"
 import { renderText, type TextChoice } from "../../src/conversation/render/text.js";
 import { decodeButtonPayload } from "../../src/conversation/views/payload.js";
 import type { View } from "../../src/conversation/views/view.js";
-import { click, consoleMembers, conversationAt, formOf, replyText, viewOf } from "../support/conversation.js";
+import { click, consoleMembers, conversationAt, formOf, replyText, submit, viewOf } from "../support/conversation.js";
 import { openTestDatabase, type TestDatabase } from "../support/db.js";
 import { makeTenant } from "../support/fixtures.js";
 
@@ -312,8 +312,9 @@ describe("callback digest notifications", () => {
     expect(decoded(snooze[1]!)).toMatchObject({ entityId: s.cbs.vega.id, memberId: s.alice.id, version: 2, args: { days: 1, at: "list" } });
     expect(decoded(snooze[0]!)).toMatchObject({ version: 0 });
 
-    // Done from the digest completes the callback and turns the message into the refreshed list.
-    const first = await click(conversation, s.as(s.alice), done[0]!);
+    // Done from the digest asks for the result, completes the callback and turns the message into the refreshed list.
+    const asked = await click(conversation, s.as(s.alice), done[0]!);
+    const first = await submit(conversation, s.as(s.alice), formOf(asked.reply), { result: "REACHED" });
     expect(renderText(viewOf(first.reply)).text).toMatch(/^Callback with Vortex done\./);
     expect(first.updatedCard).toMatchObject({ entityType: "CallbackList", entityId: s.alice.id });
     expect(renderText(first.updatedCard!.view).text).not.toContain("Vortex");
@@ -342,7 +343,7 @@ describe("callback digest notifications", () => {
     expect(text).toContain("2026-11-23 回访提醒");
     expect(text).toContain("今日到期 2 个,逾期 2 个");
     expect(text).toContain("⚠ 已逾期 3 天（应于 2026-11-20）");
-    expect(buttons.slice(0, 4).map((c) => c.label)).toEqual(["完成", "记录拜访", "推迟 1 天", "跳过"]);
+    expect(buttons.slice(0, 4).map((c) => c.label)).toEqual(["完成", "记录拜访", "明天再回访", "跳过"]);
   });
 
   it("sends a supervisor the team summary: per member due, overdue, done yesterday, and the completion rate", async () => {

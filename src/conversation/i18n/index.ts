@@ -4,6 +4,7 @@
 import { adminCatalog } from "./catalog/admin.js";
 import { callbacksCatalog } from "./catalog/callbacks.js";
 import { callbacksViewsCatalog } from "./catalog/callbacks.views.js";
+import { callbacksOutcomesCatalog } from "./catalog/callbacks.outcomes.js";
 import { cliCatalog } from "./catalog/cli.js";
 import { complaintsCatalog } from "./catalog/complaints.js";
 import { complaintsViewsCatalog } from "./catalog/complaints.views.js";
@@ -38,6 +39,7 @@ export const catalogs: Readonly<Record<string, Catalog>> = {
   admin: adminCatalog,
   callbacks: callbacksCatalog,
   "callbacks.views": callbacksViewsCatalog,
+  "callbacks.outcomes": callbacksOutcomesCatalog,
   cli: cliCatalog,
   complaints: complaintsCatalog,
   "complaints.views": complaintsViewsCatalog,

@@ -66,7 +66,7 @@ function riskSignals(tenant: TenantView, now: Date) {
   return {
     visitAgg: Prisma.sql`max(v."occurredAt") AS last_at`,
     callbackAgg: Prisma.sql`
-        max(COALESCE(cb."completedAt", cb."updatedAt")) FILTER (WHERE cb.status = 'DONE') AS done_at,
+        max(COALESCE(cb."completedAt", cb."updatedAt")) FILTER (WHERE cb.status = 'DONE' AND cb.result IS DISTINCT FROM 'NO_ANSWER') AS done_at,
         count(*) FILTER (WHERE cb.status = 'PENDING' AND cb."dueOn" < ${today}::date) AS overdue,
         max(${today}::date - cb."dueOn") FILTER (WHERE cb.status = 'PENDING' AND cb."dueOn" < ${today}::date) AS max_overdue,
         (array_agg(cb.satisfaction ORDER BY COALESCE(cb."completedAt", cb."updatedAt") DESC, cb.id DESC)
