@@ -9,7 +9,7 @@ import { decodeButtonPayload } from "../../src/conversation/views/payload.js";
 import type { View } from "../../src/conversation/views/view.js";
 import { click, consoleMembers, conversationAt, formOf, replyText, submit, viewOf } from "../support/conversation.js";
 import { openTestDatabase, type TestDatabase } from "../support/db.js";
-import { makeTenant } from "../support/fixtures.js";
+import { makeTenant, withLegacyRiskWeights } from "../support/fixtures.js";
 
 // 2026-11-23 09:30 in Shanghai: the default churn digest time.
 const NOW = "2026-11-23T01:30:00Z";
@@ -41,7 +41,7 @@ let seq = 0;
  * member's platform user id is U-<name>-<n>.
  */
 async function scene(locale: "en" | "zh-CN" = "en", settings: object = {}) {
-  const tenant = await makeTenant(tdb.prisma, { locale, settings });
+  const tenant = await makeTenant(tdb.prisma, { locale, settings: withLegacyRiskWeights(settings) });
   const n = ++seq;
   const people = consoleMembers(tdb.prisma, tenant, n);
   const wang = await people.add("Wang", { role: "MANAGER" });

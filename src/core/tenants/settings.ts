@@ -46,19 +46,20 @@ export const tenantSettingsSchema = z.object({
     .prefault({}),
   risk: z
     .object({
-      // Points each signal contributes at full strength; the score is capped at 100.
+      // Points each signal contributes at full strength; the score is capped at 100. Calibrated
+      // against the named cases of src/core/risk/calibration.test.ts (README "Churn score").
       weights: z
         .object({
-          contactGap: z.number().nonnegative().default(35),
-          purchaseDecline: z.number().nonnegative().default(25),
-          openComplaints: z.number().nonnegative().default(10),
-          overdueComplaints: z.number().nonnegative().default(10),
-          lowSatisfaction: z.number().nonnegative().default(10),
+          contactGap: z.number().nonnegative().default(40),
+          purchaseDecline: z.number().nonnegative().default(35),
+          openComplaints: z.number().nonnegative().default(15),
+          overdueComplaints: z.number().nonnegative().default(35),
+          lowSatisfaction: z.number().nonnegative().default(25),
           overdueCallbacks: z.number().nonnegative().default(10),
         })
         .prefault({}),
-      highAt: z.number().min(0).max(100).default(70),
-      mediumAt: z.number().min(0).max(100).default(40),
+      highAt: z.number().min(0).max(100).default(60),
+      mediumAt: z.number().min(0).max(100).default(30),
     })
     .prefault({}),
   digests: z
