@@ -19,6 +19,7 @@ import { hospitalityViewsCatalog } from "./catalog/hospitality.views.js";
 import { insightsViewsCatalog } from "./catalog/insights.views.js";
 import { kpiCatalog } from "./catalog/kpi.js";
 import { kpiViewsCatalog } from "./catalog/kpi.views.js";
+import { ordersCatalog } from "./catalog/orders.js";
 import { riskCatalog } from "./catalog/risk.js";
 import { commonViewsCatalog } from "./catalog/views.common.js";
 import { viewsCatalog } from "./catalog/views.js";
@@ -54,6 +55,7 @@ export const catalogs: Readonly<Record<string, Catalog>> = {
   "insights.views": insightsViewsCatalog,
   kpi: kpiCatalog,
   "kpi.views": kpiViewsCatalog,
+  orders: ordersCatalog,
   risk: riskCatalog,
   views: viewsCatalog,
   "views.common": commonViewsCatalog,
