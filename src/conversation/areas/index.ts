@@ -6,6 +6,7 @@ import { customersArea } from "./customers.js";
 import { helpArea } from "./help.js";
 import { hospitalityArea } from "./hospitality.js";
 import { insightsArea } from "./insights.js";
+import { surveysArea } from "./surveys.js";
 import { visitsArea } from "./visits.js";
 
-export const allAreas: readonly ConversationArea[] = [helpArea, customersArea, adminArea, hospitalityArea, visitsArea, callbacksArea, complaintsArea, insightsArea];
+export const allAreas: readonly ConversationArea[] = [helpArea, customersArea, adminArea, hospitalityArea, visitsArea, callbacksArea, complaintsArea, insightsArea, surveysArea];

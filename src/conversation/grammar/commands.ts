@@ -48,6 +48,7 @@ export const helpTopicIds = [
   "admin.channel",
   "admin.settings",
   "lang",
+  "survey",
 ] as const;
 export const helpTopicIdSchema = z.enum(helpTopicIds);
 export type HelpTopicId = z.infer<typeof helpTopicIdSchema>;
@@ -128,6 +129,14 @@ export const adminSettingsCommandSchema = kind("admin.settings").extend({
   key: z.string().min(1).optional(),
   value: z.string().min(1).optional(),
 });
+export const surveyListCommandSchema = kind("survey.list");
+export const surveyStartCommandSchema = kind("survey.start").extend({
+  name: nameSchema,
+  tiers: z.array(tierSchema),
+  regions: z.array(nameSchema),
+  dimensions: z.array(nameSchema),
+});
+export const surveyResultsCommandSchema = kind("survey.results").extend({ name: nameSchema });
 /** No locale: offer the choice. */
 export const langCommandSchema = kind("member.lang").extend(langFieldsSchema.partial().shape);
 
@@ -152,6 +161,9 @@ export const commandSchema = z.discriminatedUnion("kind", [
   adminChannelCommandSchema,
   adminSettingsCommandSchema,
   langCommandSchema,
+  surveyListCommandSchema,
+  surveyStartCommandSchema,
+  surveyResultsCommandSchema,
 ]);
 
 export type Command = z.infer<typeof commandSchema>;

@@ -38,6 +38,7 @@ const kindsOfTopic: Record<HelpTopicId, CommandKind[]> = {
   "admin.channel": ["admin.channel"],
   "admin.settings": ["admin.settings"],
   lang: ["member.lang"],
+  survey: ["survey.list", "survey.start", "survey.results"],
 };
 
 describe("help", () => {

@@ -356,7 +356,7 @@ describe("parseCommand", () => {
     const result = parseCommand("frobnicate", ctx());
     if (result.ok) throw new Error("expected an error");
     expect(result.error.topic).toBeUndefined();
-    expect(result.error.usage).toHaveLength(20);
+    expect(result.error.usage).toHaveLength(21);
     expect(result.error.usage).toContain("lang <zh|en>");
     expect(result.error.usage).toContain("admin settings [<key> <value>]");
   });

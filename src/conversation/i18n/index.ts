@@ -21,6 +21,7 @@ import { kpiCatalog } from "./catalog/kpi.js";
 import { kpiViewsCatalog } from "./catalog/kpi.views.js";
 import { ordersCatalog } from "./catalog/orders.js";
 import { riskCatalog } from "./catalog/risk.js";
+import { surveysCatalog } from "./catalog/surveys.js";
 import { commonViewsCatalog } from "./catalog/views.common.js";
 import { viewsCatalog } from "./catalog/views.js";
 import { visitsCatalog } from "./catalog/visits.js";
@@ -57,6 +58,7 @@ export const catalogs: Readonly<Record<string, Catalog>> = {
   "kpi.views": kpiViewsCatalog,
   orders: ordersCatalog,
   risk: riskCatalog,
+  surveys: surveysCatalog,
   views: viewsCatalog,
   "views.common": commonViewsCatalog,
   visits: visitsCatalog,

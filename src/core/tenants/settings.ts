@@ -62,6 +62,12 @@ export const tenantSettingsSchema = z.object({
       mediumAt: z.number().min(0).max(100).default(30),
     })
     .prefault({}),
+  surveys: z
+    .object({
+      // A dimension score at or below this alerts the supervisor and opens a follow-up (per survey overridable).
+      alertAtOrBelow: z.number().int().min(1).max(4).default(2),
+    })
+    .prefault({}),
   digests: z
     .object({
       callbacksAt: hhmm.default("09:00"),
