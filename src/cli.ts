@@ -15,6 +15,7 @@ import { exportCustomersCsv } from "./core/imports/customers-export.js";
 import { importCustomersCsv, type ImportFailure } from "./core/imports/customers-import.js";
 import { importMembersCsv } from "./core/imports/members-import.js";
 import { importReceivablesCsv } from "./core/imports/receivables-import.js";
+import { exportOrdersCsv, importOrdersCsv } from "./core/imports/orders-import.js";
 import { systemClock, type Clock } from "./core/shared/clock.js";
 import type { CoreDeps } from "./core/shared/context.js";
 import { isDomainError, type ErrorParams } from "./core/shared/errors.js";
@@ -268,6 +269,30 @@ const COMMANDS: readonly CliCommand[] = [
     needs: "tenant",
     async run(ctx) {
       for await (const chunk of exportCustomersCsv(ctx.deps, systemActor(ctx.tenant.id))) await ctx.io.stdout(chunk);
+      return 0;
+    },
+  },
+  {
+    words: ["import", "orders"],
+    arguments: ["<file>"],
+    needs: "tenant",
+    async run(ctx, [file]) {
+      const result = await importOrdersCsv(ctx.deps, systemActor(ctx.tenant.id), await readInput(ctx, file!));
+      if (!result.ok) {
+        await ctx.io.stderr(formatProblems(ctx.locale, result));
+        return 1;
+      }
+      const { created, updated, unchanged } = result;
+      await ctx.io.stdout(`${formatMessage(ctx.locale, "import.orders_done", { created, updated, unchanged })}\n`);
+      return 0;
+    },
+  },
+  {
+    words: ["export", "orders"],
+    arguments: [],
+    needs: "tenant",
+    async run(ctx) {
+      for await (const chunk of exportOrdersCsv(ctx.deps, systemActor(ctx.tenant.id))) await ctx.io.stdout(chunk);
       return 0;
     },
   },

@@ -58,6 +58,13 @@ async function addCallback(tenantId: string, customerId: string, assigneeId: str
   });
 }
 
+/** Done: the click opens the outcome form; submitting it with a result completes the callback. */
+async function doneVia(user: Parameters<typeof click>[1], choice: Parameters<typeof click>[2], values: Record<string, string> = { result: "REACHED" }) {
+  const opened = await click(conversation, user, choice);
+  if (opened.reply.kind !== "form") return opened;
+  return submit(conversation, user, formOf(opened.reply), values);
+}
+
 async function audits(tenantId: string, action: string) {
   return tdb.prisma.auditLog.findMany({ where: { tenantId, action }, orderBy: { id: "asc" } });
 }
@@ -87,7 +94,7 @@ describe("callbacks (my due list)", () => {
     expect(choices.map((c) => c.actionId)).toEqual(
       Array.from({ length: 3 }, () => ["callback.done", "visit.open_form", "callback.snooze", "callback.skip"]).flat(),
     );
-    expect(choices.slice(0, 4).map((c) => c.label)).toEqual(["Done", "Log visit", "Snooze 1 day(s)", "Skip"]);
+    expect(choices.slice(0, 4).map((c) => c.label)).toEqual(["Done", "Log visit", "Postpone to tomorrow", "Skip"]);
   });
 
   it("says so in Chinese when nothing is due (回访)", async () => {
@@ -98,13 +105,20 @@ describe("callbacks (my due list)", () => {
     expect(renderText(viewOf(reply)).choices).toEqual([]);
   });
 
-  it("Done completes at once, audits, re-arms the cadence and refreshes the list without the item", async () => {
+  it("Done asks for the result, then completes, audits, re-arms the cadence and refreshes the list without the item", async () => {
     const s = await scene();
     const vega = await makeCustomer(s.tenant.id, s.alice.id, "Vega Group", "VIP", "2026-11-20");
     await makeCustomer(s.tenant.id, s.alice.id, "Beta Trading", "B", TODAY);
     const list = viewOf(await conversation.command({ user: s.as(s.alice), text: "callbacks" }));
 
-    const answer = await click(conversation, s.as(s.alice), choiceByAction(list, "callback.done", 0));
+    const opened = await click(conversation, s.as(s.alice), choiceByAction(list, "callback.done", 0));
+    const form = formOf(opened.reply);
+    expect(form.fields.map((f) => [f.name, f.required])).toEqual([["result", true], ["outcome", false], ["satisfaction", false]]);
+    expect(form.fields[0]!.options!.map((o) => o.label)).toEqual(["Reached the customer", "No answer", "Asked to call later"]);
+    const missing = await submit(conversation, s.as(s.alice), form, {});
+    expect(missing.reply).toEqual({ kind: "form_errors", errors: { result: "Please fill this in." } });
+    expect(await audits(s.tenant.id, "callback.completed")).toHaveLength(0);
+    const answer = await submit(conversation, s.as(s.alice), form, { result: "REACHED" });
     expect(replyText(answer.reply)).toContain("Callback with Vega Group done.");
     expect(replyText(answer.reply)).toContain("Next regular callback: 2026-12-07.");
     expect(answer.updatedCard).toMatchObject({ entityType: "CallbackList", entityId: s.alice.id });
@@ -114,7 +128,7 @@ describe("callbacks (my due list)", () => {
     expect(refreshed.choices).toHaveLength(4);
 
     const stored = await tdb.prisma.callback.findUniqueOrThrow({ where: { id: vega.cadenceId! } });
-    expect(stored).toMatchObject({ status: "DONE", completedById: s.alice.id, outcome: null, satisfaction: null });
+    expect(stored).toMatchObject({ status: "DONE", completedById: s.alice.id, result: "REACHED", outcome: null, satisfaction: null });
     const [audit] = await audits(s.tenant.id, "callback.completed");
     expect(audit).toMatchObject({ entityId: vega.cadenceId, actorId: s.alice.id, platform: "CONSOLE" });
     const customer = await tdb.prisma.customer.findUniqueOrThrow({ where: { id: vega.id } });
@@ -126,7 +140,7 @@ describe("callbacks (my due list)", () => {
     await makeCustomer(s.tenant.id, s.alice.id, "Vega Group", "VIP", TODAY);
     const list = viewOf(await conversation.command({ user: s.as(s.alice), text: "callbacks" }));
     const done = choiceByAction(list, "callback.done");
-    await click(conversation, s.as(s.alice), done);
+    await doneVia(s.as(s.alice), done);
     const auditCount = await tdb.prisma.auditLog.count({ where: { tenantId: s.tenant.id } });
 
     const again = await click(conversation, s.as(s.alice), done);
@@ -148,13 +162,13 @@ describe("callbacks (my due list)", () => {
     expect(form.fields.find((f) => f.name === "satisfaction")).toMatchObject({ required: true, kind: "select" });
     expect((await tdb.prisma.callback.findUniqueOrThrow({ where: { id: cb.id } })).status).toBe("PENDING");
 
-    const missing = await submit(conversation, s.as(s.alice), form, { outcome: "fixed" });
+    const missing = await submit(conversation, s.as(s.alice), form, { result: "REACHED", outcome: "fixed" });
     expect(missing.reply).toEqual({ kind: "form_errors", errors: { satisfaction: "Please fill this in." } });
-    const bad = await submit(conversation, s.as(s.alice), form, { satisfaction: "9" });
+    const bad = await submit(conversation, s.as(s.alice), form, { result: "REACHED", satisfaction: "9" });
     expect(bad.reply).toEqual({ kind: "form_errors", errors: { satisfaction: "Choose one of the options." } });
     expect((await tdb.prisma.callback.findUniqueOrThrow({ where: { id: cb.id } })).status).toBe("PENDING");
 
-    const ok = await submit(conversation, s.as(s.alice), form, { satisfaction: "2", outcome: "Still unhappy about the delay" });
+    const ok = await submit(conversation, s.as(s.alice), form, { result: "REACHED", satisfaction: "2", outcome: "Still unhappy about the delay" });
     expect(replyText(ok.reply)).toContain("Callback with Complainer Co done.");
     expect(ok.updatedCard?.entityType).toBe("CallbackList");
     expect(await tdb.prisma.callback.findUniqueOrThrow({ where: { id: cb.id } })).toMatchObject({
@@ -227,7 +241,7 @@ describe("callbacks (my due list)", () => {
 
     // The supervisor may act for Alice.
     const forSam = encodeButtonPayload({ entityId: vega.cadenceId!, memberId: s.sam.id, expiresAt: new Date("2026-11-30T00:00:00Z") });
-    const bySam = await click(conversation, s.as(s.sam), { actionId: "callback.done", payload: forSam });
+    const bySam = await doneVia(s.as(s.sam), { actionId: "callback.done", payload: forSam });
     expect(replyText(bySam.reply)).toContain("Callback with Vega Group done.");
     expect(bySam.updatedCard).toBeUndefined();
   });
@@ -328,11 +342,13 @@ describe("the Callback card", () => {
     expect(shown.text).toContain("Due: ⚠ 2 day(s) overdue (due 2026-11-21)");
     expect(shown.choices.map((c) => c.actionId)).toEqual(["callback.done", "visit.open_form", "callback.snooze", "callback.skip"]);
 
-    const answer = await click(conversation, s.as(s.alice), choiceByAction(before!, "callback.done"));
+    const answer = await doneVia(s.as(s.alice), choiceByAction(before!, "callback.done"), { result: "CALL_LATER", outcome: "Call again after the 1st" });
     expect(answer.updatedCard).toMatchObject({ entityType: "Callback", entityId: cb.id });
     const after = renderText(answer.updatedCard!.view);
     expect(after.text).toContain("[done]");
     expect(after.text).toContain("Done by Alice at 2026-11-23 09:00");
+    expect(after.text).toContain("Result: Asked to call later");
+    expect(after.text).toContain("Outcome: Call again after the 1st");
     expect(after.choices).toEqual([]);
     expect(await conversation.renderEntityCard(s.tenant.id, "Callback", "no-such-callback")).toBeNull();
   });
@@ -345,7 +361,7 @@ describe("the Callback card", () => {
     const shown = renderText(view!);
     expect(shown.text).toContain("我的回访 · 2026-11-23");
     expect(shown.text).toContain("Vega Group");
-    const done = await click(conversation, s.as(s.alice), shown.choices[0]!);
+    const done = await doneVia(s.as(s.alice), shown.choices[0]!);
     expect(replyText(done.reply)).toContain("已完成对 Vega Group 的回访。");
   });
 });

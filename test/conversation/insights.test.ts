@@ -7,9 +7,9 @@ import type { Conversation, PlatformUser } from "../../src/conversation/port.js"
 import { renderText, type TextChoice } from "../../src/conversation/render/text.js";
 import { decodeButtonPayload } from "../../src/conversation/views/payload.js";
 import type { View } from "../../src/conversation/views/view.js";
-import { click, consoleMembers, conversationAt, formOf, replyText, viewOf } from "../support/conversation.js";
+import { click, consoleMembers, conversationAt, formOf, replyText, submit, viewOf } from "../support/conversation.js";
 import { openTestDatabase, type TestDatabase } from "../support/db.js";
-import { makeTenant } from "../support/fixtures.js";
+import { makeTenant, withLegacyRiskWeights } from "../support/fixtures.js";
 
 // 2026-11-23 09:30 in Shanghai: the default churn digest time.
 const NOW = "2026-11-23T01:30:00Z";
@@ -41,7 +41,7 @@ let seq = 0;
  * member's platform user id is U-<name>-<n>.
  */
 async function scene(locale: "en" | "zh-CN" = "en", settings: object = {}) {
-  const tenant = await makeTenant(tdb.prisma, { locale, settings });
+  const tenant = await makeTenant(tdb.prisma, { locale, settings: withLegacyRiskWeights(settings) });
   const n = ++seq;
   const people = consoleMembers(tdb.prisma, tenant, n);
   const wang = await people.add("Wang", { role: "MANAGER" });
@@ -312,8 +312,9 @@ describe("callback digest notifications", () => {
     expect(decoded(snooze[1]!)).toMatchObject({ entityId: s.cbs.vega.id, memberId: s.alice.id, version: 2, args: { days: 1, at: "list" } });
     expect(decoded(snooze[0]!)).toMatchObject({ version: 0 });
 
-    // Done from the digest completes the callback and turns the message into the refreshed list.
-    const first = await click(conversation, s.as(s.alice), done[0]!);
+    // Done from the digest asks for the result, completes the callback and turns the message into the refreshed list.
+    const asked = await click(conversation, s.as(s.alice), done[0]!);
+    const first = await submit(conversation, s.as(s.alice), formOf(asked.reply), { result: "REACHED" });
     expect(renderText(viewOf(first.reply)).text).toMatch(/^Callback with Vortex done\./);
     expect(first.updatedCard).toMatchObject({ entityType: "CallbackList", entityId: s.alice.id });
     expect(renderText(first.updatedCard!.view).text).not.toContain("Vortex");
@@ -342,7 +343,7 @@ describe("callback digest notifications", () => {
     expect(text).toContain("2026-11-23 回访提醒");
     expect(text).toContain("今日到期 2 个,逾期 2 个");
     expect(text).toContain("⚠ 已逾期 3 天（应于 2026-11-20）");
-    expect(buttons.slice(0, 4).map((c) => c.label)).toEqual(["完成", "记录拜访", "推迟 1 天", "跳过"]);
+    expect(buttons.slice(0, 4).map((c) => c.label)).toEqual(["完成", "记录拜访", "明天再回访", "跳过"]);
   });
 
   it("sends a supervisor the team summary: per member due, overdue, done yesterday, and the completion rate", async () => {
@@ -570,7 +571,10 @@ describe("report / 报表", () => {
     expect(text).toContain("Callback completion: 50% (2 of 4)");
     expect(text).toContain("Median time to acknowledge: 3 h 15 min (n = 2)");
     expect(text).toContain("Median time to resolve: 1 d 2 h (n = 1)");
-    expect(text).toContain("Complaints breaching SLA: 1 of 2 complaints");
+    // Both of Alice's complaints missed a deadline while she held them.
+    expect(text).toContain("SLA deadlines missed: 2 (2 complaints registered)");
+    expect(text).toContain("Sales: ¥0 (previous period ¥0, n/a)");
+    expect(text).toContain("Callbacks done on time (by the original due date): 50% (2 of 4)");
     expect(text).toContain("Churn rate: 33.3% (1 of 3)");
     expect(text).toContain("Average satisfaction: 4.5 / 5 (2 responses)");
     expect(text).toContain("Hospitality spend per customer: ¥2,000 (¥4,000 for 2 customers)");
@@ -593,9 +597,11 @@ describe("report / 报表", () => {
     expect(text).toContain("回访完成率: 50%（4 个中的 2 个）");
     expect(text).toContain("投诉受理时长中位数: 3 小时 15 分钟（共 2 起）");
     expect(text).toContain("各成员");
-    expect(text).toMatch(/• Alice\n\s+回访完成 50% · 受理 3 小时 15 分钟 · 超时投诉 1 · 流失率 33\.3% · 满意度 4\.5 · 招待 ¥4,000/);
-    expect(text).toContain("Amy");
-    expect(text).toContain("回访完成 无");
+    expect(text).toMatch(/• Alice（2 个客户）\n\s+销售额 ¥0（无） · 回访完成 50%（2\/4） · 受理 3 小时 15 分钟 · 超时 2 · 流失率 33\.3% · 满意度 4\.5 · 招待 ¥4,000/);
+    // Sam and Amy own no customers and did nothing in the period: no rows of "无", one line saying so.
+    expect(text).not.toContain("Amy");
+    expect(text).not.toContain("回访完成 无");
+    expect(text).toContain("各成员 · 另有 2 人无客户、期间无数据，未列出");
 
     const me = await say(s.as(s.sam), "报表 2026-11-01 2026-11-23 我");
     expect(me).toContain("个人指标");

@@ -63,3 +63,22 @@ export async function makeDepartment(db: Db, tenantId: string) {
   const b1 = await makeMember(db, tenantId, { supervisorId: s2.id, name: "Bob" });
   return { admin, manager, s1, s2, a1, a2, b1 };
 }
+
+/**
+ * The churn weights and thresholds before their calibration (35/25/10/10/10/10, HIGH at 70,
+ * MEDIUM at 40). Tests of the risk views and digests were written with numbers from these; they
+ * check rendering and selection, and keep them. The calibrated defaults have their own table
+ * (src/core/risk/calibration.test.ts).
+ */
+export function withLegacyRiskWeights(settings: object = {}): object {
+  const risk = ((settings as { risk?: object }).risk ?? {}) as { weights?: Record<string, number> };
+  return {
+    ...settings,
+    risk: {
+      highAt: 70,
+      mediumAt: 40,
+      ...risk,
+      weights: { contactGap: 35, purchaseDecline: 25, openComplaints: 10, overdueComplaints: 10, lowSatisfaction: 10, overdueCallbacks: 10, ...risk.weights },
+    },
+  };
+}

@@ -3,10 +3,11 @@
 //
 // Stable button contract (the digest renders the same buttons; keep these ids and payloads):
 //   "callback.done"    entityId = callback id, memberId = the assignee (the only one who may click).
-//                      Completes at once (one tap, the clicked list/card loses the item's buttons);
-//                      an AFTER_COMPLAINT callback, or args.ask = true, opens the outcome form
-//                      (outcome + satisfaction 1–5) instead, because asking for the customer's
-//                      satisfaction is that callback's whole purpose (DESIGN §2 Complaint).
+//                      Opens the outcome form: the result (reached / no answer / asked to call
+//                      later, required), a line of outcome and the satisfaction 1–5 (required
+//                      for an AFTER_COMPLAINT callback, whose whole purpose is asking it, DESIGN
+//                      §2 Complaint). A tap that recorded nothing let "Done" reset the last
+//                      contact of a customer nobody had reached.
 //   "callback.snooze"  entityId = callback id, version = the callback's snoozeCount when rendered
 //                      (a second click on the same stale button is refused, not snoozed twice),
 //                      args.days = how many days (default 1, at most 30).
@@ -19,10 +20,11 @@
 //            a digest item may use it too: it is the same "due today and overdue" list);
 //   "card" → the Callback card (entityType "Callback", entityId = callback id);
 //   absent → no updatedCard (the reply alone says what happened).
-import type { Callback, Tier } from "@prisma/client";
+import type { Callback, CallbackResult, Tier } from "@prisma/client";
 import { z } from "zod";
 import { callbackInTenant, requireMayHandleCallback } from "../../core/callbacks/access.js";
 import {
+  CALLBACK_RESULTS,
   completeCallback,
   completeCallbackSchema,
   dueCallbacksFor,
@@ -36,11 +38,11 @@ import {
   type DueCallback,
 } from "../../core/callbacks/callbacks.js";
 import { effectiveTier } from "../../core/callbacks/cadence.js";
-import { daysOverdue as daysOverdueOf, SNOOZE_DEFAULT_DAYS } from "../../core/callbacks/rules.js";
+import { daysOverdue as daysOverdueOf, SNOOZE_DEFAULT_DAYS, snoozedDueDate } from "../../core/callbacks/rules.js";
 import { AmbiguousCustomerError } from "../../core/customers/errors.js";
 import { findCustomer, loadCustomerFor } from "../../core/customers/lookup.js";
 import { isDomainError, type DomainError } from "../../core/shared/errors.js";
-import { fromDateColumn } from "../../core/shared/time.js";
+import { addDays, fromDateColumn } from "../../core/shared/time.js";
 import { visitIdFromOutcome } from "../../core/visits/rules.js";
 import type { ConversationArea } from "../area.js";
 import { button, enumLabel, errorView, localDateTime, moreTemplate, noticeView, payloadFor, tierLabel } from "../builders/common.js";
@@ -171,16 +173,23 @@ function dueText(session: Session, dueOn: string, daysOverdue: number): string {
 /** Done / Log visit / Snooze / Skip for one pending callback, clickable only by `memberId`. */
 function callbackButtons(
   session: Session,
-  cb: { id: string; customerId: string; snoozeCount: number },
+  cb: { id: string; customerId: string; snoozeCount: number; dueOn: string },
   memberId: string,
   place: ButtonPlace,
 ): Button[] {
   const at = placeArgs(place);
+  // The label says where the call goes: "tomorrow" for anything due today or overdue (the
+  // snooze counts from today), the exact date for a callback due later.
+  const target = snoozedDueDate(session.today, cb.dueOn, { days: SNOOZE_DEFAULT_DAYS });
+  const snoozeLabel =
+    target === addDays(session.today, 1)
+      ? session.t("callback.view.button.snooze")
+      : session.t("callback.view.button.snooze_to", { date: target });
   return [
     button(session, "callback.view.button.done", "callback.done", { entityId: cb.id, memberId, args: at }, { style: "primary" }),
     button(session, "callback.view.button.log_visit", "visit.open_form", { entityId: cb.customerId, memberId, args: { ...at, cb: cb.id } }),
     {
-      label: session.t("callback.view.button.snooze", { days: SNOOZE_DEFAULT_DAYS }),
+      label: snoozeLabel,
       actionId: "callback.snooze",
       payload: payloadFor(session, { entityId: cb.id, memberId, version: cb.snoozeCount, args: { ...at, days: SNOOZE_DEFAULT_DAYS } }),
     },
@@ -261,6 +270,10 @@ export function callbackCardView(session: Session, data: CallbackCardData): View
     { label: session.t("callback.view.field.due"), value: pending ? dueText(session, dueOn, daysOverdue) : dueOn },
     { label: session.t("callback.view.field.reason"), value: enumLabel(session, cb.reason) },
     ...(cb.note ? [{ label: session.t("callback.view.field.note"), value: cb.note }] : []),
+    ...(cb.status === "DONE" && cb.result ? [{ label: session.t("callback.view.field.result"), value: session.t(`callback.view.result.${cb.result}`) }] : []),
+    ...(cb.originalDueOn && cb.snoozeCount > 0
+      ? [{ label: session.t("callback.view.field.postponed"), value: session.t("callback.view.postponed_from", { date: fromDateColumn(cb.originalDueOn), count: cb.snoozeCount }) }]
+      : []),
     ...(cb.status === "DONE" && cb.outcome && !visitIdFromOutcome(cb.outcome)
       ? [{ label: session.t("callback.view.field.outcome"), value: cb.outcome }]
       : []),
@@ -276,7 +289,7 @@ export function callbackCardView(session: Session, data: CallbackCardData): View
       { kind: "fields", fields },
       // Buttons name the assignee: a card may be refreshed into anyone's copy, only they act on it.
       pending
-        ? { kind: "actions", buttons: callbackButtons(session, cb, cb.assigneeId, "card") }
+        ? { kind: "actions", buttons: callbackButtons(session, { ...cb, dueOn }, cb.assigneeId, "card") }
         : { kind: "context", lines: [closedLine(session, data)] },
     ],
     summary: `${title} · ${enumLabel(session, cb.status)}`,
@@ -375,6 +388,14 @@ function outcomeForm(session: Session, callback: Callback, customerName: string,
     }),
     fields: [
       {
+        name: "result",
+        label: session.t("callback.view.field.result"),
+        kind: "select",
+        required: true,
+        options: CALLBACK_RESULTS.map((r) => ({ value: r, label: session.t(`callback.view.result.${r}`) })),
+      },
+      { name: "outcome", label: session.t("callback.view.field.outcome_line"), kind: "text", required: false, maxLength: 200 },
+      {
         name: "satisfaction",
         label: session.t("callback.view.field.satisfaction"),
         kind: "select",
@@ -382,14 +403,13 @@ function outcomeForm(session: Session, callback: Callback, customerName: string,
         options: [5, 4, 3, 2, 1].map((n) => ({ value: String(n), label: satisfactionLabel(session, n) })),
         ...(askScore ? { hint: session.t("callback.view.form.satisfaction_hint") } : {}),
       },
-      { name: "outcome", label: session.t("callback.view.field.outcome"), kind: "textarea", required: false, maxLength: 1000 },
     ],
     actionId: "callback.outcome",
     payload: payloadFor(session, { entityId: callback.id, memberId: session.member.id, args: placeArgs(place) }),
   });
 }
 
-const outcomeFormSchema = completeCallbackSchema.pick({ outcome: true, satisfaction: true });
+const outcomeFormSchema = completeCallbackSchema.pick({ result: true, outcome: true, satisfaction: true });
 
 function skipForm(session: Session, callback: Callback, customerName: string, place: ButtonPlace | undefined): Form {
   return defineForm({
@@ -409,7 +429,11 @@ function skipForm(session: Session, callback: Callback, customerName: string, pl
 
 const skipFormSchema = skipCallbackSchema.pick({ reason: true });
 
-async function complete(session: Session, payload: ButtonPayload, input: { outcome?: string | undefined; satisfaction?: number | undefined }): Promise<ActionReply> {
+async function complete(
+  session: Session,
+  payload: ButtonPayload,
+  input: { result?: CallbackResult | undefined; outcome?: string | undefined; satisfaction?: number | undefined },
+): Promise<ActionReply> {
   return decide(session, payload, async () => {
     const result = await completeCallback(session.deps, session.actor, { callbackId: payload.entityId, ...input });
     const customer = await customerNameOf(session, result.callback.customerId);
@@ -482,11 +506,8 @@ export const callbacksArea: ConversationArea = {
     "callback.done": async (session, payload) => {
       const callback = await clickedCallback(session, payload);
       if (callback.status !== "PENDING") return closedReply(session, payload, callback);
-      if (callback.reason === "AFTER_COMPLAINT" || payload.args?.ask === true) {
-        const customer = await customerNameOf(session, callback.customerId);
-        return { reply: { kind: "form", form: outcomeForm(session, callback, customer, placeOf(payload)) } };
-      }
-      return complete(session, payload, {});
+      const customer = await customerNameOf(session, callback.customerId);
+      return { reply: { kind: "form", form: outcomeForm(session, callback, customer, placeOf(payload)) } };
     },
 
     "callback.snooze": async (session, payload) => {
@@ -536,12 +557,19 @@ export const callbacksArea: ConversationArea = {
       if (!result.ok) return formErrorsReply(session, result.errors);
       try {
         return await complete(session, payload, {
+          ...(result.data.result ? { result: result.data.result } : {}),
           ...(result.data.outcome ? { outcome: result.data.outcome } : {}),
           ...(result.data.satisfaction !== undefined ? { satisfaction: result.data.satisfaction } : {}),
         });
       } catch (err) {
         return fieldErrorReply(session, err, (e) =>
-          e.code === "callback.invalid_satisfaction" ? "satisfaction" : e.code === "callback.text_too_long" ? "outcome" : undefined,
+          e.code === "callback.invalid_satisfaction"
+            ? "satisfaction"
+            : e.code === "callback.text_too_long" || e.code === "callback.outcome_required"
+              ? "outcome"
+              : e.code === "callback.invalid_result"
+                ? "result"
+                : undefined,
         );
       }
     },

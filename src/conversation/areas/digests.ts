@@ -98,6 +98,7 @@ export function callbackDigestView(session: Session, localDate: LocalDate, diges
 function teamRowText(session: Session, r: TeamCallbackRow): string {
   return [
     `${r.overdue > 0 ? "⚠ " : ""}${session.t("digest.callbacks.team_row", { name: r.name, due: r.due, overdue: r.overdue, doneYesterday: r.doneYesterday })}`,
+    ...(r.postponedOverdue ? [session.t("digest.view.postponed_overdue", { count: r.postponedOverdue })] : []),
     ...(r.completionRate !== null ? [session.t("digest.view.member_rate", { rate: formatPercent(session, r.completionRate) })] : []),
   ].join(" · ");
 }

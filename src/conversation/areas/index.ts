@@ -8,7 +8,8 @@ import { helpArea } from "./help.js";
 import { hospitalityArea } from "./hospitality.js";
 import { insightsArea } from "./insights.js";
 import { planArea } from "./plan.js";
+import { surveysArea } from "./surveys.js";
 import { visitsArea } from "./visits.js";
 import { customerBookArea } from "./book/index.js";
 
-export const allAreas: readonly ConversationArea[] = [helpArea, customersArea, adminArea, hospitalityArea, visitsArea, callbacksArea, complaintsArea, insightsArea, creditArea, customerBookArea, planArea];
+export const allAreas: readonly ConversationArea[] = [helpArea, customersArea, adminArea, hospitalityArea, visitsArea, callbacksArea, complaintsArea, insightsArea, creditArea, customerBookArea, planArea, surveysArea];

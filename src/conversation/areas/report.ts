@@ -64,6 +64,31 @@ function breaches(session: Session, k: KpiMetrics): string {
   return session.t("report.view.breaches", { count: k.complaints.breachedSla, registered: k.complaints.registered });
 }
 
+function onTime(session: Session, k: KpiMetrics): string {
+  const c = k.callbacks;
+  return c.onTimeRate === null ? noData(session) : session.t("report.view.of", { value: formatPercent(session, c.onTimeRate), part: c.onTime, whole: c.due });
+}
+
+function outcomes(session: Session, k: KpiMetrics): string {
+  const o = k.callbacks.outcomes;
+  return session.t("report.view.outcomes", { reached: o.reached, noAnswer: o.noAnswer, callLater: o.callLater });
+}
+
+function signedPercent(session: Session, fraction: number): string {
+  return numberFormat(session, { style: "percent", maximumFractionDigits: 1, signDisplay: "exceptZero" }).format(fraction);
+}
+
+function sales(session: Session, k: KpiMetrics): string {
+  const s = k.sales;
+  const change = s.growth === null ? noData(session) : signedPercent(session, s.growth);
+  return session.t("report.view.sales", { amount: money(s.salesFen), previous: money(s.previousFen), growth: change });
+}
+
+function retention(session: Session, k: KpiMetrics): string {
+  const s = k.sales;
+  return s.retention === null ? noData(session) : session.t("report.view.of", { value: formatPercent(session, s.retention), part: s.retained, whole: s.activeBefore });
+}
+
 function perCustomer(session: Session, k: KpiMetrics): string {
   const h = k.hospitality;
   return h.perCustomerFen === null
@@ -86,10 +111,19 @@ function perTier(session: Session, k: KpiMetrics): string {
 /** Every KPI of one group, one field each. */
 function metricFields(session: Session, k: KpiMetrics): Field[] {
   return [
+    { label: session.t("report.view.sales_label"), value: sales(session, k) },
+    { label: session.t("report.view.retention_label"), value: retention(session, k) },
     { label: session.t("kpi.callback_completion"), value: completion(session, k) },
+    { label: session.t("report.view.on_time_label"), value: onTime(session, k) },
+    { label: session.t("report.view.outcomes_label"), value: outcomes(session, k) },
+    ...(k.callbacks.postponed > 0
+      ? [{ label: session.t("report.view.postponed_label"), value: session.t("report.view.postponed", { count: k.callbacks.postponed, overdue: k.callbacks.postponedOverdue }) }]
+      : []),
+    { label: session.t("report.view.visits_label"), value: String(k.visits.logged) },
     { label: session.t("report.view.median_ack"), value: median(session, k.complaints.medianAckMinutes, k.complaints.acknowledged) },
     { label: session.t("report.view.median_resolve"), value: median(session, k.complaints.medianResolveMinutes, k.complaints.resolved) },
     { label: session.t("kpi.breached_sla"), value: breaches(session, k) },
+    { label: session.t("report.view.escalations_label"), value: String(k.complaints.escalationsReceived) },
     { label: session.t("kpi.churn_rate"), value: churn(session, k) },
     { label: session.t("kpi.avg_satisfaction"), value: satisfaction(session, k) },
     { label: session.t("report.view.hospitality_per_customer"), value: perCustomer(session, k) },
@@ -97,23 +131,72 @@ function metricFields(session: Session, k: KpiMetrics): Field[] {
   ];
 }
 
-/** The KPIs of one member or team on one line, for lists. */
-function rowLine(session: Session, k: KpiMetrics): string {
+/**
+ * The KPIs of one member or team on one line, for lists. A member with no customers of their own
+ * (a department head, an admin) has no callbacks to complete: the line leaves that figure out
+ * rather than showing a "—" that reads like a failure.
+ */
+function rowLine(session: Session, k: KpiMetrics, kind: KpiRow["kind"]): string {
   const rate = (value: number | null) => (value === null ? noData(session) : formatPercent(session, value));
-  return session.t("report.view.row", {
-    callbacks: rate(k.callbacks.completionRate),
-    ack: k.complaints.medianAckMinutes === null ? noData(session) : formatDuration(session, k.complaints.medianAckMinutes),
-    breaches: k.complaints.breachedSla,
-    churn: rate(k.churn.rate),
-    satisfaction: k.satisfaction.average === null ? noData(session) : numberFormat(session, { maximumFractionDigits: 2 }).format(k.satisfaction.average),
-    spend: money(k.hospitality.spendFen),
-  });
+  const parts: string[] = [];
+  parts.push(session.t("report.view.row.sales", { amount: money(k.sales.salesFen), growth: k.sales.growth === null ? noData(session) : signedPercent(session, k.sales.growth) }));
+  if (k.sales.activeBefore > 0) parts.push(session.t("report.view.row.retention", { rate: rate(k.sales.retention) }));
+  if (k.callbacks.due > 0 || (kind !== "member" || k.customers > 0)) {
+    parts.push(session.t("report.view.row.callbacks", { rate: rate(k.callbacks.completionRate), done: k.callbacks.done, due: k.callbacks.due }));
+  }
+  if (k.callbacks.postponedOverdue > 0) parts.push(session.t("report.view.row.postponed_overdue", { count: k.callbacks.postponedOverdue }));
+  if (k.visits.logged > 0) parts.push(session.t("report.view.row.visits", { count: k.visits.logged }));
+  if (k.complaints.medianAckMinutes !== null) parts.push(session.t("report.view.row.ack", { duration: formatDuration(session, k.complaints.medianAckMinutes) }));
+  parts.push(session.t("report.view.row.breaches", { count: k.complaints.breachedSla }));
+  if (k.complaints.escalationsReceived > 0) parts.push(session.t("report.view.row.escalations", { count: k.complaints.escalationsReceived }));
+  if (k.churn.rate !== null) parts.push(session.t("report.view.row.churn", { rate: rate(k.churn.rate) }));
+  if (k.satisfaction.average !== null) {
+    parts.push(session.t("report.view.row.satisfaction", { average: numberFormat(session, { maximumFractionDigits: 2 }).format(k.satisfaction.average) }));
+  }
+  if (k.hospitality.spendFen > 0n) parts.push(session.t("report.view.row.hospitality", { spend: money(k.hospitality.spendFen) }));
+  return parts.join(" · ");
 }
 
-function rowsBlock(session: Session, title: string, rows: readonly KpiRow[], label: (row: KpiRow) => string): ViewBlock {
+/** Whether a member row has anything to say: customers of their own, or something in the period. */
+export function memberRowShown(row: KpiRow): boolean {
+  const k = row.metrics;
+  return (
+    k.customers > 0 ||
+    k.callbacks.due > 0 ||
+    k.complaints.registered > 0 ||
+    k.complaints.breachedSla > 0 ||
+    k.complaints.escalationsReceived > 0 ||
+    k.visits.logged > 0 ||
+    k.sales.salesFen > 0n ||
+    k.sales.previousFen > 0n ||
+    k.hospitality.requests > 0 ||
+    k.satisfaction.responses > 0 ||
+    k.churn.activeAtStart > 0
+  );
+}
+
+/** Who a row counts, in words: the member (and how many customers), a team and its size, or "not in a team". */
+export function rowLabel(session: Session, row: KpiRow): string {
+  const inactive = row.inactiveMembers > 0 ? session.t("report.view.label.inactive_count", { count: row.inactiveMembers }) : "";
+  if (row.kind === "member") {
+    const name = row.name ?? "—";
+    const who = row.inactive ? session.t("report.view.label.deactivated", { name }) : name;
+    return session.t("report.view.label.with", { who, what: session.t("report.view.label.customers", { count: row.metrics.customers }) });
+  }
+  const what = `${session.t("report.view.members_count", { count: row.members })}${inactive}`;
+  const who = row.kind === "others" ? session.t("report.view.label.others") : session.t("kpi.team", { name: row.name ?? "—" });
+  return session.t("report.view.label.with", { who, what });
+}
+
+function rowsBlock(session: Session, title: string, rows: readonly KpiRow[], hidden = 0): ViewBlock {
   const shown = rows.slice(0, REPORT_ROWS_LIMIT);
-  const items: ListItem[] = shown.map((row) => ({ text: `*${label(row)}*\n${rowLine(session, row.metrics)}` }));
-  return { kind: "list", title, items, ...(rows.length > shown.length ? { totalCount: rows.length } : {}) };
+  const items: ListItem[] = shown.map((row) => ({ text: `*${rowLabel(session, row)}*\n${rowLine(session, row.metrics, row.kind)}` }));
+  return {
+    kind: "list",
+    title: hidden > 0 ? `${title} · ${session.t("report.view.hidden_members", { count: hidden })}` : title,
+    items,
+    ...(rows.length > shown.length ? { totalCount: rows.length } : {}),
+  };
 }
 
 export function reportView(session: Session, report: KpiReport, requested?: Scope): View {
@@ -126,10 +209,11 @@ export function reportView(session: Session, report: KpiReport, requested?: Scop
   const subtitle = session.t(`report.view.scope.${scope}`, { count: main.members });
   const blocks: ViewBlock[] = [{ kind: "fields", fields: metricFields(session, main.metrics) }];
   if (scope !== "me" && report.teams.length > 0) {
-    blocks.push(rowsBlock(session, session.t("report.view.teams"), report.teams, (r) => `${session.t("kpi.team", { name: r.name ?? "—" })} (${session.t("report.view.members_count", { count: r.members })})`));
+    blocks.push(rowsBlock(session, session.t("report.view.teams"), report.teams));
   }
   if (scope !== "me" && report.members.length > 0) {
-    blocks.push(rowsBlock(session, session.t("report.view.members"), report.members, (r) => r.name ?? "—"));
+    const shown = report.members.filter(memberRowShown);
+    blocks.push(rowsBlock(session, session.t("report.view.members"), shown, report.members.length - shown.length));
   }
   const notes = [
     ...(wanted !== scope ? [session.t("report.view.scope_limited", { scope: session.t(`report.view.scope_name.${allowed}`) })] : []),

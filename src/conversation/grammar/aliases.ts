@@ -22,7 +22,8 @@ export type TopLevelWord =
   | "customers"
   | "contact"
   | "plan"
-  | "calendar";
+  | "calendar"
+  | "survey";
 
 export const TOP_LEVEL: Readonly<Record<TopLevelWord, readonly string[]>> = {
   help: ["help", "?", "？", "帮助", "说明", "使用说明"],
@@ -47,6 +48,20 @@ export const TOP_LEVEL: Readonly<Record<TopLevelWord, readonly string[]>> = {
   contact: ["contact", "contacts", "联系人"],
   plan: ["plan", "计划", "联络计划"],
   calendar: ["calendar", "日历", "工作日历"],
+  survey: ["survey", "surveys", "调查", "满意度调查"],
+};
+
+export type SurveyWord = "start" | "results";
+export const SURVEY_SUB: Readonly<Record<SurveyWord, readonly string[]>> = {
+  start: ["start", "new", "发起", "新建"],
+  results: ["results", "result", "结果"],
+};
+
+/** `survey start` options: the words that introduce regions and dimensions (tiers are recognised as such). */
+export type SurveyOption = "region" | "dimensions";
+export const SURVEY_OPTIONS: Readonly<Record<SurveyOption, readonly string[]>> = {
+  region: ["region", "regions", "区域", "地区"],
+  dimensions: ["dimensions", "dimension", "维度"],
 };
 
 export type CreditWord = "request" | "review";

@@ -64,6 +64,7 @@ export const helpTopicIds = [
   "calendar",
   "admin.calendar",
   "admin.region",
+  "survey",
 ] as const;
 export const helpTopicIdSchema = z.enum(helpTopicIds);
 export type HelpTopicId = z.infer<typeof helpTopicIdSchema>;
@@ -225,6 +226,14 @@ export const complaintsClosedCommandSchema = kind("complaints.closed").extend({ 
 export const hospitalityShowCommandSchema = kind("hospitality.show").extend({ number: z.number().int().positive() });
 export const adminDeactivateCommandSchema = kind("admin.deactivate").extend({ user: userRefSchema.optional(), successor: userRefSchema.optional() });
 
+export const surveyListCommandSchema = kind("survey.list");
+export const surveyStartCommandSchema = kind("survey.start").extend({
+  name: nameSchema,
+  tiers: z.array(tierSchema),
+  regions: z.array(nameSchema),
+  dimensions: z.array(nameSchema),
+});
+export const surveyResultsCommandSchema = kind("survey.results").extend({ name: nameSchema });
 /** No locale: offer the choice. */
 export const langCommandSchema = kind("member.lang").extend(langFieldsSchema.partial().shape);
 
@@ -273,6 +282,9 @@ export const commandSchema = z.discriminatedUnion("kind", [
   calendarCommandSchema,
   adminCalendarCommandSchema,
   adminRegionCommandSchema,
+  surveyListCommandSchema,
+  surveyStartCommandSchema,
+  surveyResultsCommandSchema,
 ]);
 
 export type Command = z.infer<typeof commandSchema>;

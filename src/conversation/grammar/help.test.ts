@@ -54,6 +54,7 @@ const kindsOfTopic: Record<HelpTopicId, CommandKind[]> = {
   calendar: ["calendar.show"],
   "admin.calendar": ["admin.calendar"],
   "admin.region": ["admin.region"],
+  survey: ["survey.list", "survey.start", "survey.results"],
 };
 
 describe("help", () => {

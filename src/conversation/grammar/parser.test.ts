@@ -398,7 +398,7 @@ describe("parseCommand", () => {
     const result = parseCommand("frobnicate", ctx());
     if (result.ok) throw new Error("expected an error");
     expect(result.error.topic).toBeUndefined();
-    expect(result.error.usage).toHaveLength(36);
+    expect(result.error.usage).toHaveLength(37);
     expect(result.error.usage).toContain("lang <zh|en>");
     expect(result.error.usage).toContain("admin settings [<key> <value>]");
   });

@@ -29,6 +29,8 @@ import {
   REGION_SUB,
   suggestAlias,
   VISIT_PLAN_WORDS,
+  SURVEY_OPTIONS,
+  SURVEY_SUB,
   TOP_LEVEL,
   type TopLevelWord,
 } from "./aliases.js";
@@ -202,6 +204,7 @@ const TOP_LEVEL_PARSERS: Readonly<Record<TopLevelWord, ArgsParser>> = {
   contact: parseContact,
   plan: parsePlan,
   calendar: parseCalendar,
+  survey: parseSurvey,
 };
 
 // ---- helpers -------------------------------------------------------------------------------
@@ -526,6 +529,45 @@ function parseReport(s: State, args: Token[]): Command {
   if (dates[1]) command.to = dates[1];
   if (command.from && command.to && command.from > command.to) {
     throw failure(s, "grammar.date_range_inverted", { from: command.from, to: command.to });
+  }
+  return command;
+}
+
+// ---- survey ----------------------------------------------------------------------------------
+
+/**
+ * `survey` lists my survey tasks; `survey start <name> [VIP A …] [region 华东 …] [dimensions 需求 …]`
+ * starts a campaign (tier words are recognised as tiers; region and dimension lists follow their
+ * keyword); `survey results <name>`.
+ */
+function parseSurvey(s: State, args: Token[]): Command {
+  s.topic = "survey";
+  const first = args[0];
+  if (!first) return { kind: "survey.list" };
+  const sub = first.quoted ? undefined : matchWord(SURVEY_SUB, first.text);
+  if (!sub) throw failure(s, "grammar.unexpected_argument", { value: first.text });
+  const nameToken = args[1];
+  if (!nameToken) throw failure(s, "survey.name_required", {});
+  const name = literal(s, nameToken);
+  if (sub === "results") {
+    if (args[2]) throw failure(s, "grammar.unexpected_argument", { value: args[2].text });
+    return { kind: "survey.results", name };
+  }
+  const command: CommandOf<"survey.start"> = { kind: "survey.start", name, tiers: [], regions: [], dimensions: [] };
+  let list: "region" | "dimensions" | null = null;
+  for (const token of args.slice(2)) {
+    const option = token.quoted ? undefined : matchWord(SURVEY_OPTIONS, token.text);
+    if (option) {
+      list = option;
+      continue;
+    }
+    if (list === "region") command.regions.push(literal(s, token));
+    else if (list === "dimensions") command.dimensions.push(literal(s, token));
+    else {
+      const tier = parseTier(token.text);
+      if (!tier?.ok) throw failure(s, "survey.invalid_tier", { value: token.text });
+      command.tiers.push(tier.value);
+    }
   }
   return command;
 }

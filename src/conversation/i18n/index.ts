@@ -5,6 +5,7 @@ import { adminCatalog } from "./catalog/admin.js";
 import { calendarCatalog } from "./catalog/calendar.js";
 import { callbacksCatalog } from "./catalog/callbacks.js";
 import { callbacksViewsCatalog } from "./catalog/callbacks.views.js";
+import { callbacksOutcomesCatalog } from "./catalog/callbacks.outcomes.js";
 import { cliCatalog } from "./catalog/cli.js";
 import { complaintsCatalog } from "./catalog/complaints.js";
 import { complaintsViewsCatalog } from "./catalog/complaints.views.js";
@@ -25,7 +26,10 @@ import { insightsViewsCatalog } from "./catalog/insights.views.js";
 import { inputCatalog } from "./catalog/input.js";
 import { kpiCatalog } from "./catalog/kpi.js";
 import { platformCatalog } from "./catalog/platform.js";
+import { kpiViewsCatalog } from "./catalog/kpi.views.js";
+import { ordersCatalog } from "./catalog/orders.js";
 import { riskCatalog } from "./catalog/risk.js";
+import { surveysCatalog } from "./catalog/surveys.js";
 import { commonViewsCatalog } from "./catalog/views.common.js";
 import { viewsCatalog } from "./catalog/views.js";
 import { visitsCatalog } from "./catalog/visits.js";
@@ -46,6 +50,7 @@ export const catalogs: Readonly<Record<string, Catalog>> = {
   calendar: calendarCatalog,
   callbacks: callbacksCatalog,
   "callbacks.views": callbacksViewsCatalog,
+  "callbacks.outcomes": callbacksOutcomesCatalog,
   cli: cliCatalog,
   complaints: complaintsCatalog,
   "complaints.views": complaintsViewsCatalog,
@@ -66,7 +71,10 @@ export const catalogs: Readonly<Record<string, Catalog>> = {
   input: inputCatalog,
   kpi: kpiCatalog,
   platform: platformCatalog,
+  "kpi.views": kpiViewsCatalog,
+  orders: ordersCatalog,
   risk: riskCatalog,
+  surveys: surveysCatalog,
   views: viewsCatalog,
   "views.common": commonViewsCatalog,
   visits: visitsCatalog,

@@ -141,9 +141,9 @@ describe("completeCallback", () => {
     const { tenant, d, deps } = await scene();
     const customer = await makeCustomer(tenant.id, d.a1.id, "B");
     const manual = await addCallback(tenant.id, customer.id, d.a1.id, TODAY);
-    await completeCallback(deps, actor(d.a1), { callbackId: manual.id });
+    await completeCallback(deps, actor(d.a1), { callbackId: manual.id, result: "REACHED" });
     deps.clock.advance(60_000);
-    await expect(completeCallback(deps, actor(d.s1), { callbackId: manual.id })).rejects.toMatchObject({
+    await expect(completeCallback(deps, actor(d.s1), { callbackId: manual.id, result: "REACHED" })).rejects.toMatchObject({
       name: "ConflictError",
       code: "callback.already_done",
       params: { by: "Alice", at: "2026-11-23 09:00" },
@@ -186,8 +186,8 @@ describe("completeCallback", () => {
       const manual = await addCallback(tenant.id, customer.id, d.a1.id, TODAY);
       const outcomes = await Promise.allSettled([
         logVisit(deps, actor(d.a1), { customerId: customer.id, kind: "PHONE", summary: `round ${round}` }),
-        completeCallback(deps, actor(d.s1), { callbackId: manual.id }),
-        completeCallback(deps, actor(d.manager), { callbackId: cadence.id }),
+        completeCallback(deps, actor(d.s1), { callbackId: manual.id, result: "REACHED" }),
+        completeCallback(deps, actor(d.manager), { callbackId: cadence.id, result: "REACHED" }),
         skipCallback(deps, actor(d.a1), { callbackId: cadence.id, reason: "race" }),
         logVisit(deps, actor(d.s1), { customerId: customer.id, kind: "VIDEO", summary: `round ${round} again` }),
       ]);
@@ -207,11 +207,11 @@ describe("completeCallback", () => {
     const one = await addCallback(tenant.id, customer.id, d.a1.id, TODAY);
     const two = await addCallback(tenant.id, customer.id, d.a1.id, TODAY);
 
-    await expect(completeCallback(deps, actor(d.a2), { callbackId: one.id })).rejects.toMatchObject({ name: "ForbiddenError" });
-    await expect(completeCallback(deps, actor(d.s2), { callbackId: one.id })).rejects.toMatchObject({ code: "auth.not_yours" });
+    await expect(completeCallback(deps, actor(d.a2), { callbackId: one.id, result: "REACHED" })).rejects.toMatchObject({ name: "ForbiddenError" });
+    await expect(completeCallback(deps, actor(d.s2), { callbackId: one.id, result: "REACHED" })).rejects.toMatchObject({ code: "auth.not_yours" });
     expect((await tdb.prisma.callback.findUniqueOrThrow({ where: { id: one.id } })).status).toBe("PENDING");
-    await completeCallback(deps, actor(d.s1), { callbackId: one.id });
-    await completeCallback(deps, actor(d.manager), { callbackId: two.id });
+    await completeCallback(deps, actor(d.s1), { callbackId: one.id, result: "REACHED" });
+    await completeCallback(deps, actor(d.manager), { callbackId: two.id, result: "REACHED" });
     expect(await tdb.prisma.callback.count({ where: { id: { in: [one.id, two.id] }, status: "DONE" } })).toBe(2);
   });
 
@@ -220,12 +220,12 @@ describe("completeCallback", () => {
     const customer = await makeCustomer(tenant.id, d.a1.id, "B");
     const cb = await addCallback(tenant.id, customer.id, d.a1.id, TODAY, "AFTER_COMPLAINT");
     for (const satisfaction of [0, 6, 2.5, "great"]) {
-      await expect(completeCallback(deps, actor(d.a1), { callbackId: cb.id, satisfaction })).rejects.toMatchObject({
+      await expect(completeCallback(deps, actor(d.a1), { callbackId: cb.id, satisfaction, result: "REACHED" })).rejects.toMatchObject({
         code: "callback.invalid_satisfaction",
       });
     }
     expect((await tdb.prisma.callback.findUniqueOrThrow({ where: { id: cb.id } })).status).toBe("PENDING");
-    const done = await completeCallback(deps, actor(d.a1), { callbackId: cb.id, satisfaction: 1 });
+    const done = await completeCallback(deps, actor(d.a1), { callbackId: cb.id, satisfaction: 1, result: "REACHED" });
     expect(done.callback.satisfaction).toBe(1);
   });
 });
@@ -244,8 +244,8 @@ describe("snoozeCallback", () => {
     expect(fromDateColumn(stored.dueOn)).toBe("2026-12-24");
     const audits = await tdb.prisma.auditLog.findMany({ where: { entityId: cb.id }, orderBy: { id: "asc" } });
     expect(audits.map((a) => [a.action, a.before, a.after])).toEqual([
-      ["callback.snoozed", { dueOn: "2026-11-20", snoozeCount: 0 }, { dueOn: "2026-11-24", snoozeCount: 1 }],
-      ["callback.snoozed", { dueOn: "2026-11-24", snoozeCount: 1 }, { dueOn: "2026-12-24", snoozeCount: 2 }],
+      ["callback.snoozed", { dueOn: "2026-11-20", snoozeCount: 0 }, { dueOn: "2026-11-24", snoozeCount: 1, originalDueOn: "2026-11-20" }],
+      ["callback.snoozed", { dueOn: "2026-11-24", snoozeCount: 1 }, { dueOn: "2026-12-24", snoozeCount: 2, originalDueOn: "2026-11-20" }],
     ]);
   });
 
@@ -302,7 +302,7 @@ describe("skipCallback", () => {
       ["callback.cadence_created", next.id],
       ["callback.skipped", cadence.id],
     ]);
-    await expect(completeCallback(deps, actor(d.a1), { callbackId: cadence.id })).rejects.toMatchObject({
+    await expect(completeCallback(deps, actor(d.a1), { callbackId: cadence.id, result: "REACHED" })).rejects.toMatchObject({
       code: "callback.already_skipped",
       params: { by: "Alice" },
     });
@@ -336,10 +336,10 @@ describe("the cadence invariant", () => {
       ]);
     expect(await openCadenceCounts(tenant.id)).toEqual(expected());
 
-    await completeCallback(deps, actor(d.a1), { callbackId: (await cadenceOf(vip.id)).id });
+    await completeCallback(deps, actor(d.a1), { callbackId: (await cadenceOf(vip.id)).id, result: "REACHED" });
     await skipCallback(deps, actor(d.a1), { callbackId: (await cadenceOf(a.id)).id, reason: "放假" });
     await logVisit(deps, actor(d.a2), { customerId: b.id, kind: "ON_SITE", summary: "拜访" });
-    await completeCallback(deps, actor(d.a1), { callbackId: (await cadenceOf(vip.id)).id });
+    await completeCallback(deps, actor(d.a1), { callbackId: (await cadenceOf(vip.id)).id, result: "REACHED" });
     expect(await openCadenceCounts(tenant.id)).toEqual(expected());
 
     // Re-tiering is the customers area's use case; here the same sync it calls.
@@ -471,7 +471,7 @@ describe("callbacksForCustomer and tenant isolation", () => {
     const cb = await cadenceOf(customer.id);
     const admin = actor(mine.d.admin);
 
-    await expect(completeCallback(mine.deps, admin, { callbackId: cb.id })).rejects.toMatchObject({
+    await expect(completeCallback(mine.deps, admin, { callbackId: cb.id, result: "REACHED" })).rejects.toMatchObject({
       name: "NotFoundError",
       code: "callback.not_found",
     });
@@ -481,7 +481,7 @@ describe("callbacksForCustomer and tenant isolation", () => {
       code: "callback.customer_not_found",
     });
     await expect(callbacksForCustomer(mine.deps, admin, customer.id)).rejects.toMatchObject({ code: "callback.customer_not_found" });
-    await expect(completeCallback(mine.deps, admin, { callbackId: "no-such-id" })).rejects.toMatchObject({ code: "callback.not_found" });
+    await expect(completeCallback(mine.deps, admin, { callbackId: "no-such-id", result: "REACHED" })).rejects.toMatchObject({ code: "callback.not_found" });
     // A member of another tenant named as assignee is unknown here.
     const own = await makeCustomer(mine.tenant.id, mine.d.a1.id, "B");
     await expect(

@@ -1,7 +1,7 @@
 // Callbacks (回访, DESIGN.md §2 Callback): scheduled, completed, snoozed and skipped by the
 // assignee or whoever may act for them. Every decision is a conditional write on status PENDING,
 // so a double click or two people racing produce one decision and a clear "already done by X".
-import { Prisma, type Callback, type CallbackReason, type CallbackStatus, type Customer, type Tier } from "@prisma/client";
+import { Prisma, type Callback, type CallbackReason, type CallbackResult, type CallbackStatus, type Customer, type Tier } from "@prisma/client";
 import { DateTime } from "luxon";
 import { z } from "zod";
 import { recordAudit } from "../audit/audit.js";
@@ -25,9 +25,12 @@ export interface CallbackView {
   reason: CallbackReason;
   status: CallbackStatus;
   note: string | null;
+  result: CallbackResult | null;
   outcome: string | null;
   satisfaction: number | null;
   snoozeCount: number;
+  /** The due date before the first postponement (KPIs count the callback on it); null if never postponed. */
+  originalDueOn: LocalDate | null;
   sourceVisitId: string | null;
   sourceComplaintId: string | null;
   completedAt: Date | null;
@@ -44,9 +47,11 @@ export function toCallbackView(c: Callback): CallbackView {
     reason: c.reason,
     status: c.status,
     note: c.note,
+    result: c.result,
     outcome: c.outcome,
     satisfaction: c.satisfaction,
     snoozeCount: c.snoozeCount,
+    originalDueOn: c.originalDueOn ? fromDateColumn(c.originalDueOn) : null,
     sourceVisitId: c.sourceVisitId,
     sourceComplaintId: c.sourceComplaintId,
     completedAt: c.completedAt,
@@ -147,8 +152,15 @@ export async function scheduleCallback(deps: CoreDeps, actor: Actor, input: Sche
 // ---------------------------------------------------------------------------------------------
 // completeCallback
 
+export const CALLBACK_RESULTS = ["REACHED", "NO_ANSWER", "CALL_LATER"] as const;
+
 export const completeCallbackSchema = z.object({
   callbackId: idField("callback.invalid_input"),
+  /** The quick choice: reached the customer, nobody answered, asked to be called later. */
+  result: z
+    .enum(CALLBACK_RESULTS, { error: "callback.invalid_result" })
+    .nullish()
+    .transform((v) => v ?? undefined),
   outcome: optionalText(1000, "callback.text_too_long"),
   satisfaction: optionalInt(1, 5, "callback.invalid_satisfaction"),
 });
@@ -161,10 +173,13 @@ export interface CompleteCallbackResult {
 }
 
 /**
- * Marks a callback DONE. A done callback is a contact (DESIGN.md §2 churn signal: "days since
- * last visit or done callback"), so it moves the customer's last contact and restarts the
- * cadence from today, whatever the callback's reason; a CADENCE callback is replaced by the
- * next one in the same transaction, so the invariant holds at every commit.
+ * Marks a callback DONE with its outcome: a quick-choice result, a line of text, or both (one of
+ * them is required: a tap that records nothing made the churn score forget a silent customer).
+ * A callback that reached the customer is a contact (DESIGN.md §2 churn signal: "days since last
+ * visit or done callback"): it moves the customer's last contact. "No answer" is an attempt, not
+ * a contact: the last contact and the churn score's contact gap stay. Either way the cadence
+ * restarts from today; a CADENCE callback is replaced by the next one in the same transaction,
+ * so the invariant holds at every commit.
  */
 export async function completeCallback(
   deps: CoreDeps,
@@ -172,6 +187,8 @@ export async function completeCallback(
   input: CompleteCallbackInput | unknown,
 ): Promise<CompleteCallbackResult> {
   const data = parseInput(completeCallbackSchema, input, "callback.invalid_input");
+  if (!data.result && !data.outcome) throw new InvalidInputError("callback.outcome_required", { field: "outcome" });
+  const contact = data.result !== "NO_ANSWER";
   const { now, tenant, today } = await context(deps, actor);
   return inTransaction(deps, async (tx) => {
     const before = await lockedCallback(tx, actor, data.callbackId);
@@ -182,6 +199,7 @@ export async function completeCallback(
       where: { id: before.id, tenantId: actor.tenantId, status: "PENDING" },
       data: {
         status: "DONE",
+        result: data.result ?? null,
         outcome: data.outcome ?? null,
         satisfaction: data.satisfaction ?? null,
         completedAt: now,
@@ -192,8 +210,8 @@ export async function completeCallback(
     if (won.count === 0) return throwClosed(tx, await callbackInTenant(tx, actor.tenantId, before.id), tenant.timeZone);
     const customer = await tx.customer.findFirstOrThrow({ where: { id: before.customerId, tenantId: actor.tenantId } });
     const by = { actorId: actor.memberId, platform: actor.platform };
-    const cadence = await syncCadenceCallback(tx, tenant.settings, cadenceCustomerOf(customer), today, today, by);
-    await touchLastContact(tx, actor.tenantId, before.customerId, now);
+    const cadence = await syncCadenceCallback(tx, tenant.settings, cadenceCustomerOf(customer), today, contact ? today : null, by);
+    if (contact) await touchLastContact(tx, actor.tenantId, before.customerId, now);
     const after = await tx.callback.findUniqueOrThrow({ where: { id: before.id } });
     await recordAudit(tx, {
       tenantId: actor.tenantId,
@@ -203,7 +221,7 @@ export async function completeCallback(
       entityType: "Callback",
       entityId: before.id,
       before: { status: before.status },
-      after: { status: after.status, outcome: after.outcome, satisfaction: after.satisfaction },
+      after: { status: after.status, result: after.result, outcome: after.outcome, satisfaction: after.satisfaction },
     });
     return { callback: toCallbackView(after), cadence: cadenceRefOf(cadence) };
   });
@@ -221,7 +239,11 @@ export const snoozeCallbackSchema = z
   .refine((v) => v.days === undefined || v.until == null, { error: "callback.invalid_input", path: ["until"] });
 export type SnoozeCallbackInput = z.input<typeof snoozeCallbackSchema>;
 
-/** Moves a pending callback later: by `days` (default 1) or to `until`, at most 30 days on. */
+/**
+ * Postpones a pending callback: by `days` (default 1) or to `until`, at most 30 days on. The
+ * first postponement keeps the original due date (KPIs count the callback on it and measure
+ * "on time" against it) and every one is recorded (count, time, audit row).
+ */
 export async function snoozeCallback(deps: CoreDeps, actor: Actor, input: SnoozeCallbackInput | unknown): Promise<CallbackView> {
   const data = parseInput(snoozeCallbackSchema, input, "callback.invalid_input");
   const { tenant, today } = await context(deps, actor);
@@ -234,7 +256,12 @@ export async function snoozeCallback(deps: CoreDeps, actor: Actor, input: Snooze
     // snooze twice.
     const moved = await tx.callback.updateMany({
       where: { id: before.id, tenantId: actor.tenantId, status: "PENDING", dueOn: before.dueOn, snoozeCount: before.snoozeCount },
-      data: { dueOn: toDateColumn(dueOn), snoozeCount: before.snoozeCount + 1 },
+      data: {
+        dueOn: toDateColumn(dueOn),
+        snoozeCount: before.snoozeCount + 1,
+        originalDueOn: before.originalDueOn ?? before.dueOn,
+        postponedAt: deps.clock.now(),
+      },
     });
     if (moved.count === 0) {
       const now = await callbackInTenant(tx, actor.tenantId, before.id);
@@ -250,7 +277,7 @@ export async function snoozeCallback(deps: CoreDeps, actor: Actor, input: Snooze
       entityType: "Callback",
       entityId: before.id,
       before: { dueOn: fromDateColumn(before.dueOn), snoozeCount: before.snoozeCount },
-      after: { dueOn, snoozeCount: after.snoozeCount },
+      after: { dueOn, snoozeCount: after.snoozeCount, originalDueOn: fromDateColumn(after.originalDueOn ?? before.dueOn) },
     });
     return toCallbackView(after);
   });

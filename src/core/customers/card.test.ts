@@ -2,7 +2,7 @@
 // what the two-step path shows: findCustomerRow + customerCardOf, and riskForCustomer.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestDatabase, type TestDatabase } from "../../../test/support/db.js";
-import { actor, depsAt, makeDepartment, makeTenant } from "../../../test/support/fixtures.js";
+import { actor, depsAt, makeDepartment, makeTenant, withLegacyRiskWeights } from "../../../test/support/fixtures.js";
 import { riskForCustomer } from "../risk/risk.js";
 import { ForbiddenError } from "../shared/errors.js";
 import { loadTenant } from "../tenants/tenants.js";
@@ -22,7 +22,7 @@ const day = (offset: number) => new Date(Date.parse("2026-11-23T00:00:00Z") + of
 
 async function scene() {
   const db = tdb.prisma;
-  const t = await makeTenant(db);
+  const t = await makeTenant(db, { settings: withLegacyRiskWeights() });
   const team = await makeDepartment(db, t.id);
   const owner = team.a1;
   const make = (name: string, tier: "VIP" | "A" | "B" | "C") =>

@@ -37,6 +37,8 @@ export interface TeamCallbackRow {
   overdue: number;
   /** Completed (DONE) during the local day before the digest date. */
   doneYesterday: number;
+  /** Postponed callbacks still open past their original due date (no longer in "overdue"). */
+  postponedOverdue?: number;
   completionRate: number | null;
 }
 
@@ -89,6 +91,7 @@ interface CountRow {
   doneYesterday: number;
   windowDue: number;
   windowDone: number;
+  postponedOverdue: number;
 }
 
 /** The member ids a recipient's digest needs data for, or null for the whole tenant. */
@@ -124,14 +127,18 @@ export async function buildCallbackDigests(
       (count(*) FILTER (WHERE cb.status = 'PENDING' AND cb."dueOn" < ${localDate}::date))::int AS overdue,
       (count(*) FILTER (WHERE cb.status = 'DONE' AND cb."completedAt" >= ${yesterdayStart}::timestamp
         AND cb."completedAt" < ${todayStart}::timestamp))::int AS "doneYesterday",
-      (count(*) FILTER (WHERE cb."dueOn" >= ${windowFrom}::date AND cb."dueOn" < ${localDate}::date))::int AS "windowDue",
-      (count(*) FILTER (WHERE cb."dueOn" >= ${windowFrom}::date AND cb."dueOn" < ${localDate}::date
-        AND cb.status = 'DONE'))::int AS "windowDone"
+      (count(*) FILTER (WHERE COALESCE(cb."originalDueOn", cb."dueOn") >= ${windowFrom}::date
+        AND COALESCE(cb."originalDueOn", cb."dueOn") < ${localDate}::date))::int AS "windowDue",
+      (count(*) FILTER (WHERE COALESCE(cb."originalDueOn", cb."dueOn") >= ${windowFrom}::date
+        AND COALESCE(cb."originalDueOn", cb."dueOn") < ${localDate}::date AND cb.status = 'DONE'))::int AS "windowDone",
+      (count(*) FILTER (WHERE cb.status = 'PENDING' AND cb."originalDueOn" < ${localDate}::date
+        AND cb."dueOn" >= ${localDate}::date))::int AS "postponedOverdue"
     FROM "Callback" cb
     WHERE cb."tenantId" = ${tenant.id} ${byAssignee}
       AND (
         (cb.status = 'PENDING' AND cb."dueOn" <= ${localDate}::date)
-        OR (cb."dueOn" >= ${windowFrom}::date AND cb."dueOn" < ${localDate}::date)
+        OR (COALESCE(cb."originalDueOn", cb."dueOn") >= ${windowFrom}::date AND COALESCE(cb."originalDueOn", cb."dueOn") < ${localDate}::date)
+        OR (cb.status = 'PENDING' AND cb."originalDueOn" < ${localDate}::date)
         OR (cb.status = 'DONE' AND cb."completedAt" >= ${yesterdayStart}::timestamp AND cb."completedAt" < ${todayStart}::timestamp)
       )
     GROUP BY cb."assigneeId"`);
@@ -187,6 +194,7 @@ function teamSummary(teams: Teams, countsBy: CountsBy, memberIds: readonly strin
       due: c?.due ?? 0,
       overdue: c?.overdue ?? 0,
       doneYesterday: c?.doneYesterday ?? 0,
+      ...(c?.postponedOverdue ? { postponedOverdue: c.postponedOverdue } : {}),
       completionRate: completionRate(c?.windowDone ?? 0, c?.windowDue ?? 0),
     };
   });

@@ -1,7 +1,7 @@
 import type { Tier } from "@prisma/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestDatabase, type TestDatabase } from "../../../test/support/db.js";
-import { actor, depsAt, makeDepartment, makeMember, makeTenant } from "../../../test/support/fixtures.js";
+import { actor, depsAt, makeDepartment, makeMember, makeTenant, withLegacyRiskWeights } from "../../../test/support/fixtures.js";
 import type { Db } from "../../db/client.js";
 import { loadTenant } from "../tenants/tenants.js";
 import { buildCallbackDigests } from "./callbacks.js";
@@ -31,7 +31,7 @@ async function customer(db: Db, tenantId: string, ownerId: string, tier: Tier, n
 
 /** A department with a second level under S1: S1X (supervisor) with specialist C1. */
 async function department(db: Db, settings: object = {}) {
-  const t = await makeTenant(db, { settings });
+  const t = await makeTenant(db, { settings: withLegacyRiskWeights(settings) });
   const d = await makeDepartment(db, t.id);
   const s1x = await makeMember(db, t.id, { role: "SUPERVISOR", supervisorId: d.s1.id, name: "主管 Sun" });
   const c1 = await makeMember(db, t.id, { supervisorId: s1x.id, name: "Cindy" });

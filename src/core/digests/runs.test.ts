@@ -1,7 +1,7 @@
 import type { Tier } from "@prisma/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestDatabase, type TestDatabase } from "../../../test/support/db.js";
-import { depsAt, makeDepartment, makeTenant } from "../../../test/support/fixtures.js";
+import { depsAt, makeDepartment, makeTenant, withLegacyRiskWeights } from "../../../test/support/fixtures.js";
 import type { Db } from "../../db/client.js";
 import { loadTenant } from "../tenants/tenants.js";
 import { completedRuns, digestChannelDedupeKey, digestDedupeKey, runDigest } from "./runs.js";
@@ -28,7 +28,7 @@ async function customer(db: Db, tenantId: string, ownerId: string, tier: Tier, l
 
 /** A department where A1 and B1 have callbacks due (A1 overdue too); A2 has none. */
 async function callbackScene(settings: object = {}) {
-  const t = await makeTenant(tdb.prisma, { settings, platform: "FEISHU" });
+  const t = await makeTenant(tdb.prisma, { settings: withLegacyRiskWeights(settings), platform: "FEISHU" });
   const d = await makeDepartment(tdb.prisma, t.id);
   const ca = await customer(tdb.prisma, t.id, d.a1.id, "VIP");
   const cb = await customer(tdb.prisma, t.id, d.b1.id, "B");
@@ -194,7 +194,7 @@ describe("runDigest", () => {
 
   it("snapshots today's risk when the churn run starts and sends owners and leads their churn digests", async () => {
     // A 60-day contact gap is worth 45 points here: MEDIUM on its own.
-    const t = await makeTenant(tdb.prisma, { settings: { risk: { weights: { contactGap: 45 } } } });
+    const t = await makeTenant(tdb.prisma, { settings: withLegacyRiskWeights({ risk: { weights: { contactGap: 45 } } }) });
     const d = await makeDepartment(tdb.prisma, t.id);
     const gap = new Date("2026-09-20T04:00:00Z");
     const risky = await customer(tdb.prisma, t.id, d.a1.id, "VIP", gap);

@@ -125,9 +125,9 @@ describe("kpi report", () => {
     expect(report.members.map((r) => r.id)).toEqual([d.a1.id]);
     const m = report.total.metrics;
     expect(report.members[0]!.metrics).toEqual(m);
-    expect(m.callbacks).toEqual({ due: 4, done: 2, completionRate: 0.5 });
+    expect(m.callbacks).toMatchObject({ due: 4, done: 2, completionRate: 0.5, onTime: 2, postponed: 0 });
     expect(m.complaints).toEqual({
-      registered: 3, acknowledged: 3, resolved: 3, medianAckMinutes: 90, medianResolveMinutes: 600, breachedSla: 1,
+      registered: 3, acknowledged: 3, resolved: 3, medianAckMinutes: 90, medianResolveMinutes: 600, breachedSla: 1, escalationsReceived: 0,
     });
     expect(m.churn).toEqual({ activeAtStart: 2, churned: 1, rate: 0.5 });
     expect(m.satisfaction).toEqual({ responses: 2, average: 3.5 });
@@ -149,12 +149,13 @@ describe("kpi report", () => {
     const report = await kpiReport(deps(), actor(d.s1), RANGE);
     expect(report.scope).toBe("team");
     expect(report.members.map((r) => r.id)).toEqual([d.s1.id, d.a1.id, d.a2.id]);
-    expect(rowOf(report, d.s1.id)!.metrics.callbacks).toEqual({ due: 0, done: 0, completionRate: null });
-    expect(rowOf(report, d.a2.id)!.metrics.complaints).toMatchObject({ registered: 1, acknowledged: 0, medianAckMinutes: null, breachedSla: 1 });
+    expect(rowOf(report, d.s1.id)!.metrics.callbacks).toMatchObject({ due: 0, done: 0, completionRate: null });
+    // Both deadlines of a2's open complaint have passed: two breaches, both a2's.
+    expect(rowOf(report, d.a2.id)!.metrics.complaints).toMatchObject({ registered: 1, acknowledged: 0, medianAckMinutes: null, breachedSla: 2 });
     const total = report.total;
     expect(total).toMatchObject({ kind: "total", id: null, members: 3 });
-    expect(total.metrics.callbacks).toEqual({ due: 5, done: 3, completionRate: 0.6 });
-    expect(total.metrics.complaints).toMatchObject({ registered: 4, medianAckMinutes: 90, medianResolveMinutes: 600, breachedSla: 2 });
+    expect(total.metrics.callbacks).toMatchObject({ due: 5, done: 3, completionRate: 0.6 });
+    expect(total.metrics.complaints).toMatchObject({ registered: 4, medianAckMinutes: 90, medianResolveMinutes: 600, breachedSla: 3 });
     expect(total.metrics.churn).toEqual({ activeAtStart: 3, churned: 1, rate: 1 / 3 });
     expect(total.metrics.satisfaction).toEqual({ responses: 3, average: 3 });
     expect(total.metrics.hospitality).toMatchObject({ requests: 4, customers: 3, spendFen: 218_000n, perCustomerFen: 72_667n });
@@ -164,9 +165,11 @@ describe("kpi report", () => {
     const report = await kpiReport(deps(), actor(d.manager), RANGE);
     expect(report.scope).toBe("tenant");
     expect(new Set(report.members.map((r) => r.id))).toEqual(new Set([d.admin.id, d.manager.id, d.s1.id, d.s2.id, d.a1.id, d.a2.id, d.b1.id]));
-    expect(report.teams.map((r) => [r.id, r.members])).toEqual([
-      [d.s1.id, 3],
-      [d.s2.id, 2],
+    // The two teams and everyone in no team (the admin and the manager): together the department.
+    expect(report.teams.map((r) => [r.kind, r.id, r.members])).toEqual([
+      ["team", d.s1.id, 3],
+      ["team", d.s2.id, 2],
+      ["others", null, 2],
     ]);
     const s2 = report.teams.find((r) => r.id === d.s2.id)!;
     expect(s2.kind).toBe("team");
@@ -175,10 +178,10 @@ describe("kpi report", () => {
     expect(rowOf(report, d.b1.id)!.metrics.satisfaction).toEqual({ responses: 1, average: 4 });
     expect(rowOf(report, d.b1.id)!.metrics.churn).toEqual({ activeAtStart: 1, churned: 0, rate: 0 });
     const m = report.total.metrics;
-    expect(m.callbacks).toEqual({ due: 7, done: 5, completionRate: 5 / 7 });
+    expect(m.callbacks).toMatchObject({ due: 7, done: 5, completionRate: 5 / 7 });
     // Medians over all five: ack [11, 30, 90, 120] → 60; resolve [120, 600, 1200] → 600.
     expect(m.complaints).toEqual({
-      registered: 5, acknowledged: 4, resolved: 3, medianAckMinutes: 60, medianResolveMinutes: 600, breachedSla: 3,
+      registered: 5, acknowledged: 4, resolved: 3, medianAckMinutes: 60, medianResolveMinutes: 600, breachedSla: 4, escalationsReceived: 0,
     });
     expect(m.churn).toEqual({ activeAtStart: 4, churned: 1, rate: 0.25 });
     expect(m.satisfaction).toEqual({ responses: 4, average: 3.25 });
@@ -229,15 +232,19 @@ describe("kpi rules", () => {
       memberIds: ["m", "s", "a", "x"],
       isActive: (id: string) => id !== "x",
       subordinatesOf: (id: string) => ({ m: ["s", "a", "x"], s: ["a"] })[id] ?? [],
+      ancestorsOf: (id: string) => ({ s: ["m"], a: ["s", "m"], x: ["m"] })[id] ?? [],
       role: (id: string) => (id === "m" ? "MANAGER" : id === "s" ? "SUPERVISOR" : "SPECIALIST") as "MANAGER" | "SUPERVISOR" | "SPECIALIST",
     };
     const { groups } = kpiGroups("MANAGER", "m", tree);
-    expect(groups.map((g) => [g.key, g.memberIds])).toEqual([
-      ["m:m", ["m"]],
-      ["m:s", ["s"]],
-      ["m:a", ["a"]],
-      ["t:s", ["s", "a"]],
-      ["total", ["m", "s", "a", "x"]],
+    // x (deactivated, reporting straight to the head) has a row and lands in "others" with the head.
+    expect(groups.map((g) => [g.key, g.memberIds, g.teamKey])).toEqual([
+      ["m:m", ["m"], "others"],
+      ["m:s", ["s"], "t:s"],
+      ["m:a", ["a"], "t:s"],
+      ["m:x", ["x"], "others"],
+      ["t:s", ["s", "a"], undefined],
+      ["others", ["m", "x"], undefined],
+      ["total", ["m", "s", "a", "x"], undefined],
     ]);
   });
 });

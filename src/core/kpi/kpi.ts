@@ -13,7 +13,9 @@ import { addDays, isLocalDate, localDateOf, startOfLocalDay, type LocalDate } fr
 import { loadTenant } from "../tenants/tenants.js";
 import {
   emptyTierSpend,
+  growth,
   kpiGroups,
+  previousRange,
   perCustomerFen,
   ratio,
   resolveRange,
@@ -37,15 +39,46 @@ export const kpiReportInputSchema = z
 export type KpiReportInput = z.input<typeof kpiReportInputSchema>;
 
 export interface KpiMetrics {
-  callbacks: { due: number; done: number; completionRate: number | null };
+  /** Customers the group owns now (not churned): a member with none has no callbacks of their own. */
+  customers: number;
+  callbacks: {
+    due: number;
+    done: number;
+    completionRate: number | null;
+    /** Done on or before the original due date (a postponement does not move it). */
+    onTime: number;
+    onTimeRate: number | null;
+    /** Postponed at least once; of those, still open past the original due date. */
+    postponed: number;
+    postponedOverdue: number;
+    /** Done callbacks by the outcome recorded (older ones without a result are in none). */
+    outcomes: { reached: number; noAnswer: number; callLater: number };
+  };
   complaints: {
     registered: number;
     acknowledged: number;
     resolved: number;
     medianAckMinutes: number | null;
     medianResolveMinutes: number | null;
+    /**
+     * SLA deadlines (acknowledge, resolve) of complaints registered in the range that were
+     * missed, each charged to whoever held the complaint when it passed.
+     */
     breachedSla: number;
+    /** Escalations in the range received by the group (the new holder), counted apart. */
+    escalationsReceived: number;
   };
+  /** Orders of the customers the group owns now, by order date. */
+  sales: {
+    salesFen: bigint;
+    previousFen: bigint;
+    growth: number | null;
+    /** Customers buying in the previous period, and of those the ones buying again in this one. */
+    activeBefore: number;
+    retained: number;
+    retention: number | null;
+  };
+  visits: { logged: number };
   churn: { activeAtStart: number; churned: number; rate: number | null };
   satisfaction: { responses: number; average: number | null };
   hospitality: {
@@ -63,6 +96,12 @@ export interface KpiRow {
   id: string | null;
   name: string | null;
   members: number;
+  /** Deactivated members counted in this row (their open work and history stay with the group). */
+  inactiveMembers: number;
+  /** For member rows of a department report: the key of the team (or "others") it adds up to. */
+  teamKey?: string;
+  /** Whether a member row is a deactivated member. */
+  inactive?: boolean;
   metrics: KpiMetrics;
 }
 
@@ -71,14 +110,23 @@ export interface KpiReport {
   to: LocalDate;
   scope: "self" | "team" | "tenant";
   members: KpiRow[];
+  /** Teams, then (department reports) the "others" row, so that they add up to the total. */
   teams: KpiRow[];
   total: KpiRow;
 }
 
 function emptyMetrics(): KpiMetrics {
   return {
-    callbacks: { due: 0, done: 0, completionRate: null },
-    complaints: { registered: 0, acknowledged: 0, resolved: 0, medianAckMinutes: null, medianResolveMinutes: null, breachedSla: 0 },
+    customers: 0,
+    callbacks: {
+      due: 0, done: 0, completionRate: null, onTime: 0, onTimeRate: null, postponed: 0, postponedOverdue: 0,
+      outcomes: { reached: 0, noAnswer: 0, callLater: 0 },
+    },
+    complaints: {
+      registered: 0, acknowledged: 0, resolved: 0, medianAckMinutes: null, medianResolveMinutes: null, breachedSla: 0, escalationsReceived: 0,
+    },
+    sales: { salesFen: 0n, previousFen: 0n, growth: null, activeBefore: 0, retained: 0, retention: null },
+    visits: { logged: 0 },
     churn: { activeAtStart: 0, churned: 0, rate: null },
     satisfaction: { responses: 0, average: null },
     hospitality: { requests: 0, customers: 0, spendFen: 0n, perCustomerFen: null, byTier: emptyTierSpend() },
@@ -106,6 +154,7 @@ export async function kpiReport(deps: CoreDeps, actor: Actor, input: KpiReportIn
     memberIds: [...teams.members.keys()],
     isActive: (id) => teams.members.get(id)?.active ?? false,
     subordinatesOf: (id) => teams.subordinates.get(id) ?? [],
+    ancestorsOf: (id) => teams.ancestors.get(id) ?? [],
     role: (id) => teams.members.get(id)?.role ?? "SPECIALIST",
   });
   const keys: string[] = [];
@@ -119,18 +168,130 @@ export async function kpiReport(deps: CoreDeps, actor: Actor, input: KpiReportIn
   const db = deps.db;
   const t = tenant.id;
 
-  const callbacks = await analyticalQuery(db, (q) => q.$queryRaw<Array<{ key: string; due: number; done: number }>>`
-    SELECT g.key, count(*)::int AS due, (count(*) FILTER (WHERE cb.status = 'DONE'))::int AS done
+  const todayText = today;
+  const callbacks = await analyticalQuery(db, (q) => q.$queryRaw<
+    Array<{ key: string; due: number; done: number; onTime: number; postponed: number; postponedOverdue: number; reached: number; noAnswer: number; callLater: number }>
+  >`
+    WITH cb AS (
+      SELECT cb."assigneeId", cb.status, cb.result, cb."snoozeCount", COALESCE(cb."originalDueOn", cb."dueOn") AS due,
+        (cb."completedAt" AT TIME ZONE 'UTC' AT TIME ZONE ${tenant.timeZone})::date AS done_on
+      FROM "Callback" cb
+      WHERE cb."tenantId" = ${t} AND COALESCE(cb."originalDueOn", cb."dueOn") >= ${from}::date
+        AND COALESCE(cb."originalDueOn", cb."dueOn") <= ${dueUntil}::date
+    ),
+    per_member AS (
+      SELECT cb."assigneeId" AS member_id, count(*) AS due,
+        count(*) FILTER (WHERE cb.status = 'DONE') AS done,
+        count(*) FILTER (WHERE cb.status = 'DONE' AND cb.done_on <= cb.due) AS on_time,
+        count(*) FILTER (WHERE cb."snoozeCount" > 0) AS postponed,
+        count(*) FILTER (WHERE cb."snoozeCount" > 0 AND cb.status = 'PENDING' AND cb.due < ${todayText}::date) AS postponed_overdue,
+        count(*) FILTER (WHERE cb.status = 'DONE' AND cb.result = 'REACHED') AS reached,
+        count(*) FILTER (WHERE cb.status = 'DONE' AND cb.result = 'NO_ANSWER') AS no_answer,
+        count(*) FILTER (WHERE cb.status = 'DONE' AND cb.result = 'CALL_LATER') AS call_later
+      FROM cb GROUP BY cb."assigneeId"
+    )
+    SELECT g.key, sum(p.due)::int AS due, sum(p.done)::int AS done, sum(p.on_time)::int AS "onTime",
+      sum(p.postponed)::int AS postponed, sum(p.postponed_overdue)::int AS "postponedOverdue",
+      sum(p.reached)::int AS reached, sum(p.no_answer)::int AS "noAnswer", sum(p.call_later)::int AS "callLater"
     FROM unnest(${keys}::text[], ${ids}::text[]) AS g(key, member_id)
-    JOIN "Callback" cb ON cb."assigneeId" = g.member_id AND cb."tenantId" = ${t}
-      AND cb."dueOn" >= ${from}::date AND cb."dueOn" <= ${dueUntil}::date
+    JOIN per_member p ON p.member_id = g.member_id
+    GROUP BY g.key`);
+
+  const owned = await analyticalQuery(db, (q) => q.$queryRaw<Array<{ key: string; customers: number }>>`
+    WITH per_owner AS (
+      SELECT c."ownerId" AS member_id, count(*) AS n FROM "Customer" c
+      WHERE c."tenantId" = ${t} AND c.status <> 'CHURNED' GROUP BY c."ownerId"
+    )
+    SELECT g.key, sum(o.n)::int AS customers
+    FROM unnest(${keys}::text[], ${ids}::text[]) AS g(key, member_id)
+    JOIN per_owner o ON o.member_id = g.member_id
+    GROUP BY g.key`);
+
+  // Who held each complaint when a deadline passed: the assignee of the latest event at or
+  // before the deadline (registration, transitions and escalations record the assignee), else
+  // the current assignee (rows written without a timeline).
+  const breaches = await analyticalQuery(db, (q) => q.$queryRaw<Array<{ key: string; breached: number }>>`
+    WITH co AS (
+      SELECT co.id, co."assigneeId", co."ackDueAt", co."resolveDueAt",
+        COALESCE(co."acknowledgedAt", co."resolvedAt", co."closedAt") AS ack_at,
+        COALESCE(co."resolvedAt", co."closedAt") AS resolved_at
+      FROM "Complaint" co
+      WHERE co."tenantId" = ${t} AND co."createdAt" >= ${start}::timestamp AND co."createdAt" < ${end}::timestamp
+    ),
+    missed AS (
+      SELECT co.id, co."assigneeId", co."ackDueAt" AS due FROM co WHERE COALESCE(co.ack_at, ${nowText}::timestamp) > co."ackDueAt"
+      UNION ALL
+      SELECT co.id, co."assigneeId", co."resolveDueAt" FROM co WHERE COALESCE(co.resolved_at, ${nowText}::timestamp) > co."resolveDueAt"
+    ),
+    charged AS (
+      SELECT COALESCE((
+        SELECT e."assigneeId" FROM "ComplaintEvent" e
+        WHERE e."tenantId" = ${t} AND e."complaintId" = m.id AND e."assigneeId" IS NOT NULL AND e.at <= m.due
+        ORDER BY e.at DESC, e.id DESC LIMIT 1
+      ), m."assigneeId") AS member_id
+      FROM missed m
+    ),
+    per_member AS (SELECT member_id, count(*) AS n FROM charged GROUP BY member_id)
+    SELECT g.key, sum(p.n)::int AS breached
+    FROM unnest(${keys}::text[], ${ids}::text[]) AS g(key, member_id)
+    JOIN per_member p ON p.member_id = g.member_id
+    GROUP BY g.key`);
+
+  const escalations = await analyticalQuery(db, (q) => q.$queryRaw<Array<{ key: string; received: number }>>`
+    WITH per_member AS (
+      SELECT e."assigneeId" AS member_id, count(*) AS n FROM "ComplaintEvent" e
+      WHERE e."tenantId" = ${t} AND e.kind = 'ESCALATED' AND e."assigneeId" IS NOT NULL
+        AND e.at >= ${start}::timestamp AND e.at < ${end}::timestamp
+      GROUP BY e."assigneeId"
+    )
+    SELECT g.key, sum(p.n)::int AS received
+    FROM unnest(${keys}::text[], ${ids}::text[]) AS g(key, member_id)
+    JOIN per_member p ON p.member_id = g.member_id
+    GROUP BY g.key`);
+
+  const previous = previousRange({ from, to });
+  const sales = await analyticalQuery(db, (q) => q.$queryRaw<
+    Array<{ key: string; current: bigint; previous: bigint; activeBefore: number; retained: number }>
+  >`
+    WITH per_customer AS (
+      SELECT po."customerId",
+        COALESCE(sum(po."amountFen") FILTER (WHERE po."orderedOn" >= ${from}::date), 0) AS current,
+        COALESCE(sum(po."amountFen") FILTER (WHERE po."orderedOn" < ${from}::date), 0) AS previous,
+        bool_or(po."orderedOn" >= ${from}::date) AS bought_now,
+        bool_or(po."orderedOn" < ${from}::date) AS bought_before
+      FROM "PurchaseOrder" po
+      WHERE po."tenantId" = ${t} AND po."orderedOn" >= ${previous.from}::date AND po."orderedOn" <= ${to}::date
+      GROUP BY po."customerId"
+    ),
+    per_owner AS (
+      SELECT c."ownerId" AS member_id, sum(pc.current) AS current, sum(pc.previous) AS previous,
+        count(*) FILTER (WHERE pc.bought_before) AS active_before,
+        count(*) FILTER (WHERE pc.bought_before AND pc.bought_now) AS retained
+      FROM per_customer pc JOIN "Customer" c ON c.id = pc."customerId" AND c."tenantId" = ${t}
+      GROUP BY c."ownerId"
+    )
+    SELECT g.key, sum(o.current)::bigint AS current, sum(o.previous)::bigint AS previous,
+      sum(o.active_before)::int AS "activeBefore", sum(o.retained)::int AS retained
+    FROM unnest(${keys}::text[], ${ids}::text[]) AS g(key, member_id)
+    JOIN per_owner o ON o.member_id = g.member_id
+    GROUP BY g.key`);
+
+  const visits = await analyticalQuery(db, (q) => q.$queryRaw<Array<{ key: string; logged: number }>>`
+    WITH per_member AS (
+      SELECT v."visitorId" AS member_id, count(*) AS n FROM "Visit" v
+      WHERE v."tenantId" = ${t} AND v."occurredAt" >= ${start}::timestamp AND v."occurredAt" < ${end}::timestamp
+      GROUP BY v."visitorId"
+    )
+    SELECT g.key, sum(p.n)::int AS logged
+    FROM unnest(${keys}::text[], ${ids}::text[]) AS g(key, member_id)
+    JOIN per_member p ON p.member_id = g.member_id
     GROUP BY g.key`);
 
   const complaints = await analyticalQuery(db, (q) => q.$queryRaw<
-    Array<{ key: string; registered: number; acknowledged: number; resolved: number; medianAck: number | null; medianResolve: number | null; breached: number }>
+    Array<{ key: string; registered: number; acknowledged: number; resolved: number; medianAck: number | null; medianResolve: number | null }>
   >`
     WITH co AS (
-      SELECT co."assigneeId", co."createdAt", co."ackDueAt", co."resolveDueAt",
+      SELECT co."assigneeId", co."createdAt",
         COALESCE(co."acknowledgedAt", co."resolvedAt", co."closedAt") AS ack_at,
         COALESCE(co."resolvedAt", co."closedAt") AS resolved_at
       FROM "Complaint" co
@@ -138,11 +299,7 @@ export async function kpiReport(deps: CoreDeps, actor: Actor, input: KpiReportIn
     )
     SELECT g.key, count(*)::int AS registered, count(co.ack_at)::int AS acknowledged, count(co.resolved_at)::int AS resolved,
       (percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM co.ack_at - co."createdAt") / 60))::float8 AS "medianAck",
-      (percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM co.resolved_at - co."createdAt") / 60))::float8 AS "medianResolve",
-      (count(*) FILTER (
-        WHERE COALESCE(co.ack_at, ${nowText}::timestamp) > co."ackDueAt"
-           OR COALESCE(co.resolved_at, ${nowText}::timestamp) > co."resolveDueAt"
-      ))::int AS breached
+      (percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM co.resolved_at - co."createdAt") / 60))::float8 AS "medianResolve"
     FROM unnest(${keys}::text[], ${ids}::text[]) AS g(key, member_id)
     JOIN co ON co."assigneeId" = g.member_id
     GROUP BY g.key`);
@@ -196,17 +353,43 @@ export async function kpiReport(deps: CoreDeps, actor: Actor, input: KpiReportIn
 
   const metrics = new Map<string, KpiMetrics>(groups.map((g) => [g.key, emptyMetrics()]));
   const of = (key: string) => metrics.get(key)!;
-  for (const r of callbacks) of(r.key).callbacks = { due: r.due, done: r.done, completionRate: ratio(r.done, r.due) };
+  for (const r of callbacks) {
+    of(r.key).callbacks = {
+      due: r.due,
+      done: r.done,
+      completionRate: ratio(r.done, r.due),
+      onTime: r.onTime,
+      onTimeRate: ratio(r.onTime, r.due),
+      postponed: r.postponed,
+      postponedOverdue: r.postponedOverdue,
+      outcomes: { reached: r.reached, noAnswer: r.noAnswer, callLater: r.callLater },
+    };
+  }
+  for (const r of owned) of(r.key).customers = r.customers;
   for (const r of complaints) {
-    of(r.key).complaints = {
+    Object.assign(of(r.key).complaints, {
       registered: r.registered,
       acknowledged: r.acknowledged,
       resolved: r.resolved,
       medianAckMinutes: roundMinutes(r.medianAck),
       medianResolveMinutes: roundMinutes(r.medianResolve),
-      breachedSla: r.breached,
+    });
+  }
+  for (const r of breaches) of(r.key).complaints.breachedSla = r.breached;
+  for (const r of escalations) of(r.key).complaints.escalationsReceived = r.received;
+  for (const r of sales) {
+    const current = BigInt(r.current);
+    const before = BigInt(r.previous);
+    of(r.key).sales = {
+      salesFen: current,
+      previousFen: before,
+      growth: growth(current, before),
+      activeBefore: r.activeBefore,
+      retained: r.retained,
+      retention: ratio(r.retained, r.activeBefore),
     };
   }
+  for (const r of visits) of(r.key).visits = { logged: r.logged };
   for (const r of churn) of(r.key).churn = { activeAtStart: r.active, churned: r.churned, rate: ratio(r.churned, r.active) };
   for (const r of satisfaction) {
     of(r.key).satisfaction = { responses: r.responses, average: r.average === null ? null : Math.round(r.average * 100) / 100 };
@@ -219,11 +402,15 @@ export async function kpiReport(deps: CoreDeps, actor: Actor, input: KpiReportIn
     else h.byTier[r.tier] = entry;
   }
 
+  const inactive = (id: string) => teams.members.get(id)?.active === false;
   const row = (g: KpiGroup): KpiRow => ({
     kind: g.kind,
     id: g.id,
     name: g.id ? (teams.members.get(g.id)?.name ?? null) : null,
     members: g.memberIds.length,
+    inactiveMembers: g.memberIds.filter(inactive).length,
+    ...(g.teamKey ? { teamKey: g.teamKey } : {}),
+    ...(g.kind === "member" && g.id && inactive(g.id) ? { inactive: true } : {}),
     metrics: of(g.key),
   });
   return {
@@ -231,7 +418,7 @@ export async function kpiReport(deps: CoreDeps, actor: Actor, input: KpiReportIn
     to,
     scope,
     members: groups.filter((g) => g.kind === "member").map(row),
-    teams: groups.filter((g) => g.kind === "team").map(row),
+    teams: groups.filter((g) => g.kind === "team" || g.kind === "others").map(row),
     total: row(groups.find((g) => g.kind === "total")!),
   };
 }

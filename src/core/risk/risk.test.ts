@@ -4,6 +4,13 @@ import { openTestDatabase, type TestDatabase } from "../../../test/support/db.js
 import { actor, depsAt, makeDepartment, makeMember, makeTenant } from "../../../test/support/fixtures.js";
 import type { Db } from "../../db/client.js";
 import { loadTenant } from "../tenants/tenants.js";
+
+// These tests pin the scoring mechanics with the weights they were written for (35/25/10/10/10/10,
+// HIGH at 70, MEDIUM at 40); the calibrated defaults are checked by calibration.test.ts.
+const LEGACY_WEIGHTS = { contactGap: 35, purchaseDecline: 25, openComplaints: 10, overdueComplaints: 10, lowSatisfaction: 10, overdueCallbacks: 10 };
+function legacy(risk: { highAt?: number; mediumAt?: number; weights?: Record<string, number> } = {}) {
+  return { risk: { highAt: 70, mediumAt: 40, ...risk, weights: { ...LEGACY_WEIGHTS, ...risk.weights } } };
+}
 import { myRisk, riskForCustomer, scoreCustomers, snapshotLevels, snapshotRisk } from "./risk.js";
 
 // 2026-11-23 09:00 in Asia/Shanghai.
@@ -65,7 +72,7 @@ async function scoreOf(tenantId: string, customerId: string) {
 
 describe("churn risk scoring", () => {
   it("scores the contact gap 0 at the cadence, half between, full weight at twice the cadence", async () => {
-    const t = await makeTenant(tdb.prisma);
+    const t = await makeTenant(tdb.prisma, { settings: legacy() });
     const a = await makeMember(tdb.prisma, t.id);
     const atCadence = await customer(tdb.prisma, t.id, a.id, { lastContactDaysAgo: 14 });
     const between = await customer(tdb.prisma, t.id, a.id, { lastContactDaysAgo: 21 });
@@ -83,7 +90,7 @@ describe("churn risk scoring", () => {
   });
 
   it("takes the latest of visit, done callback and lastContactAt, counting local days in the tenant's zone", async () => {
-    const t = await makeTenant(tdb.prisma);
+    const t = await makeTenant(tdb.prisma, { settings: legacy() });
     const a = await makeMember(tdb.prisma, t.id);
     const c = await customer(tdb.prisma, t.id, a.id, { lastContactDaysAgo: 100 });
     // 2026-11-08 16:30 UTC is 2026-11-09 00:30 in Shanghai: 14 local days before TODAY.
@@ -101,7 +108,7 @@ describe("churn risk scoring", () => {
   });
 
   it("counts a never-contacted customer from its creation", async () => {
-    const t = await makeTenant(tdb.prisma);
+    const t = await makeTenant(tdb.prisma, { settings: legacy() });
     const a = await makeMember(tdb.prisma, t.id);
     const c = await tdb.prisma.customer.create({
       data: { tenantId: t.id, ownerId: a.id, name: "New Co", nameKey: "new co", tier: "A", status: "ACTIVE", createdAt: daysAgo(45) },
@@ -110,7 +117,7 @@ describe("churn risk scoring", () => {
   });
 
   it("scores purchase decline: 0 without decline or without an earlier window, weight × fraction at 50 %", async () => {
-    const t = await makeTenant(tdb.prisma);
+    const t = await makeTenant(tdb.prisma, { settings: legacy() });
     const a = await makeMember(tdb.prisma, t.id);
     const order = (customerId: string, daysBack: number, amountFen: bigint) =>
       tdb.prisma.purchaseOrder.create({ data: { tenantId: t.id, customerId, orderedOn: dateCol(-daysBack), amountFen } });
@@ -132,7 +139,7 @@ describe("churn risk scoring", () => {
   });
 
   it("scores open complaints by count up to the weight, and overdue ones past the ack or resolve deadline", async () => {
-    const t = await makeTenant(tdb.prisma);
+    const t = await makeTenant(tdb.prisma, { settings: legacy() });
     const a = await makeMember(tdb.prisma, t.id);
     let number = 0;
     const complaint = (customerId: string, data: { status: "OPEN" | "ACKNOWLEDGED" | "RESOLVED"; ackDueAt: Date; resolveDueAt: Date }) =>
@@ -171,7 +178,7 @@ describe("churn risk scoring", () => {
   });
 
   it("flags the latest satisfaction 2 but not 3, and only the latest one counts", async () => {
-    const t = await makeTenant(tdb.prisma);
+    const t = await makeTenant(tdb.prisma, { settings: legacy() });
     const a = await makeMember(tdb.prisma, t.id);
     const done = (customerId: string, satisfaction: number, daysBack: number) =>
       tdb.prisma.callback.create({
@@ -200,7 +207,7 @@ describe("churn risk scoring", () => {
   });
 
   it("scores pending callbacks due before today as overdue, not those due today or done", async () => {
-    const t = await makeTenant(tdb.prisma);
+    const t = await makeTenant(tdb.prisma, { settings: legacy() });
     const a = await makeMember(tdb.prisma, t.id);
     const cb = (customerId: string, dueIn: number, status: "PENDING" | "DONE" = "PENDING") =>
       tdb.prisma.callback.create({
@@ -219,7 +226,7 @@ describe("churn risk scoring", () => {
   it("follows the tenant's weights and thresholds: 39 LOW, 40 MEDIUM, 69 MEDIUM, 70 HIGH", async () => {
     const levels: Array<[number, string]> = [];
     for (const weight of [39, 40, 69, 70]) {
-      const t = await makeTenant(tdb.prisma, { settings: { risk: { weights: { contactGap: weight } } } });
+      const t = await makeTenant(tdb.prisma, { settings: legacy({ weights: { contactGap: weight } }) });
       const a = await makeMember(tdb.prisma, t.id);
       const c = await customer(tdb.prisma, t.id, a.id, { lastContactDaysAgo: 60 });
       const r = (await scoreOf(t.id, c.id))!;
@@ -231,7 +238,7 @@ describe("churn risk scoring", () => {
       [69, "MEDIUM"],
       [70, "HIGH"],
     ]);
-    const custom = await makeTenant(tdb.prisma, { settings: { risk: { highAt: 30, mediumAt: 10, weights: { contactGap: 0 } } } });
+    const custom = await makeTenant(tdb.prisma, { settings: legacy({ highAt: 30, mediumAt: 10, weights: { contactGap: 0 } }) });
     const a = await makeMember(tdb.prisma, custom.id);
     const c = await customer(tdb.prisma, custom.id, a.id, { lastContactDaysAgo: 60 });
     await tdb.prisma.callback.create({
@@ -241,8 +248,8 @@ describe("churn risk scoring", () => {
   });
 
   it("leaves tier C and churned customers out, honours a tier override, and scopes by tenant", async () => {
-    const t = await makeTenant(tdb.prisma);
-    const other = await makeTenant(tdb.prisma);
+    const t = await makeTenant(tdb.prisma, { settings: legacy() });
+    const other = await makeTenant(tdb.prisma, { settings: legacy() });
     const a = await makeMember(tdb.prisma, t.id);
     const o = await makeMember(tdb.prisma, other.id);
     const prospect = await customer(tdb.prisma, t.id, a.id, { tier: "C", status: "PROSPECT", lastContactDaysAgo: 300 });
@@ -262,7 +269,7 @@ describe("churn risk scoring", () => {
 describe("risk use cases", () => {
   it("lists my at-risk customers: specialist own, supervisor team, manager all", async () => {
     // Contact gap weighs 45 here: a 60-day gap alone is MEDIUM.
-    const t = await makeTenant(tdb.prisma, { settings: { risk: { weights: { contactGap: 45 } } } });
+    const t = await makeTenant(tdb.prisma, { settings: legacy({ weights: { contactGap: 45 } }) });
     const d = await makeDepartment(tdb.prisma, t.id);
     const deps = depsAt(tdb.prisma, NOW);
     const a1High = await customer(tdb.prisma, t.id, d.a1.id, { lastContactDaysAgo: 60, name: "Alpha" });
@@ -293,7 +300,7 @@ describe("risk use cases", () => {
   });
 
   it("gives the card one customer's risk, null for tier C, and hides customers the actor may not see", async () => {
-    const t = await makeTenant(tdb.prisma);
+    const t = await makeTenant(tdb.prisma, { settings: legacy() });
     const d = await makeDepartment(tdb.prisma, t.id);
     const deps = depsAt(tdb.prisma, NOW);
     const mine = await customer(tdb.prisma, t.id, d.a1.id, { lastContactDaysAgo: 28 });
@@ -307,7 +314,7 @@ describe("risk use cases", () => {
   });
 
   it("snapshots the day's at-risk customers idempotently, replacing that day's rows and auditing each run", async () => {
-    const t = await makeTenant(tdb.prisma, { settings: { risk: { weights: { contactGap: 45 } } } });
+    const t = await makeTenant(tdb.prisma, { settings: legacy({ weights: { contactGap: 45 } }) });
     const a = await makeMember(tdb.prisma, t.id);
     const deps = depsAt(tdb.prisma, NOW);
     const high = await customer(tdb.prisma, t.id, a.id, { lastContactDaysAgo: 60 });

@@ -68,11 +68,12 @@ function riskSignals(tenant: TenantView, now: Date) {
   return {
     visitAgg: Prisma.sql`max(v."occurredAt") AS last_at`,
     callbackAgg: Prisma.sql`
-        max(COALESCE(cb."completedAt", cb."updatedAt")) FILTER (WHERE cb.status = 'DONE') AS done_at,
+        max(COALESCE(cb."completedAt", cb."updatedAt")) FILTER (WHERE cb.status = 'DONE' AND cb.result IS DISTINCT FROM 'NO_ANSWER') AS done_at,
         count(*) FILTER (WHERE cb.status = 'PENDING' AND cb."dueOn" < ${today}::date) AS overdue,
         max(${today}::date - cb."dueOn") FILTER (WHERE cb.status = 'PENDING' AND cb."dueOn" < ${today}::date) AS max_overdue,
         (array_agg(cb.satisfaction ORDER BY COALESCE(cb."completedAt", cb."updatedAt") DESC, cb.id DESC)
-          FILTER (WHERE cb.status = 'DONE' AND cb.satisfaction IS NOT NULL))[1] AS latest_sat`,
+          FILTER (WHERE cb.status = 'DONE' AND cb.satisfaction IS NOT NULL))[1] AS latest_sat,
+        max(COALESCE(cb."completedAt", cb."updatedAt")) FILTER (WHERE cb.status = 'DONE' AND cb.satisfaction IS NOT NULL) AS latest_sat_at`,
     complaintAgg: Prisma.sql`
         count(*) AS open,
         count(*) FILTER (
@@ -99,7 +100,14 @@ function riskSignals(tenant: TenantView, now: Date) {
       COALESCE(po.previous, 0)::bigint AS "previousFen",
       COALESCE(co.open, 0)::int AS "openComplaints",
       COALESCE(co.overdue, 0)::int AS "overdueComplaints",
-      cb.latest_sat::int AS "latestSatisfaction",
+      -- The latest satisfaction answer: a survey response (its lowest dimension) when it is newer
+      -- than the latest callback score, else that score.
+      COALESCE((
+        SELECT st."minScore" FROM "SurveyTask" st
+        WHERE st."tenantId" = ${tenant.id} AND st."customerId" = s.id AND st.status = 'DONE'
+          AND st."respondedAt" > COALESCE(cb.latest_sat_at, '-infinity'::timestamp)
+        ORDER BY st."respondedAt" DESC LIMIT 1
+      ), cb.latest_sat)::int AS "latestSatisfaction",
       COALESCE(cb.overdue, 0)::int AS "overdueCallbacks",
       COALESCE(cb.max_overdue, 0)::int AS "maxDaysOverdue",
       COALESCE(rv.overdue, 0)::bigint AS "overdueReceivableFen",

@@ -70,20 +70,27 @@ export const tenantSettingsSchema = z.object({
     .prefault({}),
   risk: z
     .object({
-      // Points each signal contributes at full strength; the score is capped at 100.
+      // Points each signal contributes at full strength; the score is capped at 100. Calibrated
+      // against the named cases of src/core/risk/calibration.test.ts (README "Churn score").
       weights: z
         .object({
-          contactGap: points.default(35),
-          purchaseDecline: points.default(25),
-          openComplaints: points.default(10),
-          overdueComplaints: points.default(10),
-          lowSatisfaction: points.default(10),
+          contactGap: points.default(40),
+          purchaseDecline: points.default(35),
+          openComplaints: points.default(15),
+          overdueComplaints: points.default(35),
+          lowSatisfaction: points.default(25),
           overdueCallbacks: points.default(10),
           credit: points.default(10),
         })
         .prefault({}),
-      highAt: points.default(70),
-      mediumAt: points.default(40),
+      highAt: points.default(60),
+      mediumAt: points.default(30),
+    })
+    .prefault({}),
+  surveys: z
+    .object({
+      // A dimension score at or below this alerts the supervisor and opens a follow-up (per survey overridable).
+      alertAtOrBelow: z.number().int().min(1).max(4).default(2),
     })
     .prefault({}),
   digests: z

@@ -156,6 +156,16 @@ const en: Record<string, TopicText> = {
       ["报表 2026-10-01 2026-10-31 团队", "The same in Chinese, with dates"],
     ],
   },
+  survey: {
+    title: "Satisfaction surveys",
+    usage: "survey [start <name> [VIP|A|B|C …] [region <name> …] [dimensions <name> …] | results <name>]",
+    description:
+      "Alone: the survey tasks waiting for you, each with a button to record the customer's answers (1–5 per dimension, optional NPS 0–10 and comment). Supervisors start a campaign over their customers (one task per customer for its account manager; dimensions default to 需求满意度, 产品满意度, 服务满意度) and read the results by dimension, tier and team. A score of 2 or less alerts the supervisor and opens a follow-up.",
+    examples: [
+      ["survey start 2026Q4 VIP A", "A campaign for VIP and A customers"],
+      ["调查 结果 2026Q4", "Its results, in Chinese"],
+    ],
+  },
   admin: {
     title: "Administration",
     description: "Roles, reporting lines, channels and settings. Admins only.",
@@ -346,6 +356,16 @@ const zh: Record<string, TopicText> = {
     examples: [
       ["报表 2026-10-01 2026-10-31 团队", "团队十月的绩效"],
       ["report last-month team", "英文形式：上月、团队"],
+    ],
+  },
+  survey: {
+    title: "满意度调查",
+    usage: "调查 [发起 <名称> [VIP|A|B|C …] [区域 <名称> …] [维度 <名称> …] | 结果 <名称>]",
+    description:
+      "单独使用：列出待您完成的调查任务，每项都有按钮记录客户的评分（每个维度 1–5 分，可选 NPS 0–10 分和意见）。主管可对所辖客户发起调查（每个客户给其客户经理一项任务；默认维度为需求满意度、产品满意度、服务满意度），并按维度、等级和团队查看结果。任一维度 2 分及以下会提醒主管并生成跟进回访。",
+    examples: [
+      ["调查 发起 2026Q4 VIP A", "对 VIP 和一级客户发起调查"],
+      ["survey results 2026Q4", "英文形式：查看结果"],
     ],
   },
   admin: {

@@ -45,7 +45,7 @@ export const insightsViewsCatalog: Catalog = {
     "report.view.median_ack": "Median time to acknowledge",
     "report.view.median_resolve": "Median time to resolve",
     "report.view.median": "{duration} (n = {count})",
-    "report.view.breaches": "{count} of {registered} complaints",
+    "report.view.breaches": "{count} ({registered} complaints registered)",
     "report.view.satisfaction": "{average} / 5 ({responses} responses)",
     "report.view.hospitality_per_customer": "Hospitality spend per customer",
     "report.view.hospitality_per_tier": "Hospitality spend by tier (per customer)",
@@ -56,7 +56,7 @@ export const insightsViewsCatalog: Catalog = {
     "report.view.duration.h_min": "{h} h {m} min",
     "report.view.duration.d_h": "{d} d {h} h",
     "report.view.definitions":
-      "Callbacks due up to today; complaints registered in the period; churn among customers active at its start; hospitality approved or settled.",
+      "Callbacks by their original due date up to today (postponing does not move them); complaints registered in the period, each missed deadline charged to whoever held the complaint when it passed, escalations to who received them; sales and retention by the customers' current owner against the previous period of the same length; churn among customers active at its start; hospitality approved or settled. Member rows add up to their team, teams to the department.",
   },
   "zh-CN": {
     "risk.view.title.own": "我的流失风险客户",
@@ -98,7 +98,7 @@ export const insightsViewsCatalog: Catalog = {
     "report.view.median_ack": "投诉受理时长中位数",
     "report.view.median_resolve": "投诉解决时长中位数",
     "report.view.median": "{duration}（共 {count} 起）",
-    "report.view.breaches": "{registered} 起中 {count} 起",
+    "report.view.breaches": "{count} 次（登记投诉 {registered} 起）",
     "report.view.satisfaction": "{average} / 5（{responses} 次评分）",
     "report.view.hospitality_per_customer": "每客户招待费用",
     "report.view.hospitality_per_tier": "各等级客户招待费用（每客户）",
@@ -108,6 +108,7 @@ export const insightsViewsCatalog: Catalog = {
     "report.view.duration.min": "{m} 分钟",
     "report.view.duration.h_min": "{h} 小时 {m} 分钟",
     "report.view.duration.d_h": "{d} 天 {h} 小时",
-    "report.view.definitions": "回访按截至今日到期的计算；投诉按期间内登记的计算；流失率按期初活跃客户计算；招待按已批准或已结算的计算。",
+    "report.view.definitions":
+      "回访按原定到期日（推迟不改变）截至今日计算；投诉按期间内登记的计算，每次超时记在截止时负责该投诉的人名下，升级记在接手人名下；销售额与留存率按客户当前负责人计算，并与上一同长期间比较；流失率按期初活跃客户计算；招待按已批准或已结算的计算。成员合计等于团队，团队合计等于全部门。",
   },
 };
