@@ -4,7 +4,7 @@
 // their digests (digests/teams.ts reads Member.active) and makes Accord refuse their commands.
 import { recordAudit } from "../audit/audit.js";
 import { moveCustomers } from "../customers/handover.js";
-import { reassignPendingStepsOf } from "../hospitality/reassign.js";
+import { rerouteStepsHeldBy } from "../approvals/reroute.js";
 import { enqueueNotifications } from "../outbox/outbox.js";
 import { inTransaction, type Actor, type CoreDeps } from "../shared/context.js";
 import { ConflictError, InvalidInputError, NotFoundError } from "../shared/errors.js";
@@ -56,12 +56,18 @@ export async function deactivateMember(deps: CoreDeps, actor: Actor, memberId: s
         data: complaints.map((c) => ({ tenantId: actor.tenantId, complaintId: c.id, kind: "REASSIGNED" as const, actorId: actor.memberId, assigneeId: successor.id, note: reason, at: now })),
       });
     }
-    const steps = await reassignPendingStepsOf(tx, tenant, leaver.id, successor.id, actor.memberId, now);
     // The leaver's reports now report to the successor (who, if one of them, moves up instead).
     if (successor.supervisorId === leaver.id) await tx.member.update({ where: { id: successor.id }, data: { supervisorId: leaver.supervisorId } });
     const reports = await tx.member.updateMany({
       where: { tenantId: actor.tenantId, supervisorId: leaver.id, id: { not: successor.id } },
       data: { supervisorId: successor.id },
+    });
+    // After the ladder changed: the approval engine re-resolves each step the leaver held
+    // (same role, next level, delegate); a step nobody else can take goes to the successor.
+    const rerouted = await rerouteStepsHeldBy(tx, actor.tenantId, leaver.id, "INACTIVE", now, actor);
+    const leftOver = await tx.approvalStep.updateMany({
+      where: { tenantId: actor.tenantId, approverId: leaver.id, status: { in: ["PENDING", "WAITING"] } },
+      data: { approverId: successor.id },
     });
     const result: DeactivationResult = {
       memberId: leaver.id,
@@ -69,7 +75,7 @@ export async function deactivateMember(deps: CoreDeps, actor: Actor, memberId: s
       customers: owned.length,
       callbacks: moved.callbacks + callbacks.count,
       complaints: moved.complaints + complaints.length,
-      approvalSteps: steps.length,
+      approvalSteps: rerouted.rerouted + leftOver.count,
       reports: reports.count,
     };
     await recordAudit(tx, {
