@@ -1,5 +1,6 @@
 import { spawnSync } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { createReadStream } from "node:fs";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -34,6 +35,8 @@ function environment(): CliEnvironment {
     openDatabase: async () => ({ prisma: tdb.prisma, close: async () => undefined }),
     migrate: async () => migration,
     readFile: async (file, encoding) => decodeCsvBytes(await readFile(file), encoding),
+    // As main() does: customer imports stream the file.
+    openFile: (file) => () => createReadStream(file),
   };
 }
 
@@ -134,6 +137,34 @@ describe("accord CLI", () => {
     const help = await run();
     expect(help.code).toBe(0);
     expect(help.stdout).toContain("import customers <file.csv>");
+  });
+
+  it("refuses a file mixing UTF-8 and GB18030 naming the line, imports UTF-16 with a BOM, and honours --encoding", async () => {
+    const tenant = await tdb.prisma.tenant.findFirstOrThrow({ where: { platform: "CONSOLE" } });
+    const owner = await tdb.prisma.memberIdentity.findFirstOrThrow({ where: { tenantId: tenant.id } });
+    const dir = await mkdtemp(path.join(tmpdir(), "accord-encoding-"));
+    try {
+      const mixed = path.join(dir, "mixed.csv");
+      const gbName = Buffer.from("b1c8d1c7b5cfb9c9b7dd", "hex"); // 比亚迪股份 in GB18030
+      await writeFile(mixed, Buffer.concat([Buffer.from(`name,owner\n中兴通讯,${owner.platformUserId}\n`), gbName, Buffer.from(`,${owner.platformUserId}\n`)]));
+      const refused = await run("import", "customers", mixed, "--tenant", `console:${tenant.externalId}`);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain("from line 3 on");
+      const forced = await run("import", "customers", mixed, "--encoding", "utf8", "--tenant", `console:${tenant.externalId}`);
+      expect(forced.code).toBe(1);
+      expect(forced.stderr).toContain("not valid utf-8 text from line 3 on");
+
+      const utf16 = path.join(dir, "unicode.txt");
+      await writeFile(utf16, Buffer.from(`\uFEFF客户名称\t客户经理\r\n万科企业\t${owner.platformUserId}\r\n`, "utf16le"));
+      const imported = await run("import", "customers", utf16, "--tenant", `console:${tenant.externalId}`);
+      expect(imported.stderr).toBe("");
+      expect(imported.code).toBe(0);
+      expect(await tdb.prisma.customer.count({ where: { tenantId: tenant.id, name: "万科企业" } })).toBe(1);
+      expect(await tdb.prisma.customer.count({ where: { tenantId: tenant.id, name: { in: ["中兴通讯", "比亚迪股份"] } } })).toBe(0);
+      expect((await run("import", "customers", utf16, "--encoding", "latin1")).stderr).toContain("Unknown encoding “latin1”");
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it("runs as `npm run accord` does: a child process answering help and exiting 2 on an unknown command", () => {

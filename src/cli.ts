@@ -2,6 +2,7 @@
 // the demo tenant, tenant settings and channels, the member list). Commands are rows of COMMANDS
 // (words, arguments, what they need, run), so a new command is one more row. runCli takes its
 // environment as a parameter: tests run it in process against their own database.
+import { createReadStream } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -12,7 +13,8 @@ import { hasMessage, t } from "./conversation/i18n/index.js";
 import { systemActor } from "./core/imports/actor.js";
 import { csvEncodingOf, decodeCsvBytes, type CsvEncoding, type ImportProblem } from "./core/imports/csv.js";
 import { exportCustomersCsv } from "./core/imports/customers-export.js";
-import { importCustomersCsv, type ImportFailure } from "./core/imports/customers-import.js";
+import { importCustomersCsv, importCustomersFromSource, type ImportFailure, type ImportResult } from "./core/imports/customers-import.js";
+import type { CsvSource } from "./core/imports/stream.js";
 import { importMembersCsv } from "./core/imports/members-import.js";
 import { importReceivablesCsv } from "./core/imports/receivables-import.js";
 import { exportOrdersCsv, importOrdersCsv } from "./core/imports/orders-import.js";
@@ -51,6 +53,8 @@ export interface CliEnvironment {
   migrate(): Promise<MigrationReport>;
   /** The file as text: strictly decoded (core/imports/decode.ts), in `encoding` when given. */
   readFile(file: string, encoding?: CsvEncoding): Promise<string>;
+  /** The file's bytes, re-readable, for imports that stream (bounded memory); absent: readFile. */
+  openFile?(file: string): CsvSource;
 }
 
 export interface CliArgs {
@@ -143,7 +147,7 @@ export function formatProblems(locale: Locale, failure: ImportFailure): string {
   const lines = failure.problems.map((p: ImportProblem) =>
     formatMessage(locale, "import.problem_line", { line: p.line, message: formatMessage(locale, p.code, p.params) }),
   );
-  lines.push(formatMessage(locale, "import.rejected", { count: failure.problems.length, rows: failure.rows }));
+  lines.push(formatMessage(locale, "import.rejected", { count: failure.problems.length + (failure.omitted ?? 0), rows: failure.rows }));
   return `${lines.join("\n")}\n`;
 }
 
@@ -191,6 +195,20 @@ function columns(rows: string[][]): string {
     .join("\n");
 }
 
+/** Streams the file when the environment can (a million rows in bounded memory), else reads it whole. */
+async function importCustomersFile(ctx: CommandContext, file: string): Promise<ImportResult> {
+  const actor = systemActor(ctx.tenant.id);
+  if (!ctx.env.openFile) return importCustomersCsv(ctx.deps, actor, await readInput(ctx, file));
+  try {
+    const encoding = ctx.args.options.encoding;
+    return await importCustomersFromSource(ctx.deps, actor, ctx.env.openFile(file), encoding ? { encoding } : {});
+  } catch (err) {
+    if (isDomainError(err)) throw new CliError(err.code, err.params);
+    if ((err as NodeJS.ErrnoException).syscall) throw new CliError("cli.file_unreadable", { file, problem: (err as Error).message });
+    throw err;
+  }
+}
+
 async function readInput(ctx: CommandContext, file: string): Promise<string> {
   try {
     return await ctx.env.readFile(file, ctx.args.options.encoding);
@@ -206,8 +224,7 @@ const COMMANDS: readonly CliCommand[] = [
     arguments: ["<file>"],
     needs: "tenant",
     async run(ctx, [file]) {
-      const text = await readInput(ctx, file!);
-      const result = await importCustomersCsv(ctx.deps, systemActor(ctx.tenant.id), text);
+      const result = await importCustomersFile(ctx, file!);
       if (!result.ok) {
         await ctx.io.stderr(formatProblems(ctx.locale, result));
         return 1;
@@ -513,6 +530,7 @@ async function main(): Promise<void> {
     timeZone: config.timeZone,
     clock: systemClock,
     readFile: async (file, encoding) => decodeCsvBytes(await readFile(file), encoding),
+    openFile: (file) => () => createReadStream(file, { highWaterMark: 1 << 20 }),
     openDatabase: () => openDatabase({ ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}), dataDir: config.dataDir }),
     migrate: () => migrateConfigured(config),
   };

@@ -105,3 +105,44 @@ export async function directExecute(db: Queryable, sql: Prisma.Sql): Promise<num
   if (!direct) return (db as Db).$executeRaw(sql);
   return (await run(direct, sql)).rowCount ?? 0;
 }
+
+/** Statements on the one connection of a directTransaction. */
+export interface DirectTx {
+  query<T>(sql: Prisma.Sql): Promise<T[]>;
+  execute(sql: Prisma.Sql): Promise<number>;
+}
+
+/**
+ * Runs `work` in one transaction on a connection of the pool behind `db` (a Prisma interactive
+ * transaction when `db` has none attached). For bulk work: Prisma 6.19's raw queries keep about
+ * a megabyte of every large parameter set alive, so a million-row import ran out of memory
+ * (bench/import.ts). A pg error is rethrown with Prisma's code for a unique violation (P2002), so
+ * callers test for it one way.
+ */
+export async function directTransaction<T>(db: Db, work: (tx: DirectTx) => Promise<T>, options: { timeoutMs: number }): Promise<T> {
+  const direct = pools.get(db);
+  if (!direct) {
+    return db.$transaction(
+      (tx) => work({ query: <R>(sql: Prisma.Sql) => tx.$queryRaw<R[]>(sql), execute: (sql) => tx.$executeRaw(sql) }),
+      { timeout: options.timeoutMs, maxWait: 30_000 },
+    );
+  }
+  const client = await direct.pool.connect();
+  const run = (sql: Prisma.Sql) => client.query({ text: sql.text, values: sql.values as unknown[], types: types as pg.CustomTypesConfig });
+  let broken = false;
+  try {
+    await client.query(`BEGIN`);
+    await client.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.floor(options.timeoutMs))}`);
+    const result = await work({ query: async <R>(sql: Prisma.Sql) => (await run(sql)).rows as R[], execute: async (sql) => (await run(sql)).rowCount ?? 0 });
+    await client.query(`COMMIT`);
+    return result;
+  } catch (err) {
+    await client.query(`ROLLBACK`).catch(() => {
+      broken = true;
+    });
+    if ((err as { code?: unknown }).code === "23505") throw Object.assign(err as object, { code: "P2002" });
+    throw err;
+  } finally {
+    client.release(broken);
+  }
+}

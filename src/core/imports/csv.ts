@@ -148,8 +148,10 @@ export interface ImportFailure {
   ok: false;
   /** Data rows in the file (header and blank rows excluded). */
   rows: number;
-  /** Every problem, ordered by line. */
+  /** Every problem, ordered by line (at most a thousand; see omitted). */
   problems: ImportProblem[];
+  /** Problems found beyond those listed (a huge file that is wrong throughout). */
+  omitted?: number;
 }
 
 /** Problems ordered by line; those of one line stay in the order they were found. */
