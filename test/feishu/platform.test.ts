@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMetrics } from "../../src/metrics.js";
 import { sleep, waitFor } from "../fakes/feishu.js";
 import { createAcmeTrading } from "../support/platform.js";
-import { seedDepartment, startHarness, type Harness } from "./harness.js";
+import { COMPLAINTS_CHAT, seedDepartment, startHarness, type Harness } from "./harness.js";
 
 let h: Harness;
 let team: Awaited<ReturnType<typeof seedDepartment>>;
@@ -81,6 +81,23 @@ describe("names", () => {
     await waitFor(() => h.fake.repliesTo(own.message.messageId)[0], "Lin's answer");
     const after = await h.db.prisma.member.findUniqueOrThrow({ where: { id: first.memberId } });
     expect(after).toMatchObject({ displayName: "Lin Feng", nameIsHint: false, role: "SUPERVISOR" });
+  });
+});
+
+describe("complaint posts in the complaints group", () => {
+  it("mention the assignee as <at id=…></at> and mask a phone and an e-mail", async () => {
+    const { message } = await h.feishu.message(team.amy, "complaint acme high 请回电 13812345678 或 wang.jun@acme-trading.cn");
+    await waitFor(() => h.fake.repliesTo(message.messageId)[0], "Amy's answer");
+    await h.deliverAll();
+    const post = await waitFor(() => h.fake.latestCardIn(COMPLAINTS_CHAT), "the group post");
+    const content = JSON.stringify(post.content);
+    expect(content).toContain(`<at id=${team.alice.openId}></at>`);
+    expect(content).not.toContain("13812345678");
+    expect(content).not.toContain("wang.jun");
+    expect(content).toMatch(/138[*∗]{4}5678/);
+    // Alice, who must act on it, reads the number in her own chat.
+    const dm = await waitFor(() => h.fake.latestCardIn(h.fake.dmOf(team.alice.openId)), "Alice's card");
+    expect(JSON.stringify(dm.content)).toContain("13812345678");
   });
 });
 

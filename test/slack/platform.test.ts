@@ -120,6 +120,8 @@ describe("contact details in channel posts", () => {
     expect(shown).toMatch(/w[*∗]{3}@acme-trading\.cn/);
     expect(shown).not.toContain("13812345678");
     expect(shown).not.toContain("wang.jun");
+    // The assignee is mentioned, so Slack notifies her and shows her current name.
+    expect(textOf(post!.blocks)).toContain(`<@${team.alice.id}>`);
     // The person responsible reads them in full.
     const dm = latestIn(h, h.fake.dmOf(team.alice.id));
     expect(textOf(dm!.blocks)).toContain("13812345678");
