@@ -101,6 +101,36 @@ describe("complaint posts in the complaints group", () => {
   });
 });
 
+describe("admin channel", () => {
+  it("shows the group's name, tells how to add the bot where it is absent, and tells the admins once when posts fail", async () => {
+    h.fake.addChat({ chatId: "oc_5a1e5f100001", name: "销售大群", botIsMember: false });
+    const { message } = await h.feishu.message(team.admin, "admin channel complaints oc_5a1e5f100001");
+    const answer = await waitFor(() => h.fake.repliesTo(message.messageId)[0], "the admin's answer");
+    const text = JSON.stringify(answer.content);
+    expect(text).toContain("Accord is not a member yet");
+    expect(text).toContain("Add bot");
+    expect(h.fake.callsTo("chat.is_in_chat").some((c) => c.path.includes("oc_5a1e5f100001"))).toBe(true);
+
+    const adminDm = h.fake.dmOf(team.admin.openId);
+    const before = h.fake.messagesIn(adminDm).length;
+    for (const text of ["complaint acme low Wrong invoice title", "complaint acme low Invoice sent twice"]) {
+      const sent = await h.feishu.message(team.amy, text);
+      await waitFor(() => h.fake.repliesTo(sent.message.messageId)[0], "Amy's answer");
+    }
+    await h.deliverAll();
+    const refused = h.fake.callsTo("message.create").filter((c) => c.body.receive_id === "oc_5a1e5f100001");
+    expect(refused.length).toBeGreaterThanOrEqual(2);
+    expect(refused.every((c) => c.code === 230002)).toBe(true);
+    const told = h.fake.messagesIn(adminDm).slice(before).filter((m) => JSON.stringify(m.content).includes("could not post to"));
+    expect(told).toHaveLength(1);
+
+    h.fake.addChat({ chatId: "oc_e5ca1a7e0002", name: "投诉升级群", botIsMember: true });
+    const ok = await h.feishu.message(team.admin, "admin channel complaints oc_e5ca1a7e0002");
+    const confirmed = await waitFor(() => h.fake.repliesTo(ok.message.messageId)[0], "the confirmation");
+    expect(JSON.stringify(confirmed.content)).toContain("投诉升级群");
+  });
+});
+
 describe("credentials in logs", () => {
   it("keeps the tenant access token out of the log when a call fails and the SDK logs the request", async () => {
     // An ephemeral card to a chat Feishu refuses, then the DM fallback fails too: two failed calls.
