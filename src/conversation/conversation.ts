@@ -4,6 +4,7 @@
 import type { OutboxMessage, Platform } from "@prisma/client";
 import type { CoreDeps } from "../core/shared/context.js";
 import { isDomainError } from "../core/shared/errors.js";
+import { alertChannelUnreachable } from "../core/tenants/channel-alerts.js";
 import { loadTenant } from "../core/tenants/tenants.js";
 import type { ActionHandler, CardRenderer, CommandHandler, ConversationArea, FormHandler, IntentRenderer } from "./area.js";
 import { BusyError, createAdmission, DEFAULT_ADMISSION, type Admission, type AdmissionOptions } from "./admission.js";
@@ -96,7 +97,11 @@ export function createConversation(options: ConversationOptions): Conversation {
   const conversation: Conversation = {
     async command(request) {
       const base = await sessionForPlatformUser(factory, request.user);
-      const session: Session = request.channelId ? { ...base, channelId: request.channelId } : base;
+      const session: Session = {
+        ...base,
+        ...(request.channelId ? { channelId: request.channelId } : {}),
+        ...(request.channels ? { channels: request.channels } : {}),
+      };
       const parsed = parseCommand(request.text, {
         now: session.now,
         timeZone: session.tenant.timeZone,
@@ -183,6 +188,10 @@ export function createConversation(options: ConversationOptions): Conversation {
       const view = await render(channelSession, { ...intent, audience: "channel" }, message);
       // The whole channel reads it: contact details typed into free text are masked.
       return view ? { view: maskViewForChannel(view), to: { kind: "channel", channelId } } : null;
+    },
+
+    async channelUnreachable(report) {
+      await alertChannelUnreachable(options.deps, report);
     },
 
     async renderEntityCard(tenantId, entityType, entityId) {

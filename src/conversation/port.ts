@@ -21,6 +21,21 @@ export interface Mention {
   name?: string;
 }
 
+/** What the platform says about a channel / group chat the bot is asked to post to. */
+export interface ChannelStatus {
+  /** False when the platform knows no such channel (or the bot may not see it). */
+  found: boolean;
+  botIsMember: boolean;
+  /** Slack: the name without "#"; Feishu: the group's name. */
+  name?: string;
+}
+
+/** Channel look-ups an adapter offers while a command runs (optional: the console has none). */
+export interface PlatformChannels {
+  /** undefined when the platform could not be asked (no permission, network trouble). */
+  channelStatus(channelId: string): Promise<ChannelStatus | undefined>;
+}
+
 export interface CommandRequest {
   user: PlatformUser;
   /** The text after "/crm" (Slack) or the whole message with the bot mention stripped (Feishu). */
@@ -29,6 +44,8 @@ export interface CommandRequest {
   mentions?: Record<string, Mention>;
   /** Where the command was typed (to answer there); platform channel / chat id. */
   channelId?: string;
+  /** The adapter's channel look-ups (membership checks when a channel is configured). */
+  channels?: PlatformChannels;
 }
 
 export interface ActionRequest {
@@ -77,6 +94,11 @@ export interface Delivery {
 
 export interface Conversation {
   command(request: CommandRequest): Promise<Reply>;
+  /**
+   * A configured channel refused a post for good (the bot is not in it, it is gone): the tenant's
+   * admins are told, once per channel per day.
+   */
+  channelUnreachable(report: { tenantId: string; channelId: string; reason: string }): Promise<void>;
   action(request: ActionRequest): Promise<ActionReply>;
   submit(request: FormSubmission): Promise<ActionReply>;
   /** Renders an outbox row for its recipient; null when it no longer applies (dropped). */

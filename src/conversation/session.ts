@@ -8,7 +8,7 @@ import { actorOf, findKnownSpeaker, memberForPlatformUser, type MemberRef } from
 import { ensureTenant, loadTenant, type TenantView } from "../core/tenants/tenants.js";
 import { localDateOf, type LocalDate } from "../core/shared/time.js";
 import { resolveLocale, t, type Locale, type MessageParams } from "./i18n/index.js";
-import type { PlatformUser } from "./port.js";
+import type { PlatformUser, PlatformChannels } from "./port.js";
 
 export interface Session {
   deps: CoreDeps;
@@ -21,6 +21,8 @@ export interface Session {
   today: LocalDate;
   /** The platform channel / chat the request came from, when there was one. */
   channelId?: string;
+  /** The adapter's channel look-ups, when the platform offers them. */
+  channels?: PlatformChannels;
   /** Translates in the member's language. */
   t(key: string, params?: MessageParams): string;
   /** The member behind a platform user (a mention, a picker value), registered on first sight. */

@@ -24,7 +24,17 @@ export { sleep, waitFor } from "./http-server.js";
 // Cards and API bodies are open-ended JSON; the tests inspect them structurally.
 type Json = any;
 
-export type Operation = "token" | "message.create" | "message.reply" | "message.patch" | "ephemeral.send" | "contact.user" | "bot.info" | "ws.endpoint";
+export type Operation =
+  | "token"
+  | "message.create"
+  | "message.reply"
+  | "message.patch"
+  | "ephemeral.send"
+  | "chat.is_in_chat"
+  | "chat.get"
+  | "contact.user"
+  | "bot.info"
+  | "ws.endpoint";
 
 export interface RecordedCall {
   operation: Operation | "unknown";
@@ -99,6 +109,7 @@ export class FakeFeishu {
   private readonly scripts = new Map<Operation, ScriptedAnswer[]>();
   private readonly byUuid = new Map<string, string>();
   private readonly issued: string[] = [];
+  private readonly chats = new Map<string, { chatId: string; name: string; botIsMember: boolean }>();
   private seq = 0;
   tokenTtlSeconds: number;
   readonly ws: FeishuWsServer;
@@ -158,6 +169,11 @@ export class FakeFeishu {
   /** Every tenant access token issued so far (for asserting none reached a log). */
   issuedTokens(): string[] {
     return [...this.issued];
+  }
+
+  /** A group chat the fake knows; posts to it fail with 230002 while the bot is not in it. */
+  addChat(chat: { chatId: string; name: string; botIsMember: boolean }): void {
+    this.chats.set(chat.chatId, chat);
   }
 
   /** Cards only `openId` sees in a group chat. */
@@ -306,6 +322,11 @@ export class FakeFeishu {
           answer(400, { code: 230001, msg: "invalid receive_id" });
           return;
         }
+        const known = this.chats.get(chatId);
+        if (known && !known.botIsMember) {
+          answer(400, { code: 230002, msg: "Bot/User can NOT be out of the chat." });
+          return;
+        }
         answer(200, { code: 0, msg: "success", data: this.store(chatId, body) });
         return;
       }
@@ -317,6 +338,25 @@ export class FakeFeishu {
           return;
         }
         answer(200, { code: 0, msg: "success", data: this.store(parent.chatId, body, parent) });
+        return;
+      }
+      case "chat.is_in_chat": {
+        // im/v1/chats/:chat_id/members/is_in_chat: whether the caller (the bot) is in the chat.
+        const chat = this.chats.get(decodeURIComponent(path.split("/").at(-3) ?? ""));
+        if (!chat) {
+          answer(400, { code: 232010, msg: "Chat not exist or has been disbanded" });
+          return;
+        }
+        answer(200, { code: 0, msg: "success", data: { is_in_chat: chat.botIsMember } });
+        return;
+      }
+      case "chat.get": {
+        const chat = this.chats.get(decodeURIComponent(path.split("/").at(-1) ?? ""));
+        if (!chat || !chat.botIsMember) {
+          answer(400, { code: 232011, msg: "Operator can NOT be out of the chat." });
+          return;
+        }
+        answer(200, { code: 0, msg: "success", data: { name: chat.name, chat_mode: "group", chat_type: "private" } });
         return;
       }
       case "ephemeral.send": {
@@ -418,6 +458,8 @@ function operationOf(method: string, path: string): Operation | "unknown" {
   if (method === "POST" && /^\/open-apis\/im\/v1\/messages\/[^/]+\/reply$/.test(path)) return "message.reply";
   if (method === "PATCH" && /^\/open-apis\/im\/v1\/messages\/[^/]+$/.test(path)) return "message.patch";
   if (method === "POST" && path === "/open-apis/ephemeral/v1/send") return "ephemeral.send";
+  if (method === "GET" && /^\/open-apis\/im\/v1\/chats\/[^/]+\/members\/is_in_chat$/.test(path)) return "chat.is_in_chat";
+  if (method === "GET" && /^\/open-apis\/im\/v1\/chats\/[^/]+$/.test(path)) return "chat.get";
   return "unknown";
 }
 

@@ -94,6 +94,7 @@ export class FakeSlack {
   readonly responses: ResponseUrlPost[] = [];
   readonly views = new Map<string, OpenedView>();
   private readonly users = new Map<string, FakeUser>();
+  private readonly channels = new Map<string, { id: string; name: string; isMember: boolean; isPrivate?: boolean }>();
   private readonly scripts = new Map<string, ScriptedAnswer[]>();
   private readonly triggers = new Map<string, { issuedAt: number; used: boolean }>();
   private seq = 0;
@@ -137,6 +138,11 @@ export class FakeSlack {
 
   addUser(user: FakeUser): void {
     this.users.set(user.id, user);
+  }
+
+  /** A channel conversations.info knows; posts to it fail with not_in_channel while the bot is not a member. */
+  addChannel(channel: { id: string; name: string; isMember: boolean; isPrivate?: boolean }): void {
+    this.channels.set(channel.id, channel);
   }
 
   /** The next calls of `method` get these answers, in order; afterwards calls behave normally. */
@@ -306,9 +312,17 @@ export class FakeSlack {
       }
       case "conversations.open":
         return { ok: true, channel: { id: this.dmOf(String(args.users).split(",")[0]!) } };
+      case "conversations.info": {
+        // docs.slack.dev conversations.info: a private channel the bot is not in is channel_not_found.
+        const known = this.channels.get(String(args.channel));
+        if (!known || (known.isPrivate && !known.isMember)) return { ok: false, error: "channel_not_found" };
+        return { ok: true, channel: { id: known.id, name: known.name, is_channel: true, is_private: known.isPrivate === true, is_member: known.isMember } };
+      }
       case "chat.postMessage": {
         const channel = String(args.channel);
         if (channel.startsWith("CMISSING")) return { ok: false, error: "channel_not_found" };
+        const known = this.channels.get(channel);
+        if (known && !known.isMember) return { ok: false, error: known.isPrivate ? "channel_not_found" : "not_in_channel" };
         const ts = this.nextTs();
         const message: PostedMessage = { channel, ts, text: String(args.text ?? ""), blocks: args.blocks ?? [], history: [] };
         this.messages.set(`${channel}:${ts}`, message);

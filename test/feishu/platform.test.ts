@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMetrics } from "../../src/metrics.js";
 import { sleep, waitFor } from "../fakes/feishu.js";
 import { createAcmeTrading } from "../support/platform.js";
-import { seedDepartment, startHarness, type Harness } from "./harness.js";
+import { COMPLAINTS_CHAT, seedDepartment, startHarness, type Harness } from "./harness.js";
 
 let h: Harness;
 let team: Awaited<ReturnType<typeof seedDepartment>>;
@@ -81,6 +81,53 @@ describe("names", () => {
     await waitFor(() => h.fake.repliesTo(own.message.messageId)[0], "Lin's answer");
     const after = await h.db.prisma.member.findUniqueOrThrow({ where: { id: first.memberId } });
     expect(after).toMatchObject({ displayName: "Lin Feng", nameIsHint: false, role: "SUPERVISOR" });
+  });
+});
+
+describe("complaint posts in the complaints group", () => {
+  it("mention the assignee as <at id=…></at> and mask a phone and an e-mail", async () => {
+    const { message } = await h.feishu.message(team.amy, "complaint acme high 请回电 13812345678 或 wang.jun@acme-trading.cn");
+    await waitFor(() => h.fake.repliesTo(message.messageId)[0], "Amy's answer");
+    await h.deliverAll();
+    const post = await waitFor(() => h.fake.latestCardIn(COMPLAINTS_CHAT), "the group post");
+    const content = JSON.stringify(post.content);
+    expect(content).toContain(`<at id=${team.alice.openId}></at>`);
+    expect(content).not.toContain("13812345678");
+    expect(content).not.toContain("wang.jun");
+    expect(content).toMatch(/138[*∗]{4}5678/);
+    // Alice, who must act on it, reads the number in her own chat.
+    const dm = await waitFor(() => h.fake.latestCardIn(h.fake.dmOf(team.alice.openId)), "Alice's card");
+    expect(JSON.stringify(dm.content)).toContain("13812345678");
+  });
+});
+
+describe("admin channel", () => {
+  it("shows the group's name, tells how to add the bot where it is absent, and tells the admins once when posts fail", async () => {
+    h.fake.addChat({ chatId: "oc_5a1e5f100001", name: "销售大群", botIsMember: false });
+    const { message } = await h.feishu.message(team.admin, "admin channel complaints oc_5a1e5f100001");
+    const answer = await waitFor(() => h.fake.repliesTo(message.messageId)[0], "the admin's answer");
+    const text = JSON.stringify(answer.content);
+    expect(text).toContain("Accord is not a member yet");
+    expect(text).toContain("Add bot");
+    expect(h.fake.callsTo("chat.is_in_chat").some((c) => c.path.includes("oc_5a1e5f100001"))).toBe(true);
+
+    const adminDm = h.fake.dmOf(team.admin.openId);
+    const before = h.fake.messagesIn(adminDm).length;
+    for (const text of ["complaint acme low Wrong invoice title", "complaint acme low Invoice sent twice"]) {
+      const sent = await h.feishu.message(team.amy, text);
+      await waitFor(() => h.fake.repliesTo(sent.message.messageId)[0], "Amy's answer");
+    }
+    await h.deliverAll();
+    const refused = h.fake.callsTo("message.create").filter((c) => c.body.receive_id === "oc_5a1e5f100001");
+    expect(refused.length).toBeGreaterThanOrEqual(2);
+    expect(refused.every((c) => c.code === 230002)).toBe(true);
+    const told = h.fake.messagesIn(adminDm).slice(before).filter((m) => JSON.stringify(m.content).includes("could not post to"));
+    expect(told).toHaveLength(1);
+
+    h.fake.addChat({ chatId: "oc_e5ca1a7e0002", name: "投诉升级群", botIsMember: true });
+    const ok = await h.feishu.message(team.admin, "admin channel complaints oc_e5ca1a7e0002");
+    const confirmed = await waitFor(() => h.fake.repliesTo(ok.message.messageId)[0], "the confirmation");
+    expect(JSON.stringify(confirmed.content)).toContain("投诉升级群");
   });
 });
 

@@ -120,6 +120,8 @@ describe("contact details in channel posts", () => {
     expect(shown).toMatch(/w[*∗]{3}@acme-trading\.cn/);
     expect(shown).not.toContain("13812345678");
     expect(shown).not.toContain("wang.jun");
+    // The assignee is mentioned, so Slack notifies her and shows her current name.
+    expect(textOf(post!.blocks)).toContain(`<@${team.alice.id}>`);
     // The person responsible reads them in full.
     const dm = latestIn(h, h.fake.dmOf(team.alice.id));
     expect(textOf(dm!.blocks)).toContain("13812345678");
@@ -154,5 +156,50 @@ describe("names", () => {
     h.deps.clock.advance(16 * 60_000);
     await h.slack.command(team.alice, "help");
     expect((await h.db.prisma.member.findUniqueOrThrow({ where: { id: team.alice.memberId } })).displayName).toBe("Alice Zhang");
+  });
+});
+
+describe("admin channel", () => {
+  it("shows a channel the bot is in as <#C…> and saves it", async () => {
+    h.fake.addChannel({ id: "C0ESCALATE", name: "escalations", isMember: true });
+    const answer = await h.slack.command(team.admin, "admin channel digests <#C0ESCALATE|escalations>");
+    expect(answer.json.text).toContain("<#C0ESCALATE>");
+    expect(textOf(answer.json.blocks)).toContain("<#C0ESCALATE>");
+    const tenant = await h.db.prisma.tenant.findUniqueOrThrow({ where: { id: team.tenant.id } });
+    expect((tenant.settings as { channels: Record<string, string> }).channels.digests).toBe("C0ESCALATE");
+  });
+
+  it("tells how to invite the bot to a channel it is not in", async () => {
+    h.fake.addChannel({ id: "C0NOBOT", name: "general", isMember: false });
+    const answer = await h.slack.command(team.admin, "admin channel complaints <#C0NOBOT|general>");
+    const text = textOf(answer.json.blocks);
+    expect(text).toContain("Accord is not a member yet");
+    expect(text).toContain("/invite @Accord");
+    expect(text).toContain("<#C0NOBOT>");
+    expect(h.fake.callsTo("conversations.info").some((c) => c.args.channel === "C0NOBOT")).toBe(true);
+  });
+
+  it("refuses a channel Slack does not know, changing nothing", async () => {
+    const before = (await h.db.prisma.tenant.findUniqueOrThrow({ where: { id: team.tenant.id } })).settings;
+    const answer = await h.slack.command(team.admin, "admin channel digests <#C0SECRET|secret>");
+    expect(textOf(answer.json.blocks)).toContain("cannot see the channel");
+    expect((await h.db.prisma.tenant.findUniqueOrThrow({ where: { id: team.tenant.id } })).settings).toEqual(before);
+  });
+
+  it("tells the admins once a day when the channel refuses posts for good", async () => {
+    // The complaints channel is now C0NOBOT (previous test): two complaints, two refused posts.
+    if (!(await h.db.prisma.customer.findFirst({ where: { tenantId: team.tenant.id, name: "Acme Trading" } }))) await createAcmeTrading(h.deps, team);
+    const adminDm = h.fake.dmOf(team.admin.id);
+    const before = h.fake.messagesIn(adminDm).length;
+    await h.slack.command(team.amy, "complaint acme low Invoice title wrong");
+    await h.slack.command(team.amy, "complaint acme low Invoice sent twice");
+    await h.deliverAll();
+    const refused = h.fake.callsTo("chat.postMessage").filter((c) => c.args.channel === "C0NOBOT");
+    expect(refused.length).toBeGreaterThanOrEqual(2);
+    expect(refused.every((c) => c.error === "not_in_channel")).toBe(true);
+    const told = h.fake.messagesIn(adminDm).slice(before).filter((m) => textOf(m.blocks).includes("could not post to"));
+    expect(told).toHaveLength(1);
+    expect(textOf(told[0]!.blocks)).toContain("<#C0NOBOT>");
+    expect(textOf(told[0]!.blocks)).toContain("/invite @Accord");
   });
 });

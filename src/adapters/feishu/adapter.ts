@@ -12,7 +12,7 @@ import type { OutboxMessage } from "@prisma/client";
 import { EventDispatcher, LoggerLevel, WSClient } from "@larksuiteoapi/node-sdk";
 import type { FeishuConfig } from "../../config/config.js";
 import type { Locale } from "../../conversation/i18n/index.js";
-import type { ActionReply, Conversation, Reply } from "../../conversation/port.js";
+import type { ActionReply, Conversation, PlatformChannels, Reply } from "../../conversation/port.js";
 import {
   readFeishuAction,
   readFeishuFormValues,
@@ -104,6 +104,10 @@ export interface FeishuAdapter {
   sender: Sender;
 }
 
+// im.message.create codes meaning the group refuses every post until someone acts: the bot is
+// not in the chat (230002), the chat was disbanded or does not exist (230001 invalid receive_id
+// for a chat, 232009/232010/232011).
+const CHAT_GONE = new Set([230002, 230001, 232009, 232010, 232011]);
 const SENDER_RETRY: RetryPolicy = { attempts: 2, baseDelayMs: 300, maxDelayMs: 1_000 };
 const MAX_BODY_BYTES = 1024 * 1024;
 const FORM_MEMORY_LIMIT = 1_000;
@@ -290,6 +294,22 @@ export function createFeishuAdapter(config: FeishuConfig, deps: FeishuAdapterDep
     }
   }
 
+  // Feishu codes for a chat that does not exist or that the app may not see (server error codes,
+  // im/v1 chat pages); a missing permission is not one of them: then the check is skipped.
+  const NO_SUCH_CHAT = new Set([232001, 232010, 232011, 232025, 232034]);
+  const chatLookups: PlatformChannels = {
+    async channelStatus(chatId) {
+      try {
+        const membership = await api.chatMembership(chatId);
+        return { found: true, ...membership };
+      } catch (err) {
+        if (err instanceof FeishuApiError && typeof err.code === "number" && NO_SUCH_CHAT.has(err.code)) return { found: false, botIsMember: false };
+        report(err, { operation: "chat membership", chatId });
+        return undefined;
+      }
+    },
+  };
+
   // -------------------------------------------------------------------------------------------
   // Text commands: im.message.receive_v1
 
@@ -315,6 +335,7 @@ export function createFeishuAdapter(config: FeishuConfig, deps: FeishuAdapterDep
         const user = await directory.identify(m.tenantKey, m.openId);
         reply = await conversation.command({
           user,
+          channels: chatLookups,
           text: m.text,
           ...(Object.keys(m.mentions).length > 0 ? { mentions: m.mentions } : {}),
           channelId: m.chatId,
@@ -681,6 +702,11 @@ export function createFeishuAdapter(config: FeishuConfig, deps: FeishuAdapterDep
       const context = { feishu: failure.message, outboxId: message.id, target: message.target, attempt: message.attempts };
       if (failure.permanent) log.error(context, "feishu: delivery failed permanently");
       else log.warn(context, "feishu: delivery failed, will retry");
+      if (delivery.to.kind === "channel" && typeof failure.code === "number" && CHAT_GONE.has(failure.code)) {
+        await conversation
+          .channelUnreachable({ tenantId: message.tenantId, channelId: delivery.to.channelId, reason: `code ${failure.code}` })
+          .catch((alertErr: unknown) => log.error({ err: alertErr }, "feishu: admins not told about the group"));
+      }
       return {
         ok: false,
         permanent: failure.permanent,

@@ -147,6 +147,8 @@ export interface FeishuApi {
   patchCard(messageId: string, card: FeishuCard): Promise<void>;
   /** A card in a group chat only `openId` sees (ephemeral/v1/send); it cannot be patched later. */
   sendEphemeralCard(chatId: string, openId: string, card: FeishuCard): Promise<{ messageId: string }>;
+  /** Whether the bot is in a group chat (im/v1/chats/:chat_id/members/is_in_chat), and the group's name when it is. */
+  chatMembership(chatId: string): Promise<{ botIsMember: boolean; name?: string }>;
   /** The user's name from the contact API; throws when the app may not read it. */
   userName(openId: string): Promise<string | undefined>;
   botInfo(): Promise<{ openId: string; name?: string }>;
@@ -269,6 +271,15 @@ export function createFeishuApi(options: FeishuApiOptions): FeishuApi {
       const messageId = body.data?.message_id;
       if (typeof messageId !== "string") throw new FeishuApiError("ephemeral.send", "no_message_id", false);
       return { messageId };
+    },
+    async chatMembership(chatId) {
+      // Both need im:chat:readonly; the chat's details are only readable by a member.
+      const body = await call("chat.is_in_chat", { method: "GET", url: `/open-apis/im/v1/chats/${encodeURIComponent(chatId)}/members/is_in_chat` });
+      const botIsMember = body.data?.is_in_chat === true;
+      if (!botIsMember) return { botIsMember };
+      const chat = await call("chat.get", { method: "GET", url: `/open-apis/im/v1/chats/${encodeURIComponent(chatId)}` }).catch(() => undefined);
+      const name = chat?.data?.name;
+      return { botIsMember, ...(typeof name === "string" && name ? { name } : {}) };
     },
     async userName(openId) {
       const body = await call("contact.user.get", {

@@ -27,7 +27,7 @@ import {
 } from "@slack/bolt";
 import type { SlackConfig } from "../../config/config.js";
 import type { Locale } from "../../conversation/i18n/index.js";
-import type { ActionReply, Conversation, Reply } from "../../conversation/port.js";
+import type { ActionReply, Conversation, PlatformChannels, Reply } from "../../conversation/port.js";
 import {
   baseActionId,
   escapeSlack,
@@ -60,6 +60,9 @@ import { INFO_MODAL_ID, loadingModal, textModal, viewModal, type SlackInfoModal 
 import { responderFor, type Respond } from "./response-url.js";
 
 export const SLACK_EVENTS_ROUTE = "POST /slack/events";
+// chat.postMessage errors that mean the channel will refuse every post until someone acts
+// (docs.slack.dev chat.postMessage, Errors).
+const CHANNEL_GONE = new Set(["not_in_channel", "channel_not_found", "is_archived"]);
 // MessageRef.channel of an ephemeral copy, whose messageId is its response_url.
 const RESPONSE_URL_COPY = "response_url";
 const EVENTS_PATH = "/slack/events";
@@ -261,6 +264,24 @@ export function createSlackAdapter(config: SlackConfig, deps: SlackAdapterDeps, 
     }
     await turnAway(args.body, (args as { ack?: (response?: object) => Promise<void> }).ack);
   });
+  /** conversations.info for membership checks (channels:read, groups:read for private ones). */
+  function channelLookups(client: webApi.WebClient): PlatformChannels {
+    return {
+      async channelStatus(channelId) {
+        try {
+          const res = await client.conversations.info({ channel: channelId });
+          const channel = res.channel as { is_member?: boolean; name?: string } | undefined;
+          return { found: Boolean(channel), botIsMember: channel?.is_member === true, ...(channel?.name ? { name: channel.name } : {}) };
+        } catch (err) {
+          const failure = classifySlackError("conversations.info", err);
+          // A private channel the bot is not in answers channel_not_found too.
+          if (failure.code === "channel_not_found") return { found: false, botIsMember: false };
+          log.warn({ slack: failure.description, channelId }, "slack: channel not checked");
+          return undefined;
+        }
+      },
+    };
+  }
 
   // Every line logged while a request is handled (listeners, SDK, late work) names its workspace.
   app.use(({ body, next }) => withRequestLog(deps.logger, { tenant: teamOf(body), platform: "SLACK" }, next));
@@ -367,6 +388,7 @@ export function createSlackAdapter(config: SlackConfig, deps: SlackAdapterDeps, 
           locale = localeOf(who.locale, defaultLocale);
           return conversation.command({
             user: who.user,
+            channels: channelLookups(client),
             text: decodeSlackText(command.text ?? ""),
             ...(command.channel_id ? { channelId: command.channel_id } : {}),
           });
@@ -689,7 +711,7 @@ export function createSlackAdapter(config: SlackConfig, deps: SlackAdapterDeps, 
     const who = await directory.identify(client, { id: teamId }, message.user);
     const locale = localeOf(who.locale, defaultLocale);
     const text = decodeSlackText(message.text).trim();
-    const outcome = await settle(conversation.command({ user: who.user, text, channelId: message.channel }));
+    const outcome = await settle(conversation.command({ user: who.user, text, channelId: message.channel, channels: channelLookups(client) }));
     let reply: SlackMessage;
     if (!outcome.ok) {
       report(outcome.error, { event: "message.im", user: message.user });
@@ -737,6 +759,11 @@ export function createSlackAdapter(config: SlackConfig, deps: SlackAdapterDeps, 
       const context = { slack: failure.description, outboxId: message.id, target: message.target, attempt: message.attempts };
       if (failure.permanent) log.error(context, "slack: delivery failed permanently");
       else log.warn(context, "slack: delivery failed, will retry");
+      if (delivery.to.kind === "channel" && CHANNEL_GONE.has(failure.code)) {
+        await conversation
+          .channelUnreachable({ tenantId: message.tenantId, channelId: delivery.to.channelId, reason: failure.code })
+          .catch((alertErr: unknown) => log.error({ err: alertErr }, "slack: admins not told about the channel"));
+      }
       return {
         ok: false,
         permanent: failure.permanent,

@@ -3,9 +3,11 @@
 import { setMemberLocale, setRole, setSupervisor } from "../../core/members/members.js";
 import { changeTenantSetting, flattenSettings, setTenantChannel } from "../../core/tenants/admin.js";
 import { requireRoleAtLeast } from "../../core/members/authorization.js";
-import type { ConversationArea } from "../area.js";
+import { z } from "zod";
+import { CHANNEL_UNREACHABLE_INTENT } from "../../core/tenants/channel-alerts.js";
+import type { ConversationArea, IntentRenderer } from "../area.js";
 import { enumLabel, moreTemplate, noticeView } from "../builders/common.js";
-import type { View } from "../views/view.js";
+import { channelRef, type View } from "../views/view.js";
 import type { Session } from "../session.js";
 
 function usage(session: Session, key: string): { kind: "view"; view: View } {
@@ -25,7 +27,35 @@ function settingsView(session: Session): View {
   };
 }
 
+function joinLines(...lines: string[]): string {
+  return lines.filter(Boolean).join("\n");
+}
+
+function inviteHow(session: Session, channel: string): string {
+  return session.t(`admin.invite_how.${session.platform}`, { channel });
+}
+
+const unreachableIntent = z.object({ channelId: z.string().min(1), purpose: z.string().optional(), reason: z.string().optional() });
+
+/** To an admin: a configured channel refuses Accord's posts, and how to fix it. */
+const renderUnreachable: IntentRenderer = async (session, raw) => {
+  const parsed = unreachableIntent.safeParse(raw);
+  if (!parsed.success) return null;
+  const { channelId, purpose, reason } = parsed.data;
+  // Still configured? A channel replaced since then needs no fixing.
+  if (!Object.values(session.tenant.settings.channels).includes(channelId)) return null;
+  const channel = channelRef(channelId, channelId);
+  const text = joinLines(
+    session.t("admin.channel_unreachable", { channel, reason: reason ?? "", purpose: session.t(`admin.channel_purpose.${purpose ?? ""}`) }),
+    inviteHow(session, channel),
+  );
+  return noticeView(session, text, "warning");
+};
+
 export const adminArea: ConversationArea = {
+  intents: {
+    [CHANNEL_UNREACHABLE_INTENT]: renderUnreachable,
+  },
   commands: {
     "admin.role": async (session, command) => {
       if (!command.user || !command.role) return usage(session, "admin.role_usage");
@@ -60,11 +90,23 @@ export const adminArea: ConversationArea = {
       if (!command.purpose || !command.channel) return usage(session, "admin.channel_usage");
       const channelId = "current" in command.channel ? session.channelId : command.channel.platformChannelId;
       if (!channelId) return usage(session, "admin.channel_here_unknown");
+      requireRoleAtLeast(session.actor, "ADMIN");
+      // Posts to a channel the bot is not in fail for good: ask the platform before saving.
+      const status = session.channels ? await session.channels.channelStatus(channelId) : undefined;
+      const typedName = "current" in command.channel ? undefined : command.channel.name;
+      const channel = channelRef(channelId, status?.name ?? typedName ?? channelId);
+      if (status && !status.found) {
+        return { kind: "view", view: noticeView(session, joinLines(session.t("admin.channel_not_found", { channel }), inviteHow(session, channel)), "warning") };
+      }
       await setTenantChannel(session.deps, session.actor, command.purpose, channelId);
-      return {
-        kind: "view",
-        view: noticeView(session, session.t(`admin.channel_set.${command.purpose}`, { channel: channelId }), "success"),
-      };
+      const set = session.t(`admin.channel_set.${command.purpose}`, { channel });
+      if (status && !status.botIsMember) {
+        return { kind: "view", view: noticeView(session, joinLines(session.t("admin.channel_bot_absent", { channel }), inviteHow(session, channel)), "warning") };
+      }
+      if (!status && session.channels) {
+        return { kind: "view", view: noticeView(session, joinLines(set, session.t("admin.channel_unchecked", { channel })), "info") };
+      }
+      return { kind: "view", view: noticeView(session, set, "success") };
     },
 
     "admin.settings": async (session, command) => {

@@ -54,7 +54,7 @@ import type { ActionReply, Reply } from "../port.js";
 import type { Session } from "../session.js";
 import { defineForm, validateForm, type Form, type FormField } from "../views/form.js";
 import type { ButtonPayload } from "../views/payload.js";
-import { plainTextOf, type Button, type ListItem, type Tone, type View, type ViewBlock } from "../views/view.js";
+import { personRef, plainTextOf, type Button, type ListItem, type Tone, type View, type ViewBlock } from "../views/view.js";
 
 export const COMPLAINT_ENTITY = "Complaint";
 
@@ -773,14 +773,14 @@ const intentSchema = z.object({
 
 type Intent = z.infer<typeof intentSchema>;
 
-function headline(session: Session, intent: Intent, c: ComplaintDetail, names: Map<string, string>): string | null {
+function headline(session: Session, intent: Intent, c: ComplaintDetail, names: Map<string, string>, assigneeMention?: string): string | null {
   const channel = intent.audience === "channel";
   const name = (id: string | null | undefined) => (id ? nameIn(session, names, id) : session.t("complaint.view.system"));
   const common = {
     number: c.number,
     customer: c.customer.name,
     severity: enumLabel(session, c.severity),
-    assignee: name(intent.assigneeId ?? c.assigneeId),
+    assignee: assigneeMention ?? name(intent.assigneeId ?? c.assigneeId),
     by: name(intent.byId),
     level: intent.toLevel ?? c.escalationLevel,
     deadline: deadlineLabel(session, intent.trigger ?? "ack"),
@@ -824,7 +824,10 @@ const renderIntent: IntentRenderer = async (session, raw) => {
   const c = channel ? await sharedDetail(session, intent.complaintId) : await detailOrNull(session, session.actor, intent.complaintId);
   if (!c) return null;
   const names = await memberNames(session, [intent.assigneeId, intent.previousAssigneeId, intent.reporterId, intent.byId]);
-  const lead = headline(session, intent, c, names);
+  // In the channel the person who now has to act is mentioned, so the platform notifies them.
+  const assigneeId = intent.assigneeId ?? c.assigneeId;
+  const assigneePlatformId = channel && assigneeId ? await session.platformUserIdOf(assigneeId) : null;
+  const lead = headline(session, intent, c, names, assigneePlatformId ? personRef(assigneePlatformId, nameIn(session, names, assigneeId!)) : undefined);
   if (lead === null) return null;
   if (channel) return complaintCardView(session, c, { lead });
   return ownCard(session, c, lead);

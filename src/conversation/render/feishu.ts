@@ -8,6 +8,8 @@ import { FORM_ERROR_KEY, type Form, type FormField } from "../views/form.js";
 import {
   moreText,
   parseMarkdownLite,
+  refsAsLabels,
+  replaceRefs,
   summaryOf,
   type Button,
   type Field,
@@ -166,6 +168,18 @@ const LINE_START = /^(\s*)([-+=]|\d+\.)/;
 
 /** Escapes literal text for a Feishu markdown element. */
 export function escapeFeishu(text: string, atLineStart = false): string {
+  if (!text.includes("\uE000")) return escapeMarkdownText(text, atLineStart);
+  // A view's references become Feishu mentions (<at id=ou_…></at>, which notify) or the group's
+  // name; they are set aside while the rest is escaped, so their ids stay intact.
+  const mentions: string[] = [];
+  const marked = replaceRefs(text, (ref) => {
+    mentions.push(ref.kind === "user" ? `<at id=${ref.id}></at>` : escapeMarkdownText(ref.label, false));
+    return `\uE002${mentions.length - 1}\uE003`;
+  });
+  return escapeMarkdownText(marked, atLineStart).replace(/\uE002(\d+)\uE003/g, (_, i: string) => mentions[Number(i)] ?? "");
+}
+
+function escapeMarkdownText(text: string, atLineStart: boolean): string {
   return text
     .split("\n")
     .map((line, index) => {
@@ -198,7 +212,7 @@ export function feishuMarkdown(source: string): string {
     .join("\n");
 }
 
-const text = (content: string, max: number): FeishuText => ({ tag: "plain_text", content: clip(content, max) });
+const text = (content: string, max: number): FeishuText => ({ tag: "plain_text", content: clip(refsAsLabels(content), max) });
 const markdown = (source: string, size?: "notation"): FeishuMarkdown => ({
   tag: "markdown",
   content: fitSerialized(source, L.markdownText, feishuMarkdown),
@@ -225,7 +239,7 @@ const TAG_COLOR: Record<Tone, "neutral" | "blue" | "green" | "orange" | "red"> =
 };
 
 export function renderFeishuCard(view: View): FeishuCard {
-  const card = skeleton(summaryOf(view), view.header && header(view.header));
+  const card = skeleton(refsAsLabels(summaryOf(view)), view.header && header(view.header));
   const { units, hiddenBeyond } = viewUnits(view.blocks, listUnits, blockElements);
   card.body.elements = fitUnits({
     units,

@@ -5,6 +5,8 @@ import { FORM_ERROR_KEY, type Form, type FormField } from "../views/form.js";
 import {
   moreText,
   parseMarkdownLite,
+  refsAsLabels,
+  replaceRefs,
   summaryOf,
   type Button,
   type ConfirmDialog,
@@ -113,9 +115,13 @@ export interface SlackModal {
 // ---------------------------------------------------------------------------------------------
 // Text
 
-/** Slack mrkdwn needs only these three escaped (docs.slack.dev "Formatting text"). */
+/**
+ * Slack mrkdwn needs only these three escaped (docs.slack.dev "Formatting text"); a view's
+ * references become Slack's own mentions, which Slack shows as the current name.
+ */
 export function escapeSlack(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  const escaped = text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  return replaceRefs(escaped, (ref) => (ref.kind === "user" ? `<@${ref.id}>` : `<#${ref.id}>`));
 }
 
 /** Markdown-lite → mrkdwn. Bold gets spaces around it where a word touches it: Slack only
@@ -139,7 +145,7 @@ export function slackMarkdown(source: string): string {
     .join("\n");
 }
 
-const plain = (text: string, max: number): SlackPlainText => ({ type: "plain_text", text: clip(text, max), emoji: true });
+const plain = (text: string, max: number): SlackPlainText => ({ type: "plain_text", text: clip(refsAsLabels(text), max), emoji: true });
 const mrkdwn = (source: string, max: number): SlackMrkdwn => ({
   type: "mrkdwn",
   text: fitSerialized(source, max, slackMarkdown),

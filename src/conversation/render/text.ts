@@ -3,7 +3,7 @@
 // prompts the console asks one field at a time.
 import type { Form, FormField, FormFieldKind } from "../views/form.js";
 import type { EncodedButtonPayload } from "../views/payload.js";
-import { moreText, plainTextOf, type Button, type ConfirmDialog, type Field, type View, type ViewBlock } from "../views/view.js";
+import { moreText, plainTextOf, refsAsLabels, type Button, type ConfirmDialog, type Field, type View, type ViewBlock } from "../views/view.js";
 import { TEXT_LIMITS } from "./limits.js";
 
 export interface TextChoice {
@@ -32,7 +32,8 @@ export function renderText(view: View): TextRendering {
     const rendered = renderBlock(view, block, choices);
     if (rendered) sections.push(rendered);
   }
-  return { text: sections.join("\n\n"), choices };
+  // The console has no mentions: references read as their labels.
+  return { text: refsAsLabels(sections.join("\n\n")), choices };
 }
 
 function renderBlock(view: View, block: ViewBlock, choices: TextChoice[]): string {

@@ -173,9 +173,46 @@ function parseSpans(line: string): MarkdownSpan[] {
   return spans;
 }
 
-/** Markdown-lite without its markup (bold markers dropped, bullets as "• "). */
+/** Markdown-lite without its markup (bold markers dropped, bullets as "• ", references as their labels). */
 export function plainTextOf(source: string): string {
   return parseMarkdownLite(source)
-    .map((line) => `${line.bullet ? "• " : ""}${line.spans.map((span) => span.text).join("")}`)
+    .map((line) => `${line.bullet ? "• " : ""}${refsAsLabels(line.spans.map((span) => span.text).join(""))}`)
     .join("\n");
+}
+
+// ---------------------------------------------------------------------------------------------
+// References to people and channels, inside any text of a view. A builder writes
+// personRef(platformUserId, name) where the text names someone who should be notified, or
+// channelRef(channelId, name); each renderer turns the reference into its platform's mention
+// (Slack <@U…> / <#C…>, Feishu <at id=ou_…></at>) or into its plain label.
+// Delimited by private-use characters, which no one types, so typed text cannot forge a mention.
+
+export interface TextRef {
+  kind: "user" | "channel";
+  id: string;
+  label: string;
+}
+
+const REF_PATTERN = /\uE000(user|channel):([A-Za-z0-9_.-]{1,80})\|([^\uE000\uE001]*)\uE001/g;
+const stripDelimiters = (text: string) => text.replace(/[\uE000\uE001*]/g, "");
+
+/** A mention of a platform user, rendered as a notifying mention where the platform has one. */
+export function personRef(platformUserId: string, name: string): string {
+  return `\uE000user:${platformUserId}|${stripDelimiters(name)}\uE001`;
+}
+
+/** A reference to a channel / group chat, shown as a link (Slack) or its name. */
+export function channelRef(channelId: string, name: string): string {
+  return `\uE000channel:${channelId}|${stripDelimiters(name)}\uE001`;
+}
+
+/** `text` with every reference replaced by what `render` makes of it. */
+export function replaceRefs(text: string, render: (ref: TextRef) => string): string {
+  if (!text.includes("\uE000")) return text;
+  return text.replace(REF_PATTERN, (_, kind: string, id: string, label: string) => render({ kind: kind as TextRef["kind"], id, label })).replace(/[\uE000\uE001]/g, "");
+}
+
+/** References as their readable labels (a person's name, a channel's name as the builder gave it). */
+export function refsAsLabels(text: string): string {
+  return replaceRefs(text, (ref) => ref.label);
 }
