@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { acknowledgeComplaint, registerComplaint, resolveComplaint } from "../../src/core/complaints/complaints.js";
 import { createCustomer } from "../../src/core/customers/customers.js";
 import { snapshotRisk } from "../../src/core/risk/risk.js";
+import { buildCallbackDigests } from "../../src/core/digests/callbacks.js";
+import { loadTenant } from "../../src/core/tenants/tenants.js";
 import { actorOf } from "../../src/core/members/members.js";
 import type { Locale } from "../../src/conversation/i18n/index.js";
 import { renderText } from "../../src/conversation/render/text.js";
@@ -235,6 +237,9 @@ describe.each(["en", "zh-CN"] as const)("the customer book in %s", (locale) => {
     const step = await tdb.prisma.approvalStep.findFirstOrThrow({ where: { tenantId: s.team.tenant.id, status: "PENDING" } });
     expect(step.approverId).toBe(s.m.li.id);
     await tdb.prisma.customer.update({ where: { id: s.terminal.id }, data: { ownerId: s.m.li.id } });
+    await tdb.prisma.callback.updateMany({ where: { customerId: s.terminal.id, status: "PENDING" }, data: { assigneeId: s.m.li.id } });
+    const tenantView = await loadTenant(tdb.prisma, s.team.tenant.id);
+    expect((await buildCallbackDigests(tdb.prisma, tenantView, "2027-06-01")).members.map((d) => d.memberId)).toContain(s.m.li.id);
     const done = await s.read("boss", zh ? "管理 停用 <@li> <@wang>" : "admin deactivate <@li> <@wang>");
     expect(done).toContain(zh ? "已停用" : "is deactivated");
     expect(await tdb.prisma.member.findUniqueOrThrow({ where: { id: s.m.li.id } })).toMatchObject({ active: false });
@@ -244,5 +249,9 @@ describe.each(["en", "zh-CN"] as const)("the customer book in %s", (locale) => {
     const refusal = await s.read("li", zh ? "客户列表" : "customers");
     expect(refusal).toContain(zh ? "账号已停用" : "has been deactivated");
     expect(await tdb.prisma.auditLog.count({ where: { entityId: s.m.li.id, action: "member.deactivated" } })).toBe(1);
+    // Their digests stop: nothing is built for them any more, their callbacks go to Wang's.
+    const digests = await buildCallbackDigests(tdb.prisma, tenantView, "2027-06-01");
+    expect(digests.members.map((d) => d.memberId)).not.toContain(s.m.li.id);
+    expect(await tdb.prisma.callback.count({ where: { tenantId: s.team.tenant.id, status: "PENDING", assigneeId: s.m.li.id } })).toBe(0);
   });
 });

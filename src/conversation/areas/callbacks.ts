@@ -118,7 +118,7 @@ export async function customerFromCommand(
  * prefilled with the customer's name.
  */
 export function customerField(session: Session, label: string, preset: { customer?: string; ambiguous?: AmbiguousCustomerError }): FormField {
-  if (preset.ambiguous) {
+  if (preset.ambiguous && preset.ambiguous.candidates.length > 0) {
     return {
       name: "customer",
       label,

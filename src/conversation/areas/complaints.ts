@@ -350,7 +350,12 @@ interface RegisterDefaults {
 
 function registerFields(session: Session, d: RegisterDefaults, ambiguous?: AmbiguousCustomerError): FormField[] {
   // Exact names always resolve, so offering the candidates' names as choices settles the ambiguity.
-  const candidates = ambiguous && !ambiguous.more ? ambiguous.candidates.map((c) => ({ value: c.name, label: c.name })) : undefined;
+  // Only in-scope candidates are ever named; when others match too, the field stays free text so
+  // a customer outside the scope (anyone may complain about any customer) can still be typed.
+  const candidates =
+    ambiguous && !ambiguous.more && ambiguous.outsideScope === 0 && ambiguous.candidates.length > 0
+      ? ambiguous.candidates.map((c) => ({ value: c.name, label: c.name }))
+      : undefined;
   const sla = session.tenant.settings.sla;
   return [
     {

@@ -96,11 +96,11 @@ describe("help", () => {
     expect(helpTopic("en", "customer").usage).toEqual([
       "customer <name>",
       "customer add <name> [tier VIP|A|B|C] [owner @member] [annual <amount>]",
-      "customer assign <name> @member",
+      "customer assign <name> @member <reason>",
       "customer tier <name> <VIP|A|B|C> <reason>",
     ]);
     expect(helpTopic("zh-CN", "admin").usage).toHaveLength(6);
-    expect(usageLines("en", "customer.assign")).toEqual(["customer assign <name> @member"]);
+    expect(usageLines("en", "customer.assign")).toEqual(["customer assign <name> @member <reason>"]);
   });
 
   it("lists every command once in the overview, in the table's order", () => {

@@ -298,9 +298,9 @@ const rejected: Rejected[] = [
   ["customer add Acme annual -5", "grammar.amount_negative", { value: "-5" }, "customer add <name>"],
   ["customer add Acme owner Jane", "grammar.expected_mention", { value: "Jane" }, "customer add <name>"],
   ["customer add Acme tier A extra", "grammar.unexpected_argument", { value: "extra" }, "customer add <name>"],
-  ["customer assign Acme @Jane", "grammar.unknown_mention", { value: "@Jane" }, "customer assign <name> @member"],
-  ["客户 分配 华为 @_user_9", "grammar.unknown_mention", { value: "@_user_9" }, "客户 分配 <客户名称> @成员", zh],
-  ["customer assign Acme <@U1> <@U2>", "grammar.too_many_mentions", { value: "<@U2>" }, "customer assign <name> @member"],
+  ["customer assign Acme @Jane", "grammar.unknown_mention", { value: "@Jane" }, "customer assign <name> @member <reason>"],
+  ["客户 分配 华为 @_user_9", "grammar.unknown_mention", { value: "@_user_9" }, "客户 分配 <客户名称> @成员 <原因>", zh],
+  ["customer assign Acme <@U1> <@U2>", "grammar.too_many_mentions", { value: "<@U2>" }, "customer assign <name> @member <reason>"],
   ["customer tier Acme Trading X reason", "grammar.tier_missing", { text: "Acme Trading X reason" }, "customer tier <name> <VIP|A|B|C> <reason>"],
   ['customer tier "Acme Trading" gold reason', "grammar.invalid_tier", { value: "gold" }, "customer tier <name> <VIP|A|B|C> <reason>"],
 

@@ -20,7 +20,7 @@ export class AmbiguousCustomerError extends InvalidInputError {
   ) {
     super("customer.ambiguous", {
       query,
-      names: candidates.map((c) => c.name).join(", ") + (more ? ", …" : ""),
+      names: candidates.length === 0 ? "…" : candidates.map((c) => c.name).join(", ") + (more || outsideScope > 0 ? ", …" : ""),
       count: candidates.length,
       outside: outsideScope,
     });

@@ -111,41 +111,44 @@ export async function listCustomers(
   const counted = filter.risk ? riskyFrom : Prisma.sql`FROM "Customer" c WHERE c."tenantId" = ${t} AND ${where}`;
   // $queryRaw, not directQuery: the statement's text varies with the filters given, and
   // directQuery keeps every distinct text prepared on each pooled connection.
-  const [counts, riskyCounts, snapshot] = await Promise.all([
+  const [counts, snapshot] = await Promise.all([
     deps.db.$queryRaw<Array<{ tier: Tier; n: number }>>(Prisma.sql`SELECT c.tier, count(*)::int AS n ${counted} GROUP BY c.tier`),
-    deps.db.$queryRaw<Array<{ tier: Tier; n: number }>>(Prisma.sql`SELECT c.tier, count(*)::int AS n ${riskyFrom} GROUP BY c.tier`),
     deps.db.$queryRaw<Array<{ d: Date | null }>>(Prisma.sql`SELECT ${snap} AS d`),
   ]);
   // The page is cut from per-tier segments: first a tier's customers at risk (few: the snapshot
   // holds only HIGH and MEDIUM), then the rest of the tier read in name order straight off the
-  // (tenantId, tier, nameKey) index — so no page of 100,000 customers sorts them all.
-  const riskyIn = new Map(riskyCounts.map((r) => [r.tier, r.n]));
+  // (tenantId, tier, nameKey) index — so no page of 100,000 customers sorts them all. Whole tiers
+  // before the page are skipped by their count; only the tier the page starts in needs its
+  // number of customers at risk.
   const totalIn = new Map(counts.map((r) => [r.tier, r.n]));
   const ids: string[] = [];
   let skip = offset;
   for (const tier of ["VIP", "A", "B", "C"] as const) {
     if (ids.length >= limit) break;
-    const risky = riskyIn.get(tier) ?? 0;
-    const calm = filter.risk ? 0 : (totalIn.get(tier) ?? 0) - risky;
-    if (skip >= risky) skip -= risky;
-    else {
-      const rows = await deps.db.$queryRaw<Array<{ id: string }>>(Prisma.sql`
-        SELECT c.id ${riskyFrom} AND c.tier = ${tier}::"Tier"
-        ORDER BY (CASE rs.level WHEN 'HIGH' THEN 0 ELSE 1 END), c."nameKey" LIMIT ${limit - ids.length} OFFSET ${skip}`);
-      ids.push(...rows.map((r) => r.id));
-      skip = 0;
+    const inTier = totalIn.get(tier) ?? 0;
+    if (skip >= inTier) {
+      skip -= inTier;
+      continue;
     }
-    if (ids.length >= limit) break;
-    if (skip >= calm) skip -= calm;
-    else {
-      const rows = await deps.db.$queryRaw<Array<{ id: string }>>(Prisma.sql`
-        SELECT c.id FROM "Customer" c
-        WHERE c."tenantId" = ${t} AND c.tier = ${tier}::"Tier" AND ${where}
-          AND NOT EXISTS (SELECT 1 FROM "RiskSnapshot" rs WHERE rs."tenantId" = ${t} AND rs."localDate" = ${snap} AND rs."customerId" = c.id)
-        ORDER BY c."nameKey" LIMIT ${limit - ids.length} OFFSET ${skip}`);
-      ids.push(...rows.map((r) => r.id));
+    const risky = await deps.db.$queryRaw<Array<{ id: string }>>(Prisma.sql`
+      SELECT c.id ${riskyFrom} AND c.tier = ${tier}::"Tier"
+      ORDER BY (CASE rs.level WHEN 'HIGH' THEN 0 ELSE 1 END), c."nameKey" LIMIT ${limit - ids.length} OFFSET ${skip}`);
+    ids.push(...risky.map((r) => r.id));
+    if (ids.length >= limit || filter.risk) {
       skip = 0;
+      continue;
     }
+    if (skip > 0) {
+      const [row] = await deps.db.$queryRaw<Array<{ n: number }>>(Prisma.sql`SELECT count(*)::int AS n ${riskyFrom} AND c.tier = ${tier}::"Tier"`);
+      skip = Math.max(0, skip - (row?.n ?? 0));
+    }
+    const calm = await deps.db.$queryRaw<Array<{ id: string }>>(Prisma.sql`
+      SELECT c.id FROM "Customer" c
+      WHERE c."tenantId" = ${t} AND c.tier = ${tier}::"Tier" AND ${where}
+        AND NOT EXISTS (SELECT 1 FROM "RiskSnapshot" rs WHERE rs."tenantId" = ${t} AND rs."localDate" = ${snap} AND rs."customerId" = c.id)
+      ORDER BY c."nameKey" LIMIT ${limit - ids.length} OFFSET ${skip}`);
+    ids.push(...calm.map((r) => r.id));
+    skip = 0;
   }
   const details =
     ids.length === 0

@@ -79,6 +79,16 @@ describe("customer list", () => {
     expect(own.items.map((i) => i.name).sort()).toEqual(["Acme Robotics", "华为云计算"]);
   });
 
+  it("pages through the same order the whole list has, across tiers and risk", async () => {
+    const whole = await listCustomers(deps(), actor(d.manager), "Asia/Shanghai", {}, { limit: 100 });
+    const paged: string[] = [];
+    for (let offset = 0; offset < whole.total; offset += 2) {
+      paged.push(...(await listCustomers(deps(), actor(d.manager), "Asia/Shanghai", {}, { offset, limit: 2 })).items.map((i) => i.name));
+    }
+    expect(paged).toEqual(whole.items.map((i) => i.name));
+    expect(paged).toHaveLength(whole.total);
+  });
+
   it("filters by region and names the filter that emptied the list", async () => {
     const south = await listCustomers(deps(), actor(d.manager), "Asia/Shanghai", { region: "华南" });
     expect(south.items.map((i) => i.name).sort()).toEqual(["华为云计算", "华为技术有限公司"]);

@@ -45,11 +45,12 @@ const en: Record<string, TopicText> = {
   },
   "customer.assign": {
     title: "Change the account manager",
-    usage: "customer assign <name> @member",
-    description: "Makes another member the customer's account manager. Supervisors and above.",
+    usage: "customer assign <name> @member <reason>",
+    description:
+      "Makes another member the customer's account manager, with the reason; the old and new manager and their supervisors are told. Supervisors and above.",
     examples: [
-      ["customer assign Acme @Jane", "Jane takes over Acme"],
-      ["客户 分配 华为技术 @王芳", "The same in Chinese"],
+      ["customer assign Acme @Jane moved to key accounts", "Jane takes over Acme"],
+      ["客户 分配 华为技术 @王芳 岗位调整", "The same in Chinese"],
     ],
   },
   "customer.tier": {
@@ -252,11 +253,11 @@ const zh: Record<string, TopicText> = {
   },
   "customer.assign": {
     title: "更换客户经理",
-    usage: "客户 分配 <客户名称> @成员",
-    description: "把客户交给另一位客户经理负责（主管及以上）。",
+    usage: "客户 分配 <客户名称> @成员 <原因>",
+    description: "把客户交给另一位客户经理负责，并说明原因；原、新客户经理及其主管都会收到通知（主管及以上）。",
     examples: [
-      ["客户 分配 华为技术 @王芳", "由王芳接手华为技术"],
-      ["customer assign Acme @Jane", "英文形式"],
+      ["客户 分配 华为技术 @王芳 岗位调整", "由王芳接手华为技术"],
+      ["customer assign Acme @Jane moved to key accounts", "英文形式"],
     ],
   },
   "customer.tier": {
