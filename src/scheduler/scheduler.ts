@@ -20,6 +20,7 @@ import { isWorkingDay } from "../core/calendar/calendar.js";
 import { loadWorkCalendar, reportUncoveredYears } from "../core/calendar/store.js";
 import { sweepComplaintSla } from "../core/complaints/sweep.js";
 import { sweepSlaWarnings } from "../core/complaints/warnings.js";
+import { ensureVisitCadence } from "../core/plans/visit-plans.js";
 import { recomputeTiersByCooperation } from "../core/customers/customers.js";
 import { completedRuns, runDigest, type RunDigestOptions, type RunDigestOutcome } from "../core/digests/runs.js";
 import { sweepApprovalReminders } from "../core/hospitality/reminders.js";
@@ -292,6 +293,8 @@ export async function startScheduler(options: SchedulerOptions): Promise<Schedul
         if (retieredOn.get(tenant.id) === today) continue;
         try {
           result.retiered += await recomputeTiersByCooperation(deps, tenant);
+          // The visit cadence (tiers.visitEveryDays): customers new or re-tiered since yesterday get their next planned visit.
+          await ensureVisitCadence(deps, tenant, now);
           retieredOn.set(tenant.id, today);
         } catch (err) {
           log.error({ err, tenantId: tenant.id }, "tier recompute failed");

@@ -3,6 +3,7 @@
 // rendering) and on what was stored (complaint rows, events, audit rows, outbox rows).
 import type { OutboxMessage } from "@prisma/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sweepSlaWarnings } from "../../src/core/complaints/warnings.js";
 import { sweepComplaintSla } from "../../src/core/complaints/sweep.js";
 import { normalizeName } from "../../src/core/customers/rules.js";
 import type { ActionReply, PlatformUser, Reply } from "../../src/conversation/port.js";
@@ -444,6 +445,21 @@ describe("working a complaint", () => {
     expect(textOf(viewOf((await submit(s.conversation, s.users.alice, form, { reason: "again" })).reply))).toBe("Already escalated to level 1 by Alice.");
     expect((await complaints(s.tenant.id))[0]!.escalationLevel).toBe(1);
     expect(await auditActions(complaint.id)).toEqual(["complaint.registered", "complaint.escalated"]);
+  });
+
+  it("renders the pre-breach warning for the holder, in English and in Chinese, with the card's buttons", async () => {
+    const s = await scene("en");
+    const { complaint } = await registerAsBob(s);
+    // 80% of the 4-hour acknowledge deadline: 3 h 12 min in.
+    s.deps.clock.set(new Date(Date.parse(NOW) + 3 * HOUR + 12 * MINUTE));
+    await sweepSlaWarnings(s.deps, s.deps.clock.now());
+    const warning = await delivered(s, complaint.id, "complaint.sla_warning", `member:${s.members.alice.id}`);
+    expect(textOf(warning.view)).toContain("Complaint #1 about Acme Trading (high): the acknowledge deadline is at 2026-11-23 13:00. Act before it escalates.");
+    expect(labelsOf(warning.view)).toContain("Acknowledge");
+    await tdb.prisma.member.update({ where: { id: s.members.alice.id }, data: { locale: "zh-CN" } });
+    const zh = await delivered(s, complaint.id, "complaint.sla_warning", `member:${s.members.alice.id}`);
+    expect(textOf(zh.view)).toContain("关于 Acme Trading 的投诉 #1（高）：");
+    expect(textOf(zh.view)).toContain("2026-11-23 13:00，请在升级前处理。");
   });
 
   it("renders SLA escalations and a breach at the top level for the new owner and the channel", async () => {

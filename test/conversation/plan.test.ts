@@ -3,6 +3,8 @@
 // suggestions, one-click Done / Log visit), visit plan, and visits logged with a past moment.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fromDateColumn, toDateColumn } from "../../src/core/shared/time.js";
+import { ensureVisitCadence } from "../../src/core/plans/visit-plans.js";
+import { loadTenant } from "../../src/core/tenants/tenants.js";
 import type { Conversation } from "../../src/conversation/port.js";
 import { renderText } from "../../src/conversation/render/text.js";
 import { choiceByAction, click, consoleMembers, conversationAt, formOf, replyText, submit, viewOf } from "../support/conversation.js";
@@ -160,10 +162,13 @@ describe("plan / 计划", () => {
     const s = await scene("en");
     const vip = await customer(s.tenant.id, s.alice.id, "Vip Co", null, "VIP");
     await customer(s.tenant.id, s.alice.id, "Prospect", null, "C");
-    await conversation.command({ user: s.as(s.alice), text: "plan" });
+    // What the scheduler's daily step does for every tenant.
+    await ensureVisitCadence({ db: tdb.prisma, clock: { now: () => new Date(NOW) } }, await loadTenant(tdb.prisma, s.tenant.id), new Date(NOW));
+    expect(replyText(await conversation.command({ user: s.as(s.alice), text: "plan 30d" }))).not.toContain("Vip Co");
     const plans = await tdb.prisma.visitPlan.findMany({ where: { tenantId: s.tenant.id } });
     expect(plans.map((p) => [p.customerId, p.reason, fromDateColumn(p.plannedOn)])).toEqual([[vip.id, "CADENCE", "2027-01-04"]]);
-    // 2026-12-03 + 30 days = Saturday 2027-01-02 → Monday 2027-01-04.
+    // 2026-12-03 + 30 days = Saturday 2027-01-02 → Monday 2027-01-04, beyond this 30-day window.
+    expect(replyText(await conversation.command({ user: s.as(s.alice), text: "plan month" }))).toContain("Nothing planned");
   });
 });
 

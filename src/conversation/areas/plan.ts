@@ -50,12 +50,12 @@ function itemButtons(session: Session, item: PlanItem) {
 }
 
 /** One list per day: its region groups in order, each item led by its region. */
-function listItems(session: Session, groups: RegionGroup[], withDate: boolean, team: boolean): { items: ListItem[]; total: number } {
+function listItems(session: Session, groups: RegionGroup[], withDate: boolean, team: boolean, total: number): { items: ListItem[]; total: number } {
   const all = groups.flatMap((g) =>
     g.items.map((item) => ({ group: g.region ?? session.t("plan.view.no_region"), item })),
   );
   return {
-    total: all.length,
+    total: Math.max(total, all.length),
     items: all.slice(0, PLAN_ITEMS_PER_DAY).map(({ group, item }) => ({
       text: `〔${group}〕 ${itemText(session, item, withDate, team)}`,
       buttons: itemButtons(session, item),
@@ -76,7 +76,7 @@ export function planView(session: Session, plan: ContactPlan): View {
     },
   ];
   if (plan.overdue.length > 0) {
-    const { items, total } = listItems(session, plan.overdue, true, team);
+    const { items, total } = listItems(session, plan.overdue, true, team, plan.overdueTotal);
     blocks.push({ kind: "list", title: session.t("plan.view.overdue"), items, totalCount: total });
   }
   for (const day of plan.days) {
@@ -86,7 +86,7 @@ export function planView(session: Session, plan: ContactPlan): View {
       : day.working
         ? session.t("plan.view.day", { date: day.date, weekday: weekday(session, day.date) })
         : session.t("plan.view.day_off", { date: day.date, weekday: weekday(session, day.date) });
-    const { items, total } = listItems(session, day.groups, false, team);
+    const { items, total } = listItems(session, day.groups, false, team, day.total);
     blocks.push({ kind: "list", title: label, items, totalCount: total });
     const byRegion = new Map<string, string[]>();
     for (const s of day.suggestions) {

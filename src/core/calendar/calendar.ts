@@ -34,6 +34,8 @@ export interface WorkCalendar {
   workEnd: string;
   source: HolidaySource | null;
   overrides: ReadonlyMap<LocalDate, CalendarOverride>;
+  /** Working hours per day as instants, computed once per calendar (zone arithmetic is the costly part). */
+  windows: Map<LocalDate, [number, number]>;
 }
 
 export function buildWorkCalendar(
@@ -50,6 +52,7 @@ export function buildWorkCalendar(
     workEnd: settings.workEnd,
     source,
     overrides: new Map(overrides.map((o) => [o.date, o])),
+    windows: new Map(),
   };
 }
 
@@ -97,7 +100,12 @@ export function coversYear(cal: WorkCalendar, year: number): boolean {
 
 /** The working hours of a local day as instants (DST-correct: 09:00 is 09:00 local either side of a change). */
 function workingWindow(cal: WorkCalendar, date: LocalDate): [number, number] {
-  return [instantAt(date, cal.workStart, cal.timeZone).getTime(), instantAt(date, cal.workEnd, cal.timeZone).getTime()];
+  let window = cal.windows.get(date);
+  if (!window) {
+    window = [instantAt(date, cal.workStart, cal.timeZone).getTime(), instantAt(date, cal.workEnd, cal.timeZone).getTime()];
+    cal.windows.set(date, window);
+  }
+  return window;
 }
 
 /**

@@ -74,37 +74,44 @@ export async function sweepSlaWarnings(deps: CoreDeps, now: Date, options: { lim
         WHERE "tenantId" = ${row.id} AND id = ANY(${ids}::text[])
         ORDER BY id
         FOR UPDATE SKIP LOCKED`;
+      const due = claimed.flatMap((c) => dueWarnings(c, now).map((deadline) => ({ c, deadline })));
+      // One conditional update per deadline kind for the whole batch: a row another writer marked
+      // meanwhile is not returned, so it gets no second message.
+      const mark = async (deadline: Breach) => {
+        const ids = due.filter((d) => d.deadline === deadline).map((d) => d.c.id);
+        if (ids.length === 0) return new Set<string>();
+        const column = deadline === "ack" ? Prisma.raw(`"ackWarnedAt"`) : Prisma.raw(`"resolveWarnedAt"`);
+        const rows = await tx.$queryRaw<Array<{ id: string }>>`
+          UPDATE "Complaint" SET ${column} = ${utc(now)} WHERE id = ANY(${ids}::text[]) AND ${column} IS NULL RETURNING id`;
+        return new Set(rows.map((r) => r.id));
+      };
+      const marked = { ack: await mark("ack"), resolve: await mark("resolve") };
       const out: SlaWarning[] = [];
       const messages: EnqueueInput[] = [];
-      for (const c of claimed) {
-        for (const deadline of dueWarnings(c, now)) {
-          const column = deadline === "ack" ? Prisma.raw(`"ackWarnedAt"`) : Prisma.raw(`"resolveWarnedAt"`);
-          const marked = await tx.$executeRaw`
-            UPDATE "Complaint" SET ${column} = ${utc(now)} WHERE id = ${c.id} AND ${column} IS NULL`;
-          if (marked !== 1) continue;
-          const dueAt = deadline === "ack" ? c.ackDueAt : c.resolveDueAt;
-          out.push({ tenantId: c.tenantId, complaintId: c.id, number: c.number, deadline, holderId: c.assigneeId, dueAt });
-          messages.push({
-            tenantId: c.tenantId,
-            platform,
-            target: `member:${c.assigneeId}`,
-            intent: {
-              kind: "complaint.sla_warning",
-              complaintId: c.id,
-              number: c.number,
-              customerId: c.customerId,
-              severity: c.severity,
-              deadline,
-              // The renderers' shared field for "which deadline" (deadlineLabel).
-              trigger: deadline,
-              dueAt: dueAt.toISOString(),
-              assigneeId: c.assigneeId,
-            },
-            dedupeKey: warningDedupeKey(c.id, deadline, c.reopenCount),
-            entityType: "Complaint",
-            entityId: c.id,
-          });
-        }
+      for (const { c, deadline } of due) {
+        if (!marked[deadline].has(c.id)) continue;
+        const dueAt = deadline === "ack" ? c.ackDueAt : c.resolveDueAt;
+        out.push({ tenantId: c.tenantId, complaintId: c.id, number: c.number, deadline, holderId: c.assigneeId, dueAt });
+        messages.push({
+          tenantId: c.tenantId,
+          platform,
+          target: `member:${c.assigneeId}`,
+          intent: {
+            kind: "complaint.sla_warning",
+            complaintId: c.id,
+            number: c.number,
+            customerId: c.customerId,
+            severity: c.severity,
+            deadline,
+            // The renderers' shared field for "which deadline" (deadlineLabel).
+            trigger: deadline,
+            dueAt: dueAt.toISOString(),
+            assigneeId: c.assigneeId,
+          },
+          dedupeKey: warningDedupeKey(c.id, deadline, c.reopenCount),
+          entityType: "Complaint",
+          entityId: c.id,
+        });
       }
       await enqueueNotifications(tx, messages);
       return out;

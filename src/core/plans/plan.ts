@@ -14,7 +14,6 @@ import { normalizeName } from "../customers/rules.js";
 import { loadTenant, type TenantView } from "../tenants/tenants.js";
 import { requireRegion } from "../regions/regions.js";
 import { isoWeekday } from "../calendar/calendar.js";
-import { ensureVisitCadence } from "./visit-plans.js";
 
 export type PlanWindow = "week" | "month" | "7d" | "30d";
 export type PlanScope = "me" | "team";
@@ -54,6 +53,8 @@ export interface PlanSuggestion {
 
 export interface PlanDay {
   date: LocalDate;
+  /** All items of the day, also those beyond the ones in groups. */
+  total: number;
   working: boolean;
   /** The holiday, make-up day or override name, when the day is special. */
   dayName: { en: string; zh: string } | null;
@@ -68,6 +69,8 @@ export interface ContactPlan {
   scope: PlanScope;
   region: string | null;
   overdue: RegionGroup[];
+  /** All overdue items, also those beyond the ones in `overdue`. */
+  overdueTotal: number;
   days: PlanDay[];
   totals: { callbacks: number; visits: number; overdue: number };
 }
@@ -107,6 +110,11 @@ interface Row {
   customerName: string;
   tier: Tier;
   region: string | null;
+  /** Within its day's (or the overdue list's) first PLAN_ROWS_PER_DAY; others only feed suggestions. */
+  shown: boolean;
+  bucketTotal: bigint | number;
+  callbacksTotal: bigint | number;
+  visitsTotal: bigint | number;
 }
 
 export async function contactPlan(deps: CoreDeps, actor: Actor, request: ContactPlanRequest = {}): Promise<ContactPlan> {
@@ -117,30 +125,50 @@ export async function contactPlan(deps: CoreDeps, actor: Actor, request: Contact
   const scope = request.scope ?? "me";
   const to = windowEnd(today, window);
   const region = request.region ? (await requireRegion(deps.db, tenant.id, request.region)).name : null;
-  await ensureVisitCadence(deps, tenant, now);
   const visible = scope === "me" ? [actor.memberId] : await visibleMemberIds(deps.db, actor);
-  const rows = await loadRows(deps, tenant, to, visible, region);
+  const rows = await loadRows(deps, tenant, today, to, visible, region);
   const names = await memberNames(deps, tenant.id, rows.map((r) => r.assigneeId));
   const cal = await loadWorkCalendar(deps.db, tenant);
   return buildPlan(cal, today, to, scope, region, rows, names);
 }
 
-async function loadRows(deps: CoreDeps, tenant: TenantView, to: LocalDate, assignees: string[] | null, region: string | null): Promise<Row[]> {
+/**
+ * Items kept per day (and for the overdue list): a day with hundreds of calls is shown as its
+ * first ones and a count. Upcoming visits with a region are all kept: they are what the
+ * same-region suggestions are made of.
+ */
+export const PLAN_ROWS_PER_DAY = 50;
+
+async function loadRows(deps: CoreDeps, tenant: TenantView, today: LocalDate, to: LocalDate, assignees: string[] | null, region: string | null): Promise<Row[]> {
   const who = assignees === null ? Prisma.sql`TRUE` : Prisma.sql`x."assigneeId" = ANY(${assignees}::text[])`;
   const where = region === null ? Prisma.sql`TRUE` : Prisma.sql`lower(c.region) = ${normalizeName(region)}`;
   return deps.db.$queryRaw<Row[]>`
-    SELECT x.kind, x.id, x.date, x.reason, x.text, x."assigneeId", c.id AS "customerId", c.name AS "customerName",
-      COALESCE(c."tierOverride", c.tier)::text AS tier, c.region
-    FROM (
-      SELECT 'callback' AS kind, cb.id, cb."dueOn" AS date, cb.reason::text AS reason, cb.note AS text, cb."assigneeId", cb."customerId"
-      FROM "Callback" cb
-      WHERE cb."tenantId" = ${tenant.id} AND cb.status = 'PENDING' AND cb."dueOn" <= ${to}::date
-      UNION ALL
-      SELECT 'visit', p.id, p."plannedOn", p.reason::text, p.purpose, p."assigneeId", p."customerId"
-      FROM "VisitPlan" p
-      WHERE p."tenantId" = ${tenant.id} AND p.status = 'PLANNED' AND p."plannedOn" <= ${to}::date
-    ) x JOIN "Customer" c ON c.id = x."customerId"
-    WHERE ${who} AND ${where}`;
+    WITH items AS (
+      SELECT x.kind, x.id, x.date, x.reason, x.text, x."assigneeId", c.id AS "customerId", c.name AS "customerName",
+        COALESCE(c."tierOverride", c.tier)::text AS tier, c.region,
+        CASE WHEN x.date < ${today}::date THEN NULL ELSE x.date END AS bucket
+      FROM (
+        SELECT 'callback' AS kind, cb.id, cb."dueOn" AS date, cb.reason::text AS reason, cb.note AS text, cb."assigneeId", cb."customerId"
+        FROM "Callback" cb
+        WHERE cb."tenantId" = ${tenant.id} AND cb.status = 'PENDING' AND cb."dueOn" <= ${to}::date
+        UNION ALL
+        SELECT 'visit', p.id, p."plannedOn", p.reason::text, p.purpose, p."assigneeId", p."customerId"
+        FROM "VisitPlan" p
+        WHERE p."tenantId" = ${tenant.id} AND p.status = 'PLANNED' AND p."plannedOn" <= ${to}::date
+      ) x JOIN "Customer" c ON c.id = x."customerId"
+      WHERE ${who} AND ${where}
+    ), ranked AS (
+      SELECT items.*,
+        row_number() OVER (PARTITION BY bucket ORDER BY CASE tier WHEN 'VIP' THEN 0 WHEN 'A' THEN 1 WHEN 'B' THEN 2 ELSE 3 END, date, "customerName", id) AS rn,
+        count(*) OVER (PARTITION BY bucket) AS "bucketTotal",
+        count(*) FILTER (WHERE kind = 'callback') OVER () AS "callbacksTotal",
+        count(*) FILTER (WHERE kind = 'visit') OVER () AS "visitsTotal"
+      FROM items
+    )
+    SELECT kind, id, date, reason, text, "assigneeId", "customerId", "customerName", tier, region, rn <= ${PLAN_ROWS_PER_DAY} AS shown, "bucketTotal",
+      "callbacksTotal", "visitsTotal"
+    FROM ranked
+    WHERE rn <= ${PLAN_ROWS_PER_DAY} OR (kind = 'visit' AND bucket IS NOT NULL AND region IS NOT NULL)`;
 }
 
 async function memberNames(deps: CoreDeps, tenantId: string, ids: string[]): Promise<Map<string, string>> {
@@ -179,7 +207,19 @@ export function buildPlan(
   rows: Row[],
   names: Map<string, string>,
 ): ContactPlan {
-  const items: PlanItem[] = rows.map((r) => {
+  const first = rows[0];
+  const totals = { callbacks: Number(first?.callbacksTotal ?? 0), visits: Number(first?.visitsTotal ?? 0), overdue: 0 };
+  const dayTotals = new Map<LocalDate, number>();
+  const counted = new Set<string>();
+  for (const r of rows) {
+    const date = fromDateColumn(r.date);
+    const bucket = date < today ? "overdue" : date;
+    if (!counted.has(bucket)) {
+      counted.add(bucket);
+      dayTotals.set(bucket, Number(r.bucketTotal));
+    }
+  }
+  const all: Array<PlanItem & { shown: boolean }> = rows.map((r) => {
     const date = fromDateColumn(r.date);
     return {
       kind: r.kind,
@@ -194,8 +234,10 @@ export function buildPlan(
       customerName: r.customerName,
       tier: r.tier,
       region: r.region?.trim() ? r.region.trim() : null,
+      shown: r.shown,
     };
   });
+  const items = all.filter((i) => i.shown);
   const overdue = items.filter((i) => i.overdue);
   const byDay = new Map<LocalDate, PlanItem[]>();
   for (const item of items) {
@@ -206,7 +248,7 @@ export function buildPlan(
   }
   // Visits still to come in the window, by region: candidates for a trip someone makes anyway.
   const upcomingVisits = new Map<string, PlanItem[]>();
-  for (const item of items) {
+  for (const item of all) {
     if (item.kind !== "visit" || item.overdue || item.region === null) continue;
     const list = upcomingVisits.get(item.region);
     if (list) list.push(item);
@@ -226,7 +268,7 @@ export function buildPlan(
         suggestions.push({ region: g.region, customerId: v.customerId, customerName: v.customerName, planId: v.id, plannedOn: v.date });
       }
     }
-    days.push({ date: d, working: info.working, dayName: info.source === "weekday" || info.source === "weekend" ? null : info.name, groups, suggestions });
+    days.push({ date: d, total: dayTotals.get(d) ?? 0, working: info.working, dayName: info.source === "weekday" || info.source === "weekend" ? null : info.name, groups, suggestions });
   }
   return {
     from: today,
@@ -234,11 +276,8 @@ export function buildPlan(
     scope,
     region,
     overdue: byRegion(overdue),
+    overdueTotal: (totals.overdue = dayTotals.get("overdue") ?? 0),
     days,
-    totals: {
-      callbacks: items.filter((i) => i.kind === "callback").length,
-      visits: items.filter((i) => i.kind === "visit").length,
-      overdue: overdue.length,
-    },
+    totals,
   };
 }
