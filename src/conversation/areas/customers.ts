@@ -13,7 +13,7 @@ import type { Reply } from "../port.js";
 import type { Session } from "../session.js";
 import { defineForm, validateForm, type Form } from "../views/form.js";
 import type { ListItem, View } from "../views/view.js";
-import { cardRisk, riskLine } from "./risk.js";
+import { cardRisk, riskLine, withFigures } from "./risk.js";
 import { z } from "zod";
 
 export const CUSTOMER_ENTITY = "Customer";
@@ -111,7 +111,7 @@ export function customerCardView(session: Session, card: CustomerCard, risk?: Cu
 async function showCustomer(session: Session, name: string): Promise<Reply> {
   try {
     const exact = await customerCardByName(session.deps, session.actor, session.tenant, name);
-    if (exact) return { kind: "view", view: customerCardView(session, exact.card, exact.risk) };
+    if (exact) return { kind: "view", view: customerCardView(session, exact.card, await withFigures(session, exact.card.id, exact.risk)) };
     const customer = await findCustomerRowByPrefix(session.deps, session.actor, name);
     // The card and its risk line are independent reads: side by side.
     const [card, risk] = await Promise.all([
