@@ -111,6 +111,17 @@ describe("survey / 调查", () => {
     expect(results).toMatch(/VIP\n\s+需求满意度 4 · 产品满意度 2 · 服务满意度 5 · 1 answers · 1 low · NPS -100/);
     expect(results).toContain("Team of Sam");
 
+    // The card shows the latest answers and the last 12 months' purchases with their change.
+    await tdb.prisma.purchaseOrder.createMany({
+      data: [
+        { tenantId: s.tenant.id, customerId: s.vega.id, orderedOn: new Date("2026-05-01T00:00:00Z"), amountFen: 100_000n, reference: "V-1" },
+        { tenantId: s.tenant.id, customerId: s.vega.id, orderedOn: new Date("2025-08-01T00:00:00Z"), amountFen: 200_000n, reference: "V-2" },
+      ],
+    });
+    const card = renderText(viewOf(await conversation.command({ user: s.as(s.alice), text: "customer Vega Group" }))).text;
+    expect(card).toContain("Purchases, last 12 months: ¥1,000 (-50% on the 12 months before)");
+    expect(card).toContain("Latest survey 2026Q4 (2026-11-23): 需求满意度 4 · 产品满意度 2 · 服务满意度 5");
+
     // The answer is the churn score's satisfaction signal.
     const tenant = await loadTenant(tdb.prisma, s.tenant.id);
     const [vega] = await scoreCustomers(tdb.prisma, tenant, new Date(NOW), { customerIds: [s.vega.id] });

@@ -13,7 +13,7 @@ import type { Reply } from "../port.js";
 import type { Session } from "../session.js";
 import { defineForm, validateForm, type Form } from "../views/form.js";
 import type { ListItem, View } from "../views/view.js";
-import { cardRisk, riskLine } from "./risk.js";
+import { cardRisk, riskLine, withFigures } from "./risk.js";
 import { z } from "zod";
 import { creditSummaryFor, type CreditStatusView } from "../../core/credit/credit.js";
 import { localDateOf } from "../../core/shared/time.js";
@@ -122,7 +122,10 @@ function cardCredit(session: Session, customerId: string): Promise<CreditStatusV
 async function showCustomer(session: Session, name: string): Promise<Reply> {
   try {
     const exact = await customerCardByName(session.deps, session.actor, session.tenant, name);
-    if (exact) return { kind: "view", view: customerCardView(session, exact.card, exact.risk, await cardCredit(session, exact.card.id)) };
+    if (exact) {
+      const [risk, credit] = await Promise.all([withFigures(session, exact.card.id, exact.risk), cardCredit(session, exact.card.id)]);
+      return { kind: "view", view: customerCardView(session, exact.card, risk, credit) };
+    }
     const customer = await findCustomerRowByPrefix(session.deps, session.actor, name);
     // The card and its risk line are independent reads: side by side.
     const [card, risk, credit] = await Promise.all([

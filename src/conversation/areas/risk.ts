@@ -7,7 +7,8 @@ import type { RiskLevel, RiskReason } from "../../core/risk/rules.js";
 import { isDomainError } from "../../core/shared/errors.js";
 import { fenToYuanText } from "../../core/shared/money.js";
 import type { ConversationArea } from "../area.js";
-import { button, moreTemplate, tierLabel } from "../builders/common.js";
+import { button, localDateTime, money, moreTemplate, tierLabel } from "../builders/common.js";
+import { customerFigures, type CustomerFigures } from "../../core/kpi/customer-figures.js";
 import type { Session } from "../session.js";
 import type { Button, ListItem, Tone, View } from "../views/view.js";
 
@@ -134,19 +135,46 @@ export async function cardRisk(
   session: Session,
   customerId: string,
   known?: Parameters<typeof riskForCustomer>[3],
-): Promise<CustomerRisk | null> {
+): Promise<CardRisk | null> {
   try {
-    return await riskForCustomer(session.deps, session.actor, customerId, known);
+    return await withFigures(session, customerId, await riskForCustomer(session.deps, session.actor, customerId, known));
   } catch (err) {
     if (isDomainError(err) && err.code === "risk.customer_not_found") return null;
     throw err;
   }
 }
 
-/** "Churn risk: High risk · 82/100" and, below it, the largest reasons. */
-export function riskLine(session: Session, risk: CustomerRisk): string {
+/** The score's inputs a department head asks about next on a card: what the customer bought and said. */
+export async function withFigures(session: Session, customerId: string, risk: CustomerRisk | null | undefined): Promise<CardRisk | null> {
+  if (!risk) return null;
+  return { ...risk, figures: await customerFigures(session.deps.db, session.tenant, customerId, session.now) };
+}
+
+/** A card's risk with the purchases and survey answers behind it. */
+export type CardRisk = CustomerRisk & { figures?: CustomerFigures };
+
+function figuresLines(session: Session, figures: CustomerFigures): string[] {
+  const p = figures.purchases;
+  const change =
+    p.change === null
+      ? session.t("risk.view.purchases_no_base")
+      : new Intl.NumberFormat(session.locale, { style: "percent", maximumFractionDigits: 1, signDisplay: "exceptZero" }).format(p.change);
+  const lines = [session.t("risk.view.purchases_12m", { amount: money(p.last12MonthsFen), change })];
+  const sv = figures.survey;
+  if (sv) {
+    const scores = Object.entries(sv.scores).map(([d, n]) => `${d} ${n}`).join(" · ");
+    const trend =
+      sv.previousAvg === null ? "" : sv.avgScore > sv.previousAvg ? " ↑" : sv.avgScore < sv.previousAvg ? " ↓" : " →";
+    lines.push(session.t("risk.view.latest_survey", { survey: sv.surveyName, date: localDateTime(session, sv.respondedAt).slice(0, 10), scores, trend }));
+  }
+  return lines;
+}
+
+/** "Churn risk: High risk · 82/100" and, below it, the largest reasons (and on a card, purchases and the latest survey). */
+export function riskLine(session: Session, risk: CardRisk): string {
   const head = session.t("risk.view.card_line", { score: scoreText(session, risk) });
-  return risk.reasons.length > 0 ? `${head}\n${reasonsLine(session, risk.reasons, CARD_REASONS)}` : head;
+  const lines = [head, ...(risk.reasons.length > 0 ? [reasonsLine(session, risk.reasons, CARD_REASONS)] : []), ...(risk.figures ? figuresLines(session, risk.figures) : [])];
+  return lines.join("\n");
 }
 
 export const riskArea: ConversationArea = {

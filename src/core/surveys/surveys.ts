@@ -344,14 +344,17 @@ export async function latestSurveyScores(db: CoreDeps["db"], tenantId: string, c
     where: { tenantId, customerId, status: "DONE" },
     orderBy: [{ respondedAt: "desc" }, { id: "desc" }],
     take: 2,
-    include: { survey: { select: { name: true } } },
+    include: { survey: { select: { name: true, dimensions: true } } },
   });
   const [latest, previous] = rows;
   if (!latest?.respondedAt || !latest.scores) return null;
+  // jsonb keeps keys in its own order: read them back in the survey's dimension order.
+  const stored = latest.scores as Record<string, number>;
+  const scores = Object.fromEntries(latest.survey.dimensions.filter((d) => d in stored).map((d) => [d, stored[d]!]));
   return {
     surveyName: latest.survey.name,
     respondedAt: latest.respondedAt,
-    scores: latest.scores as Record<string, number>,
+    scores,
     avgScore: latest.avgScore ?? 0,
     previousAvg: previous?.avgScore ?? null,
   };

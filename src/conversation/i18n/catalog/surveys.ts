@@ -44,6 +44,9 @@ export const surveysCatalog: Catalog = {
     "survey.view.no_responses": "No answers yet",
     "survey.view.by_tier": "By tier",
     "survey.view.by_team": "By team",
+    "risk.view.purchases_12m": "Purchases, last 12 months: {amount} ({change} on the 12 months before)",
+    "risk.view.purchases_no_base": "nothing the 12 months before",
+    "risk.view.latest_survey": "Latest survey {survey} ({date}): {scores}{trend}",
   },
   "zh-CN": {
     "survey.name_required": "请为调查命名，例如：调查 发起 2026Q4 VIP A。",
@@ -87,5 +90,8 @@ export const surveysCatalog: Catalog = {
     "survey.view.no_responses": "暂无评分",
     "survey.view.by_tier": "按客户等级",
     "survey.view.by_team": "按团队",
+    "risk.view.purchases_12m": "近 12 个月采购：{amount}（较前 12 个月 {change}）",
+    "risk.view.purchases_no_base": "前 12 个月无采购",
+    "risk.view.latest_survey": "最近一次调查 {survey}（{date}）：{scores}{trend}",
   },
 };
