@@ -134,6 +134,8 @@ export const adminChannelCommandSchema = kind("admin.channel").extend(adminChann
 export const adminSettingsCommandSchema = kind("admin.settings").extend({
   key: z.string().min(1).optional(),
   value: z.string().min(1).optional(),
+  /** For a setting that names a member (…ApproverId): the mentioned member. */
+  member: userRefSchema.optional(),
 });
 export const creditShowCommandSchema = kind("credit.show").extend({ customer: nameSchema.optional() });
 export const creditRequestCommandSchema = kind("credit.request").extend(creditRequestFieldsSchema.partial().shape);

@@ -516,6 +516,11 @@ const SETTING_ALIASES: Readonly<Record<string, string>> = {
   语言: "locale",
   回访日报时间: "digests.callbacksAt",
   预警日报时间: "digests.churnAt",
+  "hospitality.finalapprover": "hospitality.finalApproverId",
+  "credit.finalapprover": "credit.finalApproverId",
+  终审人: "hospitality.finalApproverId",
+  招待终审人: "hospitality.finalApproverId",
+  信用终审人: "credit.finalApproverId",
 };
 
 function leafPaths(value: unknown, prefix: string): string[] {
@@ -534,6 +539,11 @@ function parseAdminSettings(s: State, args: Token[]): Command {
     throw suggestion
       ? failure(s, "grammar.unknown_setting_suggest", { key: typed, suggestion })
       : failure(s, "grammar.unknown_setting", { key: typed });
+  }
+  const second = args[1];
+  if (key.endsWith("ApproverId") && second && looksLikeMention(second)) {
+    if (args[2]) throw failure(s, "grammar.unexpected_argument", { value: args[2].text });
+    return { kind: "admin.settings", key, member: mention(s, second) };
   }
   return defined({ kind: "admin.settings", key, value: restText(s.text, args, 1) });
 }
