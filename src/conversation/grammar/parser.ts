@@ -44,6 +44,7 @@ import {
   parseReportScope,
   parseRole,
   parseSeverity,
+  parseStaff,
   parseTier,
   type ChannelRef,
   type GrammarParams,
@@ -376,9 +377,22 @@ function parseHospitality(s: State, args: Token[]): Command {
   const command: CommandOf<"hospitality.request"> = defined({ kind: "hospitality.request", customer: name, amountFen, date });
   // The kind of hospitality and the number of guests may lead the purpose ("宴请 8人 年度答谢").
   let i = at + 2;
-  for (; i < args.length && i < at + 4; i++) {
+  for (; i < args.length && i < at + 5; i++) {
     const token = args[i]!;
     if (token.quoted) break;
+    // 陪同 2人 (two words) or 陪同2人 / 2staff (one): the requester's own people at the table.
+    const next = args[i + 1];
+    const staffPair = command.staff === undefined && token.text === "陪同" && next && !next.quoted ? parseStaff(`陪同${next.text}`) : null;
+    if (staffPair) {
+      command.staff = expect(s, staffPair, "grammar.invalid_guests", `${token.text} ${next!.text}`);
+      i++;
+      continue;
+    }
+    const staff = command.staff === undefined ? parseStaff(token.text) : null;
+    if (staff) {
+      command.staff = expect(s, staff, "grammar.invalid_guests", token.text);
+      continue;
+    }
     const kind = command.hospitalityKind === undefined ? parseHospitalityKind(token.text) : null;
     if (kind?.ok) {
       command.hospitalityKind = kind.value;
