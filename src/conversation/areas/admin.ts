@@ -1,12 +1,12 @@
 // admin / 管理 (roles, supervisors, channels, settings) and lang / 语言. The rules (ADMIN only,
 // no supervisor cycles, valid settings) live in the core; this turns them into replies.
 import { setMemberLocale, setRole, setSupervisor } from "../../core/members/members.js";
-import { changeTenantSetting, flattenSettings, setTenantChannel } from "../../core/tenants/admin.js";
+import { changeTenantSetting, flattenSettings, setTenantChannel, type SettingValue } from "../../core/tenants/admin.js";
 import { requireRoleAtLeast } from "../../core/members/authorization.js";
 import { z } from "zod";
 import { CHANNEL_UNREACHABLE_INTENT } from "../../core/tenants/channel-alerts.js";
 import type { ConversationArea, IntentRenderer } from "../area.js";
-import { enumLabel, moreTemplate, noticeView } from "../builders/common.js";
+import { enumLabel, money, moreTemplate, noticeView } from "../builders/common.js";
 import { channelRef, type View } from "../views/view.js";
 import type { Session } from "../session.js";
 
@@ -14,12 +14,32 @@ function usage(session: Session, key: string): { kind: "view"; view: View } {
   return { kind: "view", view: noticeView(session, session.t(key), "warning") };
 }
 
-function settingsView(session: Session): View {
-  const rows = flattenSettings(session.tenant);
+/** A setting's label in the member's language, with its key (what `admin settings` takes). */
+function settingLabel(session: Session, key: string): string {
+  const labelKey = `settings.label.${key}`;
+  const label = session.t(labelKey);
+  return label === labelKey ? key : session.t("settings.label_with_key", { label, key });
+}
+
+/** Amounts in yuan, members by name — never fen or an internal id. */
+async function settingValue(session: Session, key: string, value: SettingValue): Promise<string> {
+  if (value === null) return "—";
+  if (key.endsWith("Fen") && typeof value === "number") return money(BigInt(value));
+  if (key.endsWith("ApproverId")) {
+    const member = await session.deps.db.member.findFirst({ where: { tenantId: session.tenant.id, id: String(value) }, select: { displayName: true } });
+    return member?.displayName ?? "—";
+  }
+  return String(value);
+}
+
+async function settingsView(session: Session): Promise<View> {
+  const rows = await Promise.all(
+    flattenSettings(session.tenant).map(async (r) => ({ key: settingLabel(session, r.key), value: await settingValue(session, r.key, r.value) })),
+  );
   return {
     header: { title: session.t("admin.settings_title"), tone: "info" },
     blocks: [
-      { kind: "fields", fields: rows.map((r) => ({ label: r.key, value: r.value === null ? "—" : String(r.value) })) },
+      { kind: "fields", fields: rows.map((r) => ({ label: r.key, value: r.value })) },
       { kind: "context", lines: [session.t("admin.settings_hint")] },
     ],
     summary: session.t("admin.settings_title"),
@@ -111,16 +131,18 @@ export const adminArea: ConversationArea = {
 
     "admin.settings": async (session, command) => {
       requireRoleAtLeast(session.actor, "ADMIN");
-      if (!command.key) return { kind: "view", view: settingsView(session) };
-      if (command.value === undefined) {
-        const row = flattenSettings(session.tenant).find((r) => r.key === command.key);
-        return { kind: "view", view: noticeView(session, `${command.key} = ${row?.value ?? "—"}`) };
+      if (!command.key) return { kind: "view", view: await settingsView(session) };
+      const key = command.key;
+      if (command.value === undefined && !command.member) {
+        const row = flattenSettings(session.tenant).find((r) => r.key === key);
+        return { kind: "view", view: noticeView(session, `${settingLabel(session, key)} = ${await settingValue(session, key, row?.value ?? null)}`) };
       }
-      const tenant = await changeTenantSetting(session.deps, session.actor, command.key, command.value);
-      const row = flattenSettings(tenant).find((r) => r.key === command.key);
+      const raw = command.member ? (await session.memberFor(command.member.platformUserId, command.member.name)).id : command.value!;
+      const tenant = await changeTenantSetting(session.deps, session.actor, key, raw);
+      const row = flattenSettings(tenant).find((r) => r.key === key);
       return {
         kind: "view",
-        view: noticeView(session, session.t("admin.setting_changed", { key: command.key, value: String(row?.value ?? "—") }), "success"),
+        view: noticeView(session, session.t("admin.setting_changed", { key: settingLabel(session, key), value: await settingValue(session, key, row?.value ?? null) }), "success"),
       };
     },
 

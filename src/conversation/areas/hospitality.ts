@@ -128,6 +128,16 @@ function outcomeLines(session: Session, view: HospitalityView): string[] {
   return lines;
 }
 
+/** How far over the approved amount, as a percentage with one decimal ("11.7"), exact to the rounding. */
+export function overspendPercentText(actualFen: bigint, approvedFen: bigint): string {
+  if (approvedFen <= 0n) return "—";
+  // Tenths of a percent, rounded half up in integers.
+  const tenths = ((actualFen - approvedFen) * 2000n + approvedFen) / (2n * approvedFen);
+  const sign = tenths < 0n ? "-" : "";
+  const abs = tenths < 0n ? -tenths : tenths;
+  return `${sign}${abs / 10n}.${abs % 10n}`;
+}
+
 /**
  * The request as it stands now, without buttons. `lead` goes above the fields (why the member
  * is seeing it), `buttons` below (only in views made for one member).
@@ -170,7 +180,7 @@ export function hospitalityCardView(session: Session, view: HospitalityView, opt
         actual: fenToDecimalString(view.actualFen),
         approved: fenToDecimalString(view.estimatedFen),
         tolerance: session.tenant.settings.hospitality.overspendTolerancePercent,
-      })}`,
+      })} ${session.t("hospitality.overspend_percent", { percent: overspendPercentText(view.actualFen, view.estimatedFen) })}`,
     );
   }
   const blocks: ViewBlock[] = [
@@ -556,7 +566,7 @@ async function submitRequest(session: Session, details: RequestDetails): Promise
 }
 
 const requestCommand = async (session: Session, command: CommandOf<"hospitality.request">): Promise<Reply> => {
-  const { customer, amountFen, date, purpose, hospitalityKind, guests } = command;
+  const { customer, amountFen, date, purpose, hospitalityKind, guests, staff } = command;
   // guests and kind are not part of the short command form, yet a real request needs them (the
   // per-head check): anything missing opens the form with what was typed filled in.
   if (!customer || amountFen === undefined || !date || !purpose || !hospitalityKind || guests === undefined) {
@@ -573,7 +583,15 @@ const requestCommand = async (session: Session, command: CommandOf<"hospitality.
     };
   }
   try {
-    const submitted = await submitRequest(session, { customer, eventDate: date, kind: hospitalityKind, guests, estimatedFen: amountFen, purpose });
+    const submitted = await submitRequest(session, {
+      customer,
+      eventDate: date,
+      kind: hospitalityKind,
+      guests,
+      ...(staff !== undefined ? { staff } : {}),
+      estimatedFen: amountFen,
+      purpose,
+    });
     return { kind: "view", view: submitted.view, card: submitted.card };
   } catch (err) {
     if (err instanceof AmbiguousCustomerError) return { kind: "view", view: ambiguousView(session, err) };

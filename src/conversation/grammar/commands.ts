@@ -95,6 +95,8 @@ export const hospitalityFieldsSchema = z.object({
   /** Named hospitalityKind because `kind` is the command's discriminator. */
   hospitalityKind: hospitalityKindSchema.optional(),
   guests: z.number().int().positive().optional(),
+  /** Own staff at the table (陪同 N人), so per-head counts everyone. */
+  staff: z.number().int().min(0).optional(),
 });
 export const creditRequestFieldsSchema = z.object({ customer: nameSchema, amountFen: fenSchema, reason: textSchema });
 export const creditReviewFieldsSchema = z.object({ customer: nameSchema, rating: z.string().min(1).max(10), summary: textSchema });
@@ -174,6 +176,8 @@ export const adminChannelCommandSchema = kind("admin.channel").extend(adminChann
 export const adminSettingsCommandSchema = kind("admin.settings").extend({
   key: z.string().min(1).optional(),
   value: z.string().min(1).optional(),
+  /** For a setting that names a member (…ApproverId): the mentioned member. */
+  member: userRefSchema.optional(),
 });
 export const creditShowCommandSchema = kind("credit.show").extend({ customer: nameSchema.optional() });
 export const creditRequestCommandSchema = kind("credit.request").extend(creditRequestFieldsSchema.partial().shape);

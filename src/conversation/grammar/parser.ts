@@ -67,6 +67,7 @@ import {
   parseReportScope,
   parseRole,
   parseSeverity,
+  parseStaff,
   parseTier,
   type ChannelRef,
   type GrammarParams,
@@ -476,9 +477,22 @@ function parseHospitality(s: State, args: Token[]): Command {
   const command: CommandOf<"hospitality.request"> = defined({ kind: "hospitality.request", customer: name, amountFen, date });
   // The kind of hospitality and the number of guests may lead the purpose ("宴请 8人 年度答谢").
   let i = at + 2;
-  for (; i < args.length && i < at + 4; i++) {
+  for (; i < args.length && i < at + 5; i++) {
     const token = args[i]!;
     if (token.quoted) break;
+    // 陪同 2人 (two words) or 陪同2人 / 2staff (one): the requester's own people at the table.
+    const next = args[i + 1];
+    const staffPair = command.staff === undefined && token.text === "陪同" && next && !next.quoted ? parseStaff(`陪同${next.text}`) : null;
+    if (staffPair) {
+      command.staff = expect(s, staffPair, "grammar.invalid_guests", `${token.text} ${next!.text}`);
+      i++;
+      continue;
+    }
+    const staff = command.staff === undefined ? parseStaff(token.text) : null;
+    if (staff) {
+      command.staff = expect(s, staff, "grammar.invalid_guests", token.text);
+      continue;
+    }
     const kind = command.hospitalityKind === undefined ? parseHospitalityKind(token.text) : null;
     if (kind?.ok) {
       command.hospitalityKind = kind.value;
@@ -713,6 +727,11 @@ const SETTING_ALIASES: Readonly<Record<string, string>> = {
   语言: "locale",
   回访日报时间: "digests.callbacksAt",
   预警日报时间: "digests.churnAt",
+  "hospitality.finalapprover": "hospitality.finalApproverId",
+  "credit.finalapprover": "credit.finalApproverId",
+  终审人: "hospitality.finalApproverId",
+  招待终审人: "hospitality.finalApproverId",
+  信用终审人: "credit.finalApproverId",
 };
 
 function leafPaths(value: unknown, prefix: string): string[] {
@@ -731,6 +750,11 @@ function parseAdminSettings(s: State, args: Token[]): Command {
     throw suggestion
       ? failure(s, "grammar.unknown_setting_suggest", { key: typed, suggestion })
       : failure(s, "grammar.unknown_setting", { key: typed });
+  }
+  const second = args[1];
+  if (key.endsWith("ApproverId") && second && looksLikeMention(second)) {
+    if (args[2]) throw failure(s, "grammar.unexpected_argument", { value: args[2].text });
+    return { kind: "admin.settings", key, member: mention(s, second) };
   }
   return defined({ kind: "admin.settings", key, value: restText(s.text, args, 1) });
 }

@@ -305,6 +305,14 @@ export function parseGuests(input: string): Parsed<number> {
   return n > 0 ? ok(n) : fail("grammar.invalid_guests", { value: input });
 }
 
+/** Own staff at the table: "陪同2人", "陪同 2人" (two tokens are joined by the caller), "2staff". */
+export function parseStaff(input: string): Parsed<number> {
+  const m = /^(?:陪同\s*(\d{1,4})\s*(?:人|位)?|(\d{1,4})\s*staff)$/i.exec(toHalfWidth(input).trim());
+  if (!m) return null;
+  const n = Number(m[1] ?? m[2]);
+  return n >= 0 ? ok(n) : fail("grammar.invalid_guests", { value: input });
+}
+
 // ---- report periods --------------------------------------------------------------------------
 
 export interface Period {

@@ -32,3 +32,27 @@ export function fenToDecimalString(fen: bigint): string {
   const abs = negative ? -fen : fen;
   return `${negative ? "-" : ""}${abs / 100n}.${(abs % 100n).toString().padStart(2, "0")}`;
 }
+
+/**
+ * An amount as people type it into settings: "8000", "8,000", "¥8,000元", "1.2万", "12k" -> fen.
+ * Throws money.invalid_amount for anything else (negative, more than two decimals of yuan).
+ */
+export function parseYuanText(text: string): bigint {
+  let t = text.normalize("NFKC").trim().replace(/^[¥]\s*/u, "").replace(/\s*(元|块)$/u, "");
+  let scale = 1n;
+  if (/万$/u.test(t)) {
+    scale = 10_000n;
+    t = t.slice(0, -1);
+  } else if (/[kK]$/u.test(t)) {
+    scale = 1_000n;
+    t = t.slice(0, -1);
+  }
+  if (/^\d{1,3}(,\d{3})+(\.\d+)?$/u.test(t)) t = t.replace(/,/gu, "");
+  if (!/^\d+(\.\d+)?$/u.test(t)) throw new InvalidInputError("money.invalid_amount", { value: text });
+  const [whole, frac = ""] = t.split(".");
+  // yuan × scale, exactly: the decimals may not go below the fen once scaled.
+  const digits = BigInt(whole! + frac) * scale * 100n;
+  const divisor = 10n ** BigInt(frac.length);
+  if (digits % divisor !== 0n) throw new InvalidInputError("money.invalid_amount", { value: text });
+  return digits / divisor;
+}

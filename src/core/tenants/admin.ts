@@ -7,7 +7,7 @@ import { requireRoleAtLeast } from "../members/authorization.js";
 import { inTransaction, type Actor, type CoreDeps } from "../shared/context.js";
 import { InvalidInputError } from "../shared/errors.js";
 import { cleanBounded } from "../shared/hygiene.js";
-import { yuanToFen } from "../shared/money.js";
+import { parseYuanText } from "../shared/money.js";
 import { parseTenantSettings, settingRange, tenantSettingsSchema, type TenantSettings } from "./settings.js";
 import { loadTenant, type TenantView } from "./tenants.js";
 
@@ -52,7 +52,7 @@ function currentAt(settings: TenantSettings, path: string[]): unknown {
 function coerce(key: string, current: unknown, raw: string): SettingValue {
   const text = raw.trim();
   if (/^(none|null|无|清除)$/i.test(text)) return null;
-  if (key.endsWith("Fen")) return Number(yuanToFen(text.replace(/[,¥￥元]/g, "")));
+  if (key.endsWith("Fen")) return Number(parseYuanText(text));
   if (typeof current === "number") {
     const n = Number(text);
     if (!Number.isFinite(n)) throw new InvalidInputError("settings.not_a_number", { key, value: raw });
@@ -88,7 +88,13 @@ export async function changeTenantSetting(deps: CoreDeps, actor: Actor | SystemA
       const next = structuredClone(before.settings) as unknown as Record<string, unknown>;
       let node = next;
       for (const part of path.slice(0, -1)) node = node[part] as Record<string, unknown>;
-      node[path[path.length - 1]!] = coerce(key, current, rawValue);
+      const value = coerce(key, current, rawValue);
+      // An approver setting names a member of this department, still active.
+      if (key.endsWith("ApproverId") && value !== null) {
+        const member = await tx.member.findFirst({ where: { tenantId: actor.tenantId, id: String(value), active: true }, select: { id: true } });
+        if (!member) throw new InvalidInputError("settings.unknown_member", { key, value: rawValue });
+      }
+      node[path[path.length - 1]!] = value;
       const parsed = tenantSettingsSchema.safeParse(next);
       const range = settingRange(key);
       if (!parsed.success && range && parsed.error.issues.some((i) => i.code === "too_small" || i.code === "too_big")) {
