@@ -138,6 +138,8 @@ export function parseDate(input: string, ctx: DateContext): Parsed<LocalDate> {
 
   const weekday = WEEKDAYS.get(text);
   if (weekday !== undefined) {
+    // Leaning to the past (a visit that happened, a report), "Monday" is the last one.
+    if (ctx.lean === "past") return ok(today().minus({ days: (today().weekday - weekday + 7) % 7 || 7 }).toISODate()!);
     const ahead = (weekday - today().weekday + 7) % 7 || 7;
     return ok(today().plus({ days: ahead }).toISODate()!);
   }
