@@ -177,5 +177,10 @@ describe("Chinese spreadsheet values", () => {
     const bad = "客户名称,客户经理,年采购额,合作开始日期\n丁公司,U_WANG,1.2.3万,2020年2月30日\n";
     const result = (await importCustomersCsv(deps, systemActor(tenant.id), bad)) as ImportFailure;
     expect(result.problems.map((p) => p.code)).toEqual(["import.invalid_amount", "import.invalid_date"]);
+    // The messages name the columns as the file's header writes them.
+    expect(result.problems.map((p) => [p.field, p.params.field])).toEqual([
+      ["annual_purchase", "年采购额"],
+      ["cooperation_start", "合作开始日期"],
+    ]);
   });
 });
