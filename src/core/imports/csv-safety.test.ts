@@ -154,3 +154,33 @@ describe("messy cells", () => {
     expect(await tdb.prisma.customer.count({ where: { tenantId: tenant.id } })).toBe(1);
   });
 });
+
+describe("Chinese spreadsheet values", () => {
+  it("accepts dates as 2020/1/1 and 2020年1月1日 and amounts with 万, and still refuses impossible ones", async () => {
+    const { tenant, deps } = await scene();
+    const csv = [
+      "客户名称,客户经理,年采购额,合作开始日期",
+      "甲公司,U_WANG,120万,2020/1/1",
+      "乙公司,U_WANG,1.5万元,2020年1月1日",
+      "丙公司,U_WANG,\"1,200.50\",2019.12.31",
+    ].join("\n");
+    expect(await importCustomersCsv(deps, systemActor(tenant.id), csv)).toMatchObject({ ok: true, imported: 3 });
+    const rows = await tdb.prisma.customer.findMany({ where: { tenantId: tenant.id }, orderBy: { nameKey: "asc" } });
+    const byName = new Map(rows.map((r) => [r.name, r]));
+    expect(byName.get("甲公司")!.annualPurchaseFen).toBe(120_000_000n);
+    expect(byName.get("乙公司")!.annualPurchaseFen).toBe(1_500_000n);
+    expect(byName.get("丙公司")!.annualPurchaseFen).toBe(120_050n);
+    expect(byName.get("甲公司")!.cooperationStart?.toISOString().slice(0, 10)).toBe("2020-01-01");
+    expect(byName.get("乙公司")!.cooperationStart?.toISOString().slice(0, 10)).toBe("2020-01-01");
+    expect(byName.get("丙公司")!.cooperationStart?.toISOString().slice(0, 10)).toBe("2019-12-31");
+
+    const bad = "客户名称,客户经理,年采购额,合作开始日期\n丁公司,U_WANG,1.2.3万,2020年2月30日\n";
+    const result = (await importCustomersCsv(deps, systemActor(tenant.id), bad)) as ImportFailure;
+    expect(result.problems.map((p) => p.code)).toEqual(["import.invalid_amount", "import.invalid_date"]);
+    // The messages name the columns as the file's header writes them.
+    expect(result.problems.map((p) => [p.field, p.params.field])).toEqual([
+      ["annual_purchase", "年采购额"],
+      ["cooperation_start", "合作开始日期"],
+    ]);
+  });
+});

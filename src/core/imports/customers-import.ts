@@ -209,13 +209,19 @@ class Rejected extends Error {
   }
 }
 
-/** Problems in line order, at most MAX_REPORTED_PROBLEMS of them, the rest counted. */
+/**
+ * Problems in line order, at most MAX_REPORTED_PROBLEMS of them, the rest counted. A message
+ * names the column as the file's header writes it ("年采购额"), `field` stays canonical.
+ */
 class ProblemLog {
   readonly kept: ImportProblem[] = [];
   omitted = 0;
+  constructor(private readonly written: ReadonlyMap<string, string> = new Map()) {}
   add(...problems: ImportProblem[]): void {
     for (const p of problems) {
-      if (this.kept.length < MAX_REPORTED_PROBLEMS) this.kept.push(p);
+      const shown = typeof p.params.field === "string" ? this.written.get(p.params.field) : undefined;
+      const problem = shown ? { ...p, params: { ...p.params, field: shown } } : p;
+      if (this.kept.length < MAX_REPORTED_PROBLEMS) this.kept.push(problem);
       else this.omitted++;
     }
   }
@@ -239,8 +245,8 @@ async function importCustomerRows(deps: CoreDeps, actor: ImportActor, text: Asyn
   const file = await streamImportRows(text, CUSTOMER_CSV);
   if (!file.ok) return { ok: false, rows: 0, problems: file.problems };
   const owners = await loadOwnerDirectory(deps.db, actor.tenantId);
-  const problems = new ProblemLog();
-  const warnings = new ProblemLog();
+  const problems = new ProblemLog(file.written);
+  const warnings = new ProblemLog(file.written);
   let rows = 0;
 
   try {

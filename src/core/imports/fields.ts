@@ -33,10 +33,18 @@ export function requiredTextCell(max: number) {
   });
 }
 
-/** Yuan as typed in spreadsheets ("1,200.50", "¥1200") -> fen; blank -> null. */
+// "120万", "1.5万元": ten-thousands of yuan, as Chinese spreadsheets often write amounts. Up to six
+// decimals of 万 are whole fen.
+const WAN = /^([\d,]+)(?:\.(\d{1,6}))?\s*万元?$/u;
+
+/** Yuan as typed in spreadsheets ("1,200.50", "¥1200", "120万") -> fen; blank -> null. */
 export const amountCell = z.string().transform((v, ctx) => {
   const t = v.trim();
   if (t === "") return null;
+  const wan = WAN.exec(t.replace(/^[¥￥]/u, ""));
+  if (wan && /^\d{1,3}(,\d{3})*$|^\d+$/u.test(wan[1]!)) {
+    return BigInt(wan[1]!.replace(/,/gu, "")) * 1_000_000n + BigInt((wan[2] ?? "").padEnd(6, "0"));
+  }
   try {
     return parseYuanAmount(t);
   } catch {
@@ -44,11 +52,17 @@ export const amountCell = z.string().transform((v, ctx) => {
   }
 });
 
+// What Chinese Excel shows and exports for a date: 2020/1/1, 2020-1-1, 2020.1.1, 2020年1月1日.
+const LOOSE_DATE = /^(\d{4})(?:[-/.](\d{1,2})[-/.](\d{1,2})|年(\d{1,2})月(\d{1,2})[日号]?)$/u;
+
+/** A calendar day as YYYY-MM-DD, from the forms above; blank -> null. */
 export const dateCell = z.string().transform((v, ctx) => {
   const t = v.trim();
   if (t === "") return null;
-  if (!isLocalDate(t)) return fail(ctx, "import.invalid_date", { value: t });
-  return t;
+  const m = LOOSE_DATE.exec(t);
+  const iso = m ? `${m[1]}-${(m[2] ?? m[4])!.padStart(2, "0")}-${(m[3] ?? m[5])!.padStart(2, "0")}` : t;
+  if (!isLocalDate(iso)) return fail(ctx, "import.invalid_date", { value: t });
+  return iso;
 });
 
 export const tierCell = z.string().transform((v, ctx) => {

@@ -138,7 +138,13 @@ export async function* decodedText(source: CsvSource, encoding: CsvEncoding): As
 
 /** An import file as its header line and a stream of rows, or why the file as a whole cannot be read. */
 export type RowStream =
-  | { ok: true; headerLine: number; rows: AsyncGenerator<ImportRow> }
+  | {
+      ok: true;
+      headerLine: number;
+      /** Canonical column → its header as written in the file (messages name the column so). */
+      written: Map<string, string>;
+      rows: AsyncGenerator<ImportRow>;
+    }
   | { ok: false; problems: ImportProblem[] };
 
 type Record_ = { cells: string[] } | { problem: ImportProblem };
@@ -207,5 +213,6 @@ export async function streamImportRows(text: AsyncIterable<string>, spec: Column
       yield importRowOf(row, mapped.ok ? mapped.index : new Map(), spec.columns, headerCells.length);
     }
   }
-  return { ok: true, headerLine, rows: rows() };
+  const written = new Map([...mapped.index].map(([column, i]) => [column, headerCells[i]!.trim()]));
+  return { ok: true, headerLine, written, rows: rows() };
 }

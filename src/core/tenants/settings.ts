@@ -161,18 +161,21 @@ function deepFreeze<T>(value: T): T {
 export const defaultTenantSettings: TenantSettings = tenantSettingsSchema.parse({});
 
 /**
- * Stored settings written before a range existed (a cadence of 100,000,000 days) must not stop
- * the tenant from loading: each value out of its range falls back to its default.
+ * Stored settings written before the upper bounds existed (a cadence of 100,000,000 days) must not
+ * stop the tenant from loading: each value above its range falls back to its default. Anything
+ * else that does not parse was never valid and still fails, as it always has (the scheduler
+ * isolates such a tenant).
  */
 function parseStored(stored: unknown): TenantSettings {
   let candidate = stored;
   for (let attempt = 0; attempt < 50; attempt++) {
     const parsed = tenantSettingsSchema.safeParse(candidate);
     if (parsed.success) return parsed.data;
+    if (!parsed.error.issues.every((issue) => issue.code === "too_big")) break;
     candidate = structuredClone(candidate);
     for (const issue of parsed.error.issues) dropPath(candidate, issue.path);
   }
-  return tenantSettingsSchema.parse({});
+  return tenantSettingsSchema.parse(candidate);
 }
 
 function dropPath(root: unknown, path: readonly PropertyKey[]): void {
