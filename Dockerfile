@@ -30,5 +30,7 @@ EXPOSE 3000
 VOLUME ["/data"]
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
+# SIGTERM starts a graceful drain (ACCORD_SHUTDOWN_GRACE_SECONDS); give the container that long plus a margin.
+STOPSIGNAL SIGTERM
 # Migrations are applied on start (one replica at a time, under an advisory lock).
 CMD ["node", "dist/src/main.js"]

@@ -19,7 +19,15 @@ export interface AdapterMetrics {
   ackOverBudget(platform: Platform): void;
   /** A platform callback Accord has no use for (Slack app_rate_limited, a Feishu event for another app), answered 200. */
   callbackIgnored?(platform: Platform, kind: string): void;
+  /**
+   * A delivery that may have been sent before a crash was checked against the conversation's
+   * history before sending again: found (not re-sent), absent (sent now), or unavailable (history
+   * could not be read: sent anyway, at least once rather than exactly once).
+   */
+  recoveredDeliveryChecked?(platform: Platform, outcome: RecoveredCheck): void;
 }
+
+export type RecoveredCheck = "found" | "absent" | "unavailable";
 
 export type DeliveryOutcome = "sent" | "retried" | "failed";
 
@@ -90,6 +98,12 @@ export function createMetrics(options: MetricsOptions = {}): AccordMetrics {
     labelNames: ["platform", "outcome"] as const,
     registers: [registry],
   });
+  const recoveredChecks = new Counter({
+    name: "accord_outbox_recovered_checks_total",
+    help: "Deliveries possibly sent before a crash, checked in the conversation history before sending again: found, absent, or unavailable (sent at least once)",
+    labelNames: ["platform", "outcome"] as const,
+    registers: [registry],
+  });
   const digestDuration = new Histogram({
     name: "accord_digest_run_duration_seconds",
     help: "Duration of one digest run for one tenant",
@@ -140,6 +154,9 @@ export function createMetrics(options: MetricsOptions = {}): AccordMetrics {
     },
     callbackIgnored(platform, kind) {
       ignoredCallbacks.inc({ platform, kind });
+    },
+    recoveredDeliveryChecked(platform, outcome) {
+      recoveredChecks.inc({ platform, outcome });
     },
     recordDelivery(message, result, maxAttempts) {
       const outcome = deliveryOutcome(message, result, maxAttempts);

@@ -6,8 +6,10 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { projectRoot } from "./support/process.js";
 
-const SCOPE_OF_METHOD: Record<string, string | null> = {
+const SCOPE_OF_METHOD: Record<string, string | string[] | null> = {
   "chat.postMessage": "chat:write",
+  // In a DM (im:history), a public channel (channels:history) or a private one (groups:history).
+  "conversations.history": ["im:history", "channels:history", "groups:history"],
   "chat.postEphemeral": "chat:write",
   "chat.update": "chat:write",
   "conversations.open": "im:write",
@@ -40,7 +42,7 @@ describe.each(["slack.yaml", "slack-socket-mode.yaml"])("manifests/%s", (file) =
     const used = Object.keys(SCOPE_OF_METHOD).filter((method) => source.includes(`${method}(`));
     const unknown = [...source.matchAll(/client\.([a-z]+\.[a-zA-Z.]+)\(/g)].map((m) => m[1]!).filter((m) => !(m in SCOPE_OF_METHOD));
     expect(unknown).toEqual([]);
-    const needed = new Set(used.map((m) => SCOPE_OF_METHOD[m]).filter((s): s is string => !!s));
+    const needed = new Set(used.flatMap((m) => SCOPE_OF_METHOD[m] ?? []));
     needed.add("commands");
     if (source.includes('app.event("message"')) needed.add("im:history");
     expect(new Set(manifest.oauth_config.scopes.bot)).toEqual(needed);

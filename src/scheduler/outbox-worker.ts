@@ -215,17 +215,20 @@ async function recordOutcome(options: OutboxWorkerOptions, message: ClaimedMessa
       data: { status: "SENT", sentAt: now, lockedUntil: null, platformMessageId: result.platformMessageId ?? null, lastError: null },
     });
     if (result.platformMessageId && result.channel && message.entityType && message.entityId) {
-      await db.messageRef.upsert({
-        where: { platform_channel_messageId: { platform: message.platform, channel: result.channel, messageId: result.platformMessageId } },
-        create: {
-          tenantId: message.tenantId,
-          entityType: message.entityType,
-          entityId: message.entityId,
-          platform: message.platform,
-          channel: result.channel,
-          messageId: result.platformMessageId,
-        },
-        update: {},
+      // INSERT … ON CONFLICT DO NOTHING: two replicas may record the same message (one posted it,
+      // the other found it in the history after taking the row over).
+      await db.messageRef.createMany({
+        data: [
+          {
+            tenantId: message.tenantId,
+            entityType: message.entityType,
+            entityId: message.entityId,
+            platform: message.platform,
+            channel: result.channel,
+            messageId: result.platformMessageId,
+          },
+        ],
+        skipDuplicates: true,
       });
     }
     return;
@@ -281,23 +284,23 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-function sleepUnlessAborted(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  if (!signal) return sleep(ms);
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal!.removeEventListener("abort", done);
-      resolve();
-    }
-    signal.addEventListener("abort", done, { once: true });
-  });
+/** Sleeps `ms`, or less when `aborted` (one promise per batch, not one listener per row) settles first. */
+async function sleepUnlessAborted(ms: number, aborted: Promise<void> | undefined): Promise<void> {
+  if (!aborted) return sleep(ms);
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([new Promise<void>((resolve) => (timer = setTimeout(resolve, ms))), aborted]);
+  clearTimeout(timer);
 }
 
-async function deliverOne(options: OutboxWorkerOptions, message: ClaimedMessage, pauses: BatchPauses): Promise<void> {
+function abortedPromise(signal: AbortSignal | undefined): Promise<void> | undefined {
+  if (!signal) return undefined;
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
+}
+
+async function deliverOne(options: OutboxWorkerOptions, message: ClaimedMessage, pauses: BatchPauses, aborted?: Promise<void>): Promise<void> {
   const wait = message.sendAt.getTime() - options.clock.now().getTime();
-  if (wait > 0) await sleepUnlessAborted(wait, options.signal);
+  if (wait > 0) await sleepUnlessAborted(wait, aborted);
   if (options.signal?.aborted) {
     await release(options, message, options.clock.now().getTime());
     return;
@@ -344,14 +347,15 @@ export async function deliverOutboxBatch(options: OutboxWorkerOptions): Promise<
     options.horizonMs ?? DEFAULT_HORIZON_MS,
   );
   const pauses: BatchPauses = new Map();
-  await Promise.all(batch.map((message) => deliverOne(options, message, pauses)));
+  const aborted = abortedPromise(options.signal);
+  await Promise.all(batch.map((message) => deliverOne(options, message, pauses, aborted)));
   return batch.length;
 }
 
 export interface OutboxWorker {
   /** Look for due rows now instead of after the idle pause (e.g. right after a digest run). */
   wake(): void;
-  /** Finishes the batch in hand, then stops. */
+  /** Puts the batch's unsent rows back, finishes the sends under way, then stops. */
   stop(): Promise<void>;
 }
 
@@ -365,13 +369,15 @@ export interface OutboxLoopOptions extends OutboxWorkerOptions {
 export function startOutboxWorker(options: OutboxLoopOptions): OutboxWorker {
   const idleMs = options.idleMs ?? 1_000;
   let stopped = false;
+  const stopping = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, stopping.signal]) : stopping.signal;
   let wakeUp: (() => void) | null = null;
   let woken = false;
   const loop = (async () => {
     while (!stopped) {
       let handled = 0;
       try {
-        handled = await deliverOutboxBatch(options);
+        handled = await deliverOutboxBatch({ ...options, signal });
       } catch (err) {
         options.onError?.(err);
       }
@@ -398,6 +404,7 @@ export function startOutboxWorker(options: OutboxLoopOptions): OutboxWorker {
     },
     async stop() {
       stopped = true;
+      stopping.abort();
       wakeUp?.();
       await loop;
     },

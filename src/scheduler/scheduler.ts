@@ -121,6 +121,13 @@ const SWEEP_FIRE_LEASE_MS = 4 * 60_000;
 /** After a busy run's lease expires, wait this much longer before checking on it. */
 const FOLLOW_UP_MARGIN_MS = 1_000;
 
+class SchedulerStopping extends Error {
+  constructor() {
+    super("the scheduler is stopping");
+    this.name = "SchedulerStopping";
+  }
+}
+
 export async function startScheduler(options: SchedulerOptions): Promise<Scheduler> {
   const { deps, logger } = options;
   const holder = options.holder ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -192,7 +199,16 @@ export async function startScheduler(options: SchedulerOptions): Promise<Schedul
       return result;
     };
     try {
-      const outcome = await runDigest(deps, tenant, kind, due.localDate, { ...options.run, holder });
+      const outcome = await runDigest(deps, tenant, kind, due.localDate, {
+        ...options.run,
+        holder,
+        // Stopping (a deploy, SIGTERM): the run is handed back after the chunk in hand, and
+        // another replica (or this one's successor) carries it on from there.
+        afterChunk: async (written, total) => {
+          await options.run?.afterChunk?.(written, total);
+          if (stopped) throw new SchedulerStopping();
+        },
+      });
       if (outcome.status === "completed") {
         log.info({ ...base, recipients: outcome.recipients, messages: outcome.messages, tookOver: outcome.tookOver }, "digest run completed");
         if (outcome.messages > 0) options.onEnqueued?.();
@@ -202,6 +218,10 @@ export async function startScheduler(options: SchedulerOptions): Promise<Schedul
       }
       return finish({ ...base, outcome });
     } catch (err) {
+      if (err instanceof SchedulerStopping) {
+        log.info(base, "digest run handed back: the scheduler is stopping");
+        return finish({ ...base, outcome: { status: "failed", error: "handed back while stopping" } });
+      }
       log.error({ err, ...base }, "digest run failed");
       return finish({ ...base, outcome: { status: "failed", error: err instanceof Error ? err.message : String(err) } });
     }

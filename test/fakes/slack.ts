@@ -44,6 +44,8 @@ export interface PostedMessage {
   /** Every earlier version, oldest first (chat.update moves the current one here). */
   history: Array<{ text: string; blocks: Json[] }>;
   updatedAt?: number;
+  /** chat.postMessage's `metadata` (event_type + event_payload), returned by conversations.history with include_all_metadata. */
+  metadata?: { event_type: string; event_payload: Json };
 }
 
 export interface EphemeralMessage {
@@ -96,6 +98,7 @@ export class FakeSlack {
   private readonly users = new Map<string, FakeUser>();
   private readonly channels = new Map<string, { id: string; name: string; isMember: boolean; isPrivate?: boolean }>();
   private readonly scripts = new Map<string, ScriptedAnswer[]>();
+  private readonly slowness = new Map<string, number>();
   private readonly triggers = new Map<string, { issuedAt: number; used: boolean }>();
   private seq = 0;
   /** Socket Mode: the app's open WebSocket connections and the acks they sent back. */
@@ -148,6 +151,15 @@ export class FakeSlack {
   /** The next calls of `method` get these answers, in order; afterwards calls behave normally. */
   script(method: string, ...answers: ScriptedAnswer[]): void {
     this.scripts.set(method, [...(this.scripts.get(method) ?? []), ...answers]);
+  }
+
+  /**
+   * Every call of `method` is carried out only after `ms` (a slow Slack): a caller that dies
+   * meanwhile leaves a message posted that it never heard of.
+   */
+  slow(method: string, ms: number): void {
+    if (ms > 0) this.slowness.set(method, ms);
+    else this.slowness.delete(method);
   }
 
   /** Drops whatever is still scripted. */
@@ -249,6 +261,8 @@ export class FakeSlack {
     this.calls.push(call);
 
     const answer = await this.scripted(method);
+    const slowMs = this.slowness.get(method);
+    if (slowMs) await sleep(slowMs);
     if (answer?.status === 429) {
       call.status = 429;
       call.ok = false;
@@ -324,9 +338,46 @@ export class FakeSlack {
         const known = this.channels.get(channel);
         if (known && !known.isMember) return { ok: false, error: known.isPrivate ? "channel_not_found" : "not_in_channel" };
         const ts = this.nextTs();
-        const message: PostedMessage = { channel, ts, text: String(args.text ?? ""), blocks: args.blocks ?? [], history: [] };
+        const message: PostedMessage = {
+          channel,
+          ts,
+          text: String(args.text ?? ""),
+          blocks: args.blocks ?? [],
+          history: [],
+          ...(args.metadata ? { metadata: args.metadata } : {}),
+        };
         this.messages.set(`${channel}:${ts}`, message);
         return { ok: true, channel, ts, message: { ts, text: message.text, blocks: message.blocks } };
+      }
+      case "conversations.history": {
+        // docs.slack.dev/reference/methods/conversations.history: newest first, `oldest` exclusive,
+        // `limit` per page (default 100) with response_metadata.next_cursor; metadata only with
+        // include_all_metadata.
+        const channel = String(args.channel);
+        if (channel.startsWith("CMISSING")) return { ok: false, error: "channel_not_found" };
+        const oldest = args.oldest !== undefined ? Number(args.oldest) : 0;
+        const limit = Math.min(Number(args.limit ?? 100), 999);
+        const all = this.messagesIn(channel)
+          .filter((m) => Number(m.ts) > oldest)
+          .sort((a, b) => Number(b.ts) - Number(a.ts));
+        const offset = args.cursor ? Number(Buffer.from(String(args.cursor), "base64").toString("utf8").replace("offset:", "")) : 0;
+        const page = all.slice(offset, offset + limit);
+        const more = offset + limit < all.length;
+        return {
+          ok: true,
+          messages: page.map((m) => ({
+            type: "message",
+            user: this.botUserId,
+            bot_id: "BBOT",
+            ts: m.ts,
+            text: m.text,
+            blocks: m.blocks,
+            ...(args.include_all_metadata === true && m.metadata ? { metadata: m.metadata } : {}),
+          })),
+          has_more: more,
+          pin_count: 0,
+          response_metadata: { next_cursor: more ? Buffer.from(`offset:${offset + limit}`).toString("base64") : "" },
+        };
       }
       case "chat.postEphemeral": {
         this.ephemerals.push({ channel: String(args.channel), user: String(args.user), text: String(args.text ?? ""), blocks: args.blocks ?? [], at: Date.now() });

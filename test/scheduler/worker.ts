@@ -7,7 +7,8 @@
 // Env: DATABASE_URL, FAKE_PLATFORM_URL, WORKER_NAME, ACCORD_FAKE_NOW, ACCORD_FAKE_NOW_AT,
 // PACE_PER_SECOND (app rate, default 50), PACE_BURST (default 10), RUN_LEASE_MS, RUN_CHUNK,
 // RUN_CHUNK_PAUSE_MS (a pause after each chunk, to widen the window a kill can hit),
-// OUTBOX_LEASE_MS.
+// OUTBOX_LEASE_MS; SLACK_API_URL: deliver through the real Slack adapter's sender to this fake Slack
+// (FAKE_PLATFORM_URL is then not needed).
 const fakeNow = process.env.ACCORD_FAKE_NOW;
 if (fakeNow) {
   const offset = Date.parse(fakeNow) - Number(process.env.ACCORD_FAKE_NOW_AT ?? Date.now());
@@ -31,6 +32,8 @@ const { createLogger } = await import("../../src/logger.js");
 const { startOutboxWorker } = await import("../../src/scheduler/outbox-worker.js");
 const { startScheduler } = await import("../../src/scheduler/scheduler.js");
 const { createCountingSender } = await import("../fakes/counting-platform.js");
+const { createSlackAdapter } = await import("../../src/adapters/slack/adapter.js");
+const { createConversation } = await import("../../src/conversation/conversation.js");
 
 const env = (name: string, fallback?: string): string => {
   const value = process.env[name] ?? fallback;
@@ -45,11 +48,22 @@ const chunkPauseMs = Number(env("RUN_CHUNK_PAUSE_MS", "0"));
 const db = createPrisma(env("DATABASE_URL"), { poolSize: 4 });
 const logger = createLogger(env("LOG_LEVEL", "warn"), process.stderr);
 const deps = { db, clock: systemClock };
+const slackApiUrl = process.env.SLACK_API_URL;
+const senders = slackApiUrl
+  ? {
+      SLACK: createSlackAdapter(
+        { botToken: "xoxb-fake-token", signingSecret: "unused-in-a-worker", apiUrl: slackApiUrl },
+        { conversation: createConversation({ deps, admins: [], defaultTimeZone: "Asia/Shanghai", defaultLocale: "en" }), db, logger, clock: systemClock },
+        { defaultLocale: "en" },
+      ).sender,
+    }
+  : { FEISHU: createCountingSender(env("FAKE_PLATFORM_URL"), { worker: name }) };
+const pace = { app: { perSecond, burst }, target: { perSecond: 5, burst: 2 } };
 const worker = startOutboxWorker({
   db,
   clock: systemClock,
-  senders: { FEISHU: createCountingSender(env("FAKE_PLATFORM_URL"), { worker: name }) },
-  pacing: { FEISHU: { app: { perSecond, burst }, target: { perSecond: 5, burst: 2 } } },
+  senders,
+  pacing: slackApiUrl ? { SLACK: pace } : { FEISHU: pace },
   leaseMs: Number(env("OUTBOX_LEASE_MS", "60000")),
   idleMs: 200,
   onError: (err) => logger.error({ err }, "outbox batch failed"),

@@ -46,7 +46,7 @@ import { BusyError } from "../../conversation/admission.js";
 import type { Db } from "../../db/client.js";
 import { withRequestLog, type Logger } from "../../logger.js";
 import type { AdapterMetrics } from "../../metrics.js";
-import type { DeliveryResult, Sender } from "../../scheduler/outbox-worker.js";
+import type { DeliveryAttempt, DeliveryResult, Sender } from "../../scheduler/outbox-worker.js";
 import type { RouteHandler } from "../../server.js";
 import { deliveryClaims } from "../shared/delivery-claims.js";
 import { createDrain } from "../shared/drain.js";
@@ -123,6 +123,13 @@ export interface SlackAdapter {
 
 // Interactive calls have a user waiting: a few quick retries, not the SDK's 30-minute default.
 const INTERACTIVE_RETRY: webApi.RetryOptions = { retries: 3, factor: 2, minTimeout: 300, maxTimeout: 2_000, randomize: true };
+/** Message metadata event type of outbox deliveries; the payload's outbox_id is the row id. */
+export const OUTBOX_EVENT_TYPE = "accord_outbox";
+const HISTORY_SKEW_MS = 5 * 60_000;
+const POST_RETRY_DELAY_MS = 300;
+const HISTORY_PAGE = 200;
+/** Beyond this many messages since the row was created, the earlier copy is not searched for. */
+const HISTORY_MAX_PAGES = 5;
 // The outbox worker retries with its own backoff (and honours Retry-After), so one quick retry here.
 const SENDER_RETRY: webApi.RetryOptions = { retries: 1, factor: 2, minTimeout: 300, maxTimeout: 1_000, randomize: true };
 
@@ -236,6 +243,13 @@ export function createSlackAdapter(config: SlackConfig, deps: SlackAdapterDeps, 
   const senderClient = new webApi.WebClient(config.botToken, {
     ...clientOptions,
     retryConfig: options.senderRetryConfig ?? SENDER_RETRY,
+    rejectRateLimitedCalls: true,
+  });
+  // Posting is never retried here: a post whose answer was lost (a timeout, a dropped connection)
+  // may have gone through, so the worker's next attempt looks in the history first (below).
+  const postClient = new webApi.WebClient(config.botToken, {
+    ...clientOptions,
+    retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
   });
   let ready = false;
@@ -737,7 +751,42 @@ export function createSlackAdapter(config: SlackConfig, deps: SlackAdapterDeps, 
   // ---------------------------------------------------------------------------------------------
   // Outbox delivery
 
-  const sender: Sender = async (message: OutboxMessage): Promise<DeliveryResult> => {
+  /**
+   * Slack's chat.postMessage has no idempotency key. Each outbox message carries its row id in
+   * message metadata; a row recovered after a crash (it may have left before the crash) is first
+   * looked for in the conversation's history since the row was created, and not posted again if
+   * it is there. History that cannot be read (a scope or membership missing, an error) leaves
+   * at-least-once delivery, counted in the metrics.
+   */
+  async function earlierCopy(channel: string, message: OutboxMessage): Promise<{ ts: string } | "absent" | "unavailable"> {
+    // A little before the row was created: clocks of replicas and Slack differ slightly.
+    const oldest = ((message.createdAt.getTime() - HISTORY_SKEW_MS) / 1000).toFixed(6);
+    let cursor: string | undefined;
+    try {
+      for (let page = 0; page < HISTORY_MAX_PAGES; page++) {
+        const history = await senderClient.conversations.history({
+          channel,
+          oldest,
+          limit: HISTORY_PAGE,
+          include_all_metadata: true,
+          ...(cursor ? { cursor } : {}),
+        });
+        for (const m of history.messages ?? []) {
+          const metadata = (m as { metadata?: { event_type?: string; event_payload?: Record<string, unknown> } }).metadata;
+          if (metadata?.event_type === OUTBOX_EVENT_TYPE && metadata.event_payload?.outbox_id === message.id && m.ts) return { ts: m.ts };
+        }
+        cursor = history.response_metadata?.next_cursor || undefined;
+        if (!history.has_more || !cursor) return "absent";
+      }
+      return "unavailable";
+    } catch (err) {
+      log.warn({ slack: classifySlackError("conversations.history", err).description, outboxId: message.id }, "slack: history unreadable, re-sending a recovered delivery");
+      return "unavailable";
+    }
+  }
+
+  const sender: Sender = async (message: OutboxMessage, attempt: DeliveryAttempt): Promise<DeliveryResult> => {
+    // (attempts counts this one: more than one means an earlier attempt may have posted it.)
     const delivery = await conversation.renderDelivery(message);
     if (!delivery) return { ok: true };
     const rendered = renderSlackMessage(delivery.view);
@@ -745,14 +794,40 @@ export function createSlackAdapter(config: SlackConfig, deps: SlackAdapterDeps, 
     try {
       const channel =
         delivery.to.kind === "channel" ? delivery.to.channelId : await directory.dmChannel(senderClient, delivery.to.platformUserId);
+      // Recovered from a crashed replica, or tried before with an outcome we did not hear: it may
+      // be in the conversation already.
+      if (attempt.recovered || message.attempts > 1) {
+        const found = await earlierCopy(channel, message);
+        deps.metrics?.recoveredDeliveryChecked?.("SLACK", typeof found === "object" ? "found" : found);
+        if (typeof found === "object") {
+          log.info({ outboxId: message.id, ts: found.ts }, "slack: recovered delivery was already posted, not posting again");
+          return { ok: true, platformMessageId: found.ts, channel };
+        }
+      }
       method = "chat.postMessage";
-      const posted = await senderClient.chat.postMessage({
-        channel,
-        text: rendered.text,
-        blocks: kit(rendered.blocks),
-        unfurl_links: false,
-        unfurl_media: false,
-      });
+      const post = () =>
+        postClient.chat.postMessage({
+          channel,
+          text: rendered.text,
+          blocks: kit(rendered.blocks),
+          unfurl_links: false,
+          unfurl_media: false,
+          metadata: { event_type: OUTBOX_EVENT_TYPE, event_payload: { outbox_id: message.id } },
+        });
+      let posted: Awaited<ReturnType<typeof post>>;
+      try {
+        posted = await post();
+      } catch (err) {
+        // An HTTP error or a dropped connection may hide a post that went through: one more try
+        // at once, but only after looking for it; otherwise the worker tries later (and looks).
+        if (!(err instanceof webApi.WebAPIHTTPError || err instanceof webApi.WebAPIRequestError)) throw err;
+        await new Promise((resolve) => setTimeout(resolve, POST_RETRY_DELAY_MS));
+        const found = await earlierCopy(channel, message);
+        deps.metrics?.recoveredDeliveryChecked?.("SLACK", typeof found === "object" ? "found" : found);
+        if (typeof found === "object") return { ok: true, platformMessageId: found.ts, channel };
+        if (found === "unavailable") throw err;
+        posted = await post();
+      }
       return { ok: true, ...(posted.ts ? { platformMessageId: posted.ts } : {}), channel: posted.channel ?? channel };
     } catch (err) {
       const failure = classifySlackError(method, err);
