@@ -15,6 +15,9 @@ export const platformCatalog: Catalog = {
     "admin.channel_purpose.complaints": "complaint and escalation",
     "admin.channel_purpose.digests": "team digest",
     "admin.channel_purpose.": "channel",
+    "help.overview.intro.SLACK": "Type /crm and a command, e.g. /crm customer Acme. English and Chinese commands both work; anything you leave out is asked in a form. Answers are shown only to you.",
+    "help.overview.intro.FEISHU": "Send a command to the bot in a direct chat, or @Accord in a group, e.g. customer Acme (/crm is optional). English and Chinese commands both work; anything you leave out is asked in a form card. Answers in a group are shown only to you.",
+    "help.overview.intro.CONSOLE": "Type /crm and a command, e.g. /crm customer Acme. English and Chinese commands both work; anything you leave out is asked step by step.",
   },
   "zh-CN": {
     "hospitality.already_decided_by_you": "你已于 {at} 处理：{decision}。",
@@ -28,5 +31,8 @@ export const platformCatalog: Catalog = {
     "admin.channel_purpose.complaints": "投诉与升级",
     "admin.channel_purpose.digests": "团队日报",
     "admin.channel_purpose.": "频道",
+    "help.overview.intro.SLACK": "输入 /crm 加命令，例如 /crm 客户 瑞丰。中英文命令均可使用，缺少的信息会通过表单补充。回复只有你自己能看到。",
+    "help.overview.intro.FEISHU": "在与机器人的单聊中直接发送命令，或在群里 @Accord，例如 客户 瑞丰（/crm 可省略）。中英文命令均可使用，缺少的信息会通过表单卡片补充。群里的回复只有你自己能看到。",
+    "help.overview.intro.CONSOLE": "输入 /crm 加命令，例如 /crm 客户 瑞丰。中英文命令均可使用，缺少的信息会逐项询问。",
   },
 };
