@@ -6,12 +6,14 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { projectRoot } from "./support/process.js";
 
-const SCOPE_OF_METHOD: Record<string, string | null> = {
+const SCOPE_OF_METHOD: Record<string, string | string[] | null> = {
   "chat.postMessage": "chat:write",
   "chat.postEphemeral": "chat:write",
   "chat.update": "chat:write",
   "conversations.open": "im:write",
   "users.info": "users:read",
+  // Public channels need channels:read, private ones groups:read (docs.slack.dev conversations.info).
+  "conversations.info": ["channels:read", "groups:read"],
   "views.open": null,
   "views.update": null,
   "auth.test": null,
@@ -40,7 +42,7 @@ describe.each(["slack.yaml", "slack-socket-mode.yaml"])("manifests/%s", (file) =
     const used = Object.keys(SCOPE_OF_METHOD).filter((method) => source.includes(`${method}(`));
     const unknown = [...source.matchAll(/client\.([a-z]+\.[a-zA-Z.]+)\(/g)].map((m) => m[1]!).filter((m) => !(m in SCOPE_OF_METHOD));
     expect(unknown).toEqual([]);
-    const needed = new Set(used.map((m) => SCOPE_OF_METHOD[m]).filter((s): s is string => !!s));
+    const needed = new Set(used.flatMap((m) => SCOPE_OF_METHOD[m] ?? []));
     needed.add("commands");
     if (source.includes('app.event("message"')) needed.add("im:history");
     expect(new Set(manifest.oauth_config.scopes.bot)).toEqual(needed);
@@ -78,7 +80,9 @@ describe("manifests/feishu.yaml", () => {
   });
 
   it("asks for a permission for every API the adapter calls, and none it does not", () => {
-    const apis = ["im.message.create", "im.message.reply", "im.message.patch", "contact.user.get"].filter((a) => source.includes(`"${a}"`));
+    const apis = ["im.message.create", "im.message.reply", "im.message.patch", "ephemeral.send", "chat.is_in_chat", "chat.get", "contact.user.get"].filter((a) =>
+      source.includes(`"${a}"`),
+    );
     const covered = manifest.permissions.flatMap((p) => (Array.isArray(p.used_for) ? p.used_for : [p.used_for]));
     for (const api of apis) expect(covered).toContain(api);
     for (const p of manifest.permissions) {
