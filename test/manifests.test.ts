@@ -14,6 +14,8 @@ const SCOPE_OF_METHOD: Record<string, string | string[] | null> = {
   "chat.update": "chat:write",
   "conversations.open": "im:write",
   "users.info": "users:read",
+  // Public channels need channels:read, private ones groups:read (docs.slack.dev conversations.info).
+  "conversations.info": ["channels:read", "groups:read"],
   "views.open": null,
   "views.update": null,
   "auth.test": null,
@@ -80,7 +82,9 @@ describe("manifests/feishu.yaml", () => {
   });
 
   it("asks for a permission for every API the adapter calls, and none it does not", () => {
-    const apis = ["im.message.create", "im.message.reply", "im.message.patch", "contact.user.get"].filter((a) => source.includes(`"${a}"`));
+    const apis = ["im.message.create", "im.message.reply", "im.message.patch", "ephemeral.send", "chat.is_in_chat", "chat.get", "contact.user.get"].filter((a) =>
+      source.includes(`"${a}"`),
+    );
     const covered = manifest.permissions.flatMap((p) => (Array.isArray(p.used_for) ? p.used_for : [p.used_for]));
     for (const api of apis) expect(covered).toContain(api);
     for (const p of manifest.permissions) {

@@ -3,7 +3,7 @@
 // whose SDK line carries the Authorization header leaving no token in the log.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMetrics } from "../../src/metrics.js";
-import { sleep, waitFor } from "../fakes/feishu.js";
+import { cardText, sleep, waitFor } from "../fakes/feishu.js";
 import { createAcmeTrading } from "../support/platform.js";
 import { COMPLAINTS_CHAT, seedDepartment, startHarness, type Harness } from "./harness.js";
 
@@ -51,6 +51,9 @@ describe("rich-text messages", () => {
     const reply = await waitFor(() => h.fake.repliesTo(message.messageId)[0], "the answer to the post");
     expect(reply.msgType).toBe("interactive");
     expect(JSON.stringify(reply.content)).toContain("customer");
+    // Help read in Feishu explains Feishu, not Slack's slash command.
+    expect(cardText(reply.content)).not.toMatch(/Slack/);
+    expect(cardText(reply.content)).toContain("@Accord");
   });
 
   it("reads a post's @ elements like a text message's mentions", async () => {

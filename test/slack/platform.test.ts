@@ -203,3 +203,15 @@ describe("admin channel", () => {
     expect(textOf(told[0]!.blocks)).toContain("/invite @Accord");
   });
 });
+
+describe("help", () => {
+  it("explains Slack only, and lists each command once", async () => {
+    const answer = await h.slack.command(team.alice, "help");
+    const text = textOf(answer.json.blocks);
+    expect(text).toContain("/crm");
+    expect(text).not.toMatch(/Feishu|飞书/);
+    const usage = text.split("\n").filter((line) => /^(customer|visit|callback|complaint|hospitality|admin)\b/.test(line.trim()));
+    expect(usage.length).toBeGreaterThan(5);
+    expect(new Set(usage).size).toBe(usage.length);
+  });
+});

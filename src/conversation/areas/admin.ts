@@ -7,6 +7,7 @@ import { z } from "zod";
 import { CHANNEL_UNREACHABLE_INTENT } from "../../core/tenants/channel-alerts.js";
 import type { ConversationArea, IntentRenderer } from "../area.js";
 import { enumLabel, money, moreTemplate, noticeView } from "../builders/common.js";
+import { hasMessage } from "../i18n/index.js";
 import { channelRef, type View } from "../views/view.js";
 import type { Session } from "../session.js";
 
@@ -52,7 +53,8 @@ function joinLines(...lines: string[]): string {
 }
 
 function inviteHow(session: Session, channel: string): string {
-  return session.t(`admin.invite_how.${session.platform}`, { channel });
+  const key = `admin.invite_how.${session.platform}`;
+  return hasMessage(key) ? session.t(key, { channel }) : "";
 }
 
 const unreachableIntent = z.object({ channelId: z.string().min(1), purpose: z.string().optional(), reason: z.string().optional() });

@@ -2,19 +2,28 @@
 import type { ConversationArea } from "../area.js";
 import { moreTemplate } from "../builders/common.js";
 import { helpOverview, helpTopic } from "../grammar/index.js";
+import { hasMessage } from "../i18n/index.js";
 import type { Session } from "../session.js";
 import type { View } from "../views/view.js";
 
 function overviewView(session: Session): View {
   const overview = helpOverview(session.locale);
+  // Each command once: a family's topic ("customer") lists its members' usage, which their own
+  // topics list again.
+  const seen = new Set<string>();
+  const items = overview.topics.flatMap((topic) => {
+    const usage = topic.usage.filter((line) => !seen.has(line));
+    usage.forEach((line) => seen.add(line));
+    return usage.length > 0 ? [{ text: `*${topic.title}*\n${usage.join("\n")}` }] : [];
+  });
+  // How to type a command where this help is read, not on the other platform.
+  const introKey = `help.overview.intro.${session.platform}`;
+  const intro = hasMessage(introKey) ? session.t(introKey) : overview.intro;
   return {
     header: { title: overview.title, tone: "info" },
     blocks: [
-      { kind: "text", text: overview.intro },
-      {
-        kind: "list",
-        items: overview.topics.map((topic) => ({ text: `*${topic.title}*\n${topic.usage.join("\n")}` })),
-      },
+      { kind: "text", text: intro },
+      { kind: "list", items },
       { kind: "context", lines: [overview.footer] },
     ],
     summary: overview.title,
