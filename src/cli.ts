@@ -2,7 +2,7 @@
 // the demo tenant, tenant settings and channels, the member list). Commands are rows of COMMANDS
 // (words, arguments, what they need, run), so a new command is one more row. runCli takes its
 // environment as a parameter: tests run it in process against their own database.
-import { readFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Platform, Tenant } from "@prisma/client";
@@ -15,6 +15,8 @@ import { exportCustomersCsv } from "./core/imports/customers-export.js";
 import { importCustomersCsv, type ImportFailure } from "./core/imports/customers-import.js";
 import { importMembersCsv } from "./core/imports/members-import.js";
 import { exportOrdersCsv, importOrdersCsv } from "./core/imports/orders-import.js";
+import { kpiReport } from "./core/kpi/kpi.js";
+import { reportWorkbook } from "./conversation/exports/report-xlsx.js";
 import { systemClock, type Clock } from "./core/shared/clock.js";
 import type { CoreDeps } from "./core/shared/context.js";
 import { isDomainError, type ErrorParams } from "./core/shared/errors.js";
@@ -53,7 +55,7 @@ export interface CliEnvironment {
 
 export interface CliArgs {
   words: string[];
-  options: { tenant?: string; lang?: Locale };
+  options: { tenant?: string; lang?: Locale; xlsx?: string };
 }
 
 /** A message the CLI prints: a catalog key and its parameters. */
@@ -66,7 +68,7 @@ export class CliError extends Error {
   }
 }
 
-const OPTIONS = new Set(["tenant", "lang"]);
+const OPTIONS = new Set(["tenant", "lang", "xlsx"]);
 
 /** Splits argv into command words and --options (--tenant x and --tenant=x both work). */
 export function parseCliArgs(argv: readonly string[]): CliArgs {
@@ -85,6 +87,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     const value = eq < 0 ? argv[++i] : arg.slice(eq + 1);
     if (value === undefined || value === "") throw new CliError("cli.missing_argument", { argument: `--${name}` });
     if (name === "tenant") options.tenant = value;
+    if (name === "xlsx") options.xlsx = value;
     if (name === "lang") {
       if (value !== "en" && value !== "zh-CN") throw new CliError("cli.unknown_option", { option: arg });
       options.lang = value;
@@ -261,6 +264,22 @@ const COMMANDS: readonly CliCommand[] = [
     needs: "tenant",
     async run(ctx) {
       for await (const chunk of exportOrdersCsv(ctx.deps, systemActor(ctx.tenant.id))) await ctx.io.stdout(chunk);
+      return 0;
+    },
+  },
+  {
+    // The department's KPI report as a workbook (the format a department head forwards).
+    words: ["report"],
+    arguments: [],
+    optionalArguments: ["[from]", "[to]"],
+    needs: "tenant",
+    async run(ctx, [from, to]) {
+      if (!ctx.args.options.xlsx) throw new CliError("cli.missing_argument", { argument: "--xlsx <file>" });
+      const actor = { tenantId: ctx.tenant.id, memberId: "accord-cli", role: "ADMIN" as const, platform: "CONSOLE" as const };
+      const report = await kpiReport(ctx.deps, actor, { ...(from ? { from } : {}), ...(to ? { to } : {}) });
+      await writeFile(ctx.args.options.xlsx, await reportWorkbook(report, ctx.locale));
+      const rows = report.members.length + report.teams.length + 1;
+      await ctx.io.stdout(`${formatMessage(ctx.locale, "cli.report_written", { from: report.from, to: report.to, file: ctx.args.options.xlsx, rows })}\n`);
       return 0;
     },
   },
