@@ -3,7 +3,7 @@
 // (words, arguments, what they need, run), so a new command is one more row. runCli takes its
 // environment as a parameter: tests run it in process against their own database.
 import { createReadStream } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Platform, Tenant } from "@prisma/client";
@@ -18,6 +18,8 @@ import type { CsvSource } from "./core/imports/stream.js";
 import { importMembersCsv } from "./core/imports/members-import.js";
 import { importReceivablesCsv } from "./core/imports/receivables-import.js";
 import { exportOrdersCsv, importOrdersCsv } from "./core/imports/orders-import.js";
+import { kpiReport } from "./core/kpi/kpi.js";
+import { reportWorkbook } from "./conversation/exports/report-xlsx.js";
 import { systemClock, type Clock } from "./core/shared/clock.js";
 import type { CoreDeps } from "./core/shared/context.js";
 import { isDomainError, type ErrorParams } from "./core/shared/errors.js";
@@ -59,7 +61,7 @@ export interface CliEnvironment {
 
 export interface CliArgs {
   words: string[];
-  options: { tenant?: string; lang?: Locale; encoding?: CsvEncoding };
+  options: { tenant?: string; lang?: Locale; encoding?: CsvEncoding; xlsx?: string };
 }
 
 /** A message the CLI prints: a catalog key and its parameters. */
@@ -72,7 +74,7 @@ export class CliError extends Error {
   }
 }
 
-const OPTIONS = new Set(["tenant", "lang", "encoding"]);
+const OPTIONS = new Set(["tenant", "lang", "encoding", "xlsx"]);
 
 /** Splits argv into command words and --options (--tenant x and --tenant=x both work). */
 export function parseCliArgs(argv: readonly string[]): CliArgs {
@@ -96,6 +98,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
       if (!encoding) throw new CliError("cli.unknown_encoding", { value });
       options.encoding = encoding;
     }
+    if (name === "xlsx") options.xlsx = value;
     if (name === "lang") {
       if (value !== "en" && value !== "zh-CN") throw new CliError("cli.unknown_option", { option: arg });
       options.lang = value;
@@ -310,6 +313,22 @@ const COMMANDS: readonly CliCommand[] = [
     needs: "tenant",
     async run(ctx) {
       for await (const chunk of exportOrdersCsv(ctx.deps, systemActor(ctx.tenant.id))) await ctx.io.stdout(chunk);
+      return 0;
+    },
+  },
+  {
+    // The department's KPI report as a workbook (the format a department head forwards).
+    words: ["report"],
+    arguments: [],
+    optionalArguments: ["[from]", "[to]"],
+    needs: "tenant",
+    async run(ctx, [from, to]) {
+      if (!ctx.args.options.xlsx) throw new CliError("cli.missing_argument", { argument: "--xlsx <file>" });
+      const actor = { tenantId: ctx.tenant.id, memberId: "accord-cli", role: "ADMIN" as const, platform: "CONSOLE" as const };
+      const report = await kpiReport(ctx.deps, actor, { ...(from ? { from } : {}), ...(to ? { to } : {}) });
+      await writeFile(ctx.args.options.xlsx, await reportWorkbook(report, ctx.locale));
+      const rows = report.members.length + report.teams.length + 1;
+      await ctx.io.stdout(`${formatMessage(ctx.locale, "cli.report_written", { from: report.from, to: report.to, file: ctx.args.options.xlsx, rows })}\n`);
       return 0;
     },
   },

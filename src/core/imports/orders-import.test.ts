@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestDatabase, type TestDatabase } from "../../../test/support/db.js";
 import { actor, depsAt, makeDepartment, makeTenant } from "../../../test/support/fixtures.js";
@@ -138,6 +139,26 @@ describe("npm run accord -- import orders / export orders", () => {
       let exported = "";
       for await (const chunk of exportOrdersCsv(deps(), systemActor(tenantId))) exported += chunk;
       expect(await importOrdersCsv(deps(), systemActor(tenantId), exported)).toMatchObject({ ok: true, created: 0, updated: 0 });
+
+      // The department's report as a workbook, per member, team and total, in the reader's language.
+      const xlsx = path.join(dir, "report.xlsx");
+      out = "";
+      expect(await runCli(["report", "2026-11-01", "2026-11-30", "--xlsx", xlsx, "--lang", "zh-CN"], env, io)).toBe(0);
+      expect(out).toContain("已将 2026-11-01 至 2026-11-30 的报表写入");
+      const book = new ExcelJS.Workbook();
+      // exceljs's typings predate @types/node's Buffer generics; the bytes are what it expects.
+      await book.xlsx.load((await readFile(xlsx)) as never);
+      const sheet = book.worksheets[0]!;
+      const header = (sheet.getRow(1).values as unknown[]).slice(1);
+      expect(header.slice(0, 5)).toEqual(["类别", "名称", "人数", "客户数", "销售额（元）"]);
+      const rows = sheet.getSheetValues().slice(2).filter((r) => Array.isArray(r) && r.length > 1) as unknown[][];
+      const byName = new Map(rows.map((r) => [String(r[2]), r]));
+      expect(byName.get("Alice")!.slice(1, 6)).toEqual(["成员", "Alice", 1, 2, 2100]);
+      expect(byName.get("主管 Li 团队")!.slice(1, 6)).toEqual(["团队", "主管 Li 团队", 3, 3, 2100]);
+      expect(byName.get("全部门")!.slice(1, 6)).toEqual(["合计", "全部门", 7, 4, 4100]);
+      err = "";
+      expect(await runCli(["report"], env, io)).toBe(2);
+      expect(err).toContain("--xlsx");
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
