@@ -32,8 +32,7 @@ const { createLogger } = await import("../../src/logger.js");
 const { startOutboxWorker } = await import("../../src/scheduler/outbox-worker.js");
 const { startScheduler } = await import("../../src/scheduler/scheduler.js");
 const { createCountingSender } = await import("../fakes/counting-platform.js");
-const { createSlackAdapter } = await import("../../src/adapters/slack/adapter.js");
-const { createConversation } = await import("../../src/conversation/conversation.js");
+
 
 const env = (name: string, fallback?: string): string => {
   const value = process.env[name] ?? fallback;
@@ -49,11 +48,18 @@ const db = createPrisma(env("DATABASE_URL"), { poolSize: 4 });
 const logger = createLogger(env("LOG_LEVEL", "warn"), process.stderr);
 const deps = { db, clock: systemClock };
 const slackApiUrl = process.env.SLACK_API_URL;
-const senders = slackApiUrl
+// Loaded only for Slack: the conversation layer makes the Feishu-counting workers slower to start.
+const slack = slackApiUrl
   ? {
-      SLACK: createSlackAdapter(
-        { botToken: "xoxb-fake-token", signingSecret: "unused-in-a-worker", apiUrl: slackApiUrl },
-        { conversation: createConversation({ deps, admins: [], defaultTimeZone: "Asia/Shanghai", defaultLocale: "en" }), db, logger, clock: systemClock },
+      createSlackAdapter: (await import("../../src/adapters/slack/adapter.js")).createSlackAdapter,
+      createConversation: (await import("../../src/conversation/conversation.js")).createConversation,
+    }
+  : undefined;
+const senders = slack
+  ? {
+      SLACK: slack.createSlackAdapter(
+        { botToken: "xoxb-fake-token", signingSecret: "unused-in-a-worker", apiUrl: slackApiUrl! },
+        { conversation: slack.createConversation({ deps, admins: [], defaultTimeZone: "Asia/Shanghai", defaultLocale: "en" }), db, logger, clock: systemClock },
         { defaultLocale: "en" },
       ).sender,
     }
