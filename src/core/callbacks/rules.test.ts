@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { callbacksCatalog } from "../../conversation/i18n/catalog/callbacks.js";
+import { callbacksOutcomesCatalog } from "../../conversation/i18n/catalog/callbacks.outcomes.js";
 import type { Catalog } from "../../conversation/i18n/catalog/types.js";
 import { visitsCatalog } from "../../conversation/i18n/catalog/visits.js";
 import {
@@ -105,7 +106,7 @@ describe("visits and callbacks catalogs", () => {
       sources.flatMap((s) => [...s.matchAll(/(action: )?"((?:visit|callback)\.[a-z_]+)"/g)].filter((m) => !m[1]).map((m) => m[2]!)),
     );
     expect(codes.size).toBeGreaterThan(15);
-    const known = { ...visitsCatalog.en, ...callbacksCatalog.en };
+    const known = { ...visitsCatalog.en, ...callbacksCatalog.en, ...callbacksOutcomesCatalog.en };
     expect([...codes].filter((c) => !(c in known))).toEqual([]);
   });
 });

@@ -72,7 +72,7 @@ export async function importOrdersCsv(deps: CoreDeps, actor: ImportActor, text: 
     }
     const r = parsed.data;
     const customerId = byKey.get(normalizeName(r.customer));
-    if (!customerId) problems.push({ line: row.line, field: "customer", code: "import.unknown_customer", params: { value: r.customer } });
+    if (!customerId) problems.push({ line: row.line, field: "customer", code: "import.unknown_customer", params: { field: "customer", value: r.customer } });
     if (r.date! > today) problems.push({ line: row.line, field: "date", code: "import.order_in_future", params: { value: r.date!, today } });
     const earlier = seen.get(r.order_number);
     if (earlier !== undefined) {

@@ -42,7 +42,6 @@ export const creditCatalog: Catalog = {
     "settings.label.tiers.vipAnnualFen": "VIP from annual purchases of",
     "settings.label.tiers.aAnnualFen": "Tier A from annual purchases of",
 
-    "import.unknown_customer": "“{field}”: no customer is called “{value}”.",
     "import.receivables_done": "Receivables: {created} new and {updated} updated invoices for {customers} customers. Alerts: {overLimit} over limit, {overdue} with overdue invoices.",
 
     "grammar.rating_missing": "I could not find the credit rating (AAA … D) after the customer name in “{text}”.",
@@ -116,7 +115,6 @@ export const creditCatalog: Catalog = {
     "settings.label.tiers.vipAnnualFen": "VIP 年采购额门槛",
     "settings.label.tiers.aAnnualFen": "一级客户年采购额门槛",
 
-    "import.unknown_customer": "“{field}”：没有名为“{value}”的客户。",
     "import.receivables_done": "应收账款：新增 {created} 张、更新 {updated} 张发票，涉及 {customers} 个客户。提醒：超额度 {overLimit} 个，逾期 {overdue} 个。",
 
     "grammar.rating_missing": "在“{text}”中客户名称后面没有找到信用评级（AAA … D）。",

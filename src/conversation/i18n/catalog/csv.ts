@@ -4,6 +4,7 @@ import type { Catalog } from "./types.js";
 
 export const csvCatalog: Catalog = {
   en: {
+    "import.unknown_customer": "“{field}”: no customer is called “{value}” (use the customer's exact name as in Accord).",
     "import.invalid_encoding":
       "The file is not valid {encoding} text from line {line} on. Save it as “CSV UTF-8” (or give --encoding utf-8|utf-16le|utf-16be|gb18030) and import it again.",
     "import.malformed_row": "This row cannot be read as CSV (a quote opened and never closed, or text after a closing quote): {problem}",
@@ -13,6 +14,7 @@ export const csvCatalog: Catalog = {
     "cli.unknown_encoding": "Unknown encoding “{value}”: use utf-8, utf-16le, utf-16be or gb18030.",
   },
   "zh-CN": {
+    "import.unknown_customer": "“{field}”：没有名为“{value}”的客户（请使用与 Accord 中完全一致的客户名称）。",
     "import.invalid_encoding":
       "文件从第 {line} 行起不是有效的 {encoding} 文本。请另存为“CSV UTF-8”（或使用 --encoding utf-8|utf-16le|utf-16be|gb18030）后重新导入。",
     "import.malformed_row": "该行无法按 CSV 读取（引号未闭合，或右引号后还有文字）：{problem}",
