@@ -17,7 +17,7 @@ import {
   requestHospitality,
   settleHospitality,
 } from "../../core/hospitality/hospitality.js";
-import { perHeadFen, perHeadGuidelineFen } from "../../core/hospitality/rules.js";
+import { perHeadFen, perHeadGuidelineFen, type BudgetPeriod } from "../../core/hospitality/rules.js";
 import { hospitalityKinds } from "../../core/hospitality/schemas.js";
 import { loadRequest, toHospitalityView, type ApprovalStepView, type HospitalityView } from "../../core/hospitality/view.js";
 import { ConflictError, isDomainError, NotFoundError, type DomainError } from "../../core/shared/errors.js";
@@ -138,6 +138,15 @@ export function overspendPercentText(actualFen: bigint, approvedFen: bigint): st
   return `${sign}${abs / 10n}.${abs % 10n}`;
 }
 
+/** "Q4 2026" / "2026年第4季度". */
+function budgetPeriodLabel(session: Session, period: BudgetPeriod): string {
+  return session.t(`hospitality.period.${period.kind}`, {
+    year: period.year,
+    index: period.index ?? "",
+    mm: String(period.index ?? "").padStart(2, "0"),
+  });
+}
+
 /**
  * The request as it stands now, without buttons. `lead` goes above the fields (why the member
  * is seeing it), `buttons` below (only in views made for one member).
@@ -158,6 +167,19 @@ export function hospitalityCardView(session: Session, view: HospitalityView, opt
     { label: session.t("hospitality.view.field.heads"), value: session.t("hospitality.view.heads_value", { guests: view.guests, staff: view.staff }) },
     { label: session.t("hospitality.view.field.estimated"), value: money(view.estimatedFen) },
     { label: session.t("hospitality.view.field.per_head"), value: perHead },
+    ...(view.budget
+      ? [
+          {
+            label: session.t("hospitality.view.field.budget"),
+            value: `${session.t("hospitality.view.budget_value", {
+              period: budgetPeriodLabel(session, view.budget.period),
+              budget: money(view.budget.budgetFen),
+              used: money(view.budget.usedFen),
+              remaining: money(view.budget.remainingFen),
+            })}${view.budget.exceeded ? " ⚠" : ""}`,
+          },
+        ]
+      : []),
     ...(view.venue ? [{ label: session.t("hospitality.view.field.venue"), value: view.venue }] : []),
     ...(view.actualFen !== null
       ? [{ label: session.t("hospitality.view.field.actual"), value: `${money(view.actualFen)}${view.overspendFlagged ? " ⚠" : ""}` }]
@@ -171,6 +193,15 @@ export function hospitalityCardView(session: Session, view: HospitalityView, opt
         perHead: fenToDecimalString(view.perHeadFen),
         tier: view.customer.tier,
         guideline: fenToDecimalString(view.perHeadGuidelineFen),
+      })}`,
+    );
+  }
+  if (view.budget?.exceeded) {
+    flags.push(
+      `⚠ ${session.t("hospitality.budget_flag", {
+        period: budgetPeriodLabel(session, view.budget.period),
+        used: money(view.budget.usedFen),
+        budget: money(view.budget.budgetFen),
       })}`,
     );
   }

@@ -87,12 +87,21 @@ describe("resolveApprovers", () => {
     ...over,
   });
 
-  it("takes the nearest supervisor, the nearest manager above, then an admin", () => {
+  it("takes the nearest supervisor, the nearest manager above, then (no final approver set) the manager, not an admin", () => {
     expect(resolveApprovers(["SUPERVISOR", "MANAGER", "FINAL"], pool())).toEqual([
       { position: 1, role: "SUPERVISOR", approverId: "s1", collapsedInto: null },
       { position: 2, role: "MANAGER", approverId: "m", collapsedInto: null },
-      { position: 3, role: "FINAL", approverId: "admin", collapsedInto: null },
+      { position: 3, role: "FINAL", approverId: "m", collapsedInto: 2 },
     ]);
+  });
+
+  it("without a final approver takes the highest manager of the requester's chain, else any manager, else an admin", () => {
+    const chain = pool({ supervisors: [cand("s1", "SUPERVISOR"), cand("m", "MANAGER"), cand("top", "MANAGER")] });
+    expect(resolveApprovers(["SUPERVISOR", "MANAGER", "FINAL"], chain).map((x) => x.approverId)).toEqual(["s1", "m", "top"]);
+    const noneAbove = pool({ supervisors: [cand("s1", "SUPERVISOR")], managers: [cand("m2", "MANAGER")] });
+    expect(resolveApprovers(["SUPERVISOR", "FINAL"], noneAbove).map((x) => x.approverId)).toEqual(["s1", "m2"]);
+    const noManager = pool({ supervisors: [cand("s1", "SUPERVISOR")], managers: [cand("gone", "MANAGER", false)] });
+    expect(resolveApprovers(["SUPERVISOR", "FINAL"], noManager).map((x) => x.approverId)).toEqual(["s1", "admin"]);
   });
 
   it("uses the designated final approver when set", () => {
@@ -122,7 +131,7 @@ describe("resolveApprovers", () => {
     expect(steps.map((x) => [x.approverId, x.collapsedInto])).toEqual([
       ["boss", null],
       ["m2", null],
-      ["boss", 1],
+      ["m2", 2],
     ]);
   });
 
@@ -146,7 +155,7 @@ describe("resolveApprovers", () => {
       resolveApprovers(["SUPERVISOR", "MANAGER"], pool({ supervisors: [cand("s1", "SUPERVISOR")], managers: [cand("x", "MANAGER", false)] })),
     ).toThrow(expect.objectContaining({ code: "hospitality.no_approver", params: { step: "MANAGER" } }));
     expect(() =>
-      resolveApprovers(["SUPERVISOR", "MANAGER", "FINAL"], pool({ admins: [cand("a1", "ADMIN")] })),
+      resolveApprovers(["SUPERVISOR", "FINAL"], pool({ supervisors: [cand("s1", "SUPERVISOR")], managers: [], admins: [cand("a1", "ADMIN")] })),
     ).toThrow(expect.objectContaining({ code: "hospitality.no_approver", params: { step: "FINAL" } }));
   });
 });
