@@ -24,7 +24,7 @@ export const hospitalityPolicyCatalog: Catalog = {
     "hospitality.view.field.budget": "招待预算",
     "hospitality.view.budget_value": "{period}：{budget}；已用 {used}，剩余 {remaining}",
     "hospitality.budget_flag": "超出该客户{period}招待预算：已用 {used}，预算 {budget}。",
-    "hospitality.period.month": "{year}年{index}月",
+    "hospitality.period.month": "{year}年{mm}月",
     "hospitality.period.quarter": "{year}年第{index}季度",
     "hospitality.period.year": "{year}年",
     "approval.view.credit_item": "*信用 #{number} · {customer}* · 新额度 {limit}",
