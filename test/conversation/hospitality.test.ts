@@ -196,7 +196,8 @@ describe("hospitality request and approval through the conversation", () => {
     expect(expectButtonlessCard(again, request.id)).toContain("[approved]");
     expect(await audits(request.id, "hospitality.step_approved")).toHaveLength(2);
 
-    // Settling 6,700 (more than 10 % over) flags it to Li.
+    // Settling 6,700 (more than 10 % over) on the event day flags it to Li.
+    s.deps.clock.set("2026-11-25T02:00:00Z");
     const settleForm = formOf((await click(s.conversation, s.users.alice, choiceByLabel(toAlice.view, "Record actual amount"))).reply);
     expect(settleForm.fields.map((f) => [f.name, f.default])).toEqual([["actual", "6000.00"]]);
     expect(settleForm.intro).toBe("Approved: ¥6,000. More than 10% over is reported to your supervisor.");

@@ -25,7 +25,7 @@ function settingLabel(session: Session, key: string): string {
 /** Amounts in yuan, members by name — never fen or an internal id. */
 async function settingValue(session: Session, key: string, value: SettingValue): Promise<string> {
   if (value === null) return "—";
-  if (key.endsWith("Fen") && typeof value === "number") return money(BigInt(value));
+  if (/Fen(\.|$)/.test(key) && typeof value === "number") return money(BigInt(value));
   if (key.endsWith("ApproverId")) {
     const member = await session.deps.db.member.findFirst({ where: { tenantId: session.tenant.id, id: String(value) }, select: { displayName: true } });
     return member?.displayName ?? "—";

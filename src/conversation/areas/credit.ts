@@ -129,7 +129,7 @@ export function creditRequestCardView(session: Session, view: CreditRequestView,
   };
 }
 
-function decisionButtons(session: Session, request: { id: string; version: number }, step: { id: string; approverId: string }): Button[] {
+export function decisionButtons(session: Session, request: { id: string; version: number }, step: { id: string; approverId: string }): Button[] {
   const fields = { entityId: request.id, version: request.version, memberId: step.approverId, args: { step: step.id } };
   return [
     button(session, "hospitality.view.button.approve", "credit.approve", fields, { style: "primary" }),

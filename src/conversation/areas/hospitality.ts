@@ -9,7 +9,7 @@
 import { z } from "zod";
 import { AmbiguousCustomerError } from "../../core/customers/errors.js";
 import { findCustomer } from "../../core/customers/lookup.js";
-import { decideApproval, myPendingApprovals, type PendingApproval } from "../../core/hospitality/approvals.js";
+import { decideApproval } from "../../core/hospitality/approvals.js";
 import {
   cancelHospitality,
   getHospitality,
@@ -17,7 +17,7 @@ import {
   requestHospitality,
   settleHospitality,
 } from "../../core/hospitality/hospitality.js";
-import { perHeadFen, perHeadGuidelineFen } from "../../core/hospitality/rules.js";
+import type { BudgetPeriod } from "../../core/hospitality/rules.js";
 import { hospitalityKinds } from "../../core/hospitality/schemas.js";
 import { loadRequest, toHospitalityView, type ApprovalStepView, type HospitalityView } from "../../core/hospitality/view.js";
 import { ConflictError, isDomainError, NotFoundError, type DomainError } from "../../core/shared/errors.js";
@@ -37,7 +37,7 @@ export { HOSPITALITY_ENTITY };
 
 // ---- labels ------------------------------------------------------------------------------------
 
-const kindLabel = (session: Session, kind: string) => session.t(`hospitality.kind.${kind}`);
+export const kindLabel = (session: Session, kind: string) => session.t(`hospitality.kind.${kind}`);
 const statusLabel = (session: Session, status: string) => session.t(`hospitality.status.${status}`);
 export const roleLabel = (session: Session, role: string) => session.t(`hospitality.role.${role}`);
 
@@ -138,6 +138,15 @@ export function overspendPercentText(actualFen: bigint, approvedFen: bigint): st
   return `${sign}${abs / 10n}.${abs % 10n}`;
 }
 
+/** "Q4 2026" / "2026年第4季度". */
+function budgetPeriodLabel(session: Session, period: BudgetPeriod): string {
+  return session.t(`hospitality.period.${period.kind}`, {
+    year: period.year,
+    index: period.index ?? "",
+    mm: String(period.index ?? "").padStart(2, "0"),
+  });
+}
+
 /**
  * The request as it stands now, without buttons. `lead` goes above the fields (why the member
  * is seeing it), `buttons` below (only in views made for one member).
@@ -158,6 +167,19 @@ export function hospitalityCardView(session: Session, view: HospitalityView, opt
     { label: session.t("hospitality.view.field.heads"), value: session.t("hospitality.view.heads_value", { guests: view.guests, staff: view.staff }) },
     { label: session.t("hospitality.view.field.estimated"), value: money(view.estimatedFen) },
     { label: session.t("hospitality.view.field.per_head"), value: perHead },
+    ...(view.budget
+      ? [
+          {
+            label: session.t("hospitality.view.field.budget"),
+            value: `${session.t("hospitality.view.budget_value", {
+              period: budgetPeriodLabel(session, view.budget.period),
+              budget: money(view.budget.budgetFen),
+              used: money(view.budget.usedFen),
+              remaining: money(view.budget.remainingFen),
+            })}${view.budget.exceeded ? " ⚠" : ""}`,
+          },
+        ]
+      : []),
     ...(view.venue ? [{ label: session.t("hospitality.view.field.venue"), value: view.venue }] : []),
     ...(view.actualFen !== null
       ? [{ label: session.t("hospitality.view.field.actual"), value: `${money(view.actualFen)}${view.overspendFlagged ? " ⚠" : ""}` }]
@@ -171,6 +193,15 @@ export function hospitalityCardView(session: Session, view: HospitalityView, opt
         perHead: fenToDecimalString(view.perHeadFen),
         tier: view.customer.tier,
         guideline: fenToDecimalString(view.perHeadGuidelineFen),
+      })}`,
+    );
+  }
+  if (view.budget?.exceeded) {
+    flags.push(
+      `⚠ ${session.t("hospitality.budget_flag", {
+        period: budgetPeriodLabel(session, view.budget.period),
+        used: money(view.budget.usedFen),
+        budget: money(view.budget.budgetFen),
       })}`,
     );
   }
@@ -642,47 +673,6 @@ const submitRequestForm: FormHandler = async (session, values) => {
   }
 };
 
-// ---- approvals list ----------------------------------------------------------------------------
-
-function approvalItem(session: Session, a: PendingApproval): ListItem {
-  const heads = a.guests + a.staff;
-  const guideline = perHeadGuidelineFen(session.tenant.settings, a.customer.tier);
-  return {
-    text: [
-      session.t("hospitality.view.approvals_item", { number: a.number, customer: a.customer.name, amount: money(a.estimatedFen), date: a.eventDate }),
-      session.t("hospitality.view.approvals_item_detail", {
-        kind: kindLabel(session, a.kind),
-        heads: session.t("hospitality.view.heads_value", { guests: a.guests, staff: a.staff }),
-        perHead: money(perHeadFen(a.estimatedFen, heads)),
-        flag: a.perHeadFlagged ? ` ⚠ (${money(guideline)})` : "",
-        requester: a.requester.name,
-      }),
-      a.purpose,
-    ].join("\n"),
-    buttons: decisionButtons(session, { id: a.requestId, version: a.version }, { id: a.stepId, approverId: session.member.id }),
-  };
-}
-
-async function approvalsList(session: Session): Promise<Reply> {
-  const pending = await myPendingApprovals(session.deps, session.actor);
-  const title = session.t("hospitality.view.approvals_title", { count: pending.length });
-  return {
-    kind: "view",
-    view: {
-      header: { title, tone: pending.length > 0 ? "warning" : "info" },
-      blocks: [
-        {
-          kind: "list",
-          items: pending.map((a) => approvalItem(session, a)),
-          emptyText: session.t("hospitality.view.approvals_empty"),
-        },
-      ],
-      summary: title,
-      moreTemplate: moreTemplate(session),
-    },
-  };
-}
-
 // ---- outbox intents ----------------------------------------------------------------------------
 
 const intentSchema = z.object({
@@ -763,7 +753,6 @@ const intents: Record<string, IntentRenderer> = {
 export const hospitalityArea: ConversationArea = {
   commands: {
     "hospitality.request": requestCommand,
-    "approvals.list": async (session) => approvalsList(session),
   },
   actions: {
     "hospitality.approve": approve,

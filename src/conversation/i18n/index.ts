@@ -12,6 +12,7 @@ import { complaintsViewsCatalog } from "./catalog/complaints.views.js";
 import { consoleCatalog } from "./catalog/console.js";
 import { csvCatalog } from "./catalog/csv.js";
 import { creditCatalog } from "./catalog/credit.js";
+import { hospitalityPolicyCatalog } from "./catalog/hospitality.policy.js";
 import { creditViewsCatalog } from "./catalog/credit.views.js";
 import { customersCatalog } from "./catalog/customers.js";
 import { customersViewsCatalog } from "./catalog/customers.views.js";
@@ -67,6 +68,7 @@ export const catalogs: Readonly<Record<string, Catalog>> = {
   "customers.book": customerBookCatalog,
   hospitality: hospitalityCatalog,
   "hospitality.views": hospitalityViewsCatalog,
+  "hospitality.policy": hospitalityPolicyCatalog,
   "insights.views": insightsViewsCatalog,
   input: inputCatalog,
   kpi: kpiCatalog,

@@ -106,7 +106,11 @@ export function resolveChain(chain: readonly ApproverRole[], pool: ApproverPool,
       case "MANAGER":
         return first([...pool.supervisors.filter(isManager), ...pool.managers.filter(isManager)], anyone);
       case "FINAL": {
-        return first([pool.finalApprover, ...pool.admins], (c) => c === pool.finalApprover || c.role === "ADMIN");
+        // Without a designated final approver the department's manager signs off (the highest
+        // one above the requester, else any), not the IT admin; an ADMIN only when no manager
+        // can take the step.
+        const managers = [...pool.supervisors.filter(isManager).reverse(), ...pool.managers.filter(isManager)];
+        return first([pool.finalApprover, ...managers, ...pool.admins], (c) => c === pool.finalApprover || c.role === "MANAGER" || c.role === "ADMIN");
       }
     }
   };

@@ -7,6 +7,7 @@ import { hospitalityKind } from "../approvals/kinds.js";
 import { inTransaction, type Actor, type CoreDeps } from "../shared/context.js";
 import type { LocalDate } from "../shared/time.js";
 import { loadTenant } from "../tenants/tenants.js";
+import { perHeadGuidelineFen } from "./rules.js";
 import { decideApprovalSchema, parseHospitalityInput } from "./schemas.js";
 import { loadRequest, toHospitalityView, type HospitalityView } from "./view.js";
 
@@ -35,8 +36,11 @@ export interface PendingApproval {
   staff: number;
   estimatedFen: bigint;
   perHeadFlagged: boolean;
+  /** The guideline of the customer's tier when the request was made. */
+  perHeadGuidelineFen: bigint;
   venue: string | null;
   purpose: string;
+  /** The customer's tier when the request was made. */
   customer: { id: string; name: string; tier: Tier };
   requester: { id: string; name: string };
 }
@@ -55,6 +59,7 @@ interface PendingRow {
   staff: number;
   estimatedFen: bigint | number | string;
   perHeadFlagged: boolean;
+  perHeadGuidelineFen: bigint | number | string | null;
   venue: string | null;
   purpose: string;
   customerId: string;
@@ -66,11 +71,12 @@ interface PendingRow {
 
 /** The approval steps waiting for the actor, oldest first, in one query. */
 export async function myPendingApprovals(deps: CoreDeps, actor: Actor): Promise<PendingApproval[]> {
+  const tenant = await loadTenant(deps.db, actor.tenantId);
   const rows = await deps.db.$queryRaw<PendingRow[]>`
     SELECT s.id AS "stepId", s.position, s.role::text AS role, s."pendingSince",
            r.id AS "requestId", r.number, r.version, to_char(r."eventDate", 'YYYY-MM-DD') AS "eventDate",
-           r.kind::text AS kind, r.guests, r.staff, r."estimatedFen", r."perHeadFlagged", r.venue, r.purpose,
-           c.id AS "customerId", c.name AS "customerName", COALESCE(c."tierOverride", c.tier)::text AS tier,
+           r.kind::text AS kind, r.guests, r.staff, r."estimatedFen", r."perHeadFlagged", r."perHeadGuidelineFen", r.venue, r.purpose,
+           c.id AS "customerId", c.name AS "customerName", COALESCE(r."tierAtRequest", c."tierOverride", c.tier)::text AS tier,
            r."requesterId", m."displayName" AS "requesterName"
     FROM "ApprovalStep" s
     JOIN "HospitalityRequest" r ON r.id = s."requestId" AND r."tenantId" = s."tenantId"
@@ -93,6 +99,8 @@ export async function myPendingApprovals(deps: CoreDeps, actor: Actor): Promise<
     staff: r.staff,
     estimatedFen: BigInt(r.estimatedFen),
     perHeadFlagged: r.perHeadFlagged,
+    // Rows from before the snapshot fall back to today's setting for the tier.
+    perHeadGuidelineFen: r.perHeadGuidelineFen !== null ? BigInt(r.perHeadGuidelineFen) : perHeadGuidelineFen(tenant.settings, r.tier),
     venue: r.venue,
     purpose: r.purpose,
     customer: { id: r.customerId, name: r.customerName, tier: r.tier },

@@ -75,8 +75,10 @@ describe("requestHospitality", () => {
       expect(view.status).toBe("PENDING");
       expect(view.steps.map((s) => s.role)).toEqual(roles);
       const stored = await tdb.prisma.approvalStep.findMany({ where: { requestId: view.id }, orderBy: { position: "asc" } });
-      expect(stored.map((s) => s.approverId)).toEqual([d.s1.id, d.manager.id, d.admin.id].slice(0, roles.length));
-      expect(stored.map((s) => s.status)).toEqual(["PENDING", "WAITING", "WAITING"].slice(0, roles.length));
+      // No final approver set: the department manager holds the final step (collapsed into their
+      // manager step), not the admin.
+      expect(stored.map((s) => s.approverId)).toEqual([d.s1.id, d.manager.id, d.manager.id].slice(0, roles.length));
+      expect(stored.map((s) => s.status)).toEqual(["PENDING", "WAITING", "SKIPPED"].slice(0, roles.length));
       expect(stored[0]!.pendingSince).toEqual(new Date(NOW));
       expect((await tdb.prisma.hospitalityRequest.findUniqueOrThrow({ where: { id: view.id } })).estimatedFen).toBe(yuanToFen(yuan));
     }
@@ -166,8 +168,10 @@ describe("requestHospitality", () => {
     await tdb.prisma.member.update({ where: { id: d.a1.id }, data: { supervisorId: null } });
     await expect(request(d.a1, "100")).rejects.toMatchObject({ code: "hospitality.no_approver", params: { step: "SUPERVISOR" } });
     await tdb.prisma.member.update({ where: { id: d.a1.id }, data: { supervisorId: d.s1.id } });
-    await tdb.prisma.member.update({ where: { id: d.admin.id }, data: { active: false } });
-    await expect(request(d.a1, "20000")).rejects.toMatchObject({ code: "hospitality.no_approver", params: { step: "FINAL" } });
+    // Without a final approver the manager would take the final step too: with no manager left,
+    // the manager step is the one that has nobody.
+    await tdb.prisma.member.update({ where: { id: d.manager.id }, data: { active: false } });
+    await expect(request(d.a1, "20000")).rejects.toMatchObject({ code: "hospitality.no_approver", params: { step: "MANAGER" } });
     expect(await tdb.prisma.hospitalityRequest.count({ where: { tenantId: tenant.id } })).toBe(0);
     expect((await tdb.prisma.tenant.findUniqueOrThrow({ where: { id: tenant.id } })).nextHospitalityNo).toBe(1);
   });
@@ -444,8 +448,11 @@ describe("cancel and settle", () => {
       code: "hospitality.not_requester",
     });
 
+    // Settled on the event day (2026-11-25): what was spent is known only then.
+    const eventDay = new Date("2026-11-25T01:00:00Z");
+    deps.clock.set(eventDay.toISOString());
     const ok = await settleHospitality(deps, actor(d.a1), { requestId: within.id, actualFen: yuanToFen("2200.00") });
-    expect(ok).toMatchObject({ status: "SETTLED", actualFen: 220_000n, overspendFlagged: false, settledAt: new Date(NOW) });
+    expect(ok).toMatchObject({ status: "SETTLED", actualFen: 220_000n, overspendFlagged: false, settledAt: eventDay });
     const flagged = await settleHospitality(deps, actor(d.a1), { requestId: over.id, actualFen: "220001" });
     expect(flagged).toMatchObject({ status: "SETTLED", actualFen: 220_001n, overspendFlagged: true });
 
@@ -459,6 +466,26 @@ describe("cancel and settle", () => {
       code: "hospitality.not_approved",
       params: { status: "SETTLED" },
     });
+  });
+});
+
+describe("settlement date", () => {
+  it("refuses to settle before the event date, writing nothing, and accepts it from the event day on", async () => {
+    const { d, deps, request } = await scene();
+    const view = await request(d.a1, "1000");
+    await decideApproval(deps, actor(d.s1), { requestId: view.id, decision: "APPROVE" });
+    // 2026-11-24 23:59 in Shanghai: still the day before the event.
+    deps.clock.set("2026-11-24T15:59:00Z");
+    await expect(settleHospitality(deps, actor(d.a1), { requestId: view.id, actualFen: 90_000n })).rejects.toMatchObject({
+      code: "hospitality.settle_before_event",
+      params: { date: "2026-11-25", today: "2026-11-24" },
+    });
+    const stored = await tdb.prisma.hospitalityRequest.findUniqueOrThrow({ where: { id: view.id } });
+    expect(stored).toMatchObject({ status: "APPROVED", actualFen: null, settledAt: null });
+    expect((await auditFor(view.id)).map((a) => a.action)).not.toContain("hospitality.settled");
+    // 2026-11-25 00:00 in Shanghai: the event day.
+    deps.clock.set("2026-11-24T16:00:00Z");
+    expect(await settleHospitality(deps, actor(d.a1), { requestId: view.id, actualFen: 90_000n })).toMatchObject({ status: "SETTLED" });
   });
 });
 

@@ -5,7 +5,7 @@ import { canActFor, requireCanActFor } from "../members/authorization.js";
 import { enqueueNotifications, type EnqueueInput } from "../outbox/outbox.js";
 import { inTransaction, type Actor, type CoreDeps } from "../shared/context.js";
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from "../shared/errors.js";
-import { localDateOf, toDateColumn } from "../shared/time.js";
+import { fromDateColumn, localDateOf, toDateColumn } from "../shared/time.js";
 import { loadTenant } from "../tenants/tenants.js";
 import {
   approvalRequestedMessage as engineApprovalRequestedMessage,
@@ -49,7 +49,8 @@ export async function requestHospitality(deps: CoreDeps, actor: Actor, input: un
       amountFen: data.estimatedFen,
       now,
     });
-    const perHead = perHeadFlag(settings, effectiveTier(customer), data.estimatedFen, data.guests + data.staff);
+    const tier = effectiveTier(customer);
+    const perHead = perHeadFlag(settings, tier, data.estimatedFen, data.guests + data.staff);
 
     // The counter row lock serialises concurrent requests of one tenant: numbers never repeat.
     const [counter] = await tx.$queryRaw<Array<{ number: number }>>`
@@ -72,6 +73,8 @@ export async function requestHospitality(deps: CoreDeps, actor: Actor, input: un
         venue: data.venue ?? null,
         purpose: data.purpose,
         perHeadFlagged: perHead.flagged,
+        tierAtRequest: tier,
+        perHeadGuidelineFen: perHead.guidelineFen,
         steps: { create: stepRows(hospitalityKind, actor.tenantId, steps, now) },
       },
     });
@@ -96,6 +99,7 @@ export async function requestHospitality(deps: CoreDeps, actor: Actor, input: un
         perHeadFen: perHead.perHeadFen,
         perHeadGuidelineFen: perHead.guidelineFen,
         perHeadFlagged: perHead.flagged,
+        tier,
         steps: stepsForAudit(steps),
       },
     });
@@ -141,6 +145,10 @@ export async function settleHospitality(deps: CoreDeps, actor: Actor, input: unk
     const request = await loadRequest(tx, actor.tenantId, data.requestId);
     if (request.requesterId !== actor.memberId) throw new ForbiddenError("hospitality.not_requester");
     if (request.status !== "APPROVED") throw new ConflictError("hospitality.not_approved", { status: request.status });
+    // What was spent is known only once the event has taken place.
+    const today = localDateOf(now, tenant.timeZone);
+    const eventDate = fromDateColumn(request.eventDate);
+    if (today < eventDate) throw new InvalidInputError("hospitality.settle_before_event", { date: eventDate, today });
     const check = overspend(data.actualFen, request.estimatedFen, tenant.settings.hospitality.overspendTolerancePercent);
     const claimed = await tx.hospitalityRequest.updateMany({
       where: { id: request.id, tenantId: actor.tenantId, status: "APPROVED" },

@@ -2,6 +2,9 @@ import { describe, expect, it } from "vitest";
 import { yuanToFen } from "../shared/money.js";
 import { defaultTenantSettings, parseTenantSettings } from "../tenants/settings.js";
 import {
+  budgetFenFor,
+  budgetPeriodOf,
+  budgetUse,
   approvalChainFor,
   overspend,
   perHeadFen,
@@ -87,12 +90,21 @@ describe("resolveApprovers", () => {
     ...over,
   });
 
-  it("takes the nearest supervisor, the nearest manager above, then an admin", () => {
+  it("takes the nearest supervisor, the nearest manager above, then (no final approver set) the manager, not an admin", () => {
     expect(resolveApprovers(["SUPERVISOR", "MANAGER", "FINAL"], pool())).toEqual([
       { position: 1, role: "SUPERVISOR", approverId: "s1", collapsedInto: null },
       { position: 2, role: "MANAGER", approverId: "m", collapsedInto: null },
-      { position: 3, role: "FINAL", approverId: "admin", collapsedInto: null },
+      { position: 3, role: "FINAL", approverId: "m", collapsedInto: 2 },
     ]);
+  });
+
+  it("without a final approver takes the highest manager of the requester's chain, else any manager, else an admin", () => {
+    const chain = pool({ supervisors: [cand("s1", "SUPERVISOR"), cand("m", "MANAGER"), cand("top", "MANAGER")] });
+    expect(resolveApprovers(["SUPERVISOR", "MANAGER", "FINAL"], chain).map((x) => x.approverId)).toEqual(["s1", "m", "top"]);
+    const noneAbove = pool({ supervisors: [cand("s1", "SUPERVISOR")], managers: [cand("m2", "MANAGER")] });
+    expect(resolveApprovers(["SUPERVISOR", "FINAL"], noneAbove).map((x) => x.approverId)).toEqual(["s1", "m2"]);
+    const noManager = pool({ supervisors: [cand("s1", "SUPERVISOR")], managers: [cand("gone", "MANAGER", false)] });
+    expect(resolveApprovers(["SUPERVISOR", "FINAL"], noManager).map((x) => x.approverId)).toEqual(["s1", "admin"]);
   });
 
   it("uses the designated final approver when set", () => {
@@ -122,7 +134,7 @@ describe("resolveApprovers", () => {
     expect(steps.map((x) => [x.approverId, x.collapsedInto])).toEqual([
       ["boss", null],
       ["m2", null],
-      ["boss", 1],
+      ["m2", 2],
     ]);
   });
 
@@ -146,7 +158,29 @@ describe("resolveApprovers", () => {
       resolveApprovers(["SUPERVISOR", "MANAGER"], pool({ supervisors: [cand("s1", "SUPERVISOR")], managers: [cand("x", "MANAGER", false)] })),
     ).toThrow(expect.objectContaining({ code: "hospitality.no_approver", params: { step: "MANAGER" } }));
     expect(() =>
-      resolveApprovers(["SUPERVISOR", "MANAGER", "FINAL"], pool({ admins: [cand("a1", "ADMIN")] })),
+      resolveApprovers(["SUPERVISOR", "FINAL"], pool({ supervisors: [cand("s1", "SUPERVISOR")], managers: [], admins: [cand("a1", "ADMIN")] })),
     ).toThrow(expect.objectContaining({ code: "hospitality.no_approver", params: { step: "FINAL" } }));
+  });
+});
+
+describe("hospitality budget", () => {
+  it("finds the calendar month, quarter or year of a date, the last one running into the next year", () => {
+    expect(budgetPeriodOf("2026-11-25", "quarter")).toEqual({ kind: "quarter", year: 2026, index: 4, from: "2026-10-01", to: "2027-01-01" });
+    expect(budgetPeriodOf("2026-03-31", "quarter")).toMatchObject({ index: 1, from: "2026-01-01", to: "2026-04-01" });
+    expect(budgetPeriodOf("2026-04-01", "quarter")).toMatchObject({ index: 2, from: "2026-04-01", to: "2026-07-01" });
+    expect(budgetPeriodOf("2026-12-31", "month")).toMatchObject({ index: 12, from: "2026-12-01", to: "2027-01-01" });
+    expect(budgetPeriodOf("2026-02-10", "month")).toMatchObject({ index: 2, from: "2026-02-01", to: "2026-03-01" });
+    expect(budgetPeriodOf("2026-07-04", "year")).toEqual({ kind: "year", year: 2026, from: "2026-01-01", to: "2027-01-01" });
+  });
+
+  it("defaults to VIP ¥20,000 a quarter and treats 0 as no budget; exactly at the budget is within it", () => {
+    const settings = defaultTenantSettings;
+    expect(settings.hospitality.budgetPeriod).toBe("quarter");
+    expect(budgetFenFor(settings, "VIP")).toBe(yuanToFen("20000"));
+    expect(budgetFenFor(parseTenantSettings({ hospitality: { budgetFen: { C: 0 } } }), "C")).toBeNull();
+    const period = budgetPeriodOf("2026-11-25", "quarter");
+    expect(budgetUse(period, 100_000n, 100_000n)).toMatchObject({ remainingFen: 0n, exceeded: false });
+    expect(budgetUse(period, 100_000n, 100_001n)).toMatchObject({ remainingFen: 0n, exceeded: true });
+    expect(budgetUse(period, 100_000n, 40_000n)).toMatchObject({ remainingFen: 60_000n, exceeded: false });
   });
 });

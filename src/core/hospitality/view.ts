@@ -8,7 +8,7 @@ import type {
 } from "@prisma/client";
 import type { CoreDeps, Tx } from "../shared/context.js";
 import { ConflictError, NotFoundError } from "../shared/errors.js";
-import { fromDateColumn, type LocalDate } from "../shared/time.js";
+import { fromDateColumn, toDateColumn, type LocalDate } from "../shared/time.js";
 import type { TenantSettings } from "../tenants/settings.js";
 import { memberNames, stepMemberIds, toStepView, type ApprovalStepView, type MemberName } from "../approvals/view.js";
 import {
@@ -17,7 +17,7 @@ import {
   lateDecisionConflict as engineLateDecisionConflict,
 } from "../approvals/engine.js";
 import { hospitalityKind } from "../approvals/kinds.js";
-import { perHeadFen, perHeadGuidelineFen } from "./rules.js";
+import { budgetFenFor, budgetPeriodOf, budgetUse, perHeadFen, perHeadGuidelineFen, type BudgetUse } from "./rules.js";
 
 type Queryable = Tx | CoreDeps["db"];
 
@@ -31,6 +31,7 @@ export interface HospitalityView {
   status: HospitalityStatus;
   /** Put in every card's buttons; a click carrying an older version is a stale card. */
   version: number;
+  /** The customer's tier as it was when the request was made. */
   customer: { id: string; name: string; tier: Tier };
   requester: MemberName;
   eventDate: LocalDate;
@@ -41,6 +42,8 @@ export interface HospitalityView {
   perHeadFen: bigint;
   perHeadGuidelineFen: bigint;
   perHeadFlagged: boolean;
+  /** The customer's hospitality budget for the event's period; null when the tier has none. */
+  budget: BudgetUse | null;
   venue: string | null;
   purpose: string;
   actualFen: bigint | null;
@@ -87,7 +90,9 @@ export async function toHospitalityView(
   ids.push(...stepMemberIds(request.steps));
   const names = await memberNames(db, request.tenantId, ids);
   const name = (id: string): MemberName => ({ id, name: names.get(id) ?? id });
-  const tier = effectiveTier(request.customer);
+  // Snapshotted at creation; rows from before the snapshot columns fall back to today's tier.
+  const tier = request.tierAtRequest ?? effectiveTier(request.customer);
+  const eventDate = fromDateColumn(request.eventDate);
   return {
     id: request.id,
     number: request.number,
@@ -95,14 +100,15 @@ export async function toHospitalityView(
     version: request.version,
     customer: { id: request.customer.id, name: request.customer.name, tier },
     requester: name(request.requesterId),
-    eventDate: fromDateColumn(request.eventDate),
+    eventDate,
     kind: request.kind,
     guests: request.guests,
     staff: request.staff,
     estimatedFen: request.estimatedFen,
     perHeadFen: perHeadFen(request.estimatedFen, request.guests + request.staff),
-    perHeadGuidelineFen: perHeadGuidelineFen(settings, tier),
+    perHeadGuidelineFen: request.perHeadGuidelineFen ?? perHeadGuidelineFen(settings, tier),
     perHeadFlagged: request.perHeadFlagged,
+    budget: await customerBudgetUse(db, settings, request.tenantId, request.customerId, tier, eventDate),
     venue: request.venue,
     purpose: request.purpose,
     actualFen: request.actualFen,
@@ -127,4 +133,32 @@ export async function lateDecisionConflict(db: Queryable, request: LoadedRequest
 /** hospitality.already_decided {by, decision, at} for one decided step. */
 export async function decidedStepConflict(db: Queryable, tenantId: string, step: ApprovalStep): Promise<ConflictError> {
   return engineDecidedStepConflict(db, hospitalityKind, tenantId, step);
+}
+
+/**
+ * How much of the customer's budget for the period of `eventDate` is taken: pending and approved
+ * requests count with their estimate, settled ones with what was actually spent.
+ */
+export async function customerBudgetUse(
+  db: Queryable,
+  settings: TenantSettings,
+  tenantId: string,
+  customerId: string,
+  tier: Tier,
+  eventDate: LocalDate,
+): Promise<BudgetUse | null> {
+  const budgetFen = budgetFenFor(settings, tier);
+  if (budgetFen === null) return null;
+  const period = budgetPeriodOf(eventDate, settings.hospitality.budgetPeriod);
+  const rows = await db.hospitalityRequest.findMany({
+    where: {
+      tenantId,
+      customerId,
+      status: { in: ["PENDING", "APPROVED", "SETTLED"] },
+      eventDate: { gte: toDateColumn(period.from), lt: toDateColumn(period.to) },
+    },
+    select: { status: true, estimatedFen: true, actualFen: true },
+  });
+  const usedFen = rows.reduce((sum, r) => sum + (r.status === "SETTLED" && r.actualFen !== null ? r.actualFen : r.estimatedFen), 0n);
+  return budgetUse(period, budgetFen, usedFen);
 }

@@ -52,7 +52,8 @@ function currentAt(settings: TenantSettings, path: string[]): unknown {
 function coerce(key: string, current: unknown, raw: string): SettingValue {
   const text = raw.trim();
   if (/^(none|null|无|清除)$/i.test(text)) return null;
-  if (key.endsWith("Fen")) return Number(parseYuanText(text));
+  // A money setting may be per tier (hospitality.budgetFen.VIP): the amount is still in CNY.
+  if (/Fen(\.|$)/.test(key)) return Number(parseYuanText(text));
   if (typeof current === "number") {
     const n = Number(text);
     if (!Number.isFinite(n)) throw new InvalidInputError("settings.not_a_number", { key, value: raw });
@@ -99,7 +100,7 @@ export async function changeTenantSetting(deps: CoreDeps, actor: Actor | SystemA
       const range = settingRange(key);
       if (!parsed.success && range && parsed.error.issues.some((i) => i.code === "too_small" || i.code === "too_big")) {
         // Amounts are typed in CNY, so their range is told in CNY too.
-        const unit = key.endsWith("Fen") ? 100 : 1;
+        const unit = /Fen(\.|$)/.test(key) ? 100 : 1;
         throw new InvalidInputError("settings.out_of_range", { key, value: rawValue, min: range.min / unit, max: range.max / unit });
       }
       if (!parsed.success) {

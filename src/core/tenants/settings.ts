@@ -54,6 +54,11 @@ export const tenantSettingsSchema = z.object({
       overspendTolerancePercent: z.number().min(0).max(1000).default(10),
       finalApproverId: z.string().nullable().default(null),
       reminderAfterHours: z.number().min(1).max(8760).default(24),
+      // Per-customer hospitality budget for each period, by tier (0: no budget for that tier).
+      budgetPeriod: z.enum(["month", "quarter", "year"]).default("quarter"),
+      budgetFen: z
+        .object({ VIP: fen.default(2_000_000), A: fen.default(1_000_000), B: fen.default(500_000), C: fen.default(200_000) })
+        .prefault({}),
     })
     .prefault({}),
   // Credit control (信用调查与控制): amount bands on the requested limit, its final approver
