@@ -620,6 +620,10 @@ describe("report / 报表", () => {
     expect(text).toContain("Callback completion: 50% (2 of 4)");
     expect(text).toContain("Median time to acknowledge: 3 h 15 min (n = 2)");
     expect(text).toContain("Median time to resolve: 1 d 2 h (n = 1)");
+    // Working time (Mon–Fri 09:00–18:00): Tue 10:00 → 11:30 is 90 min, Fri 08:00 → 13:00 is 240 min;
+    // resolved Wed 12:00 after Tue 10:00 is 8 h + 3 h.
+    expect(text).toContain("Median time to acknowledge, working hours: 2 h 45 min (n = 2)");
+    expect(text).toContain("Median time to resolve, working hours: 11 h 0 min (n = 1)");
     // Both of Alice's complaints missed a deadline while she held them.
     expect(text).toContain("SLA deadlines missed: 2 (2 complaints registered)");
     expect(text).toContain("Sales: ¥0 (previous period ¥0, n/a)");
@@ -645,8 +649,9 @@ describe("report / 报表", () => {
     expect(text).toContain("我的团队（3 人）");
     expect(text).toContain("回访完成率: 50%（4 个中的 2 个）");
     expect(text).toContain("投诉受理时长中位数: 3 小时 15 分钟（共 2 起）");
+    expect(text).toContain("投诉受理时长中位数（工作时间）: 2 小时 45 分钟（共 2 起）");
     expect(text).toContain("各成员");
-    expect(text).toMatch(/• Alice（2 个客户）\n\s+销售额 ¥0（无） · 回访完成 50%（2\/4） · 受理 3 小时 15 分钟 · 超时 2 · 流失率 33\.3% · 满意度 4\.5 · 招待 ¥4,000/);
+    expect(text).toMatch(/• Alice（2 个客户）\n\s+销售额 ¥0（无） · 回访完成 50%（2\/4） · 受理 3 小时 15 分钟（工作时间 2 小时 45 分钟） · 超时 2 · 流失率 33\.3% · 满意度 4\.5 · 招待 ¥4,000/);
     // Sam and Amy own no customers and did nothing in the period: no rows of "无", one line saying so.
     expect(text).not.toContain("Amy");
     expect(text).not.toContain("回访完成 无");
