@@ -129,8 +129,10 @@ describe("plan / 计划", () => {
     expect(text).not.toContain("Gamma");
     // One click completes the callback; one click opens the visit form for the planned visit.
     const view = viewOf(reply);
-    const done = await click(conversation, s.as(s.alice), choiceByAction(view, "callback.done"));
-    expect(replyText(done.reply)).not.toContain("error");
+    // Done asks for the call's result first (callback outcomes), then completes it.
+    const asked = await click(conversation, s.as(s.alice), choiceByAction(view, "callback.done"));
+    const done = await submit(conversation, s.as(s.alice), formOf(asked.reply), { result: "REACHED" });
+    expect(replyText(done.reply)).toMatch(/^Callback with Delta done\./);
     expect((await tdb.prisma.callback.findUniqueOrThrow({ where: { id: s.overdue.id } })).status).toBe("DONE");
     const form = formOf((await click(conversation, s.as(s.alice), choiceByAction(view, "visit.open_form"))).reply);
     expect(form.fields[0]!.default).toBe("Acme");
