@@ -3,6 +3,8 @@
 import type { Tier } from "@prisma/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { normalizeName } from "../../src/core/customers/rules.js";
+import { digestRecipients } from "../../src/core/digests/runs.js";
+import { loadTenant } from "../../src/core/tenants/tenants.js";
 import type { Conversation, PlatformUser } from "../../src/conversation/port.js";
 import { renderText, type TextChoice } from "../../src/conversation/render/text.js";
 import { decodeButtonPayload } from "../../src/conversation/views/payload.js";
@@ -229,6 +231,19 @@ describe("risk / 预警", () => {
     expect(await say(s.as(s.bob), "预警")).toContain("暂无流失风险客户。");
   });
 
+  it("names an overdue planned visit among the reasons, in both languages", async () => {
+    for (const [locale, command, expected] of [
+      ["en", "risk", "Planned visit overdue 100 days (visits every 91 days) +35 · Purchases down 100%"],
+      ["zh-CN", "预警", "计划拜访已逾期 100 天（拜访周期 91 天） +35 · 近 90 天采购额下降 100%"],
+    ] as const) {
+      const s = await scene(locale);
+      const c = await customer(s, s.alice.id, `Overdue Visit ${locale}`, "A");
+      await order(s, c.id, 120, 5_000_000n);
+      await tdb.prisma.visitPlan.create({ data: { tenantId: s.tenant.id, customerId: c.id, assigneeId: s.alice.id, plannedOn: dateAgo(100), reason: "CADENCE" } });
+      expect(await say(s.as(s.alice), command)).toContain(expected);
+    }
+  });
+
   it("shows a supervisor the team's customers and a manager the department's, each with its owner", async () => {
     const s = await scene();
     await highRisk(s, s.alice.id, "Vega Group");
@@ -363,6 +378,40 @@ describe("callback digest notifications", () => {
     const wang = await deliver(s, s.wang, "digest.callbacks.team");
     expect(renderText(wang!.view).text).toContain("Sam: 0 due, 0 overdue, 0 done yesterday");
     expect(await deliver(s, s.alice, "digest.callbacks.team")).toBeNull();
+  });
+
+  it("adds a visits-overdue section with Log visit, and sends a member with only overdue visits a digest, in both languages", async () => {
+    const s = await dueScene();
+    const plan = (customerId: string, assigneeId: string, plannedOn: Date, status: "PLANNED" | "DONE" = "PLANNED", purpose: string | null = null) =>
+      tdb.prisma.visitPlan.create({ data: { tenantId: s.tenant.id, customerId, assigneeId, plannedOn, status, purpose, reason: "MANUAL" } });
+    await plan(s.vega.id, s.alice.id, dateAgo(4), "PLANNED", "quarterly review");
+    await plan(s.apex.id, s.alice.id, dateAgo(9), "DONE");
+    await plan(s.birch.id, s.alice.id, day(TODAY));
+    const bobCo = await customer(s, s.bob.id, "Bob Co", "VIP");
+    await plan(bobCo.id, s.bob.id, dateAgo(2));
+
+    const delivery = await deliver(s, s.alice, "digest.callbacks");
+    const { text } = renderText(delivery!.view);
+    expect(text).toContain("2 due today, 2 overdue · 1 visit(s) overdue");
+    before(text, "Birch", "Visits overdue");
+    expect(text).toContain("⚠ planned for 2026-11-19, 4 day(s) overdue · quarterly review");
+    // Done and today's plans are not overdue.
+    expect(text.slice(text.indexOf("Visits overdue"))).not.toContain("Apex");
+    expect(text.slice(text.indexOf("Visits overdue"))).not.toContain("Birch");
+    const logVisit = choices(delivery!.view, "visit.open_form");
+    expect(decoded(logVisit.at(-1)!)).toMatchObject({ entityId: s.vega.id, memberId: s.alice.id });
+    const form = formOf((await click(conversation, s.as(s.alice), logVisit.at(-1)!)).reply);
+    expect(form.fields.find((f) => f.name === "customer")?.default).toBe("Vega");
+
+    // Bob has no callback at all, only an overdue visit: he is a recipient of the 09:00 run.
+    const recipients = await digestRecipients({ db: tdb.prisma, clock: { now: () => new Date(NOW) } }, await loadTenant(tdb.prisma, s.tenant.id), "CALLBACKS", TODAY);
+    expect(recipients.find((r) => r.memberId === s.bob.id)?.intents).toEqual(["digest.callbacks"]);
+    await tdb.prisma.member.update({ where: { id: s.bob.id }, data: { locale: "zh-CN" } });
+    const bobs = renderText((await deliver(s, s.bob, "digest.callbacks"))!.view);
+    expect(bobs.text).toContain("今日到期 0 个,逾期 0 个 · 拜访逾期 1 个");
+    expect(bobs.text).toContain("逾期未拜访");
+    expect(bobs.text).toContain("⚠ 计划于 2026-11-21，已逾期 2 天");
+    expect(bobs.choices.map((c) => c.label)).toEqual(["记录拜访"]);
   });
 
   it("refuses a malformed intent date instead of guessing a day", async () => {
@@ -571,6 +620,10 @@ describe("report / 报表", () => {
     expect(text).toContain("Callback completion: 50% (2 of 4)");
     expect(text).toContain("Median time to acknowledge: 3 h 15 min (n = 2)");
     expect(text).toContain("Median time to resolve: 1 d 2 h (n = 1)");
+    // Working time (Mon–Fri 09:00–18:00): Tue 10:00 → 11:30 is 90 min, Fri 08:00 → 13:00 is 240 min;
+    // resolved Wed 12:00 after Tue 10:00 is 8 h + 3 h.
+    expect(text).toContain("Median time to acknowledge, working hours: 2 h 45 min (n = 2)");
+    expect(text).toContain("Median time to resolve, working hours: 11 h 0 min (n = 1)");
     // Both of Alice's complaints missed a deadline while she held them.
     expect(text).toContain("SLA deadlines missed: 2 (2 complaints registered)");
     expect(text).toContain("Sales: ¥0 (previous period ¥0, n/a)");
@@ -596,8 +649,9 @@ describe("report / 报表", () => {
     expect(text).toContain("我的团队（3 人）");
     expect(text).toContain("回访完成率: 50%（4 个中的 2 个）");
     expect(text).toContain("投诉受理时长中位数: 3 小时 15 分钟（共 2 起）");
+    expect(text).toContain("投诉受理时长中位数（工作时间）: 2 小时 45 分钟（共 2 起）");
     expect(text).toContain("各成员");
-    expect(text).toMatch(/• Alice（2 个客户）\n\s+销售额 ¥0（无） · 回访完成 50%（2\/4） · 受理 3 小时 15 分钟 · 超时 2 · 流失率 33\.3% · 满意度 4\.5 · 招待 ¥4,000/);
+    expect(text).toMatch(/• Alice（2 个客户）\n\s+销售额 ¥0（无） · 回访完成 50%（2\/4） · 受理 3 小时 15 分钟（工作时间 2 小时 45 分钟） · 超时 2 · 流失率 33\.3% · 满意度 4\.5 · 招待 ¥4,000/);
     // Sam and Amy own no customers and did nothing in the period: no rows of "无", one line saying so.
     expect(text).not.toContain("Amy");
     expect(text).not.toContain("回访完成 无");

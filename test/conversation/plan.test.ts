@@ -127,12 +127,12 @@ describe("plan / 计划", () => {
     expect(text).toContain("due 2026-11-30");
     expect(text).toContain("Same region (华东), same day: Beta (planned 2026-12-09)");
     expect(text).not.toContain("Gamma");
-    // One click opens the callback's outcome form (a result is required, issue 17), one submit
-    // completes it; one click opens the visit form for the planned visit.
+    // One click completes the callback; one click opens the visit form for the planned visit.
     const view = viewOf(reply);
-    const outcome = formOf((await click(conversation, s.as(s.alice), choiceByAction(view, "callback.done"))).reply);
-    const done = await submit(conversation, s.as(s.alice), outcome, { result: "REACHED" });
-    expect(replyText(done.reply)).not.toContain("error");
+    // Done asks for the call's result first (callback outcomes), then completes it.
+    const asked = await click(conversation, s.as(s.alice), choiceByAction(view, "callback.done"));
+    const done = await submit(conversation, s.as(s.alice), formOf(asked.reply), { result: "REACHED" });
+    expect(replyText(done.reply)).toMatch(/^Callback with Delta done\./);
     expect((await tdb.prisma.callback.findUniqueOrThrow({ where: { id: s.overdue.id } })).status).toBe("DONE");
     const form = formOf((await click(conversation, s.as(s.alice), choiceByAction(view, "visit.open_form"))).reply);
     expect(form.fields[0]!.default).toBe("Acme");

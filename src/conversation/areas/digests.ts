@@ -18,11 +18,15 @@
 // The callback digest is the callbacks area's due list (same buttons and contract: Done / Log
 // visit / Snooze / Skip with args.at = "list"), so a click turns the digest message into the
 // refreshed list (entityType "CallbackList") without a second look for the same thing.
+// Below the callbacks, a "visits overdue" section lists the member's planned visits (联络计划,
+// visit cadence) still open past their day, each with Log visit (visit.open_form, as in `plan`):
+// logging the visit completes the plan.
 import type { DueCallback } from "../../core/callbacks/callbacks.js";
 import {
   buildCallbackDigests,
   type DepartmentCallbackDigest,
   type MemberCallbackDigest,
+  type OverdueVisitItem,
   type SupervisorCallbackDigest,
   type TeamCallbackRow,
 } from "../../core/digests/callbacks.js";
@@ -31,7 +35,7 @@ import { digestDateSchema, digestFor } from "../../core/digests/digest.js";
 import { InvalidInputError } from "../../core/shared/errors.js";
 import type { LocalDate } from "../../core/shared/time.js";
 import type { ConversationArea, IntentRenderer } from "../area.js";
-import { button, moreTemplate } from "../builders/common.js";
+import { button, moreTemplate, tierLabel } from "../builders/common.js";
 import type { Session } from "../session.js";
 import type { ListItem, View, ViewBlock } from "../views/view.js";
 import { dueListView } from "./callbacks.js";
@@ -91,7 +95,36 @@ export function callbackDigestView(session: Session, localDate: LocalDate, diges
   const list = dueListView({ ...session, today: localDate }, digest.memberId, items);
   const title = session.t("digest.callbacks.title", { date: localDate });
   const counts = session.t("digest.callbacks.summary", { due: digest.due, overdue: digest.overdue });
-  return { ...list, header: { ...list.header, title, subtitle: counts }, summary: `${title} · ${counts}` };
+  const visits = digest.overdueVisits;
+  // With only overdue visits, the empty callback list would just say "nothing due".
+  const blocks = [...(items.length > 0 ? list.blocks : []), ...overdueVisitBlocks(session, digest.memberId, visits)];
+  const visitCount = visits.length > 0 ? ` · ${session.t("digest.visits.count", { count: visits.length })}` : "";
+  return {
+    ...list,
+    header: { ...list.header, title, subtitle: counts + visitCount, ...(visits.length > 0 ? { tone: "warning" as const } : {}) },
+    blocks,
+    summary: `${title} · ${counts}${visitCount}`,
+  };
+}
+
+/** Overdue planned visits shown in the callback digest before "… N more" (the plan shows them all). */
+export const DIGEST_VISITS_LIMIT = 5;
+
+/** The "visits overdue" section: each planned visit past its day with the one click that settles it, Log visit. */
+function overdueVisitBlocks(session: Session, memberId: string, visits: readonly OverdueVisitItem[]): ViewBlock[] {
+  if (visits.length === 0) return [];
+  const shown = visits.slice(0, DIGEST_VISITS_LIMIT);
+  const items: ListItem[] = shown.map((v) => ({
+    text: [
+      `*${v.customerName}* · ${tierLabel(session, v.tier)}`,
+      `⚠ ${session.t("digest.visits.overdue", { date: v.plannedOn, days: v.daysOverdue })}${v.purpose ? ` · ${v.purpose}` : ""}`,
+    ].join("\n"),
+    buttons: [button(session, "plan.view.button.log_visit", "visit.open_form", { entityId: v.customerId, memberId }, { style: "primary" })],
+  }));
+  return [
+    { kind: "text", text: `*${session.t("digest.visits.title")}*` },
+    { kind: "list", items, ...(visits.length > shown.length ? { totalCount: visits.length } : {}) },
+  ];
 }
 
 /** One member's line of a team summary: "⚠ Alice: 2 due, 2 overdue, 0 done yesterday · 0% done (30 days)". */
@@ -237,7 +270,7 @@ const renderCallbacks: IntentRenderer = async (session, intent) => {
   const mine = built.members.find((m) => m.memberId === session.member.id);
   if (!mine) return null;
   const items = await dueItems(session, mine);
-  return items.length > 0 ? callbackDigestView(session, localDate, mine, items) : null;
+  return items.length > 0 || mine.overdueVisits.length > 0 ? callbackDigestView(session, localDate, mine, items) : null;
 };
 
 const renderCallbacksTeam: IntentRenderer = async (session, intent) => {
@@ -311,7 +344,7 @@ export const digestsArea: ConversationArea = {
       if (command.digest !== "CHURN") {
         const { mine, team } = digest.callbacks;
         const items = mine ? await dueItems(session, mine) : [];
-        if (mine && items.length > 0) parts.push(callbackDigestView(session, date, mine, items));
+        if (mine && (items.length > 0 || mine.overdueVisits.length > 0)) parts.push(callbackDigestView(session, date, mine, items));
         if (team) parts.push(teamCallbackDigestView(session, date, team));
         if (parts.length === 0) parts.push(session.t("digest.view.no_callbacks"));
       }

@@ -33,6 +33,16 @@ export function formatDuration(session: Session, minutes: number): string {
   return session.t("report.view.duration.d_h", { d: Math.floor(m / (24 * 60)), h: Math.floor((m % (24 * 60)) / 60) });
 }
 
+/** Working time in hours and minutes: a "day" of working time would read as 24 hours, so there is none. */
+export function formatWorkingDuration(session: Session, minutes: number): string {
+  const m = Math.max(0, Math.round(minutes));
+  return m < 60 ? session.t("report.view.duration.min", { m }) : session.t("report.view.duration.h_min", { h: Math.floor(m / 60), m: m % 60 });
+}
+
+function workingMedian(session: Session, minutes: number | null, count: number): string {
+  return minutes === null ? noData(session) : session.t("report.view.median", { duration: formatWorkingDuration(session, minutes), count });
+}
+
 function noData(session: Session): string {
   return session.t("kpi.no_data");
 }
@@ -122,6 +132,8 @@ function metricFields(session: Session, k: KpiMetrics): Field[] {
     { label: session.t("report.view.visits_label"), value: String(k.visits.logged) },
     { label: session.t("report.view.median_ack"), value: median(session, k.complaints.medianAckMinutes, k.complaints.acknowledged) },
     { label: session.t("report.view.median_resolve"), value: median(session, k.complaints.medianResolveMinutes, k.complaints.resolved) },
+    { label: session.t("report.view.median_ack_working"), value: workingMedian(session, k.complaints.medianAckWorkingMinutes, k.complaints.acknowledged) },
+    { label: session.t("report.view.median_resolve_working"), value: workingMedian(session, k.complaints.medianResolveWorkingMinutes, k.complaints.resolved) },
     { label: session.t("kpi.breached_sla"), value: breaches(session, k) },
     { label: session.t("report.view.escalations_label"), value: String(k.complaints.escalationsReceived) },
     { label: session.t("kpi.churn_rate"), value: churn(session, k) },
@@ -146,7 +158,11 @@ function rowLine(session: Session, k: KpiMetrics, kind: KpiRow["kind"]): string 
   }
   if (k.callbacks.postponedOverdue > 0) parts.push(session.t("report.view.row.postponed_overdue", { count: k.callbacks.postponedOverdue }));
   if (k.visits.logged > 0) parts.push(session.t("report.view.row.visits", { count: k.visits.logged }));
-  if (k.complaints.medianAckMinutes !== null) parts.push(session.t("report.view.row.ack", { duration: formatDuration(session, k.complaints.medianAckMinutes) }));
+  if (k.complaints.medianAckMinutes !== null) {
+    const ack = session.t("report.view.row.ack", { duration: formatDuration(session, k.complaints.medianAckMinutes) });
+    const working = k.complaints.medianAckWorkingMinutes;
+    parts.push(working === null ? ack : `${ack}${session.t("report.view.row.ack_working", { duration: formatWorkingDuration(session, working) })}`);
+  }
   parts.push(session.t("report.view.row.breaches", { count: k.complaints.breachedSla }));
   if (k.complaints.escalationsReceived > 0) parts.push(session.t("report.view.row.escalations", { count: k.complaints.escalationsReceived }));
   if (k.churn.rate !== null) parts.push(session.t("report.view.row.churn", { rate: rate(k.churn.rate) }));

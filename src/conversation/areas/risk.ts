@@ -27,8 +27,14 @@ export function riskTone(high: number, medium: number): Tone {
 
 export function reasonText(session: Session, reason: RiskReason): string {
   switch (reason.signal) {
-    case "contact_gap":
-      return session.t("risk.reason.contact_gap", { days: reason.days, cadenceDays: reason.cadenceDays });
+    case "contact_gap": {
+      if (reason.visitOverdueDays === undefined) return session.t("risk.reason.contact_gap", { days: reason.days, cadenceDays: reason.cadenceDays });
+      const visit = session.t("risk.reason.visit_overdue", { days: reason.visitOverdueDays, visitCadenceDays: reason.visitCadenceDays ?? 0 });
+      // The call gap is named too when it is past its own cadence.
+      return reason.days > reason.cadenceDays
+        ? `${session.t("risk.reason.contact_gap", { days: reason.days, cadenceDays: reason.cadenceDays })}${session.t("risk.reason.and")}${visit}`
+        : visit;
+    }
     case "purchase_decline":
       return session.t("risk.reason.purchase_decline", {
         percent: reason.percent,

@@ -260,6 +260,54 @@ describe("tier overrides and updates", () => {
   });
 });
 
+describe("visit cadence at once", () => {
+  async function openVisitPlans(customerId: string) {
+    return tdb.prisma.visitPlan.findMany({ where: { customerId, status: "PLANNED", reason: "CADENCE" } });
+  }
+
+  it("plans a new customer's next visit in the creating transaction, follows re-tiers and owners, and drops it when churned", async () => {
+    const { d, deps } = await scene();
+    const prospect = await createCustomer(deps, actor(d.a1), { name: "Visit Prospect", status: "PROSPECT" });
+    expect(prospect.tier).toBe("C");
+    expect(await openVisitPlans(prospect.id)).toHaveLength(0);
+
+    const c = await createCustomer(deps, actor(d.a1), { name: "Visit Grower", annualPurchaseFen: yuan(10_000) });
+    expect(c.tier).toBe("B");
+    let plans = await openVisitPlans(c.id);
+    expect(plans).toHaveLength(1);
+    // tiers.visitEveryDays.B = 365 days from today, no sweep run.
+    expect(plans[0]).toMatchObject({ assigneeId: d.a1.id, openCadenceKey: c.id });
+    expect(fromDateColumn(plans[0]!.plannedOn)).toBe("2027-11-23");
+
+    // Re-tiered to VIP (30 days): the plan is pulled in at once, still one plan.
+    await updateCustomer(deps, actor(d.a1), c.id, { annualPurchaseFen: yuan(5_000_000) });
+    plans = await openVisitPlans(c.id);
+    expect(plans).toHaveLength(1);
+    expect(fromDateColumn(plans[0]!.plannedOn)).toBe("2026-12-23");
+
+    await assignOwner(deps, actor(d.s1), c.id, d.a2.id);
+    plans = await openVisitPlans(c.id);
+    expect(plans.map((p) => p.assigneeId)).toEqual([d.a2.id]);
+
+    await updateCustomer(deps, actor(d.s1), c.id, { status: "CHURNED" });
+    expect(await openVisitPlans(c.id)).toHaveLength(0);
+    expect(await tdb.prisma.visitPlan.count({ where: { customerId: c.id, status: "CANCELLED" } })).toBe(1);
+  });
+
+  it("counts a re-tier from the last face-to-face visit", async () => {
+    const { d, deps } = await scene();
+    const c = await createCustomer(deps, actor(d.a1), { name: "Visited Co", annualPurchaseFen: yuan(10_000) });
+    await tdb.prisma.visit.create({
+      data: { tenantId: c.tenantId, customerId: c.id, visitorId: d.a1.id, kind: "ON_SITE", occurredAt: new Date("2026-11-10T02:00:00Z"), summary: "met" },
+    });
+    await overrideTier(deps, actor(d.s1), c.id, "VIP", "strategic");
+    const plans = await openVisitPlans(c.id);
+    expect(plans).toHaveLength(1);
+    // 2026-11-10 + 30 = 2026-12-10 (a Thursday).
+    expect(fromDateColumn(plans[0]!.plannedOn)).toBe("2026-12-10");
+  });
+});
+
 describe("assignOwner", () => {
   it("moves the customer, its cadence callback and the old owner's pending callbacks; tells the new owner", async () => {
     const { tenant, d, deps } = await scene();

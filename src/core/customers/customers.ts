@@ -1,11 +1,13 @@
 // Customer use cases (客户档案, DESIGN.md §2): create, update, assign, re-tier, contacts and
-// purchase orders. Every tier or owner change re-syncs the cadence callback in the same
-// transaction, so "every tiered customer has exactly one open cadence callback" always holds.
+// purchase orders. Every tier or owner change re-syncs the cadence callback and the visit cadence
+// in the same transaction, so "every tiered customer has exactly one open cadence callback" and
+// "every customer of a tier with a visit cadence has its next planned visit" always hold.
 import type { Customer, Member } from "@prisma/client";
 import { recordAudit } from "../audit/audit.js";
 import { syncCadenceCallback } from "../callbacks/cadence.js";
 import { requireCanActFor, requireRoleAtLeast } from "../members/authorization.js";
 import { enqueueNotifications } from "../outbox/outbox.js";
+import { syncCustomerVisitCadence } from "../plans/visit-plans.js";
 import { inTransaction, type Actor, type CoreDeps, type Tx } from "../shared/context.js";
 import { ConflictError, InvalidInputError, NotFoundError } from "../shared/errors.js";
 import { addDays, fromDateColumn, localDateOf, toDateColumn, type LocalDate } from "../shared/time.js";
@@ -72,6 +74,7 @@ async function resyncCadence(tx: Tx, tt: TenantToday, before: Customer, after: C
     tt.today,
     tierChanged ? lastContactOf(after, tt.tenant.timeZone) : null,
   );
+  await syncCustomerVisitCadence(tx, tt.tenant, after, tt.today, tierChanged || before.status !== after.status);
 }
 
 function audit(tx: Tx, actor: Actor, action: string, entityId: string, before: unknown, after: unknown, entityType = "Customer") {
@@ -140,6 +143,7 @@ export async function createCustomer(deps: CoreDeps, actor: Actor, input: unknow
         { id: created.id, tenantId: created.tenantId, ownerId: created.ownerId, tier: created.tier },
         tt.today,
       );
+      await syncCustomerVisitCadence(tx, tt.tenant, created, tt.today, false);
       await audit(tx, actor, "customer.created", created.id, undefined, customerAuditSnapshot(created));
       return toCustomerView(created);
     });

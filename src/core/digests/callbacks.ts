@@ -20,12 +20,26 @@ export interface CallbackDigestItem {
   reason: CallbackReason;
 }
 
+/** A planned visit (联络计划, visit cadence) still PLANNED after its day. */
+export interface OverdueVisitItem {
+  planId: string;
+  customerId: string;
+  customerName: string;
+  tier: Tier;
+  plannedOn: LocalDate;
+  /** At least 1. */
+  daysOverdue: number;
+  purpose: string | null;
+}
+
 export interface MemberCallbackDigest {
   memberId: string;
   due: number;
   overdue: number;
   /** VIP first, then the most overdue. */
   items: CallbackDigestItem[];
+  /** The member's planned visits past their day, most overdue first. */
+  overdueVisits: OverdueVisitItem[];
 }
 
 export interface TeamCallbackRow {
@@ -84,6 +98,10 @@ interface ItemRow extends Omit<CallbackDigestItem, "tier" | "reason"> {
   reason: CallbackReason;
 }
 
+interface VisitRow extends OverdueVisitItem {
+  assigneeId: string;
+}
+
 interface CountRow {
   assigneeId: string;
   due: number;
@@ -121,6 +139,16 @@ export async function buildCallbackDigests(
     JOIN "Customer" c ON c.id = cb."customerId" AND c."tenantId" = cb."tenantId"
     WHERE cb."tenantId" = ${tenant.id} AND cb.status = 'PENDING' AND cb."dueOn" <= ${localDate}::date ${byAssignee}`);
 
+  const visitsByAssignee = scope ? Prisma.sql`AND p."assigneeId" = ANY(${scope}::text[])` : Prisma.empty;
+  const visits = await analyticalQuery(db, (q) => q.$queryRaw<VisitRow[]>`
+    SELECT p.id AS "planId", p."assigneeId", p."customerId", c.name AS "customerName",
+      COALESCE(c."tierOverride", c.tier)::text AS tier, to_char(p."plannedOn", 'YYYY-MM-DD') AS "plannedOn",
+      (${localDate}::date - p."plannedOn")::int AS "daysOverdue", p.purpose
+    FROM "VisitPlan" p
+    JOIN "Customer" c ON c.id = p."customerId" AND c."tenantId" = p."tenantId"
+    WHERE p."tenantId" = ${tenant.id} AND p.status = 'PLANNED' AND p."plannedOn" < ${localDate}::date ${visitsByAssignee}
+    ORDER BY p."plannedOn", c.name, p.id`);
+
   const counts = await analyticalQuery(db, (q) => q.$queryRaw<CountRow[]>`
     SELECT cb."assigneeId",
       (count(*) FILTER (WHERE cb.status = 'PENDING' AND cb."dueOn" = ${localDate}::date))::int AS due,
@@ -151,13 +179,22 @@ export async function buildCallbackDigests(
     else itemsBy.set(assigneeId, [item]);
   }
 
+  const visitsBy = new Map<string, OverdueVisitItem[]>();
+  for (const { assigneeId, ...visit } of visits) {
+    const list = visitsBy.get(assigneeId);
+    if (list) list.push(visit);
+    else visitsBy.set(assigneeId, [visit]);
+  }
+
   const isRecipient = (id: string) => teams.members.get(id)?.active === true && (!options.recipientId || id === options.recipientId);
   const members: MemberCallbackDigest[] = [];
-  for (const [memberId, list] of itemsBy) {
+  // A member with only overdue visits still gets the morning digest: the visits are its news.
+  for (const memberId of new Set([...itemsBy.keys(), ...visitsBy.keys()])) {
     if (!isRecipient(memberId)) continue;
+    const list = itemsBy.get(memberId) ?? [];
     list.sort(compareDigestCallbacks);
     const c = countsBy.get(memberId);
-    members.push({ memberId, due: c?.due ?? 0, overdue: c?.overdue ?? 0, items: list });
+    members.push({ memberId, due: c?.due ?? 0, overdue: c?.overdue ?? 0, items: list, overdueVisits: visitsBy.get(memberId) ?? [] });
   }
   members.sort((a, b) => (a.memberId < b.memberId ? -1 : 1));
 

@@ -9,10 +9,13 @@ import type { CustomerStatus, Platform, Tier } from "@prisma/client";
 import { directTransaction, type DirectTx } from "../../db/direct.js";
 import { z } from "zod";
 import { toAuditJson } from "../audit/audit.js";
+import { onOrNextWorkingDay, type WorkCalendar } from "../calendar/calendar.js";
+import { loadWorkCalendar } from "../calendar/store.js";
 import { cadenceDaysFor } from "../callbacks/cadence.js";
 import { isUniqueViolation } from "../customers/customers.js";
 import { cleanName, computeTier, defaultStatus, effectiveTier, normalizeName } from "../customers/rules.js";
 import { requireRoleAtLeast } from "../members/authorization.js";
+import { nextCadenceVisit, visitCadenceDays } from "../plans/visit-plans.js";
 import type { CoreDeps } from "../shared/context.js";
 import { ConflictError } from "../shared/errors.js";
 import { addDays, localDateOf, toDateColumn, type LocalDate } from "../shared/time.js";
@@ -241,6 +244,7 @@ async function importCustomerRows(deps: CoreDeps, actor: ImportActor, text: Asyn
   if (!isSystemActor(actor)) requireRoleAtLeast(actor, "MANAGER");
   const tenant = await loadTenant(deps.db, actor.tenantId);
   const today = localDateOf(deps.clock.now(), tenant.timeZone);
+  const cal = await loadWorkCalendar(deps.db, tenant);
 
   const file = await streamImportRows(text, CUSTOMER_CSV);
   if (!file.ok) return { ok: false, rows: 0, problems: file.problems };
@@ -258,7 +262,7 @@ async function importCustomerRows(deps: CoreDeps, actor: ImportActor, text: Asyn
         for await (const row of file.rows) {
           rows++;
           warnings.add(...row.warnings);
-          const staged = validateRow(row, actor, owners, tenant.settings, today, problems);
+          const staged = validateRow(row, actor, owners, tenant.settings, cal, today, problems);
           if (staged) batch.push(staged);
           if (batch.length >= CHUNK) {
             await stageRows(tx, batch);
@@ -294,6 +298,7 @@ interface StagedRow {
   nameKey: string;
   valid: PreparedCustomer | null;
   cadenceDueOn: LocalDate | null;
+  visitDueOn: LocalDate | null;
 }
 
 function validateRow(
@@ -301,6 +306,7 @@ function validateRow(
   actor: ImportActor,
   owners: OwnerDirectory,
   settings: TenantSettings,
+  cal: WorkCalendar,
   today: LocalDate,
   problems: ProblemLog,
 ): StagedRow | null {
@@ -336,7 +342,7 @@ function validateRow(
   const named = nameText === "" ? null : { line: row.line, name: nameText, nameKey: normalizeName(nameText) };
   if (rowProblems.length > 0 || !parsed.success || ownerId === null) {
     problems.add(...rowProblems);
-    return named ? { ...named, valid: null, cadenceDueOn: null } : null;
+    return named ? { ...named, valid: null, cadenceDueOn: null, visitDueOn: null } : null;
   }
   const r = parsed.data;
   const annualPurchaseFen = r.annual_purchase ?? 0n;
@@ -346,6 +352,7 @@ function validateRow(
   const override = r.tier !== null && r.tier !== computed ? r.tier : null;
   const tier = effectiveTier(computed, override);
   const days = cadenceDaysFor(settings, tier);
+  const visitDays = status === "CHURNED" ? null : visitCadenceDays(settings, tier);
   const prepared: PreparedCustomer = {
     line: row.line,
     id: randomUUID(),
@@ -364,7 +371,15 @@ function validateRow(
     creditLimitFen: r.credit_limit,
     contact: r.contact_name !== null ? { name: r.contact_name, title: r.contact_title, phone: r.contact_phone, email: r.contact_email } : null,
   };
-  return { line: row.line, name: nameText, nameKey: prepared.nameKey, valid: prepared, cadenceDueOn: days === null ? null : addDays(today, days) };
+  // Due dates roll to working days exactly as syncCadenceCallback and the visit cadence roll them.
+  return {
+    line: row.line,
+    name: nameText,
+    nameKey: prepared.nameKey,
+    valid: prepared,
+    cadenceDueOn: days === null ? null : onOrNextWorkingDay(cal, addDays(today, days)),
+    visitDueOn: visitDays === null ? null : nextCadenceVisit(cal, today, null, visitDays),
+  };
 }
 
 // The staging table lives for the import's transaction only (ON COMMIT DROP; a rollback drops
@@ -374,7 +389,7 @@ async function createStaging(tx: DirectTx): Promise<void> {
     CREATE TEMP TABLE import_customer_rows (
       line integer NOT NULL, name text NOT NULL, name_key text NOT NULL, valid boolean NOT NULL,
       id text, owner_id text, tier text, override text, strategic boolean, status text, annual bigint, coop date,
-      industry text, region text, rating text, lim bigint, c_name text, c_title text, c_phone text, c_email text, due date
+      industry text, region text, rating text, lim bigint, c_name text, c_title text, c_phone text, c_email text, due date, visit_due date
     ) ON COMMIT DROP`);
 }
 
@@ -383,7 +398,7 @@ async function stageRows(tx: DirectTx, rows: StagedRow[]): Promise<void> {
   const v = <T>(f: (c: PreparedCustomer) => T) => rows.map((r) => (r.valid ? f(r.valid) : null));
   await tx.execute(Prisma.sql`
     INSERT INTO import_customer_rows (line, name, name_key, valid, id, owner_id, tier, override, strategic, status, annual,
-      coop, industry, region, rating, lim, c_name, c_title, c_phone, c_email, due)
+      coop, industry, region, rating, lim, c_name, c_title, c_phone, c_email, due, visit_due)
     SELECT * FROM unnest(
       ${col((r) => r.line)}::integer[], ${col((r) => r.name)}::text[], ${col((r) => r.nameKey)}::text[], ${col((r) => r.valid !== null)}::boolean[],
       ${v((c) => c.id)}::text[], ${v((c) => c.ownerId)}::text[], ${v((c) => c.tier)}::text[], ${v((c) => c.tierOverride)}::text[],
@@ -392,7 +407,7 @@ async function stageRows(tx: DirectTx, rows: StagedRow[]): Promise<void> {
       ${v((c) => c.creditRating)}::text[], ${v((c) => c.creditLimitFen?.toString() ?? null)}::bigint[],
       ${v((c) => c.contact?.name ?? null)}::text[], ${v((c) => c.contact?.title ?? null)}::text[],
       ${v((c) => c.contact?.phone ?? null)}::text[], ${v((c) => c.contact?.email ?? null)}::text[],
-      ${col((r) => r.cadenceDueOn)}::date[]
+      ${col((r) => r.cadenceDueOn)}::date[], ${col((r) => r.visitDueOn)}::date[]
     )`);
 }
 
@@ -435,6 +450,11 @@ async function writeStaged(tx: DirectTx, actor: ImportActor): Promise<Omit<Impor
     INSERT INTO "Callback" ("id", "tenantId", "customerId", "assigneeId", "dueOn", "reason", "openCadenceKey", "updatedAt")
     SELECT gen_random_uuid()::text, ${tenantId}, id, owner_id, due, 'CADENCE', id, now()
     FROM import_customer_rows WHERE valid AND due IS NOT NULL ORDER BY line`);
+  // Likewise ensureVisitCadence: a tier with a visit cadence gets its next planned visit now.
+  await tx.execute(Prisma.sql`
+    INSERT INTO "VisitPlan" ("id", "tenantId", "customerId", "assigneeId", "plannedOn", "reason", "status", "openCadenceKey", "updatedAt")
+    SELECT gen_random_uuid()::text, ${tenantId}, id, owner_id, visit_due, 'CADENCE', 'PLANNED', id, now()
+    FROM import_customer_rows WHERE valid AND visit_due IS NOT NULL ORDER BY line`);
   // One audit row per customer (so each customer's own trail says where it came from, as for
   // customers created by command) plus one summary row for the import as a whole. Contact
   // details are not copied into the audit trail.

@@ -80,11 +80,31 @@ describe("importCustomersCsv", () => {
     expect(huaweiCall.assigneeId).toBe(owner.id);
     expect(fromDateColumn(huaweiCall.dueOn)).toBe("2026-12-07");
     expect(huaweiCall.openCadenceKey).toBe(huaweiCall.customerId);
+    // B's 91 days end on Sunday 2027-02-21: the call rolls to the working Monday, as syncCadenceCallback does.
+    const acmeCall = cadence.find((c) => c.customerId === byName.get("Acme, Inc.")!.id)!;
+    expect(fromDateColumn(acmeCall.dueOn)).toBe("2027-02-22");
+    // Every customer of a tier with a visit cadence has its next planned visit without waiting for the sweep.
+    const plans = await tdb.prisma.visitPlan.findMany({ where: { tenantId: tenant.id, reason: "CADENCE", status: "PLANNED" } });
+    expect(plans).toHaveLength(4);
+    const huaweiPlan = plans.find((p) => p.customerId === byName.get("华为技术有限公司")!.id)!;
+    expect(huaweiPlan).toMatchObject({ assigneeId: owner.id, openCadenceKey: huaweiPlan.customerId });
+    expect(fromDateColumn(huaweiPlan.plannedOn)).toBe("2026-12-23");
+    expect(plans.some((p) => p.customerId === byName.get("Lead Only")!.id)).toBe(false);
 
     expect(await tdb.prisma.auditLog.count({ where: { tenantId: tenant.id, action: "customer.imported" } })).toBe(5);
     const summary = await tdb.prisma.auditLog.findFirstOrThrow({ where: { tenantId: tenant.id, action: "import.customers" } });
     expect(summary.actorId).toBeNull();
     expect(summary.after).toMatchObject({ customers: 5, contacts: 1 });
+  });
+
+  it("rolls cadence due dates over the National Day holiday to the first working day, like a customer created by command", async () => {
+    const { tenant } = await scene();
+    // 2026-09-17 + 14 days = 2026-10-01, the first day of the 2026 National Day holiday (10-01 to 10-07).
+    const deps = depsAt(tdb.prisma, "2026-09-17T02:00:00Z");
+    const result = await importCustomersCsv(deps, systemActor(tenant.id), [HEADER, `Holiday Co,王芳,VIP,,,,,,,,,,,,`].join("\n"));
+    expect(result).toMatchObject({ ok: true, imported: 1, cadenceCallbacks: 1 });
+    const call = await tdb.prisma.callback.findFirstOrThrow({ where: { tenantId: tenant.id, reason: "CADENCE" } });
+    expect(fromDateColumn(call.dueOn)).toBe("2026-10-08");
   });
 
   it("writes nothing when one row is bad, and reports every bad row with its spreadsheet line and reason", async () => {

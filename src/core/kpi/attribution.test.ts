@@ -255,7 +255,7 @@ function emptyLike(): KpiMetrics {
   return {
     customers: 0,
     callbacks: { due: 0, done: 0, completionRate: null, onTime: 0, onTimeRate: null, postponed: 0, postponedOverdue: 0, outcomes: { reached: 0, noAnswer: 0, callLater: 0 } },
-    complaints: { registered: 0, acknowledged: 0, resolved: 0, medianAckMinutes: null, medianResolveMinutes: null, breachedSla: 0, escalationsReceived: 0 },
+    complaints: { registered: 0, acknowledged: 0, resolved: 0, medianAckMinutes: null, medianResolveMinutes: null, medianAckWorkingMinutes: null, medianResolveWorkingMinutes: null, breachedSla: 0, escalationsReceived: 0 },
     churn: { activeAtStart: 0, churned: 0, rate: null },
     satisfaction: { responses: 0, average: null },
     sales: { salesFen: 0n, previousFen: 0n, growth: null, activeBefore: 0, retained: 0, retention: null },

@@ -128,6 +128,9 @@ describe("kpi report", () => {
     expect(m.callbacks).toMatchObject({ due: 4, done: 2, completionRate: 0.5, onTime: 2, postponed: 0 });
     expect(m.complaints).toEqual({
       registered: 3, acknowledged: 3, resolved: 3, medianAckMinutes: 90, medianResolveMinutes: 600, breachedSla: 1, escalationsReceived: 0,
+      // Working time (Mon–Fri 09:00–18:00 Shanghai): registered 10:00 and resolved 600 minutes
+      // later at 20:00 (or 1,200 minutes later, the next 06:00) is 480 working minutes.
+      medianAckWorkingMinutes: 90, medianResolveWorkingMinutes: 480,
     });
     expect(m.churn).toEqual({ activeAtStart: 2, churned: 1, rate: 0.5 });
     expect(m.satisfaction).toEqual({ responses: 2, average: 3.5 });
@@ -174,7 +177,8 @@ describe("kpi report", () => {
     const s2 = report.teams.find((r) => r.id === d.s2.id)!;
     expect(s2.kind).toBe("team");
     expect(rowOf(report, d.s2.id)!.metrics.complaints.registered).toBe(0);
-    expect(s2.metrics.complaints).toMatchObject({ registered: 1, medianAckMinutes: 11, medianResolveMinutes: null, breachedSla: 1 });
+    // Registered Monday 23:59 and acknowledged 00:10: 11 minutes, none of them working time.
+    expect(s2.metrics.complaints).toMatchObject({ registered: 1, medianAckMinutes: 11, medianAckWorkingMinutes: 0, medianResolveMinutes: null, breachedSla: 1 });
     expect(rowOf(report, d.b1.id)!.metrics.satisfaction).toEqual({ responses: 1, average: 4 });
     expect(rowOf(report, d.b1.id)!.metrics.churn).toEqual({ activeAtStart: 1, churned: 0, rate: 0 });
     const m = report.total.metrics;
@@ -182,6 +186,8 @@ describe("kpi report", () => {
     // Medians over all five: ack [11, 30, 90, 120] → 60; resolve [120, 600, 1200] → 600.
     expect(m.complaints).toEqual({
       registered: 5, acknowledged: 4, resolved: 3, medianAckMinutes: 60, medianResolveMinutes: 600, breachedSla: 4, escalationsReceived: 0,
+      // Working ack [0, 30, 90, 120] → 60; working resolve [120, 480, 480] → 480.
+      medianAckWorkingMinutes: 60, medianResolveWorkingMinutes: 480,
     });
     expect(m.churn).toEqual({ activeAtStart: 4, churned: 1, rate: 0.25 });
     expect(m.satisfaction).toEqual({ responses: 4, average: 3.25 });

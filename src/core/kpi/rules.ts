@@ -10,6 +10,8 @@
 //   (a complaint resolved without an explicit acknowledgement counts as acknowledged when
 //   resolved) and to resolution, over complaints registered in the range and assigned to the
 //   member now;
+//   shown both in calendar time and in working time (the tenant's work calendar: working hours
+//   of working days, holidays and 调休 as for business-time SLAs), labelled apart;
 // - SLA deadlines missed: of those complaints, each deadline (acknowledge, resolve) met late or
 //   passed unmet, charged to the member who HELD the complaint when it passed (the assignee of
 //   the latest timeline event at or before it), not to whoever it was escalated to afterwards;
@@ -138,6 +140,14 @@ export function perCustomerFen(spendFen: bigint, customers: number): bigint | nu
   if (customers <= 0) return null;
   const n = BigInt(customers);
   return (spendFen * 2n + n) / (2n * n);
+}
+
+/** The median as percentile_cont(0.5) takes it (the mean of the two middle values), null for none. */
+export function median(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 /** Minutes to one decimal, for medians that arrive as float seconds/60 from percentile_cont. */

@@ -151,6 +151,35 @@ export async function syncVisitPlansAfterVisit(
   return { done: done.map(toPlannedVisitView), next };
 }
 
+/**
+ * One customer's visit cadence inside the transaction that created or changed it, so a new or
+ * re-tiered customer has its next planned visit at once rather than at the next daily sweep
+ * (ensureVisitCadence stays the safety net). A tier change recounts from the last face-to-face
+ * visit; a churned customer has no visit cadence.
+ */
+export async function syncCustomerVisitCadence(
+  tx: Tx,
+  tenant: TenantView,
+  customer: { id: string; tenantId: string; ownerId: string; tier: Tier; tierOverride: Tier | null; status: string },
+  today: LocalDate,
+  tierChanged: boolean,
+): Promise<PlannedVisitView | null> {
+  if (customer.status === "CHURNED") {
+    await tx.visitPlan.updateMany({ where: { tenantId: tenant.id, openCadenceKey: customer.id, status: "PLANNED" }, data: { status: "CANCELLED", openCadenceKey: null } });
+    return null;
+  }
+  let lastVisit: LocalDate | null = null;
+  if (tierChanged) {
+    const latest = await tx.visit.findFirst({
+      where: { tenantId: tenant.id, customerId: customer.id, kind: { in: [...FACE_TO_FACE] } },
+      orderBy: { occurredAt: "desc" },
+      select: { occurredAt: true },
+    });
+    lastVisit = latest ? localDateOf(latest.occurredAt, tenant.timeZone) : null;
+  }
+  return syncCadencePlan(tx, tenant, await loadWorkCalendar(tx, tenant), customer, today, lastVisit);
+}
+
 /** Brings one customer's open cadence plan in line with its tier, owner and last visit. */
 export async function syncCadencePlan(
   tx: Tx,

@@ -223,6 +223,35 @@ describe("churn risk scoring", () => {
     expect((await scoreOf(t.id, late.id))!.reasons).toEqual([{ signal: "overdue_callbacks", points: 10, count: 2, maxDaysOverdue: 6 }]);
   });
 
+  it("counts a planned visit overdue in the contact gap: full weight a whole visit cadence late, the larger of call and visit gap", async () => {
+    const t = await makeTenant(tdb.prisma, { settings: legacy() });
+    const a = await makeMember(tdb.prisma, t.id);
+    const plan = (customerId: string, daysFromToday: number, status: "PLANNED" | "DONE" = "PLANNED") =>
+      tdb.prisma.visitPlan.create({ data: { tenantId: t.id, customerId, assigneeId: a.id, plannedOn: dateCol(daysFromToday), status, reason: "CADENCE" } });
+    // VIP visits every 30 days (default): 15 days late is half the weight, 40 days late all of it.
+    const half = await customer(tdb.prisma, t.id, a.id);
+    await plan(half.id, -15);
+    await plan(half.id, -3);
+    const full = await customer(tdb.prisma, t.id, a.id);
+    await plan(full.id, -40);
+    const settled = await customer(tdb.prisma, t.id, a.id);
+    await plan(settled.id, -40, "DONE");
+    await plan(settled.id, 0);
+    // A call gap of 21 days (18 points) outweighs a visit 3 days late (4 points): one reason, both facts.
+    const both = await customer(tdb.prisma, t.id, a.id, { lastContactDaysAgo: 21 });
+    await plan(both.id, -3);
+    expect((await scoreOf(t.id, half.id))!.reasons).toEqual([
+      { signal: "contact_gap", points: 18, days: 0, cadenceDays: 14, visitOverdueDays: 15, visitCadenceDays: 30 },
+    ]);
+    expect((await scoreOf(t.id, full.id))!.reasons).toEqual([
+      { signal: "contact_gap", points: 35, days: 0, cadenceDays: 14, visitOverdueDays: 40, visitCadenceDays: 30 },
+    ]);
+    expect((await scoreOf(t.id, settled.id))!.score).toBe(0);
+    expect((await scoreOf(t.id, both.id))!.reasons).toEqual([
+      { signal: "contact_gap", points: 18, days: 21, cadenceDays: 14, visitOverdueDays: 3, visitCadenceDays: 30 },
+    ]);
+  });
+
   it("follows the tenant's weights and thresholds: 39 LOW, 40 MEDIUM, 69 MEDIUM, 70 HIGH", async () => {
     const levels: Array<[number, string]> = [];
     for (const weight of [39, 40, 69, 70]) {

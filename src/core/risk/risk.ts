@@ -46,6 +46,8 @@ export interface MeasureRow {
   latestSatisfaction: number | null;
   overdueCallbacks: number;
   maxDaysOverdue: number;
+  /** Absent in measures stored before planned visits counted. */
+  visitOverdueDays?: number;
   overdueReceivableFen: bigint | number | string;
   overLimit: boolean;
 }
@@ -110,6 +112,10 @@ function riskSignals(tenant: TenantView, now: Date) {
       ), cb.latest_sat)::int AS "latestSatisfaction",
       COALESCE(cb.overdue, 0)::int AS "overdueCallbacks",
       COALESCE(cb.max_overdue, 0)::int AS "maxDaysOverdue",
+      COALESCE((
+        SELECT ${today}::date - min(vp."plannedOn") FROM "VisitPlan" vp
+        WHERE vp."tenantId" = ${tenant.id} AND vp."customerId" = s.id AND vp.status = 'PLANNED' AND vp."plannedOn" < ${today}::date
+      ), 0)::int AS "visitOverdueDays",
       COALESCE(rv.overdue, 0)::bigint AS "overdueReceivableFen",
       (s."creditLimitFen" IS NOT NULL AND COALESCE(rv.outstanding, 0) > s."creditLimitFen") AS "overLimit"`,
   };
@@ -233,11 +239,13 @@ export function scoreMeasures(tenant: TenantView, rows: MeasureRow[]): CustomerR
         latestSatisfaction: r.latestSatisfaction,
         overdueCallbacks: r.overdueCallbacks,
         maxDaysOverdue: r.maxDaysOverdue,
+        visitOverdueDays: r.visitOverdueDays ?? 0,
         overdueReceivableFen: BigInt(r.overdueReceivableFen ?? 0),
         overLimit: r.overLimit ?? false,
       },
       risk,
       tiers.callbackCadenceDays,
+      tiers.visitEveryDays,
     );
     scored[i] = { customerId: r.customerId, ownerId: r.ownerId, name: r.name, tier: r.tier, ...result };
     // A whole tenant is ~100k rows: let each raw row go as soon as it is scored.

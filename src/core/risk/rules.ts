@@ -10,6 +10,9 @@
 //   customer.lastContactAt; a customer never contacted counts from its creation.
 // - Open complaints and overdue callbacks: each one brings half the weight, so two or more
 //   reach the full weight (one is a signal, two are a pattern).
+// - Planned visits (visit cadence, 联络计划): a visit still PLANNED past its day counts in the
+//   contact gap, full weight once it is a whole visit cadence overdue (as the call gap reaches
+//   full weight one cadence past due); the contact-gap reason takes the larger of the two.
 // - Overdue complaints: one is enough for the full weight; a missed SLA is already an
 //   escalation.
 // - Each signal's points are rounded to whole points; the score is their sum capped at 100,
@@ -30,7 +33,15 @@ export type RiskSignal =
 
 /** Why a customer scores what it scores; each variant carries the numbers a message needs. */
 export type RiskReason =
-  | { signal: "contact_gap"; points: number; days: number; cadenceDays: number }
+  | {
+      signal: "contact_gap";
+      points: number;
+      days: number;
+      cadenceDays: number;
+      /** The oldest planned visit still open past its day, and the tier's visit cadence (absent: none overdue). */
+      visitOverdueDays?: number;
+      visitCadenceDays?: number;
+    }
   | {
       signal: "purchase_decline";
       points: number;
@@ -62,6 +73,8 @@ export interface RiskMeasures {
   latestSatisfaction: number | null;
   overdueCallbacks: number;
   maxDaysOverdue: number;
+  /** Days the oldest planned visit still PLANNED is past its day (0 or absent: none). */
+  visitOverdueDays?: number;
   /** Unpaid fen on invoices past their due date (absent: no receivables known). */
   overdueReceivableFen?: bigint;
   /** Receivables outstanding above the credit limit. */
@@ -81,6 +94,7 @@ export const LOW_SATISFACTION_AT_MOST = 2;
 
 export type RiskSettings = TenantSettings["risk"];
 export type CadenceSettings = TenantSettings["tiers"]["callbackCadenceDays"];
+export type VisitCadenceSettings = TenantSettings["tiers"]["visitEveryDays"];
 
 const LEVEL_RANK: Record<RiskLevel, number> = { LOW: 0, MEDIUM: 1, HIGH: 2 };
 
@@ -102,6 +116,12 @@ export function contactGapPoints(days: number, cadenceDays: number, weight: numb
   if (days <= cadenceDays) return 0;
   if (days >= 2 * cadenceDays) return weight;
   return (weight * (days - cadenceDays)) / cadenceDays;
+}
+
+/** 0 when no planned visit is overdue, the full weight a whole visit cadence overdue or more, linear between. */
+export function visitOverduePoints(overdueDays: number, visitCadenceDays: number, weight: number): number {
+  if (overdueDays <= 0) return 0;
+  return contactGapPoints(visitCadenceDays + overdueDays, visitCadenceDays, weight);
 }
 
 /** The decline as a fraction 0..1, or 0 when the earlier window bought nothing. */
@@ -127,13 +147,25 @@ export function levelOf(score: number, risk: Pick<RiskSettings, "highAt" | "medi
 }
 
 /** The score, level and reasons (largest first) of one customer's measures. */
-export function scoreRisk(m: RiskMeasures, risk: RiskSettings, cadence: CadenceSettings): RiskScore {
+export function scoreRisk(m: RiskMeasures, risk: RiskSettings, cadence: CadenceSettings, visitCadence?: VisitCadenceSettings): RiskScore {
   const w = risk.weights;
   const reasons: RiskReason[] = [];
   const cadenceDays = cadenceFor(cadence, m.tier);
   if (cadenceDays !== null) {
-    const points = Math.round(contactGapPoints(m.daysSinceContact, cadenceDays, w.contactGap));
-    if (points > 0) reasons.push({ signal: "contact_gap", points, days: m.daysSinceContact, cadenceDays });
+    const gap = Math.round(contactGapPoints(m.daysSinceContact, cadenceDays, w.contactGap));
+    const visitOverdueDays = m.visitOverdueDays ?? 0;
+    const visitCadenceDays = visitCadence && m.tier !== "C" ? visitCadence[m.tier] : null;
+    const visit = visitCadenceDays !== null && visitOverdueDays > 0 ? Math.round(visitOverduePoints(visitOverdueDays, visitCadenceDays, w.contactGap)) : 0;
+    const points = Math.max(gap, visit);
+    if (points > 0) {
+      reasons.push({
+        signal: "contact_gap",
+        points,
+        days: m.daysSinceContact,
+        cadenceDays,
+        ...(visit > 0 && visitCadenceDays !== null ? { visitOverdueDays, visitCadenceDays } : {}),
+      });
+    }
   }
   const decline = purchaseDeclineFraction(m.recentPurchaseFen, m.previousPurchaseFen);
   if (decline > 0) {

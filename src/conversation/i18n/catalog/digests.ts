@@ -19,6 +19,9 @@ export const digestsCatalog: Catalog = {
     "digest.churn.counts": "{high} high, {medium} medium, {newlyRisen} newly risen",
     "digest.churn.newly_risen": "new since yesterday",
     "digest.nothing": "Nothing for you today.",
+    "digest.visits.title": "Visits overdue",
+    "digest.visits.count": "{count} visit(s) overdue",
+    "digest.visits.overdue": "planned for {date}, {days} day(s) overdue",
   },
   "zh-CN": {
     "digest.invalid_date": "日报日期格式应为 2026-11-30(收到的是 {value})。",
@@ -36,5 +39,8 @@ export const digestsCatalog: Catalog = {
     "digest.churn.counts": "高风险 {high},中风险 {medium},新增 {newlyRisen}",
     "digest.churn.newly_risen": "较昨日新增",
     "digest.nothing": "今天没有需要处理的事项。",
+    "digest.visits.title": "逾期未拜访",
+    "digest.visits.count": "拜访逾期 {count} 个",
+    "digest.visits.overdue": "计划于 {date}，已逾期 {days} 天",
   },
 };
