@@ -24,6 +24,7 @@ import {
   type DepartmentCallbackDigest,
   type MemberCallbackDigest,
   type SupervisorCallbackDigest,
+  type SurveyDigestSection,
   type TeamCallbackRow,
 } from "../../core/digests/callbacks.js";
 import { buildChurnDigests, type ChurnTeamSummary, type OwnerChurnDigest } from "../../core/digests/churn.js";
@@ -31,7 +32,7 @@ import { digestDateSchema, digestFor } from "../../core/digests/digest.js";
 import { InvalidInputError } from "../../core/shared/errors.js";
 import type { LocalDate } from "../../core/shared/time.js";
 import type { ConversationArea, IntentRenderer } from "../area.js";
-import { button, moreTemplate } from "../builders/common.js";
+import { button, moreTemplate, tierLabel } from "../builders/common.js";
 import type { Session } from "../session.js";
 import type { ListItem, View, ViewBlock } from "../views/view.js";
 import { dueListView } from "./callbacks.js";
@@ -86,12 +87,28 @@ async function dueItems(session: Session, digest: MemberCallbackDigest): Promise
   });
 }
 
+/** "Surveys to do: 5 — Acme (VIP), Beta (A), Gamma (B) …", with the command that lists them all. */
+function surveySectionBlocks(session: Session, section: SurveyDigestSection): ViewBlock[] {
+  const names = section.customers.map((c) => session.t("digest.surveys.customer", { name: c.customerName, tier: tierLabel(session, c.tier), survey: c.surveyName }));
+  const more = section.count > section.customers.length ? [session.t("views.more", { count: section.count - section.customers.length })] : [];
+  return [
+    { kind: "text", text: `*${session.t("digest.surveys.title", { count: section.count })}*\n${[...names, ...more].join("\n")}` },
+    { kind: "context", lines: [session.t("digest.surveys.hint")] },
+  ];
+}
+
 export function callbackDigestView(session: Session, localDate: LocalDate, digest: MemberCallbackDigest, items: readonly DueCallback[]): View {
   // "due today" and the list's date are the digest's day, whenever it is sent.
   const list = dueListView({ ...session, today: localDate }, digest.memberId, items);
   const title = session.t("digest.callbacks.title", { date: localDate });
-  const counts = session.t("digest.callbacks.summary", { due: digest.due, overdue: digest.overdue });
-  return { ...list, header: { ...list.header, title, subtitle: counts }, summary: `${title} · ${counts}` };
+  const counts = [
+    session.t("digest.callbacks.summary", { due: digest.due, overdue: digest.overdue }),
+    ...(digest.surveys ? [session.t("digest.surveys.count", { count: digest.surveys.count })] : []),
+  ].join(" · ");
+  // Survey tasks alone (no callback due): the section without an empty callback list.
+  const blocks = items.length > 0 ? [...list.blocks] : [];
+  if (digest.surveys) blocks.push(...surveySectionBlocks(session, digest.surveys));
+  return { ...list, header: { ...list.header, title, subtitle: counts }, blocks, summary: `${title} · ${counts}` };
 }
 
 /** One member's line of a team summary: "⚠ Alice: 2 due, 2 overdue, 0 done yesterday · 0% done (30 days)". */
@@ -237,7 +254,7 @@ const renderCallbacks: IntentRenderer = async (session, intent) => {
   const mine = built.members.find((m) => m.memberId === session.member.id);
   if (!mine) return null;
   const items = await dueItems(session, mine);
-  return items.length > 0 ? callbackDigestView(session, localDate, mine, items) : null;
+  return items.length > 0 || mine.surveys ? callbackDigestView(session, localDate, mine, items) : null;
 };
 
 const renderCallbacksTeam: IntentRenderer = async (session, intent) => {
@@ -311,7 +328,7 @@ export const digestsArea: ConversationArea = {
       if (command.digest !== "CHURN") {
         const { mine, team } = digest.callbacks;
         const items = mine ? await dueItems(session, mine) : [];
-        if (mine && items.length > 0) parts.push(callbackDigestView(session, date, mine, items));
+        if (mine && (items.length > 0 || mine.surveys)) parts.push(callbackDigestView(session, date, mine, items));
         if (team) parts.push(teamCallbackDigestView(session, date, team));
         if (parts.length === 0) parts.push(session.t("digest.view.no_callbacks"));
       }

@@ -19,6 +19,10 @@ export const digestsCatalog: Catalog = {
     "digest.churn.counts": "{high} high, {medium} medium, {newlyRisen} newly risen",
     "digest.churn.newly_risen": "new since yesterday",
     "digest.nothing": "Nothing for you today.",
+    "digest.surveys.title": "Surveys to do ({count})",
+    "digest.surveys.count": "{count} surveys to do",
+    "digest.surveys.customer": "{name} · {tier} · {survey}",
+    "digest.surveys.hint": "Type `survey` to see them all and record the answers.",
   },
   "zh-CN": {
     "digest.invalid_date": "日报日期格式应为 2026-11-30(收到的是 {value})。",
@@ -36,5 +40,9 @@ export const digestsCatalog: Catalog = {
     "digest.churn.counts": "高风险 {high},中风险 {medium},新增 {newlyRisen}",
     "digest.churn.newly_risen": "较昨日新增",
     "digest.nothing": "今天没有需要处理的事项。",
+    "digest.surveys.title": "待做满意度调查（{count} 个）",
+    "digest.surveys.count": "待调查 {count} 个",
+    "digest.surveys.customer": "{name} · {tier} · {survey}",
+    "digest.surveys.hint": "发送「调查」查看全部并记录结果。",
   },
 };
