@@ -75,7 +75,20 @@ export type Reply =
   /** Ask for missing details: Slack modal, Feishu form card, console prompts. */
   | { kind: "form"; form: Form }
   /** A submitted form had errors: show them next to the fields, keep the form open. */
-  | { kind: "form_errors"; errors: Record<string, string> };
+  | { kind: "form_errors"; errors: Record<string, string> }
+  /**
+   * A file for the user who asked (the report workbook): the adapter uploads it to them alone
+   * (Slack: their DM, Feishu: a file message to them, console: a temp file) and shows `view`,
+   * which says what was sent, where the command was typed.
+   */
+  | { kind: "file"; file: OutboundFile; view: View };
+
+export interface OutboundFile {
+  /** With its extension ("report-2026-11.xlsx"). */
+  name: string;
+  bytes: Buffer;
+  mime: string;
+}
 
 export interface ActionReply {
   reply: Reply;

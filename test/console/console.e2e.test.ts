@@ -1,12 +1,13 @@
 // The local console as a new user meets it: `npm start` on a fresh data directory, in a real
 // pseudo-terminal, no platform configured. Drives help, a Chinese prefix lookup, a visit
 // through a form, a hospitality request, and its approval by number as the supervisor.
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { projectRoot } from "../support/process.js";
 import { spawnInPty, type PtySession } from "../support/pty.js";
+import { workbookRows } from "../support/report-file.js";
 
 const tsx = path.join(projectRoot, "node_modules", "tsx", "dist", "cli.mjs");
 let dataDir: string;
@@ -81,8 +82,16 @@ describe("the local console in a terminal", () => {
     // The requester is told (delivered to their inbox, printed by the console).
     expect(decided).toMatch(/发给 刘洋 的消息[\s\S]*已批准/);
 
+    // The report as a file: the console has no chat to send it to, so it prints where it wrote it.
+    pty.mark();
+    pty.type("/crm 报表 本月 团队 导出");
+    const saved = await pty.waitFor(/报表已保存：([^\r\n]+\.xlsx)[\s\S]*accord（李娜）> $/);
+    const file = /报表已保存：([^\r\n]+\.xlsx)/.exec(saved)![1]!;
+    const names = (await workbookRows(readFileSync(file))).map((r) => r[1]);
+    expect(names).toContain("刘洋");
+
     pty.mark();
     pty.type("/quit");
     expect(await pty.exited(30_000)).toBe(0);
-  });
+  }, 120_000);
 });

@@ -8,6 +8,9 @@ import { normalizeName } from "../../src/core/customers/rules.js";
 import { scoreCustomers } from "../../src/core/risk/risk.js";
 import { fromDateColumn } from "../../src/core/shared/time.js";
 import { loadTenant } from "../../src/core/tenants/tenants.js";
+import { buildCallbackDigests } from "../../src/core/digests/callbacks.js";
+import { digestRecipients } from "../../src/core/digests/runs.js";
+import { ManualClock } from "../../src/core/shared/clock.js";
 import type { Conversation } from "../../src/conversation/port.js";
 import { renderText } from "../../src/conversation/render/text.js";
 import { choiceByAction, click, consoleMembers, conversationAt, formOf, replyText, submit, viewOf } from "../support/conversation.js";
@@ -148,5 +151,45 @@ describe("survey / 调查", () => {
     );
     expect(replyText(await conversation.command({ user: s.as(s.sam), text: "survey start Bad Z" }))).toContain("“Z”不是客户等级");
     expect(await tdb.prisma.survey.count({ where: { tenantId: s.tenant.id } })).toBe(1);
+  });
+
+  it("puts the pending survey tasks in the account manager's morning digest: count and the first customers, VIP first", async () => {
+    const s = await scene();
+    await tdb.prisma.customer.create({
+      data: { tenantId: s.tenant.id, ownerId: s.alice.id, name: "Cedar", nameKey: "cedar", tier: "C", status: "ACTIVE", lastContactAt: new Date(NOW), createdAt: new Date("2025-01-01T00:00:00Z") },
+    });
+    const tenant = await loadTenant(tdb.prisma, s.tenant.id);
+    const date = "2026-11-23";
+    // No callback is due: before the campaign, Alice has no morning digest at all.
+    expect((await digestRecipients({ db: tdb.prisma, clock: new ManualClock(NOW) }, tenant, "CALLBACKS", date)).map((r) => r.memberId)).not.toContain(s.alice.id);
+    await conversation.command({ user: s.as(s.sam), text: "survey start Spring" });
+    const recipients = await digestRecipients({ db: tdb.prisma, clock: new ManualClock(NOW) }, tenant, "CALLBACKS", date);
+    expect(recipients.find((r) => r.memberId === s.alice.id)?.intents).toEqual(["digest.callbacks"]);
+    const built = await buildCallbackDigests(tdb.prisma, tenant, date, { recipientId: s.alice.id });
+    expect(built.members[0]!.surveys).toEqual({
+      count: 4,
+      customers: [
+        { customerName: "Vega Group", tier: "VIP", surveyName: "Spring" },
+        { customerName: "Apex", tier: "A", surveyName: "Spring" },
+        { customerName: "Birch", tier: "B", surveyName: "Spring" },
+      ],
+    });
+    const shown = renderText(viewOf(await conversation.command({ user: s.as(s.alice), text: "digest callbacks" }))).text;
+    expect(shown).toContain("Surveys to do (4)");
+    expect(shown).toContain("0 due today, 0 overdue · 4 surveys to do");
+    expect(shown.indexOf("Vega Group")).toBeLessThan(shown.indexOf("Apex"));
+    expect(shown).toContain("… and 1 more");
+    expect(shown).not.toContain("Cedar");
+
+    // One answered: three left, and the section counts them; all answered: no section, no digest.
+    await tdb.prisma.surveyTask.updateMany({ where: { tenantId: s.tenant.id, customerId: s.vega.id }, data: { status: "DONE" } });
+    await tdb.prisma.member.update({ where: { id: s.alice.id }, data: { locale: "zh-CN" } });
+    const zh = renderText(viewOf(await conversation.command({ user: s.as(s.alice), text: "日报" }))).text;
+    expect(zh).toContain("待做满意度调查（3 个）");
+    expect(zh).toContain("逾期 0 个 · 待调查 3 个");
+    expect(zh).not.toContain("Vega Group");
+    await tdb.prisma.surveyTask.updateMany({ where: { tenantId: s.tenant.id }, data: { status: "DONE" } });
+    expect((await buildCallbackDigests(tdb.prisma, tenant, date, { recipientId: s.alice.id })).members).toEqual([]);
+    expect(renderText(viewOf(await conversation.command({ user: s.as(s.alice), text: "日报" }))).text).not.toContain("待做满意度调查");
   });
 });

@@ -26,6 +26,7 @@ type Json = any;
 
 export type Operation =
   | "token"
+  | "file.create"
   | "message.create"
   | "message.reply"
   | "message.patch"
@@ -61,6 +62,14 @@ export interface FakeFeishuUser {
   name: string;
 }
 
+/** A file uploaded with im/v1/files (multipart: file_type, file_name, file). */
+export interface UploadedFile {
+  fileKey: string;
+  fileType: string;
+  fileName: string;
+  bytes: Buffer;
+}
+
 export interface FakeMessage {
   messageId: string;
   chatId: string;
@@ -78,6 +87,31 @@ export interface FakeMessage {
   visibleTo?: string;
   at: number;
   updatedAt?: number;
+}
+
+/**
+ * The fields of a multipart/form-data body by name, as bytes. Parsed by hand because a part
+ * without a filename (what node-sdk's form-data sends for a Buffer) is text to the WHATWG parser.
+ */
+function multipartFields(body: Buffer, contentType: string): Map<string, Buffer> {
+  const boundary = /boundary=(?:"([^"]+)"|([^;]+))/.exec(contentType);
+  const fields = new Map<string, Buffer>();
+  if (!boundary) return fields;
+  const delimiter = Buffer.from(`--${boundary[1] ?? boundary[2]}`);
+  let at = body.indexOf(delimiter);
+  while (at !== -1) {
+    const start = at + delimiter.length;
+    if (body.subarray(start, start + 2).toString() === "--") break;
+    const next = body.indexOf(delimiter, start);
+    if (next === -1) break;
+    const part = body.subarray(start + 2, next - 2); // after CRLF, before the CRLF ahead of the next delimiter
+    const split = part.indexOf("\r\n\r\n");
+    const headers = part.subarray(0, split).toString("utf8");
+    const name = /name="([^"]*)"/.exec(headers)?.[1];
+    if (name !== undefined) fields.set(name, Buffer.from(part.subarray(split + 4)));
+    at = next;
+  }
+  return fields;
 }
 
 export const RATE_LIMIT_PER_CHAT: ScriptedAnswer = { status: 400, code: 230020, msg: "This operation triggers the frequency limit." };
@@ -102,6 +136,8 @@ export interface FakeFeishuOptions {
 export class FakeFeishu {
   readonly calls: RecordedCall[] = [];
   readonly messages = new Map<string, FakeMessage>();
+  /** Files uploaded with im/v1/files, by file_key. */
+  readonly files = new Map<string, UploadedFile>();
   /** Whether the app may read users through the contact API. */
   contactPermission = true;
   private readonly users = new Map<string, FakeFeishuUser>();
@@ -236,9 +272,17 @@ export class FakeFeishu {
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const raw = await readBody(req);
     const url = new URL(req.url ?? "/", this.baseUrl);
-    const body: Json = raw ? JSON.parse(raw) : {};
+    // im/v1/files is multipart with the file's bytes in it: read as bytes, not as JSON.
+    const multipart = (req.headers["content-type"] ?? "").startsWith("multipart/form-data");
+    let form: Map<string, Buffer> | undefined;
+    if (multipart) {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      form = multipartFields(Buffer.concat(chunks), req.headers["content-type"]!);
+    }
+    const raw = multipart ? "" : await readBody(req);
+    const body: Json = form ? Object.fromEntries([...form].filter(([k]) => k !== "file").map(([k, v]) => [k, v.toString("utf8")])) : raw ? JSON.parse(raw) : {};
     const query = Object.fromEntries(url.searchParams);
     const method = req.method ?? "GET";
     const path = url.pathname;
@@ -315,7 +359,33 @@ export class FakeFeishu {
         answer(200, { code: 0, msg: "success", data: { user: { open_id: user.openId, name: user.name, en_name: user.name } } });
         return;
       }
+      case "file.create": {
+        // open.feishu.cn im/v1/file/create: file_type one of opus/mp4/pdf/doc/xls/ppt/stream, file_name
+        // with its extension, a non-empty file of at most 30 MB; answers data.file_key.
+        const bytes = form?.get("file");
+        const fileType = String(body.file_type ?? "");
+        const fileName = String(body.file_name ?? "");
+        if (!bytes || !["opus", "mp4", "pdf", "doc", "xls", "ppt", "stream"].includes(fileType) || !/\.[^.]+$/.test(fileName)) {
+          answer(400, { code: 234001, msg: "Invalid request param." });
+          return;
+        }
+        if (bytes.length === 0 || bytes.length > 30 * 1024 * 1024) {
+          answer(400, { code: 234006, msg: "The file size exceed the max value." });
+          return;
+        }
+        const fileKey = `file_v3_${randomBytes(8).toString("hex")}`;
+        this.files.set(fileKey, { fileKey, fileType, fileName, bytes });
+        answer(200, { code: 0, msg: "success", data: { file_key: fileKey } });
+        return;
+      }
       case "message.create": {
+        if (body.msg_type === "file") {
+          const content = JSON.parse(String(body.content ?? "{}")) as { file_key?: string };
+          if (!content.file_key || !this.files.has(content.file_key)) {
+            answer(400, { code: 230001, msg: "invalid file_key" });
+            return;
+          }
+        }
         const receiveIdType = query.receive_id_type;
         const chatId = receiveIdType === "open_id" ? this.dmOf(String(body.receive_id)) : receiveIdType === "chat_id" ? String(body.receive_id) : undefined;
         if (!chatId || (receiveIdType === "open_id" && !this.users.has(String(body.receive_id)))) {
@@ -455,6 +525,7 @@ function operationOf(method: string, path: string): Operation | "unknown" {
   if (method === "GET" && path === "/open-apis/bot/v3/info") return "bot.info";
   if (method === "GET" && /^\/open-apis\/contact\/v3\/users\/[^/]+$/.test(path)) return "contact.user";
   if (method === "POST" && path === "/open-apis/im/v1/messages") return "message.create";
+  if (method === "POST" && path === "/open-apis/im/v1/files") return "file.create";
   if (method === "POST" && /^\/open-apis\/im\/v1\/messages\/[^/]+\/reply$/.test(path)) return "message.reply";
   if (method === "PATCH" && /^\/open-apis\/im\/v1\/messages\/[^/]+$/.test(path)) return "message.patch";
   if (method === "POST" && path === "/open-apis/ephemeral/v1/send") return "ephemeral.send";

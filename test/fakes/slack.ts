@@ -48,6 +48,18 @@ export interface PostedMessage {
   metadata?: { event_type: string; event_payload: Json };
 }
 
+/** A file shared through the upload flow (docs.slack.dev files.getUploadURLExternal / files.completeUploadExternal). */
+export interface SharedFile {
+  fileId: string;
+  filename: string;
+  /** The `length` declared to files.getUploadURLExternal. */
+  declaredLength: number;
+  bytes: Buffer;
+  title?: string;
+  /** completeUploadExternal's channel_id (a DM's D… id when sent to one user). */
+  channelId?: string;
+}
+
 export interface EphemeralMessage {
   channel: string;
   user: string;
@@ -95,6 +107,9 @@ export class FakeSlack {
   readonly ephemerals: EphemeralMessage[] = [];
   readonly responses: ResponseUrlPost[] = [];
   readonly views = new Map<string, OpenedView>();
+  /** Files completed with files.completeUploadExternal, in order. */
+  readonly files: SharedFile[] = [];
+  private readonly pendingUploads = new Map<string, { filename: string; declaredLength: number; bytes?: Buffer }>();
   private readonly users = new Map<string, FakeUser>();
   private readonly channels = new Map<string, { id: string; name: string; isMember: boolean; isPrivate?: boolean }>();
   private readonly scripts = new Map<string, ScriptedAnswer[]>();
@@ -234,8 +249,23 @@ export class FakeSlack {
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const raw = await readBody(req);
     const url = new URL(req.url ?? "/", this.baseUrl);
+    if (url.pathname.startsWith("/upload/")) {
+      // The upload_url step: the file's bytes, raw or multipart; 200 with a body that is not JSON.
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      const pending = this.pendingUploads.get(url.pathname.slice("/upload/".length));
+      if (req.method !== "POST" || !pending) {
+        res.writeHead(404);
+        res.end();
+        return;
+      }
+      pending.bytes = await uploadedBytes(Buffer.concat(chunks), req.headers["content-type"] ?? "");
+      res.writeHead(200, { "content-type": "text/plain" });
+      res.end(`OK - ${pending.bytes.length}`);
+      return;
+    }
+    const raw = await readBody(req);
     const at = Date.now();
 
     if (url.pathname.startsWith("/response/")) {
@@ -323,6 +353,32 @@ export class FakeSlack {
           },
         };
         return user.infoDelayMs ? sleep(user.infoDelayMs).then(() => answer) : answer;
+      }
+      case "files.getUploadURLExternal": {
+        const filename = typeof args.filename === "string" ? args.filename : "";
+        const length = Number(args.length);
+        if (!filename || !Number.isInteger(length) || length <= 0) return { ok: false, error: "invalid_arguments" };
+        const fileId = `F${String(++this.seq).padStart(8, "0")}`;
+        this.pendingUploads.set(fileId, { filename, declaredLength: length });
+        return { ok: true, upload_url: `${this.baseUrl}/upload/${fileId}`, file_id: fileId };
+      }
+      case "files.completeUploadExternal": {
+        const files = Array.isArray(args.files) ? (args.files as Array<{ id?: string; title?: string }>) : [];
+        if (files.length === 0) return { ok: false, error: "invalid_arguments" };
+        const channelId = typeof args.channel_id === "string" ? args.channel_id : undefined;
+        const done: Json[] = [];
+        for (const f of files) {
+          const pending = f.id ? this.pendingUploads.get(f.id) : undefined;
+          // A file id never returned by getUploadURLExternal, or whose bytes never arrived.
+          if (!pending?.bytes) return { ok: false, error: "file_not_found" };
+          this.pendingUploads.delete(f.id!);
+          this.files.push({
+            fileId: f.id!, filename: pending.filename, declaredLength: pending.declaredLength, bytes: pending.bytes,
+            ...(f.title ? { title: f.title } : {}), ...(channelId ? { channelId } : {}),
+          });
+          done.push({ id: f.id!, title: f.title ?? pending.filename, name: pending.filename, size: pending.bytes.length });
+        }
+        return { ok: true, files: done };
       }
       case "conversations.open":
         return { ok: true, channel: { id: this.dmOf(String(args.users).split(",")[0]!) } };
@@ -417,7 +473,17 @@ export class FakeSlack {
 }
 
 // WebClient sends form-encoded arguments with objects (blocks, view) as JSON strings.
-const JSON_ARGS = new Set(["blocks", "view", "attachments", "metadata"]);
+const JSON_ARGS = new Set(["blocks", "view", "attachments", "metadata", "files"]);
+
+/** The file's bytes from an upload_url POST: the body itself, or the file part of a multipart form. */
+async function uploadedBytes(body: Buffer, contentType: string): Promise<Buffer> {
+  if (!contentType.startsWith("multipart/form-data")) return body;
+  const form = await new Response(body, { headers: { "content-type": contentType } }).formData();
+  for (const [, value] of form) {
+    if (typeof value !== "string") return Buffer.from(await value.arrayBuffer());
+  }
+  return Buffer.alloc(0);
+}
 
 function parseArgs(raw: string, contentType: string): Record<string, Json> {
   if (!raw) return {};

@@ -2,6 +2,9 @@
 // demo tenant. Buttons are numbered choices (type the number to click), forms ask one field at
 // a time, and outbox messages addressed to anyone are printed as they are delivered, so one
 // person can play the whole department with /as.
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import readline from "node:readline";
 import type { OutboxMessage } from "@prisma/client";
 import type { Db } from "../../db/client.js";
@@ -115,6 +118,11 @@ export function startConsole(options: ConsoleOptions): ConsoleSession {
       const form = renderTextForm(reply.form);
       pendingForm = { form, index: 0, values: {} };
       write([`== ${form.title} ==`, form.intro, t(locale, "console.form_cancel_hint")].filter(Boolean).join("\n"));
+    } else if (reply.kind === "file") {
+      // The console has no chat to send a file to: it goes to a fresh temp directory, path printed.
+      const path = join(mkdtempSync(join(tmpdir(), "accord-")), reply.file.name);
+      writeFileSync(path, reply.file.bytes);
+      write(`${renderText(reply.view).text}\n${t(locale, "report.file.console", { path })}`);
     } else {
       for (const [field, message] of Object.entries(reply.errors)) {
         write(t(locale, "console.form_field_error", { field, message }));

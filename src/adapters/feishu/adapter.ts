@@ -291,6 +291,20 @@ export function createFeishuAdapter(config: FeishuConfig, deps: FeishuAdapterDep
         return { card: renderFeishuForm(reply.form), form: reply.form };
       case "form_errors":
         return { card: textCard(errorsText(reply.errors)) };
+      case "file":
+        return { card: renderFeishuCard(reply.view) };
+    }
+  }
+
+  /** A file reply goes to the requester alone, as a file message; the card then says so (or that it failed). */
+  async function deliverFile(reply: Reply, openId: string, key: string): Promise<Reply> {
+    if (reply.kind !== "file") return reply;
+    try {
+      await api.sendFile(openId, reply.file, { uuid: feishuUuid(`file:${key}`) });
+      return reply;
+    } catch (err) {
+      report(err, { operation: "file upload", file: reply.file.name });
+      return { kind: "form_errors", errors: { file: feishuText(locale, "feishu.file_failed") } };
     }
   }
 
@@ -347,6 +361,7 @@ export function createFeishuAdapter(config: FeishuConfig, deps: FeishuAdapterDep
       }
       // The command has acted; a re-delivery must not act again, even if the reply fails.
       await Promise.all(keys.map((k) => claims.complete(k)));
+      reply = await deliverFile(reply, m.openId, m.messageId);
       const { card, form } = cardOfReply(reply);
       const entity = reply.kind === "view" ? reply.card : undefined;
       try {
@@ -407,6 +422,7 @@ export function createFeishuAdapter(config: FeishuConfig, deps: FeishuAdapterDep
         throw err;
       }
       await claims.complete(key);
+      reply = await deliverFile(reply, menu.openId, key);
       const { card, form } = cardOfReply(reply);
       const sent = await api.sendCard("open_id", menu.openId, card, { uuid: feishuUuid(`menu:${menu.eventId ?? key}`) });
       if (form) remember(sent.messageId, form);
@@ -443,11 +459,16 @@ export function createFeishuAdapter(config: FeishuConfig, deps: FeishuAdapterDep
         case "form_errors":
           out.toast = { type: "error", content: errorsText(reply.errors) };
           break;
+        case "file":
+          // No button answers with a file today; were one to, the card tells what would be sent.
+          out.post = { card: renderFeishuCard(reply.view) };
+          break;
       }
       if (answer.updatedCard) out.replace = renderFeishuCard(answer.updatedCard.view);
     } else {
       switch (reply.kind) {
         case "view":
+        case "file":
           out.replace = renderFeishuCard(reply.view);
           break;
         case "form":

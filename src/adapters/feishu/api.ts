@@ -152,6 +152,11 @@ export interface FeishuApi {
   /** The user's name from the contact API; throws when the app may not read it. */
   userName(openId: string): Promise<string | undefined>;
   botInfo(): Promise<{ openId: string; name?: string }>;
+  /**
+   * Uploads a file (im/v1/files, multipart: file_type, file_name, file; im:resource) and sends it
+   * as a file message (msg_type "file", {"file_key"}) to one user.
+   */
+  sendFile(openId: string, file: { name: string; bytes: Buffer }, opts?: { uuid?: string }): Promise<SentMessage>;
 }
 
 interface ApiBody {
@@ -289,6 +294,27 @@ export function createFeishuApi(options: FeishuApiOptions): FeishuApi {
       });
       const user = body.data?.user as { name?: unknown } | undefined;
       return typeof user?.name === "string" && user.name !== "" ? user.name : undefined;
+    },
+    async sendFile(openId, file, opts = {}) {
+      // open.feishu.cn im/v1/file/create: "xls" is the type for spreadsheets, anything else "stream".
+      const fileType = /\.xlsx?$/i.test(file.name) ? "xls" : "stream";
+      let fileKey: string | undefined;
+      try {
+        const data = await client.im.file.create({ data: { file_type: fileType, file_name: file.name, file: file.bytes } });
+        fileKey = data?.file_key;
+      } catch (err) {
+        const failure = classifyThrown(err);
+        throw new FeishuApiError("im.file.create", failure.code, failure.kind === "permanent", undefined, failure.detail);
+      }
+      // The SDK answers null when Feishu's body carries a non-zero code.
+      if (!fileKey) throw new FeishuApiError("im.file.create", "no_file_key", true);
+      const body = await call("im.message.create", {
+        method: "POST",
+        url: "/open-apis/im/v1/messages",
+        params: { receive_id_type: "open_id" },
+        data: { receive_id: openId, msg_type: "file", content: JSON.stringify({ file_key: fileKey }), ...(opts.uuid ? { uuid: opts.uuid } : {}) },
+      });
+      return sent("im.message.create", body);
     },
     async botInfo() {
       const body = await call("bot.info", { method: "GET", url: "/open-apis/bot/v3/info" });

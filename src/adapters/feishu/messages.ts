@@ -14,6 +14,7 @@ export const feishuCatalog: Catalog = {
     "feishu.fix_form": "Please correct the marked fields.",
     "feishu.fix_form_list": "Please correct the form:",
     "feishu.unknown_button": "This button is no longer supported. Please run the command again.",
+    "feishu.file_failed": "The file could not be sent (the app may lack the im:resource permission). Please try again later.",
   },
   "zh-CN": {
     "feishu.working": "正在处理…卡片稍后会更新。",
@@ -23,6 +24,7 @@ export const feishuCatalog: Catalog = {
     "feishu.fix_form": "请修改标出的字段。",
     "feishu.fix_form_list": "请修改表单：",
     "feishu.unknown_button": "此按钮已失效，请重新执行命令。",
+    "feishu.file_failed": "文件未能发送（应用可能缺少 im:resource 权限），请稍后再试。",
   },
 };
 

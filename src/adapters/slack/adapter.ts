@@ -27,7 +27,7 @@ import {
 } from "@slack/bolt";
 import type { SlackConfig } from "../../config/config.js";
 import type { Locale } from "../../conversation/i18n/index.js";
-import type { ActionReply, Conversation, PlatformChannels, Reply } from "../../conversation/port.js";
+import type { ActionReply, Conversation, OutboundFile, PlatformChannels, Reply } from "../../conversation/port.js";
 import {
   baseActionId,
   escapeSlack,
@@ -442,6 +442,11 @@ export function createSlackAdapter(config: SlackConfig, deps: SlackAdapterDeps, 
         case "form_errors":
           await answer(textMessage(errorsText(reply.errors)));
           return;
+        case "file": {
+          const sent = await sendFile(client, command.user_id, reply.file);
+          await answer(sent ? renderSlackMessage(reply.view) : textMessage(slackText(locale, "slack.file_failed")));
+          return;
+        }
         case "form": {
           const opened = await call("views.open", () =>
             client.views.open({ trigger_id: command.trigger_id, view: kitView(renderSlackModal(reply.form)) }),
@@ -517,8 +522,28 @@ export function createSlackAdapter(config: SlackConfig, deps: SlackAdapterDeps, 
     }
   }
 
+  /**
+   * A file to one user, in their DM, by Slack's upload flow (files:write): files.getUploadURLExternal,
+   * the bytes POSTed to the upload_url it returns, files.completeUploadExternal with the DM's
+   * channel_id so only they see it (the SDK's uploadV2 does the three steps).
+   */
+  async function sendFile(client: webApi.WebClient, userId: string, file: OutboundFile): Promise<boolean> {
+    const channel = await call("conversations.open", () => directory.dmChannel(client, userId));
+    if (!channel) return false;
+    const uploaded = await call("files.uploadV2", () =>
+      client.files.uploadV2({ channel_id: channel, file: file.bytes, filename: file.name, title: file.name }),
+    );
+    return uploaded !== undefined;
+  }
+
   async function showReply(client: webApi.WebClient, place: ClickPlace, locale: Locale, reply: Reply): Promise<void> {
     switch (reply.kind) {
+      case "file": {
+        const sent = await sendFile(client, place.userId, reply.file);
+        if (sent) await show(client, place, renderSlackMessage(reply.view), () => viewModal(locale, reply.view));
+        else await showText(client, place, locale, slackText(locale, "slack.file_failed"));
+        return;
+      }
       case "view":
         await show(client, place, renderSlackMessage(reply.view), () => viewModal(locale, reply.view));
         return;

@@ -28,6 +28,7 @@ import {
   type MemberCallbackDigest,
   type OverdueVisitItem,
   type SupervisorCallbackDigest,
+  type SurveyDigestSection,
   type TeamCallbackRow,
 } from "../../core/digests/callbacks.js";
 import { buildChurnDigests, type ChurnTeamSummary, type OwnerChurnDigest } from "../../core/digests/churn.js";
@@ -90,14 +91,31 @@ async function dueItems(session: Session, digest: MemberCallbackDigest): Promise
   });
 }
 
+/** "Surveys to do: 5 — Acme (VIP), Beta (A), Gamma (B) …", with the command that lists them all. */
+function surveySectionBlocks(session: Session, section: SurveyDigestSection): ViewBlock[] {
+  const names = section.customers.map((c) => session.t("digest.surveys.customer", { name: c.customerName, tier: tierLabel(session, c.tier), survey: c.surveyName }));
+  const more = section.count > section.customers.length ? [session.t("views.more", { count: section.count - section.customers.length })] : [];
+  return [
+    { kind: "text", text: `*${session.t("digest.surveys.title", { count: section.count })}*\n${[...names, ...more].join("\n")}` },
+    { kind: "context", lines: [session.t("digest.surveys.hint")] },
+  ];
+}
+
 export function callbackDigestView(session: Session, localDate: LocalDate, digest: MemberCallbackDigest, items: readonly DueCallback[]): View {
   // "due today" and the list's date are the digest's day, whenever it is sent.
   const list = dueListView({ ...session, today: localDate }, digest.memberId, items);
   const title = session.t("digest.callbacks.title", { date: localDate });
-  const counts = session.t("digest.callbacks.summary", { due: digest.due, overdue: digest.overdue });
   const visits = digest.overdueVisits;
-  // With only overdue visits, the empty callback list would just say "nothing due".
-  const blocks = [...(items.length > 0 ? list.blocks : []), ...overdueVisitBlocks(session, digest.memberId, visits)];
+  const counts = [
+    session.t("digest.callbacks.summary", { due: digest.due, overdue: digest.overdue }),
+    ...(digest.surveys ? [session.t("digest.surveys.count", { count: digest.surveys.count })] : []),
+  ].join(" · ");
+  // With only overdue visits or survey tasks, the empty callback list would just say "nothing due".
+  const blocks = [
+    ...(items.length > 0 ? list.blocks : []),
+    ...overdueVisitBlocks(session, digest.memberId, visits),
+    ...(digest.surveys ? surveySectionBlocks(session, digest.surveys) : []),
+  ];
   const visitCount = visits.length > 0 ? ` · ${session.t("digest.visits.count", { count: visits.length })}` : "";
   return {
     ...list,
@@ -270,7 +288,7 @@ const renderCallbacks: IntentRenderer = async (session, intent) => {
   const mine = built.members.find((m) => m.memberId === session.member.id);
   if (!mine) return null;
   const items = await dueItems(session, mine);
-  return items.length > 0 || mine.overdueVisits.length > 0 ? callbackDigestView(session, localDate, mine, items) : null;
+  return items.length > 0 || mine.overdueVisits.length > 0 || mine.surveys ? callbackDigestView(session, localDate, mine, items) : null;
 };
 
 const renderCallbacksTeam: IntentRenderer = async (session, intent) => {
@@ -344,7 +362,7 @@ export const digestsArea: ConversationArea = {
       if (command.digest !== "CHURN") {
         const { mine, team } = digest.callbacks;
         const items = mine ? await dueItems(session, mine) : [];
-        if (mine && (items.length > 0 || mine.overdueVisits.length > 0)) parts.push(callbackDigestView(session, date, mine, items));
+        if (mine && (items.length > 0 || mine.overdueVisits.length > 0 || mine.surveys)) parts.push(callbackDigestView(session, date, mine, items));
         if (team) parts.push(teamCallbackDigestView(session, date, team));
         if (parts.length === 0) parts.push(session.t("digest.view.no_callbacks"));
       }

@@ -6,9 +6,12 @@ import type { Tier } from "@prisma/client";
 import { kpiReport, type KpiMetrics, type KpiReport, type KpiRow } from "../../core/kpi/kpi.js";
 import { TIERS } from "../../core/kpi/rules.js";
 import type { ConversationArea } from "../area.js";
+import { reportWorkbook } from "../exports/report-xlsx.js";
 import { money, moreTemplate, tierLabel } from "../builders/common.js";
 import type { Session } from "../session.js";
 import type { Field, ListItem, View, ViewBlock } from "../views/view.js";
+
+export const XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 /** Member and team rows shown before "… N more" (a department can have hundreds of members). */
 export const REPORT_ROWS_LIMIT = 30;
@@ -251,7 +254,16 @@ export const reportArea: ConversationArea = {
         ...(command.from ? { from: command.from } : {}),
         ...(command.to ? { to: command.to } : {}),
       });
-      return { kind: "view", view: reportView(session, report, command.scope) };
+      const view = reportView(session, report, command.scope);
+      if (!command.file) return { kind: "view", view };
+      const name = `${session.t("report.file.name", { from: report.from, to: report.to })}.xlsx`;
+      const bytes = await reportWorkbook(report, session.locale);
+      const sent: View = {
+        header: { title: session.t("report.file.sent_title", { name }), subtitle: view.header?.subtitle ?? "" },
+        blocks: [{ kind: "text", text: session.t("report.file.sent", { name, rows: report.members.length }) }],
+        summary: session.t("report.file.sent_title", { name }),
+      };
+      return { kind: "file", file: { name, bytes, mime: XLSX_MIME }, view: sent };
     },
   },
 };

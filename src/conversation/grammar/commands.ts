@@ -165,6 +165,8 @@ export const reportCommandSchema = kind("report.kpi").extend({
   from: localDateSchema.optional(),
   to: localDateSchema.optional(),
   scope: reportScopeSchema.optional(),
+  /** `report … xlsx`: the workbook sent to the requester as a file. */
+  file: z.literal(true).optional(),
 });
 export const adminRoleCommandSchema = kind("admin.role").extend(adminRoleFieldsSchema.partial().shape);
 export const adminSupervisorCommandSchema = kind("admin.supervisor").extend(adminSupervisorFieldsSchema.partial().shape);

@@ -236,6 +236,8 @@ const accepted: Accepted[] = [
   ["report last-month team", { kind: "report.kpi", from: "2026-10-01", to: "2026-10-31", scope: "team" }],
   ["报表 本月 全部", { kind: "report.kpi", from: "2026-11-01", to: "2026-11-23", scope: "tenant" }],
   ["报表 上周", { kind: "report.kpi", from: "2026-11-16", to: "2026-11-22" }],
+  ["report last-month all xlsx", { kind: "report.kpi", from: "2026-10-01", to: "2026-10-31", scope: "tenant", file: true }],
+  ["报表 导出 上月", { kind: "report.kpi", from: "2026-10-01", to: "2026-10-31", file: true }],
   ["report me 2026-11-01", { kind: "report.kpi", from: "2026-11-01", scope: "me" }],
 
   // admin

@@ -515,12 +515,20 @@ function parseDigest(s: State, args: Token[]): Command {
   return defined({ kind: "digest.preview", digest: valueAt(s, args, 0, parseDigestKind, "grammar.invalid_digest") });
 }
 
+/** `report … xlsx` / `报表 … 导出`: the report as an Excel file. */
+const REPORT_FILE_WORDS = new Set(["xlsx", "excel", "--xlsx", "file", "导出", "文件", "表格"]);
+
 function parseReport(s: State, args: Token[]): Command {
   s.topic = "report";
   const command: CommandOf<"report.kpi"> = { kind: "report.kpi" };
   const dates: LocalDate[] = [];
   let period = false;
   for (const token of args) {
+    if (REPORT_FILE_WORDS.has(token.text.toLowerCase())) {
+      if (command.file) throw failure(s, "grammar.unexpected_argument", { value: token.text });
+      command.file = true;
+      continue;
+    }
     const scope = parseReportScope(token.text);
     if (scope?.ok) {
       if (command.scope) throw failure(s, "grammar.unexpected_argument", { value: token.text });

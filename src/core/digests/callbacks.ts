@@ -40,7 +40,18 @@ export interface MemberCallbackDigest {
   items: CallbackDigestItem[];
   /** The member's planned visits past their day, most overdue first. */
   overdueVisits: OverdueVisitItem[];
+  /** Pending satisfaction-survey tasks (survey start), when there are any. */
+  surveys?: SurveyDigestSection;
 }
+
+/** The "surveys to do" section: how many are pending and the first customers (VIP first). */
+export interface SurveyDigestSection {
+  count: number;
+  customers: Array<{ customerName: string; tier: Tier; surveyName: string }>;
+}
+
+/** Customers named in the digest's survey section; the `survey` list has them all. */
+export const SURVEY_DIGEST_CUSTOMERS = 3;
 
 export interface TeamCallbackRow {
   memberId: string;
@@ -171,6 +182,8 @@ export async function buildCallbackDigests(
       )
     GROUP BY cb."assigneeId"`);
 
+  const surveys = await surveySections(db, tenant.id, scope);
+
   const countsBy = new Map(counts.map((c) => [c.assigneeId, c]));
   const itemsBy = new Map<string, CallbackDigestItem[]>();
   for (const { assigneeId, ...item } of items) {
@@ -188,13 +201,14 @@ export async function buildCallbackDigests(
 
   const isRecipient = (id: string) => teams.members.get(id)?.active === true && (!options.recipientId || id === options.recipientId);
   const members: MemberCallbackDigest[] = [];
-  // A member with only overdue visits still gets the morning digest: the visits are its news.
-  for (const memberId of new Set([...itemsBy.keys(), ...visitsBy.keys()])) {
+  // A member with only overdue visits or survey tasks still gets the morning digest: they are its news.
+  for (const memberId of new Set([...itemsBy.keys(), ...visitsBy.keys(), ...surveys.keys()])) {
     if (!isRecipient(memberId)) continue;
     const list = itemsBy.get(memberId) ?? [];
     list.sort(compareDigestCallbacks);
     const c = countsBy.get(memberId);
-    members.push({ memberId, due: c?.due ?? 0, overdue: c?.overdue ?? 0, items: list, overdueVisits: visitsBy.get(memberId) ?? [] });
+    const section = surveys.get(memberId);
+    members.push({ memberId, due: c?.due ?? 0, overdue: c?.overdue ?? 0, items: list, overdueVisits: visitsBy.get(memberId) ?? [], ...(section ? { surveys: section } : {}) });
   }
   members.sort((a, b) => (a.memberId < b.memberId ? -1 : 1));
 
@@ -206,6 +220,39 @@ export async function buildCallbackDigests(
   }
   if (!options.department || options.recipientId !== undefined) return { localDate, members, supervisors };
   return { localDate, members, supervisors, department: departmentSummary(teams, countsBy) };
+}
+
+interface SurveyRow {
+  assigneeId: string;
+  count: number;
+  customerName: string;
+  tier: Tier;
+  surveyName: string;
+}
+
+/** Pending survey tasks per assignee: the count and the first SURVEY_DIGEST_CUSTOMERS customers, in one query. */
+async function surveySections(db: Queryable, tenantId: string, scope: string[] | null): Promise<Map<string, SurveyDigestSection>> {
+  const byAssignee = scope ? Prisma.sql`AND t."assigneeId" = ANY(${scope}::text[])` : Prisma.empty;
+  const rows = await analyticalQuery(db, (q) => q.$queryRaw<SurveyRow[]>`
+    SELECT "assigneeId", count, "customerName", tier, "surveyName" FROM (
+      SELECT t."assigneeId", c.name AS "customerName", COALESCE(c."tierOverride", c.tier)::text AS tier, s.name AS "surveyName",
+        (count(*) OVER (PARTITION BY t."assigneeId"))::int AS count,
+        row_number() OVER (PARTITION BY t."assigneeId"
+          ORDER BY CASE COALESCE(c."tierOverride", c.tier)::text WHEN 'VIP' THEN 0 WHEN 'A' THEN 1 WHEN 'B' THEN 2 ELSE 3 END, c.name, t.id) AS n
+      FROM "SurveyTask" t
+      JOIN "Survey" s ON s.id = t."surveyId"
+      JOIN "Customer" c ON c.id = t."customerId" AND c."tenantId" = t."tenantId"
+      WHERE t."tenantId" = ${tenantId} AND t.status = 'PENDING' ${byAssignee}
+    ) ranked
+    WHERE n <= ${SURVEY_DIGEST_CUSTOMERS}
+    ORDER BY "assigneeId", n`);
+  const sections = new Map<string, SurveyDigestSection>();
+  for (const r of rows) {
+    const section = sections.get(r.assigneeId) ?? { count: r.count, customers: [] };
+    section.customers.push({ customerName: r.customerName, tier: r.tier, surveyName: r.surveyName });
+    sections.set(r.assigneeId, section);
+  }
+  return sections;
 }
 
 type CountsBy = ReadonlyMap<string, CountRow>;

@@ -22,6 +22,10 @@ export const digestsCatalog: Catalog = {
     "digest.visits.title": "Visits overdue",
     "digest.visits.count": "{count} visit(s) overdue",
     "digest.visits.overdue": "planned for {date}, {days} day(s) overdue",
+    "digest.surveys.title": "Surveys to do ({count})",
+    "digest.surveys.count": "{count} surveys to do",
+    "digest.surveys.customer": "{name} · {tier} · {survey}",
+    "digest.surveys.hint": "Type `survey` to see them all and record the answers.",
   },
   "zh-CN": {
     "digest.invalid_date": "日报日期格式应为 2026-11-30(收到的是 {value})。",
@@ -42,5 +46,9 @@ export const digestsCatalog: Catalog = {
     "digest.visits.title": "逾期未拜访",
     "digest.visits.count": "拜访逾期 {count} 个",
     "digest.visits.overdue": "计划于 {date}，已逾期 {days} 天",
+    "digest.surveys.title": "待做满意度调查（{count} 个）",
+    "digest.surveys.count": "待调查 {count} 个",
+    "digest.surveys.customer": "{name} · {tier} · {survey}",
+    "digest.surveys.hint": "发送「调查」查看全部并记录结果。",
   },
 };

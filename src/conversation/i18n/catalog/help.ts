@@ -149,11 +149,12 @@ const en: Record<string, TopicText> = {
   },
   report: {
     title: "KPI report",
-    usage: "report [from] [to] [me|team|all]",
+    usage: "report [from] [to] [me|team|all] [xlsx]",
     description:
       "KPIs for you, your team or the department over a period: callback completion, complaint handling times and SLA breaches, churn, satisfaction, hospitality spend. Periods: week, month, last-month, quarter, year.",
     examples: [
       ["report last-month team", "Last month, your team"],
+      ["report last-month all xlsx", "The same per member as an Excel file, sent to you"],
       ["报表 2026-10-01 2026-10-31 团队", "The same in Chinese, with dates"],
     ],
   },
@@ -352,10 +353,11 @@ const zh: Record<string, TopicText> = {
   },
   report: {
     title: "绩效报表",
-    usage: "报表 [开始日期] [结束日期] [我|团队|全部]",
+    usage: "报表 [开始日期] [结束日期] [我|团队|全部] [导出]",
     description: "查看个人、团队或全部门在一段时间内的绩效：回访完成率、投诉受理与解决时长及超时数、客户流失率、满意度、招待费用。期间可写 本周、本月、上月、本季度、今年。",
     examples: [
       ["报表 2026-10-01 2026-10-31 团队", "团队十月的绩效"],
+      ["报表 上月 全部 导出", "按成员导出 Excel 文件，发给您本人"],
       ["report last-month team", "英文形式：上月、团队"],
     ],
   },
