@@ -63,10 +63,11 @@ describe("hospitality approvals over Slack", () => {
     const supervisorCard = latestIn(h, supervisorDm)!;
     expect(approveButton(supervisorCard)).toBeDefined();
     expect(rejectButton(supervisorCard)).toBeDefined();
-    // The requester is a live mention (Slack shows her current name and links her profile);
-    // the notification fallback text reads her name.
+    // The requester is a live mention (Slack shows her current name and links her profile), in
+    // the blocks and in the notification fallback text; no reference delimiter leaks.
     expect(textOf(supervisorCard.blocks)).toContain(`<@${team.alice.id}> asks you to approve`);
-    expect(supervisorCard.text).not.toMatch(/[\uE000\uE001]|<@/);
+    expect(supervisorCard.text).toContain(`<@${team.alice.id}>`);
+    expect(supervisorCard.text).not.toMatch(/[\uE000\uE001]/);
     expect(await h.db.prisma.messageRef.count({ where: { entityId: request.id, channel: supervisorDm, messageId: supervisorCard.ts } })).toBe(1);
 
     const clickedAt = Date.now();
