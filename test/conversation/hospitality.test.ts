@@ -187,7 +187,10 @@ describe("hospitality request and approval through the conversation", () => {
     expect(approved!.target).toBe(`member:${s.members.alice.id}`);
     const toAlice = (await s.conversation.renderDelivery(approved!))!;
     expect(toAlice.to).toEqual({ kind: "member", platformUserId: "alice" });
-    expect(textOf(toAlice.view)).toContain("Your hospitality request #1 is approved.");
+    // The console reads the approver's plain name; the Slack rendering of the same view mentions them.
+    expect(textOf(toAlice.view)).toContain("Your hospitality request #1 is approved (final approval by Wang).");
+    expect(textOf(toAlice.view)).not.toMatch(/[\uE000\uE001]/);
+    expect(JSON.stringify(renderSlackMessage(toAlice.view))).toContain(`final approval by <@${s.users.wang.platformUserId}>`);
     expect(labelsOf(toAlice.view)).toEqual(["Record actual amount"]);
 
     // Li clicks the old card again: told who decided, and the card refreshed; nothing written.

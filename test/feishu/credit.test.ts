@@ -63,6 +63,8 @@ async function runFlow(command: string, expected: { limitFen: bigint; cardText: 
 
   await h.deliverAll();
   await waitFor(() => h.fake.messagesIn(h.fake.dmOf(team.alice.openId)).some((m) => expected.approvedText.test(cardText(m.content))), "Alice told of the approval");
+  const told = h.fake.messagesIn(h.fake.dmOf(team.alice.openId)).find((m) => expected.approvedText.test(cardText(m.content)))!;
+  expect(cardText(told.content)).toContain(`<at id=${team.manager.openId}></at>`);
 
   expect((await h.db.prisma.creditRequest.findUniqueOrThrow({ where: { id: request.id } })).status).toBe("APPROVED");
   expect((await h.db.prisma.customer.findUniqueOrThrow({ where: { id: acmeId } })).creditLimitFen).toBe(expected.limitFen);
@@ -85,7 +87,7 @@ describe("credit over Feishu", () => {
     await runFlow("credit request acme 500,000 Orders doubled this year", {
       limitFen: 50_000_000n,
       cardText: /Credit request #1[\s\S]*Waiting for Li Supervisor/,
-      approvedText: /credit request #1 is approved: Acme Trading's limit is now ¥500,000/,
+      approvedText: /credit request #1 is approved \(final approval by [^)]+\): Acme Trading's limit is now ¥500,000/,
       creditCommand: "credit acme",
       limitText: /Credit limit[\s\S]{0,8}¥500,000/,
     });
@@ -96,7 +98,7 @@ describe("credit over Feishu", () => {
     await runFlow("信用 申请 acme 80万 业务扩大", {
       limitFen: 80_000_000n,
       cardText: /信用额度申请 #2[\s\S]*等待 Li Supervisor（主管）审批/,
-      approvedText: /信用额度申请 #2 已批准：Acme Trading 的额度现为 ¥800,000/,
+      approvedText: /信用额度申请 #2 已批准（终审：[^）]+）：Acme Trading 的额度现为 ¥800,000/,
       creditCommand: "信用 acme",
       limitText: /信用额度[\s\S]{0,8}¥800,000/,
     });

@@ -64,6 +64,9 @@ describe("hospitality approvals over Feishu", () => {
     expect(outbox.platformMessageId).toBe(supervisorCard.messageId);
     expect(approveButton(supervisorCard)).toBeDefined();
     expect(rejectButton(supervisorCard)).toBeDefined();
+    // The requester is a mention in the card's markdown, which notifies her and shows her current name.
+    expect(cardText(supervisorCard.content)).toContain(`<at id=${team.alice.openId}></at> asks you to approve`);
+    expect(JSON.stringify(supervisorCard.content)).not.toMatch(/[\uE000\uE001]/);
     expect(await h.db.prisma.messageRef.count({ where: { entityId: request.id, messageId: supervisorCard.messageId, channel: supervisorCard.chatId } })).toBe(1);
 
     const click = await h.feishu.click(team.supervisor, supervisorCard, approveButton(supervisorCard)!);
@@ -84,6 +87,7 @@ describe("hospitality approvals over Feishu", () => {
 
     const told = await cardFor(team.alice);
     expect(cardText(told.content)).toContain("Approved");
+    expect(cardText(told.content)).toContain(`final approval by <at id=${team.manager.openId}></at>`);
 
     const final = await h.db.prisma.hospitalityRequest.findUniqueOrThrow({ where: { id: request.id }, include: { steps: true } });
     expect(final.status).toBe("APPROVED");
@@ -137,6 +141,7 @@ describe("hospitality approvals over Feishu", () => {
 
     const told = await cardFor(team.alice);
     expect(cardText(told.content)).toContain("Over the lunch budget for B-tier visits");
+    expect(cardText(told.content)).toContain(`rejected by <at id=${team.supervisor.openId}></at>`);
     const audit = await h.db.prisma.auditLog.findFirstOrThrow({ where: { entityId: request.id, action: "hospitality.step_rejected" } });
     expect(audit.actorId).toBe(team.supervisor.memberId);
   });

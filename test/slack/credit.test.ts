@@ -69,6 +69,7 @@ async function runFlow(command: string, expected: { limitFen: bigint; cardText: 
   await h.deliverAll();
   const told = latestIn(h, h.fake.dmOf(team.alice.id))!;
   expect(textOf(told.blocks)).toMatch(expected.approvedText);
+  expect(textOf(told.blocks)).toContain(`<@${team.manager.id}>`);
 
   const stored = await h.db.prisma.creditRequest.findUniqueOrThrow({ where: { id: request.id } });
   expect(stored.status).toBe("APPROVED");
@@ -92,7 +93,7 @@ describe("credit over Slack", () => {
     await runFlow("credit request acme 500,000 Orders doubled this year", {
       limitFen: 50_000_000n,
       cardText: /Credit request #1[\s\S]*Waiting for Li Supervisor/,
-      approvedText: /credit request #1 is approved: Acme Trading's limit is now ¥500,000/,
+      approvedText: /credit request #1 is approved \(final approval by [^)]+\): Acme Trading's limit is now ¥500,000/,
       creditCommand: "credit acme",
       limitText: /Credit limit\*?\n¥500,000/,
     });
@@ -106,7 +107,7 @@ describe("credit over Slack", () => {
     await runFlow("信用 申请 acme 80万 业务扩大", {
       limitFen: 80_000_000n,
       cardText: /信用额度申请 #2[\s\S]*等待 Li Supervisor（主管）审批/,
-      approvedText: /信用额度申请 #2 已批准：Acme Trading 的额度现为 ¥800,000/,
+      approvedText: /信用额度申请 #2 已批准（终审：[^）]+）：Acme Trading 的额度现为 ¥800,000/,
       creditCommand: "信用 acme",
       limitText: /信用额度\*?\n¥800,000/,
     });

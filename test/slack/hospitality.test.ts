@@ -63,6 +63,11 @@ describe("hospitality approvals over Slack", () => {
     const supervisorCard = latestIn(h, supervisorDm)!;
     expect(approveButton(supervisorCard)).toBeDefined();
     expect(rejectButton(supervisorCard)).toBeDefined();
+    // The requester is a live mention (Slack shows her current name and links her profile), in
+    // the blocks and in the notification fallback text; no reference delimiter leaks.
+    expect(textOf(supervisorCard.blocks)).toContain(`<@${team.alice.id}> asks you to approve`);
+    expect(supervisorCard.text).toContain(`<@${team.alice.id}>`);
+    expect(supervisorCard.text).not.toMatch(/[\uE000\uE001]/);
     expect(await h.db.prisma.messageRef.count({ where: { entityId: request.id, channel: supervisorDm, messageId: supervisorCard.ts } })).toBe(1);
 
     const clickedAt = Date.now();
@@ -84,6 +89,8 @@ describe("hospitality approvals over Slack", () => {
     const aliceDm = h.fake.dmOf(team.alice.id);
     const told = latestIn(h, aliceDm)!;
     expect(told.text).toContain("is approved");
+    // The final approver is named as a mention.
+    expect(textOf(told.blocks)).toContain(`final approval by <@${team.manager.id}>`);
 
     const final = await h.db.prisma.hospitalityRequest.findUniqueOrThrow({ where: { id: request.id }, include: { steps: true } });
     expect(final.status).toBe("APPROVED");
@@ -144,6 +151,7 @@ describe("hospitality approvals over Slack", () => {
     await h.deliverAll();
     const told = latestIn(h, h.fake.dmOf(team.alice.id))!;
     expect(textOf(told.blocks)).toContain("Over the lunch budget for B-tier visits");
+    expect(textOf(told.blocks)).toContain(`rejected by <@${team.supervisor.id}>`);
     const audit = await h.db.prisma.auditLog.findFirstOrThrow({ where: { entityId: request.id, action: "hospitality.step_rejected" } });
     expect(audit.actorId).toBe(team.supervisor.memberId);
   });

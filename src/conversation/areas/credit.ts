@@ -21,6 +21,7 @@ import {
 import { ConflictError, isDomainError, NotFoundError } from "../../core/shared/errors.js";
 import { localDateOf } from "../../core/shared/time.js";
 import type { ActionHandler, CommandHandler, ConversationArea, FormHandler, IntentRenderer } from "../area.js";
+import { mentionOf } from "../mention.js";
 import { button, localDateTime, money, moreTemplate, noticeView, tierLabel } from "../builders/common.js";
 import { formErrorsReply } from "../builders/forms.js";
 import type { ActionReply, Reply } from "../port.js";
@@ -314,7 +315,7 @@ const intentSchema = z.object({
   audience: z.string().optional(),
 });
 
-function requestIntent(render: (session: Session, intent: z.infer<typeof intentSchema>, view: CreditRequestView) => View | null): IntentRenderer {
+function requestIntent(render: (session: Session, intent: z.infer<typeof intentSchema>, view: CreditRequestView) => View | null | Promise<View | null>): IntentRenderer {
   return async (session, raw) => {
     const parsed = intentSchema.safeParse(raw);
     if (!parsed.success) return null;
@@ -324,11 +325,11 @@ function requestIntent(render: (session: Session, intent: z.infer<typeof intentS
 }
 
 function approverDm(leadKey: string) {
-  return requestIntent((session, intent, view) => {
+  return requestIntent(async (session, intent, view) => {
     const step = view.steps.find((s) => s.id === intent.stepId);
     if (view.status !== "PENDING" || !step || step.status !== "PENDING") return null;
     const lead = session.t(leadKey, {
-      requester: view.requester.name,
+      requester: await mentionOf(session, view.requester),
       number: view.number,
       position: step.position,
       role: roleLabel(session, step.role),
@@ -366,15 +367,20 @@ function alertIntent(leadKey: string): IntentRenderer {
 const intents: Record<string, IntentRenderer> = {
   "credit.approval_requested": approverDm("credit.view.approval_requested"),
   "credit.approval_reminder": approverDm("credit.view.approval_reminder"),
-  "credit.approved": requestIntent((session, _intent, view) =>
-    creditRequestCardView(session, view, { lead: session.t("credit.view.approved_notice", { number: view.number, customer: view.customer.name, limit: money(view.requestedLimitFen) }) }),
-  ),
-  "credit.rejected": requestIntent((session, _intent, view) => {
-    const last = decidedSteps(view).at(-1);
-    return creditRequestCardView(session, view, { lead: session.t("credit.view.rejected_notice", { number: view.number, by: last?.decidedBy?.name ?? "—", reason: last?.reason ?? "—" }) });
+  "credit.approved": requestIntent(async (session, _intent, view) => {
+    const last = decidedSteps(view).at(-1)?.decidedBy;
+    const by = last ? await mentionOf(session, last) : "—";
+    return creditRequestCardView(session, view, {
+      lead: session.t("credit.view.approved_notice", { number: view.number, customer: view.customer.name, limit: money(view.requestedLimitFen), by }),
+    });
   }),
-  "credit.cancelled": requestIntent((session, _intent, view) =>
-    creditRequestCardView(session, view, { lead: session.t("credit.view.cancelled_notice", { requester: view.requester.name, number: view.number }) }),
+  "credit.rejected": requestIntent(async (session, _intent, view) => {
+    const last = decidedSteps(view).at(-1);
+    const by = last?.decidedBy ? await mentionOf(session, last.decidedBy) : "—";
+    return creditRequestCardView(session, view, { lead: session.t("credit.view.rejected_notice", { number: view.number, by, reason: last?.reason ?? "—" }) });
+  }),
+  "credit.cancelled": requestIntent(async (session, _intent, view) =>
+    creditRequestCardView(session, view, { lead: session.t("credit.view.cancelled_notice", { requester: await mentionOf(session, view.requester), number: view.number }) }),
   ),
   "credit.over_limit": alertIntent("credit.view.over_limit_notice"),
   "credit.overdue": alertIntent("credit.view.overdue_notice"),

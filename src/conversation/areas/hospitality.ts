@@ -23,6 +23,7 @@ import { loadRequest, toHospitalityView, type ApprovalStepView, type Hospitality
 import { ConflictError, isDomainError, NotFoundError, type DomainError } from "../../core/shared/errors.js";
 import { fenToDecimalString, yuanToFen } from "../../core/shared/money.js";
 import type { ActionHandler, ConversationArea, FormHandler, IntentRenderer } from "../area.js";
+import { mentionOf } from "../mention.js";
 import { button, enumLabel, errorView, localDateTime, money, moreTemplate, noticeView, tierLabel } from "../builders/common.js";
 import { domainErrorReply, formErrorsReply } from "../builders/forms.js";
 import type { CommandOf } from "../grammar/index.js";
@@ -687,7 +688,7 @@ const intentSchema = z.object({
 type Intent = z.infer<typeof intentSchema>;
 
 /** Parses the intent and loads the request; a malformed intent or a vanished request is dropped. */
-function intentRenderer(render: (session: Session, intent: Intent, view: HospitalityView) => View | null): IntentRenderer {
+function intentRenderer(render: (session: Session, intent: Intent, view: HospitalityView) => View | null | Promise<View | null>): IntentRenderer {
   return async (session, raw) => {
     const parsed = intentSchema.safeParse(raw);
     if (!parsed.success) return null;
@@ -698,11 +699,11 @@ function intentRenderer(render: (session: Session, intent: Intent, view: Hospita
 
 /** An approver's DM: the card with Approve / Reject while their step is still open, else dropped. */
 function approverDm(leadKey: string) {
-  return intentRenderer((session, intent, view) => {
+  return intentRenderer(async (session, intent, view) => {
     const step = view.steps.find((s) => s.id === intent.stepId);
     if (view.status !== "PENDING" || !step || step.status !== "PENDING") return null;
     const lead = session.t(leadKey, {
-      requester: view.requester.name,
+      requester: await mentionOf(session, view.requester),
       number: view.number,
       position: step.position,
       role: roleLabel(session, step.role),
@@ -719,27 +720,32 @@ function approverDm(leadKey: string) {
 const intents: Record<string, IntentRenderer> = {
   "hospitality.approval_requested": approverDm("hospitality.view.approval_requested"),
   "hospitality.approval_reminder": approverDm("hospitality.view.approval_reminder"),
-  "hospitality.approved": intentRenderer((session, intent, view) =>
-    hospitalityCardView(session, view, {
-      lead: session.t("hospitality.view.approved_notice", { number: view.number }),
-      buttons: intent.audience === "channel" ? [] : requesterButtons(session, view),
-    }),
-  ),
-  "hospitality.rejected": intentRenderer((session, _intent, view) => {
-    const last = decidedSteps(view).at(-1);
+  "hospitality.approved": intentRenderer(async (session, intent, view) => {
+    const last = decidedSteps(view).at(-1)?.decidedBy;
     return hospitalityCardView(session, view, {
-      lead: session.t("hospitality.view.rejected_notice", { number: view.number, by: last?.decidedBy?.name ?? "—", reason: last?.reason ?? "—" }),
+      lead: session.t("hospitality.view.approved_notice", { number: view.number, by: last ? await mentionOf(session, last) : "—" }),
+      buttons: intent.audience === "channel" ? [] : requesterButtons(session, view),
     });
   }),
-  "hospitality.cancelled": intentRenderer((session, _intent, view) =>
+  "hospitality.rejected": intentRenderer(async (session, _intent, view) => {
+    const last = decidedSteps(view).at(-1);
+    return hospitalityCardView(session, view, {
+      lead: session.t("hospitality.view.rejected_notice", {
+        number: view.number,
+        by: last?.decidedBy ? await mentionOf(session, last.decidedBy) : "—",
+        reason: last?.reason ?? "—",
+      }),
+    });
+  }),
+  "hospitality.cancelled": intentRenderer(async (session, _intent, view) =>
     hospitalityCardView(session, view, {
-      lead: session.t("hospitality.view.cancelled_notice", { requester: view.requester.name, number: view.number }),
+      lead: session.t("hospitality.view.cancelled_notice", { requester: await mentionOf(session, view.requester), number: view.number }),
     }),
   ),
-  "hospitality.overspent": intentRenderer((session, _intent, view) =>
+  "hospitality.overspent": intentRenderer(async (session, _intent, view) =>
     hospitalityCardView(session, view, {
       lead: session.t("hospitality.view.overspent_notice", {
-        requester: view.requester.name,
+        requester: await mentionOf(session, view.requester),
         number: view.number,
         actual: money(view.actualFen ?? 0n),
         approved: money(view.estimatedFen),
