@@ -292,10 +292,16 @@ async function sleepUnlessAborted(ms: number, aborted: Promise<void> | undefined
   clearTimeout(timer);
 }
 
-function abortedPromise(signal: AbortSignal | undefined): Promise<void> | undefined {
-  if (!signal) return undefined;
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
+/** The worker's signal lives as long as the process: each batch removes its listener again (dispose). */
+function abortedPromise(signal: AbortSignal | undefined): { aborted: Promise<void> | undefined; dispose: () => void } {
+  if (!signal) return { aborted: undefined, dispose: () => undefined };
+  if (signal.aborted) return { aborted: Promise.resolve(), dispose: () => undefined };
+  let onAbort: () => void = () => undefined;
+  const aborted = new Promise<void>((resolve) => {
+    onAbort = () => resolve();
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+  return { aborted, dispose: () => signal.removeEventListener("abort", onAbort) };
 }
 
 async function deliverOne(options: OutboxWorkerOptions, message: ClaimedMessage, pauses: BatchPauses, aborted?: Promise<void>): Promise<void> {
@@ -347,8 +353,12 @@ export async function deliverOutboxBatch(options: OutboxWorkerOptions): Promise<
     options.horizonMs ?? DEFAULT_HORIZON_MS,
   );
   const pauses: BatchPauses = new Map();
-  const aborted = abortedPromise(options.signal);
-  await Promise.all(batch.map((message) => deliverOne(options, message, pauses, aborted)));
+  const { aborted, dispose } = abortedPromise(options.signal);
+  try {
+    await Promise.all(batch.map((message) => deliverOne(options, message, pauses, aborted)));
+  } finally {
+    dispose();
+  }
   return batch.length;
 }
 
