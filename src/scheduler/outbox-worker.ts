@@ -280,6 +280,15 @@ async function release(options: OutboxWorkerOptions, message: ClaimedMessage, un
   });
 }
 
+const BUSY_RETRY_MS = 1_000;
+
+/** Prisma's P2028 "Unable to start a transaction in the given time", or pg-pool's checkout timeout. */
+function isDatabaseBusy(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown } | undefined;
+  if (e?.code === "P2028") return true;
+  return typeof e?.message === "string" && (e.message.includes("Unable to start a transaction") || e.message === "timeout exceeded when trying to connect");
+}
+
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -333,6 +342,13 @@ async function deliverOne(options: OutboxWorkerOptions, message: ClaimedMessage,
   try {
     result = await sender(message, { idempotencyKey: message.id, recovered: message.recovered });
   } catch (err) {
+    // The sender's own database reads (rendering the message) found the embedded database's one
+    // connection busy: contention, not a failed delivery. The row goes back for another try
+    // shortly, without using up an attempt or telling anyone it failed.
+    if (isDatabaseBusy(err)) {
+      await release(options, message, options.clock.now().getTime() + BUSY_RETRY_MS);
+      return;
+    }
     result = { ok: false, permanent: false, error: (err as Error).message };
   }
   await recordOutcome(options, message, result, pauses);
