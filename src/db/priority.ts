@@ -20,6 +20,11 @@ export function isBackgroundWork(): boolean {
 }
 
 type Client = pg.PoolClient;
+
+/** pg-pool's error when no connection was free within connectionTimeoutMillis. */
+function isCheckoutTimeout(err: unknown): boolean {
+  return err instanceof Error && err.message === "timeout exceeded when trying to connect";
+}
 type ConnectCallback = (err: Error | undefined, client: Client | undefined, done: (release?: unknown) => void) => void;
 
 /** A pg pool on which requests (anything not started through asBackgroundWork) go first. */
@@ -56,8 +61,17 @@ export class ForegroundFirstPool extends pg.Pool {
 
   private async acquire(): Promise<Client> {
     if (isBackgroundWork()) {
-      await this.foregroundIdle();
-      return super.connect();
+      // Background work behind a long background run (a digest catch-up holding the connection)
+      // is expected contention, not a failure: it keeps its place in the queue instead of failing
+      // the delivery or the run after the pool's checkout timeout.
+      for (;;) {
+        await this.foregroundIdle();
+        try {
+          return await super.connect();
+        } catch (err) {
+          if (!isCheckoutTimeout(err) || this.ending) throw err;
+        }
+      }
     }
     this.foreground++;
     let client: Client;

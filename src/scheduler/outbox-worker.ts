@@ -280,6 +280,15 @@ async function release(options: OutboxWorkerOptions, message: ClaimedMessage, un
   });
 }
 
+const BUSY_RETRY_MS = 1_000;
+
+/** Prisma's P2028 "Unable to start a transaction in the given time", or pg-pool's checkout timeout. */
+function isDatabaseBusy(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown } | undefined;
+  if (e?.code === "P2028") return true;
+  return typeof e?.message === "string" && (e.message.includes("Unable to start a transaction") || e.message === "timeout exceeded when trying to connect");
+}
+
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -292,10 +301,16 @@ async function sleepUnlessAborted(ms: number, aborted: Promise<void> | undefined
   clearTimeout(timer);
 }
 
-function abortedPromise(signal: AbortSignal | undefined): Promise<void> | undefined {
-  if (!signal) return undefined;
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
+/** The worker's signal lives as long as the process: each batch removes its listener again (dispose). */
+function abortedPromise(signal: AbortSignal | undefined): { aborted: Promise<void> | undefined; dispose: () => void } {
+  if (!signal) return { aborted: undefined, dispose: () => undefined };
+  if (signal.aborted) return { aborted: Promise.resolve(), dispose: () => undefined };
+  let onAbort: () => void = () => undefined;
+  const aborted = new Promise<void>((resolve) => {
+    onAbort = () => resolve();
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+  return { aborted, dispose: () => signal.removeEventListener("abort", onAbort) };
 }
 
 async function deliverOne(options: OutboxWorkerOptions, message: ClaimedMessage, pauses: BatchPauses, aborted?: Promise<void>): Promise<void> {
@@ -327,6 +342,13 @@ async function deliverOne(options: OutboxWorkerOptions, message: ClaimedMessage,
   try {
     result = await sender(message, { idempotencyKey: message.id, recovered: message.recovered });
   } catch (err) {
+    // The sender's own database reads (rendering the message) found the embedded database's one
+    // connection busy: contention, not a failed delivery. The row goes back for another try
+    // shortly, without using up an attempt or telling anyone it failed.
+    if (isDatabaseBusy(err)) {
+      await release(options, message, options.clock.now().getTime() + BUSY_RETRY_MS);
+      return;
+    }
     result = { ok: false, permanent: false, error: (err as Error).message };
   }
   await recordOutcome(options, message, result, pauses);
@@ -347,8 +369,12 @@ export async function deliverOutboxBatch(options: OutboxWorkerOptions): Promise<
     options.horizonMs ?? DEFAULT_HORIZON_MS,
   );
   const pauses: BatchPauses = new Map();
-  const aborted = abortedPromise(options.signal);
-  await Promise.all(batch.map((message) => deliverOne(options, message, pauses, aborted)));
+  const { aborted, dispose } = abortedPromise(options.signal);
+  try {
+    await Promise.all(batch.map((message) => deliverOne(options, message, pauses, aborted)));
+  } finally {
+    dispose();
+  }
   return batch.length;
 }
 

@@ -1,6 +1,7 @@
 // The outbox worker against a fake platform that counts what arrives and when: pacing per
 // tenant and per target shared by two workers, a 429 storm absorbed without loss, transient and
 // permanent failures, and a crash between "sent" and "recorded" resolved by the idempotency key.
+import { getEventListeners } from "node:events";
 import type { Platform } from "@prisma/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ManualClock, systemClock, type Clock } from "../../src/core/shared/clock.js";
@@ -246,5 +247,33 @@ describe("a crash between sent and recorded", () => {
       [row.id, true],
     ]);
     expect(row.platformMessageId).toBe(fake.delivered.find((d) => d.recipient === "member:crash")!.messageId);
+  });
+});
+
+describe("a long-lived stop signal", () => {
+  it("carries no listener from one batch to the next, so hundreds of batches raise no MaxListeners warning", async () => {
+    const t = await makeTenant(tdb.prisma, { platform: "FEISHU" });
+    const clock = new ManualClock(new Date(Date.now() + 1_000));
+    const stop = new AbortController();
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on("warning", onWarning);
+    try {
+      let delivered = 0;
+      for (let i = 0; i < 30; i++) {
+        await enqueue(t.id, [`member:batch${i}`]);
+        clock.set(new Date(Date.now() + 1_000));
+        delivered += await deliverOutboxBatch({ db: tdb.prisma, clock, senders: { FEISHU: async () => ({ ok: true }) }, pacing: UNPACED, signal: stop.signal });
+        expect(getEventListeners(stop.signal, "abort")).toHaveLength(0);
+      }
+      // Empty batches (the idle loop) neither.
+      for (let i = 0; i < 20; i++) await deliverOutboxBatch({ db: tdb.prisma, clock, senders: { FEISHU: async () => ({ ok: true }) }, pacing: UNPACED, signal: stop.signal });
+      expect(delivered).toBe(30);
+      expect(getEventListeners(stop.signal, "abort")).toHaveLength(0);
+      await new Promise((r) => setImmediate(r));
+      expect(warnings.filter((w) => w.name === "MaxListenersExceededWarning")).toEqual([]);
+    } finally {
+      process.off("warning", onWarning);
+    }
   });
 });
