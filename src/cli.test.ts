@@ -84,8 +84,9 @@ describe("accord CLI", () => {
     const exported = await run("export", "customers");
     expect(exported.code).toBe(0);
     const lines = exported.stdout.replace(/^\uFEFF/u, "").trimEnd().split("\r\n");
+    // The tenant's language (zh-CN) writes the headers the import reads back.
     expect(lines[0]).toBe(
-      "name,owner,tier,annual_purchase,industry,region,status,cooperation_start,credit_rating,credit_limit,strategic,contact_name,contact_title,contact_phone,contact_email",
+      "客户名称,客户经理,等级,年采购额,行业,区域,状态,合作开始,资信等级,赊销额度,战略客户,联系人,联系人职务,联系电话,邮箱,外部编号,等级调整原因,流失原因",
     );
     expect(lines).toHaveLength(6);
     expect(exported.stdout).toContain('"Acme Trading, Ltd.",U_AM2,B,80000.50,');
@@ -136,7 +137,7 @@ describe("accord CLI", () => {
     expect(absent.stderr).toContain("Cannot read /nonexistent/file.csv");
     const help = await run();
     expect(help.code).toBe(0);
-    expect(help.stdout).toContain("import customers <file.csv>");
+    expect(help.stdout).toContain("import customers <file.csv|.xlsx> [--update]");
   });
 
   it("refuses a file mixing UTF-8 and GB18030 naming the line, imports UTF-16 with a BOM, and honours --encoding", async () => {

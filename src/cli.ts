@@ -12,7 +12,7 @@ import type { Locale } from "./conversation/i18n/catalog/types.js";
 import { hasMessage, t } from "./conversation/i18n/index.js";
 import { systemActor } from "./core/imports/actor.js";
 import { csvEncodingOf, decodeCsvBytes, type CsvEncoding, type ImportProblem } from "./core/imports/csv.js";
-import { exportCustomersCsv } from "./core/imports/customers-export.js";
+import { exportCustomersCsv, exportCustomersXlsx } from "./core/imports/customers-export.js";
 import { importCustomersCsv, importCustomersFromSource, type ImportFailure, type ImportResult } from "./core/imports/customers-import.js";
 import type { CsvSource } from "./core/imports/stream.js";
 import { importMembersCsv } from "./core/imports/members-import.js";
@@ -61,7 +61,7 @@ export interface CliEnvironment {
 
 export interface CliArgs {
   words: string[];
-  options: { tenant?: string; lang?: Locale; encoding?: CsvEncoding; xlsx?: string };
+  options: { tenant?: string; lang?: Locale; encoding?: CsvEncoding; update?: boolean; xlsx?: string };
 }
 
 /** A message the CLI prints: a catalog key and its parameters. */
@@ -75,6 +75,8 @@ export class CliError extends Error {
 }
 
 const OPTIONS = new Set(["tenant", "lang", "encoding", "xlsx"]);
+/** Options without a value. */
+const FLAGS = new Set(["update"]);
 
 /** Splits argv into command words and --options (--tenant x and --tenant=x both work). */
 export function parseCliArgs(argv: readonly string[]): CliArgs {
@@ -89,6 +91,10 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     }
     const eq = arg.indexOf("=");
     const name = arg.slice(2, eq < 0 ? undefined : eq);
+    if (FLAGS.has(name) && eq < 0) {
+      if (name === "update") options.update = true;
+      continue;
+    }
     if (!OPTIONS.has(name)) throw new CliError("cli.unknown_option", { option: arg });
     const value = eq < 0 ? argv[++i] : arg.slice(eq + 1);
     if (value === undefined || value === "") throw new CliError("cli.missing_argument", { argument: `--${name}` });
@@ -201,10 +207,11 @@ function columns(rows: string[][]): string {
 /** Streams the file when the environment can (a million rows in bounded memory), else reads it whole. */
 async function importCustomersFile(ctx: CommandContext, file: string): Promise<ImportResult> {
   const actor = systemActor(ctx.tenant.id);
-  if (!ctx.env.openFile) return importCustomersCsv(ctx.deps, actor, await readInput(ctx, file));
+  const update = ctx.args.options.update === true;
+  if (!ctx.env.openFile) return importCustomersCsv(ctx.deps, actor, await readInput(ctx, file), { update });
   try {
     const encoding = ctx.args.options.encoding;
-    return await importCustomersFromSource(ctx.deps, actor, ctx.env.openFile(file), encoding ? { encoding } : {});
+    return await importCustomersFromSource(ctx.deps, actor, ctx.env.openFile(file), { update, ...(encoding ? { encoding } : {}) });
   } catch (err) {
     if (isDomainError(err)) throw new CliError(err.code, err.params);
     if ((err as NodeJS.ErrnoException).syscall) throw new CliError("cli.file_unreadable", { file, problem: (err as Error).message });
@@ -245,6 +252,12 @@ const COMMANDS: readonly CliCommand[] = [
           callbacks: result.cadenceCallbacks,
         })}\n`,
       );
+      if (ctx.args.options.update) {
+        // Per row, then the totals: what an --update did to each customer it names.
+        const lines = result.outcomes.map((o) => formatMessage(ctx.locale, `import.row_${o.outcome}`, { line: o.line, name: o.name }));
+        const { imported: created, updated, unchanged } = result;
+        await ctx.io.stdout(`${[...lines, formatMessage(ctx.locale, "import.customers_update_done", { created, updated, unchanged })].join("\n")}\n`);
+      }
       if (result.warnings.length > 0) await ctx.io.stderr(formatWarnings(ctx.locale, result.warnings));
       return 0;
     },
@@ -288,6 +301,12 @@ const COMMANDS: readonly CliCommand[] = [
     arguments: [],
     needs: "tenant",
     async run(ctx) {
+      const xlsx = ctx.args.options.xlsx;
+      if (xlsx !== undefined) {
+        const count = await exportCustomersXlsx(ctx.deps, systemActor(ctx.tenant.id), xlsx);
+        await ctx.io.stderr(`${formatMessage(ctx.locale, "cli.export_xlsx_done", { count, file: xlsx })}\n`);
+        return 0;
+      }
       for await (const chunk of exportCustomersCsv(ctx.deps, systemActor(ctx.tenant.id))) await ctx.io.stdout(chunk);
       return 0;
     },

@@ -94,6 +94,8 @@ export interface ColumnSpec {
   required: readonly string[];
   /** Further accepted header texts (e.g. Chinese) per canonical column. */
   aliases: Readonly<Record<string, readonly string[]>>;
+  /** The columns as an unknown-column message lists them (default: all of `columns`). */
+  known?: string;
 }
 
 /** Maps header cells to canonical columns; unknown, duplicate or missing columns are problems. */
@@ -113,7 +115,7 @@ export function mapHeader(
     if (cell.trim() === "") return;
     const column = lookup.get(canonicalHeader(cell));
     if (!column) {
-      problems.push({ line, code: "import.unknown_column", params: { column: cell.trim(), known: spec.columns.join(", ") } });
+      problems.push({ line, code: "import.unknown_column", params: { column: cell.trim(), known: spec.known ?? spec.columns.join(", ") } });
     } else if (index.has(column)) {
       problems.push({ line, field: column, code: "import.duplicate_column", params: { column } });
     } else {

@@ -1,113 +1,55 @@
-// Customer CSV import. Two phases: every row is validated first (zod per row, then owners,
+// Customer import (CSV or xlsx; with --update it also updates). Two phases: every row is validated first (zod per row, then owners,
 // duplicates within the file and against the database); if any row is bad nothing is written
 // and the result lists every bad row with its spreadsheet line. A good file is written in one
 // transaction with set-based inserts (one unnest INSERT per table and chunk), so 10,000 rows
 // take a few seconds even on PGlite.
 import { randomUUID } from "node:crypto";
 import { Prisma } from "@prisma/client";
-import type { CustomerStatus, Platform, Tier } from "@prisma/client";
+import type { Contact, Customer, Platform, Tier } from "@prisma/client";
 import { directTransaction, type DirectTx } from "../../db/direct.js";
-import { z } from "zod";
 import { toAuditJson } from "../audit/audit.js";
-import { onOrNextWorkingDay, type WorkCalendar } from "../calendar/calendar.js";
 import { loadWorkCalendar } from "../calendar/store.js";
-import { cadenceDaysFor } from "../callbacks/cadence.js";
 import { isUniqueViolation } from "../customers/customers.js";
-import { cleanName, computeTier, defaultStatus, effectiveTier, normalizeName } from "../customers/rules.js";
+import { normalizeName } from "../customers/rules.js";
 import { requireRoleAtLeast } from "../members/authorization.js";
-import { nextCadenceVisit, visitCadenceDays } from "../plans/visit-plans.js";
 import type { CoreDeps } from "../shared/context.js";
 import { ConflictError } from "../shared/errors.js";
-import { addDays, localDateOf, toDateColumn, type LocalDate } from "../shared/time.js";
-import type { TenantSettings } from "../tenants/settings.js";
+import { localDateOf } from "../shared/time.js";
 import { loadTenant } from "../tenants/tenants.js";
 import { auditIdentity, isSystemActor, type ImportActor } from "./actor.js";
-import { isUnreadable, sortProblems, type ColumnSpec, type ImportFailure, type ImportProblem, type ImportRow } from "./csv.js";
+import { isUnreadable, sortProblems, type ImportFailure, type ImportProblem } from "./csv.js";
+import { CUSTOMER_CSV } from "./customer-columns.js";
+import { parseCustomerRow, resolveCustomerRow, type Existing, type ParsedRow, type ResolvedRow } from "./customer-rows.js";
 import type { CsvEncoding } from "./decode.js";
-import { decodedText, detectEncoding, streamImportRows, type CsvSource } from "./stream.js";
-import {
-  amountCell,
-  booleanCell,
-  dateCell,
-  emailCell,
-  issuesToProblems,
-  phoneCell,
-  requiredTextCell,
-  statusCell,
-  textCell,
-  tierCell,
-} from "./fields.js";
+import { decodedText, detectEncoding, streamImportRows, type CsvSource, type RowStream } from "./stream.js";
+import { isXlsxSource, streamXlsxRows } from "./xlsx.js";
 
-/** Documented columns, in export order; only `name` is required (owner defaults to a member importer). */
-export const CUSTOMER_CSV: ColumnSpec = {
-  columns: [
-    "name",
-    "owner",
-    "tier",
-    "annual_purchase",
-    "industry",
-    "region",
-    "status",
-    "cooperation_start",
-    "credit_rating",
-    "credit_limit",
-    "strategic",
-    "contact_name",
-    "contact_title",
-    "contact_phone",
-    "contact_email",
-  ],
-  required: ["name"],
-  aliases: {
-    name: ["客户名称", "名称", "客户"],
-    owner: ["客户经理", "负责人"],
-    tier: ["等级", "级别", "客户等级"],
-    annual_purchase: ["年采购额", "年采购金额"],
-    industry: ["行业"],
-    region: ["区域", "地区"],
-    status: ["状态"],
-    cooperation_start: ["合作开始", "合作开始日期"],
-    credit_rating: ["资信等级", "信用等级"],
-    credit_limit: ["赊销额度", "信用额度"],
-    strategic: ["战略客户"],
-    contact_name: ["联系人"],
-    contact_title: ["职务", "联系人职务"],
-    contact_phone: ["电话", "联系电话", "手机"],
-    contact_email: ["邮箱", "电子邮件"],
-  },
-};
-
-/** Reason stored when a file's tier differs from the computed one. */
-export const TIER_SET_BY_IMPORT = "set by import";
-
-const customerRowSchema = z.object({
-  name: requiredTextCell(200),
-  owner: textCell(200),
-  tier: tierCell,
-  annual_purchase: amountCell,
-  industry: textCell(100),
-  region: textCell(100),
-  status: statusCell,
-  cooperation_start: dateCell,
-  credit_rating: textCell(20),
-  credit_limit: amountCell,
-  strategic: booleanCell,
-  contact_name: textCell(100),
-  contact_title: textCell(100),
-  contact_phone: phoneCell,
-  contact_email: emailCell,
-});
+// The columns live with the export's (./customer-columns.ts); re-exported where callers found them.
+export { CUSTOMER_CSV } from "./customer-columns.js";
+export { TIER_SET_BY_IMPORT } from "./customer-rows.js";
 
 export interface ImportSuccess {
   ok: true;
   importId: string;
+  /** Customers created. */
   imported: number;
+  /** With --update: customers changed by their row, and customers whose row changed nothing. */
+  updated: number;
+  unchanged: number;
+  /** Each row's outcome in line order (at most MAX_REPORTED_PROBLEMS of them). */
+  outcomes: RowOutcome[];
   contacts: number;
   cadenceCallbacks: number;
   overrides: number;
   byTier: Record<Tier, number>;
   /** Rows imported with something worth a look (a cell that would run as a spreadsheet formula). */
   warnings: ImportProblem[];
+}
+
+export interface RowOutcome {
+  line: number;
+  name: string;
+  outcome: "created" | "updated" | "unchanged";
 }
 
 // Where callers have always found it; the type itself is the import plumbing's (csv.ts).
@@ -152,25 +94,6 @@ async function loadOwnerDirectory(db: CoreDeps["db"], tenantId: string): Promise
   };
 }
 
-interface PreparedCustomer {
-  line: number;
-  id: string;
-  name: string;
-  nameKey: string;
-  ownerId: string;
-  tier: Tier;
-  tierOverride: Tier | null;
-  strategic: boolean;
-  status: CustomerStatus;
-  annualPurchaseFen: bigint;
-  cooperationStart: LocalDate | null;
-  industry: string | null;
-  region: string | null;
-  creditRating: string | null;
-  creditLimitFen: bigint | null;
-  contact: { name: string; title: string | null; phone: string | null; email: string | null } | null;
-}
-
 /** Problems and warnings kept for the report; beyond this a file is counted, not listed. */
 export const MAX_REPORTED_PROBLEMS = 1000;
 /** A million rows take minutes; the transaction must outlive them (inTransaction's 30 s would not). */
@@ -179,16 +102,27 @@ const IMPORT_TIMEOUT_MS = 60 * 60_000;
 export interface CustomerImportOptions {
   /** Force the file's encoding (--encoding); else it is decided per file (./decode.ts). */
   encoding?: CsvEncoding;
+  /**
+   * Update the customers the file names (matched by external_id, else by name) instead of
+   * refusing them as duplicates; columns the file lacks keep their values.
+   */
+  update?: boolean;
 }
 
 /**
  * Imports customers from CSV text (columns: CUSTOMER_CSV). A member importer needs MANAGER or
  * up (the file assigns owners across the department); the system (CLI) may always import.
  */
-export async function importCustomersCsv(deps: CoreDeps, actor: ImportActor, csvText: string): Promise<ImportResult> {
-  return importCustomerRows(deps, actor, (async function* () {
+export async function importCustomersCsv(
+  deps: CoreDeps,
+  actor: ImportActor,
+  csvText: string,
+  options: Pick<CustomerImportOptions, "update"> = {},
+): Promise<ImportResult> {
+  const text = (async function* () {
     yield csvText;
-  })());
+  })();
+  return importCustomerRows(deps, actor, () => streamImportRows(text, CUSTOMER_CSV), options);
 }
 
 /**
@@ -201,8 +135,10 @@ export async function importCustomersFromSource(
   source: CsvSource,
   options: CustomerImportOptions = {},
 ): Promise<ImportResult> {
+  // An Excel workbook (a zip) is read as one; anything else is CSV text. Both give the same rows.
+  if (!options.encoding && (await isXlsxSource(source))) return importCustomerRows(deps, actor, () => streamXlsxRows(source, CUSTOMER_CSV), options);
   const encoding = await detectEncoding(source, options.encoding);
-  return importCustomerRows(deps, actor, decodedText(source, encoding));
+  return importCustomerRows(deps, actor, () => streamImportRows(decodedText(source, encoding), CUSTOMER_CSV), options);
 }
 
 /** A failed validation, carried out of the transaction that staged the file (rolled back). */
@@ -234,23 +170,39 @@ class ProblemLog {
 }
 
 /**
- * Two phases in one transaction: every row is validated as it streams by (zod per row, owners)
- * and staged in a temporary table; duplicates within the file and against the database are then
- * found in SQL. If any row is bad the transaction rolls back — nothing is written — and the
- * result lists the bad rows with their spreadsheet lines; else the staged rows are written with
- * set-based INSERT … SELECTs.
+ * Two phases in one transaction: every row is validated as it streams by (zod per row, owners),
+ * resolved against the customer it updates (--update; looked up a chunk at a time) and staged
+ * in a temporary table; duplicates within the file and against the database are then found in
+ * SQL. If any row is bad the transaction rolls back — nothing is written — and the result lists
+ * the bad rows with their spreadsheet lines; else the staged rows are written with set-based
+ * INSERT … SELECT and UPDATE … FROM statements.
  */
-async function importCustomerRows(deps: CoreDeps, actor: ImportActor, text: AsyncIterable<string>): Promise<ImportResult> {
+async function importCustomerRows(
+  deps: CoreDeps,
+  actor: ImportActor,
+  open: () => Promise<RowStream>,
+  options: Pick<CustomerImportOptions, "update">,
+): Promise<ImportResult> {
   if (!isSystemActor(actor)) requireRoleAtLeast(actor, "MANAGER");
   const tenant = await loadTenant(deps.db, actor.tenantId);
   const today = localDateOf(deps.clock.now(), tenant.timeZone);
-  const cal = await loadWorkCalendar(deps.db, tenant);
+  const calendar = await loadWorkCalendar(deps.db, tenant);
+  const update = options.update === true;
 
-  const file = await streamImportRows(text, CUSTOMER_CSV);
+  const file = await open();
   if (!file.ok) return { ok: false, rows: 0, problems: file.problems };
+  const present = new Set(file.written.keys());
   const owners = await loadOwnerDirectory(deps.db, actor.tenantId);
   const problems = new ProblemLog(file.written);
   const warnings = new ProblemLog(file.written);
+  const context = {
+    present,
+    settings: tenant.settings,
+    today,
+    calendar,
+    defaultOwnerId: isSystemActor(actor) ? null : actor.memberId,
+    newId: () => randomUUID(),
+  };
   let rows = 0;
 
   try {
@@ -258,20 +210,30 @@ async function importCustomerRows(deps: CoreDeps, actor: ImportActor, text: Asyn
       deps.db,
       async (tx) => {
         await createStaging(tx);
-        let batch: StagedRow[] = [];
+        let batch: Array<ParsedRow | StagedRow> = [];
+        const flush = async () => {
+          const staged = await resolveBatch(tx, actor.tenantId, update, batch, context, problems);
+          if (staged.length > 0) await stageRows(tx, staged);
+          batch = [];
+        };
         for await (const row of file.rows) {
           rows++;
           warnings.add(...row.warnings);
-          const staged = validateRow(row, actor, owners, tenant.settings, cal, today, problems);
-          if (staged) batch.push(staged);
-          if (batch.length >= CHUNK) {
-            await stageRows(tx, batch);
-            batch = [];
+          if (isUnreadable(row)) {
+            problems.add(...row.problems);
+            continue;
           }
+          const parsed = parseCustomerRow(row, present, (text) => owners.resolve(text));
+          if (parsed.ok) batch.push(parsed.row);
+          else {
+            problems.add(...parsed.problems);
+            if (parsed.name !== null) batch.push(invalidRow(row.line, parsed.name, parsed.externalId));
+          }
+          if (batch.length >= CHUNK) await flush();
         }
-        if (batch.length > 0) await stageRows(tx, batch);
+        if (batch.length > 0) await flush();
         if (rows === 0) throw new Rejected({ ok: false, rows: 0, problems: [{ line: file.headerLine, code: "import.no_rows", params: {} }] });
-        problems.add(...(await duplicateProblems(tx, actor.tenantId)));
+        problems.add(...(await duplicateProblems(tx, actor.tenantId, update)));
         if (problems.count > 0) {
           throw new Rejected({
             ok: false,
@@ -291,95 +253,64 @@ async function importCustomerRows(deps: CoreDeps, actor: ImportActor, text: Asyn
   }
 }
 
-/** One row in the staging table: every row with a name (for the duplicate checks), with its data when valid. */
+/** One row in the staging table: every row with a name (for the duplicate checks), with its values when valid. */
 interface StagedRow {
   line: number;
   name: string;
   nameKey: string;
-  valid: PreparedCustomer | null;
-  cadenceDueOn: LocalDate | null;
-  visitDueOn: LocalDate | null;
+  externalId: string | null;
+  valid: ResolvedRow | null;
 }
 
-function validateRow(
-  row: ImportRow,
-  actor: ImportActor,
-  owners: OwnerDirectory,
-  settings: TenantSettings,
-  cal: WorkCalendar,
-  today: LocalDate,
+function invalidRow(line: number, name: string, externalId: string | null): StagedRow {
+  return { line, name, nameKey: normalizeName(name), externalId, valid: null };
+}
+
+/** A chunk of parsed rows resolved against the customers they name (with --update; else all new). */
+async function resolveBatch(
+  tx: DirectTx,
+  tenantId: string,
+  update: boolean,
+  batch: Array<ParsedRow | StagedRow>,
+  context: Parameters<typeof resolveCustomerRow>[2],
   problems: ProblemLog,
-): StagedRow | null {
-  if (isUnreadable(row)) {
-    problems.add(...row.problems);
-    return null;
-  }
-  const rowProblems = [...row.problems];
-  const record = row.record;
-  const parsed = customerRowSchema.safeParse(record);
-  if (!parsed.success) rowProblems.push(...issuesToProblems(row.line, parsed.error));
-
-  const contactGiven = ["contact_title", "contact_phone", "contact_email"].some((c) => record[c]!.trim() !== "");
-  if (contactGiven && record.contact_name!.trim() === "") {
-    rowProblems.push({ line: row.line, field: "contact_name", code: "import.contact_name_required", params: { field: "contact_name" } });
-  }
-
-  let ownerId: string | null = null;
-  const ownerText = record.owner!.trim();
-  if (ownerText === "") {
-    if (isSystemActor(actor)) {
-      rowProblems.push({ line: row.line, field: "owner", code: "import.required", params: { field: "owner" } });
-    } else {
-      ownerId = actor.memberId;
+): Promise<StagedRow[]> {
+  const parsed = batch.filter((r): r is ParsedRow => "cells" in r);
+  const byExternal = new Map<string, Existing>();
+  const byName = new Map<string, Existing>();
+  if (update && parsed.length > 0) {
+    const externalIds = parsed.map((r) => r.externalId).filter((x): x is string => x !== null);
+    // On the import's own connection: the transaction holds the only one PGlite has.
+    const found = await tx.query<Customer>(Prisma.sql`
+      SELECT * FROM "Customer" WHERE "tenantId" = ${tenantId}
+        AND ("nameKey" = ANY(${parsed.map((r) => r.nameKey)}::text[]) OR "externalId" = ANY(${externalIds}::text[]))`);
+    const contacts = new Map<string, Contact[]>();
+    const rows = await tx.query<Contact>(Prisma.sql`
+      SELECT * FROM "Contact" WHERE "tenantId" = ${tenantId} AND "customerId" = ANY(${found.map((c) => c.id)}::text[])
+      ORDER BY "primary" DESC, "createdAt", "id"`);
+    for (const c of rows) contacts.set(c.customerId, [...(contacts.get(c.customerId) ?? []), c]);
+    for (const c of found) {
+      const existing = { ...c, contacts: contacts.get(c.id) ?? [] };
+      byName.set(c.nameKey, existing);
+      if (c.externalId !== null) byExternal.set(c.externalId, existing);
     }
-  } else {
-    const owner = owners.resolve(ownerText);
-    if ("id" in owner) ownerId = owner.id;
-    else rowProblems.push({ line: row.line, field: "owner", code: owner.problem, params: { field: "owner", value: ownerText } });
   }
-
-  const nameText = cleanName(record.name!);
-  const named = nameText === "" ? null : { line: row.line, name: nameText, nameKey: normalizeName(nameText) };
-  if (rowProblems.length > 0 || !parsed.success || ownerId === null) {
-    problems.add(...rowProblems);
-    return named ? { ...named, valid: null, cadenceDueOn: null, visitDueOn: null } : null;
+  const out: StagedRow[] = [];
+  for (const r of batch) {
+    if (!("cells" in r)) {
+      out.push(r);
+      continue;
+    }
+    const match = (r.externalId !== null ? byExternal.get(r.externalId) : undefined) ?? byName.get(r.nameKey) ?? null;
+    const resolved = resolveCustomerRow(r, match, context);
+    if ("code" in resolved) {
+      problems.add(resolved);
+      out.push(invalidRow(r.line, r.name, r.externalId));
+    } else {
+      out.push({ line: r.line, name: r.name, nameKey: r.nameKey, externalId: resolved.externalId, valid: resolved });
+    }
   }
-  const r = parsed.data;
-  const annualPurchaseFen = r.annual_purchase ?? 0n;
-  const cooperationStart = r.cooperation_start;
-  const status = r.status ?? defaultStatus({ annualPurchaseFen, cooperationStart });
-  const computed = computeTier(settings, { annualPurchaseFen, strategic: r.strategic, cooperationStart, status }, today);
-  const override = r.tier !== null && r.tier !== computed ? r.tier : null;
-  const tier = effectiveTier(computed, override);
-  const days = cadenceDaysFor(settings, tier);
-  const visitDays = status === "CHURNED" ? null : visitCadenceDays(settings, tier);
-  const prepared: PreparedCustomer = {
-    line: row.line,
-    id: randomUUID(),
-    name: nameText,
-    nameKey: normalizeName(nameText),
-    ownerId,
-    tier,
-    tierOverride: override,
-    strategic: r.strategic,
-    status,
-    annualPurchaseFen,
-    cooperationStart,
-    industry: r.industry,
-    region: r.region,
-    creditRating: r.credit_rating,
-    creditLimitFen: r.credit_limit,
-    contact: r.contact_name !== null ? { name: r.contact_name, title: r.contact_title, phone: r.contact_phone, email: r.contact_email } : null,
-  };
-  // Due dates roll to working days exactly as syncCadenceCallback and the visit cadence roll them.
-  return {
-    line: row.line,
-    name: nameText,
-    nameKey: prepared.nameKey,
-    valid: prepared,
-    cadenceDueOn: days === null ? null : onOrNextWorkingDay(cal, addDays(today, days)),
-    visitDueOn: visitDays === null ? null : nextCadenceVisit(cal, today, null, visitDays),
-  };
+  return out;
 }
 
 // The staging table lives for the import's transaction only (ON COMMIT DROP; a rollback drops
@@ -387,44 +318,74 @@ function validateRow(
 async function createStaging(tx: DirectTx): Promise<void> {
   await tx.execute(Prisma.sql`
     CREATE TEMP TABLE import_customer_rows (
-      line integer NOT NULL, name text NOT NULL, name_key text NOT NULL, valid boolean NOT NULL,
-      id text, owner_id text, tier text, override text, strategic boolean, status text, annual bigint, coop date,
-      industry text, region text, rating text, lim bigint, c_name text, c_title text, c_phone text, c_email text, due date, visit_due date
+      line integer NOT NULL, name text NOT NULL, name_key text NOT NULL, ext_id text, valid boolean NOT NULL,
+      outcome text, id text, prev_owner text, pinyin text, initials text,
+      owner_id text, tier text, override text, reason text, strategic boolean, status text, annual bigint, coop date,
+      industry text, region text, rating text, lim bigint, lost text, contacts jsonb, due date, visit_due date, before jsonb, after jsonb
     ) ON COMMIT DROP`);
 }
 
 async function stageRows(tx: DirectTx, rows: StagedRow[]): Promise<void> {
   const col = <T>(f: (r: StagedRow) => T) => rows.map(f);
-  const v = <T>(f: (c: PreparedCustomer) => T) => rows.map((r) => (r.valid ? f(r.valid) : null));
+  const v = <T>(f: (c: ResolvedRow) => T) => rows.map((r) => (r.valid ? f(r.valid) : null));
+  const json = (x: unknown) => (x === null ? null : JSON.stringify(toAuditJson(x)));
   await tx.execute(Prisma.sql`
-    INSERT INTO import_customer_rows (line, name, name_key, valid, id, owner_id, tier, override, strategic, status, annual,
-      coop, industry, region, rating, lim, c_name, c_title, c_phone, c_email, due, visit_due)
+    INSERT INTO import_customer_rows (line, name, name_key, ext_id, valid, outcome, id, prev_owner, pinyin, initials,
+      owner_id, tier, override, reason, strategic, status, annual, coop, industry, region, rating, lim, lost, contacts, due, visit_due, before, after)
     SELECT * FROM unnest(
-      ${col((r) => r.line)}::integer[], ${col((r) => r.name)}::text[], ${col((r) => r.nameKey)}::text[], ${col((r) => r.valid !== null)}::boolean[],
-      ${v((c) => c.id)}::text[], ${v((c) => c.ownerId)}::text[], ${v((c) => c.tier)}::text[], ${v((c) => c.tierOverride)}::text[],
+      ${col((r) => r.line)}::integer[], ${col((r) => r.name)}::text[], ${col((r) => r.nameKey)}::text[], ${col((r) => r.externalId)}::text[],
+      ${col((r) => r.valid !== null)}::boolean[], ${v((c) => c.outcome)}::text[], ${v((c) => c.id)}::text[], ${v((c) => c.previousOwnerId)}::text[],
+      ${v((c) => c.namePinyin)}::text[], ${v((c) => c.nameInitials)}::text[],
+      ${v((c) => c.ownerId)}::text[], ${v((c) => c.tier)}::text[], ${v((c) => c.tierOverride)}::text[], ${v((c) => c.tierOverrideReason)}::text[],
       ${v((c) => c.strategic)}::boolean[], ${v((c) => c.status)}::text[], ${v((c) => c.annualPurchaseFen.toString())}::bigint[],
       ${v((c) => c.cooperationStart)}::date[], ${v((c) => c.industry)}::text[], ${v((c) => c.region)}::text[],
-      ${v((c) => c.creditRating)}::text[], ${v((c) => c.creditLimitFen?.toString() ?? null)}::bigint[],
-      ${v((c) => c.contact?.name ?? null)}::text[], ${v((c) => c.contact?.title ?? null)}::text[],
-      ${v((c) => c.contact?.phone ?? null)}::text[], ${v((c) => c.contact?.email ?? null)}::text[],
-      ${col((r) => r.cadenceDueOn)}::date[], ${col((r) => r.visitDueOn)}::date[]
+      ${v((c) => c.creditRating)}::text[], ${v((c) => c.creditLimitFen?.toString() ?? null)}::bigint[], ${v((c) => c.lostReason)}::text[],
+      ${v((c) => (c.contacts === null ? null : JSON.stringify(c.contacts)))}::jsonb[], ${v((c) => c.cadenceDueOn)}::date[], ${v((c) => c.visitDueOn)}::date[],
+      ${v((c) => json(c.before))}::jsonb[], ${v((c) => json(c.after))}::jsonb[]
     )`);
 }
 
-/** Names that appear twice in the file (each later line), and names the tenant already has (first line). */
-async function duplicateProblems(tx: DirectTx, tenantId: string): Promise<ImportProblem[]> {
+/**
+ * Names and external ids that appear twice in the file (each later line), and those another
+ * customer of the tenant already has (first line): without --update every existing name is one;
+ * with it, only one held by a customer other than the row's own.
+ */
+async function duplicateProblems(tx: DirectTx, tenantId: string, update: boolean): Promise<ImportProblem[]> {
   const inFile = await tx.query<{ line: number; name: string; first: number }>(Prisma.sql`
     SELECT s.line, s.name, f.first FROM import_customer_rows s
     JOIN (SELECT name_key, min(line) AS first FROM import_customer_rows GROUP BY name_key HAVING count(*) > 1) f
       ON f.name_key = s.name_key
     WHERE s.line > f.first ORDER BY s.line LIMIT ${MAX_REPORTED_PROBLEMS}`);
+  const extInFile = await tx.query<{ line: number; ext: string; first: number }>(Prisma.sql`
+    SELECT s.line, s.ext_id AS ext, f.first FROM import_customer_rows s
+    JOIN (SELECT ext_id, min(line) AS first FROM import_customer_rows WHERE ext_id IS NOT NULL GROUP BY ext_id HAVING count(*) > 1) f
+      ON f.ext_id = s.ext_id
+    WHERE s.line > f.first ORDER BY s.line LIMIT ${MAX_REPORTED_PROBLEMS}`);
   const inDb = await tx.query<{ line: number; name: string }>(Prisma.sql`
-    SELECT f.first AS line, c.name FROM (SELECT name_key, min(line) AS first FROM import_customer_rows GROUP BY name_key) f
-    JOIN "Customer" c ON c."tenantId" = ${tenantId} AND c."nameKey" = f.name_key
-    ORDER BY f.first LIMIT ${MAX_REPORTED_PROBLEMS}`);
+    SELECT DISTINCT ON (s.name_key) s.line, c.name FROM import_customer_rows s
+    JOIN "Customer" c ON c."tenantId" = ${tenantId} AND c."nameKey" = s.name_key
+    WHERE (s.valid OR NOT ${update}) AND c."id" IS DISTINCT FROM (CASE WHEN s.outcome = 'created' THEN NULL ELSE s.id END)
+    ORDER BY s.name_key, s.line LIMIT ${MAX_REPORTED_PROBLEMS}`);
+  const extInDb = await tx.query<{ line: number; ext: string; name: string }>(Prisma.sql`
+    SELECT DISTINCT ON (s.ext_id) s.line, s.ext_id AS ext, c.name FROM import_customer_rows s
+    JOIN "Customer" c ON c."tenantId" = ${tenantId} AND c."externalId" = s.ext_id
+    WHERE (s.valid OR NOT ${update}) AND c."id" IS DISTINCT FROM (CASE WHEN s.outcome = 'created' THEN NULL ELSE s.id END)
+    ORDER BY s.ext_id, s.line LIMIT ${MAX_REPORTED_PROBLEMS}`);
   return [
     ...inFile.map((d) => ({ line: Number(d.line), field: "name", code: "import.duplicate_in_file", params: { name: d.name, first: Number(d.first) } })),
+    ...extInFile.map((d) => ({
+      line: Number(d.line),
+      field: "external_id",
+      code: "import.duplicate_external_id_in_file",
+      params: { field: "external_id", value: d.ext, first: Number(d.first) },
+    })),
     ...inDb.map((d) => ({ line: Number(d.line), field: "name", code: "import.duplicate_in_db", params: { name: d.name } })),
+    ...extInDb.map((d) => ({
+      line: Number(d.line),
+      field: "external_id",
+      code: "import.duplicate_external_id_in_db",
+      params: { field: "external_id", value: d.ext, name: d.name },
+    })),
   ];
 }
 
@@ -433,40 +394,65 @@ async function writeStaged(tx: DirectTx, actor: ImportActor): Promise<Omit<Impor
   const who = auditIdentity(actor);
   const importId = randomUUID();
   await tx.execute(Prisma.sql`
-    INSERT INTO "Customer" ("id", "tenantId", "name", "nameKey", "industry", "region", "tier", "tierOverride",
-      "tierOverrideReason", "strategic", "ownerId", "status", "annualPurchaseFen", "cooperationStart", "creditRating",
-      "creditLimitFen", "updatedAt")
-    SELECT id, ${tenantId}, name, name_key, industry, region, tier::"Tier", override::"Tier",
-      CASE WHEN override IS NOT NULL THEN ${TIER_SET_BY_IMPORT} END, strategic, owner_id, status::"CustomerStatus",
-      annual, coop, rating, lim, now()
-    FROM import_customer_rows WHERE valid ORDER BY line`);
+    INSERT INTO "Customer" ("id", "tenantId", "name", "nameKey", "namePinyin", "nameInitials", "externalId", "industry", "region",
+      "tier", "tierOverride", "tierOverrideReason", "strategic", "ownerId", "status", "annualPurchaseFen", "cooperationStart",
+      "creditRating", "creditLimitFen", "lostReason", "updatedAt")
+    SELECT id, ${tenantId}, name, name_key, pinyin, initials, ext_id, industry, region, tier::"Tier", override::"Tier", reason,
+      strategic, owner_id, status::"CustomerStatus", annual, coop, rating, lim, lost, now()
+    FROM import_customer_rows WHERE outcome = 'created' ORDER BY line`);
+  await tx.execute(Prisma.sql`
+    UPDATE "Customer" c SET "name" = s.name, "nameKey" = s.name_key, "namePinyin" = COALESCE(s.pinyin, c."namePinyin"),
+      "nameInitials" = COALESCE(s.initials, c."nameInitials"), "externalId" = s.ext_id, "industry" = s.industry,
+      "region" = s.region, "tier" = s.tier::"Tier", "tierOverride" = s.override::"Tier", "tierOverrideReason" = s.reason,
+      "strategic" = s.strategic, "ownerId" = s.owner_id, "status" = s.status::"CustomerStatus", "annualPurchaseFen" = s.annual,
+      "cooperationStart" = s.coop, "creditRating" = s.rating, "creditLimitFen" = s.lim, "lostReason" = s.lost, "updatedAt" = now()
+    FROM import_customer_rows s WHERE s.outcome = 'updated' AND c."id" = s.id AND c."tenantId" = ${tenantId}`);
+  // A row that changes the owner hands over the customer's open callbacks with it.
+  await tx.execute(Prisma.sql`
+    UPDATE "Callback" cb SET "assigneeId" = s.owner_id, "updatedAt" = now()
+    FROM import_customer_rows s
+    WHERE s.outcome = 'updated' AND s.prev_owner IS NOT NULL AND cb."tenantId" = ${tenantId} AND cb."customerId" = s.id
+      AND cb."assigneeId" = s.prev_owner AND cb."status" = 'PENDING'`);
+  await tx.execute(Prisma.sql`
+    DELETE FROM "Contact" ct USING import_customer_rows s
+    WHERE s.outcome = 'updated' AND s.contacts IS NOT NULL AND ct."tenantId" = ${tenantId} AND ct."customerId" = s.id`);
+  // createdAt a microsecond apart keeps the file's order (the export and the comparison sort by it).
   const contacts = await tx.execute(Prisma.sql`
-    INSERT INTO "Contact" ("id", "tenantId", "customerId", "name", "title", "phone", "email")
-    SELECT gen_random_uuid()::text, ${tenantId}, id, c_name, c_title, c_phone, c_email
-    FROM import_customer_rows WHERE valid AND c_name IS NOT NULL ORDER BY line`);
+    INSERT INTO "Contact" ("id", "tenantId", "customerId", "name", "title", "phone", "email", "primary", "createdAt")
+    SELECT gen_random_uuid()::text, ${tenantId}, s.id, x.name, x.title, x.phone, x.email, x."primary",
+      now() + (x.ord * interval '1 microsecond')
+    FROM import_customer_rows s,
+      ROWS FROM (jsonb_to_recordset(s.contacts) AS (name text, title text, phone text, email text, "primary" boolean)) WITH ORDINALITY
+        AS x(name, title, phone, email, "primary", ord)
+    WHERE s.outcome IN ('created', 'updated') AND s.contacts IS NOT NULL`);
   // The set-based equivalent of syncCadenceCallback for new customers: one open CADENCE
   // callback due a cadence from today.
   const cadenceCallbacks = await tx.execute(Prisma.sql`
     INSERT INTO "Callback" ("id", "tenantId", "customerId", "assigneeId", "dueOn", "reason", "openCadenceKey", "updatedAt")
     SELECT gen_random_uuid()::text, ${tenantId}, id, owner_id, due, 'CADENCE', id, now()
-    FROM import_customer_rows WHERE valid AND due IS NOT NULL ORDER BY line`);
+    FROM import_customer_rows WHERE outcome = 'created' AND due IS NOT NULL ORDER BY line`);
   // Likewise ensureVisitCadence: a tier with a visit cadence gets its next planned visit now.
   await tx.execute(Prisma.sql`
     INSERT INTO "VisitPlan" ("id", "tenantId", "customerId", "assigneeId", "plannedOn", "reason", "status", "openCadenceKey", "updatedAt")
     SELECT gen_random_uuid()::text, ${tenantId}, id, owner_id, visit_due, 'CADENCE', 'PLANNED', id, now()
-    FROM import_customer_rows WHERE valid AND visit_due IS NOT NULL ORDER BY line`);
+    FROM import_customer_rows WHERE outcome = 'created' AND visit_due IS NOT NULL ORDER BY line`);
   // One audit row per customer (so each customer's own trail says where it came from, as for
-  // customers created by command) plus one summary row for the import as a whole. Contact
-  // details are not copied into the audit trail.
+  // customers created by command; an update with what changed, before and after) plus one
+  // summary row for the import as a whole. Contact details are not copied into the audit trail.
   await tx.execute(Prisma.sql`
     INSERT INTO "AuditLog" ("tenantId", "actorId", "platform", "action", "entityType", "entityId", "after")
     SELECT ${tenantId}, ${who.actorId}, ${who.platform}::"Platform", 'customer.imported', 'Customer', id,
       jsonb_build_object('importId', ${importId}::text, 'line', line, 'name', name, 'tier', tier, 'tierOverride', override,
         'strategic', strategic, 'status', status, 'ownerId', owner_id, 'annualPurchaseFen', annual::text,
         'cooperationStart', to_char(coop, 'YYYY-MM-DD'))
-    FROM import_customer_rows WHERE valid ORDER BY line`);
+    FROM import_customer_rows WHERE outcome = 'created' ORDER BY line`);
+  await tx.execute(Prisma.sql`
+    INSERT INTO "AuditLog" ("tenantId", "actorId", "platform", "action", "entityType", "entityId", "before", "after")
+    SELECT ${tenantId}, ${who.actorId}, ${who.platform}::"Platform", 'customer.updated_by_import', 'Customer', id,
+      before, after || jsonb_build_object('importId', ${importId}::text, 'line', line)
+    FROM import_customer_rows WHERE outcome = 'updated' ORDER BY line`);
   const tiers = await tx.query<{ tier: Tier; n: bigint; overrides: bigint }>(Prisma.sql`
-    SELECT tier, count(*) AS n, count(override) AS overrides FROM import_customer_rows WHERE valid GROUP BY tier`);
+    SELECT tier, count(*) AS n, count(override) AS overrides FROM import_customer_rows WHERE outcome = 'created' GROUP BY tier`);
   const byTier: Record<Tier, number> = { VIP: 0, A: 0, B: 0, C: 0 };
   let imported = 0;
   let overrides = 0;
@@ -475,10 +461,28 @@ async function writeStaged(tx: DirectTx, actor: ImportActor): Promise<Omit<Impor
     imported += Number(t.n);
     overrides += Number(t.overrides);
   }
+  const [counts] = await tx.query<{ updated: bigint; unchanged: bigint }>(Prisma.sql`
+    SELECT count(*) FILTER (WHERE outcome = 'updated') AS updated, count(*) FILTER (WHERE outcome = 'unchanged') AS unchanged
+    FROM import_customer_rows`);
+  const updated = Number(counts?.updated ?? 0);
+  const unchanged = Number(counts?.unchanged ?? 0);
+  const outcomes = await tx.query<RowOutcome>(Prisma.sql`
+    SELECT line, name, outcome FROM import_customer_rows ORDER BY line LIMIT ${MAX_REPORTED_PROBLEMS}`);
   await insertAuditRows(tx, tenantId, who, [
-    { action: "import.customers", entityType: "Import", entityId: importId, after: { customers: imported, contacts, byTier } },
+    { action: "import.customers", entityType: "Import", entityId: importId, after: { customers: imported, updated, unchanged, contacts, byTier } },
   ]);
-  return { ok: true, importId, imported, contacts, cadenceCallbacks, overrides, byTier };
+  return {
+    ok: true,
+    importId,
+    imported,
+    updated,
+    unchanged,
+    outcomes: outcomes.map((o) => ({ line: Number(o.line), name: o.name, outcome: o.outcome })),
+    contacts,
+    cadenceCallbacks,
+    overrides,
+    byTier,
+  };
 }
 
 // Audit rows as one unnest INSERT: a handful of parameters per statement instead of one per cell.

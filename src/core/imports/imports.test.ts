@@ -272,6 +272,7 @@ describe("importMembersCsv", () => {
 describe("exportCustomersCsv", () => {
   it("writes the import's columns, quoted where needed, and re-imports into another tenant unchanged", async () => {
     const { tenant, deps } = await scene();
+    await tdb.prisma.tenant.update({ where: { id: tenant.id }, data: { locale: "en" } });
     const csv = [
       HEADER,
       `"Acme, Inc.",U_WANG,,"1,200.50",retail,,,,B+,,no,"Li ""Lucy"" Na",CFO,13812345678,lucy@example.com`,
@@ -280,11 +281,11 @@ describe("exportCustomersCsv", () => {
     expect((await importCustomersCsv(deps, systemActor(tenant.id), csv)).ok).toBe(true);
 
     const out = await collect(exportCustomersCsv(deps, systemActor(tenant.id)));
-    expect(out.startsWith("\uFEFF" + HEADER + "\r\n")).toBe(true);
-    expect(out).toContain(`"Acme, Inc.",U_WANG,B,1200.50,retail,,ACTIVE,,B+,,no,"Li ""Lucy"" Na",CFO,13812345678,lucy@example.com\r\n`);
-    expect(out).toContain(`华为技术有限公司,U_WANG,A,100.00,,,ACTIVE,,,,no,,,,\r\n`);
+    expect(out.startsWith("\uFEFF" + HEADER + ",external_id,tier_override_reason,lost_reason\r\n")).toBe(true);
+    expect(out).toContain(`"Acme, Inc.",U_WANG,B,1200.50,retail,,ACTIVE,,B+,,no,"Li ""Lucy"" Na",CFO,13812345678,lucy@example.com,,,\r\n`);
+    expect(out).toContain(`华为技术有限公司,U_WANG,A,100.00,,,ACTIVE,,,,no,,,,,,set by import,\r\n`);
 
-    const other = await makeTenant(tdb.prisma);
+    const other = await makeTenant(tdb.prisma, { locale: "en" });
     await makeMember(tdb.prisma, other.id, { name: "王芳", platformUserId: "U_WANG" });
     const again = await importCustomersCsv(deps, systemActor(other.id), out);
     expect(again).toMatchObject({ ok: true, imported: 2, overrides: 1, contacts: 1 });

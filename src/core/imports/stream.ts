@@ -196,6 +196,18 @@ export async function streamImportRows(text: AsyncIterable<string>, spec: Column
     return value;
   }
 
+  return rowStreamOf(take, spec);
+}
+
+/** A source record: its cells, or why it could not be read; `line` is the spreadsheet line. */
+export type SourceRecord = Record_ & { line: number };
+
+/**
+ * Rows of any tabular source (CSV above, an xlsx sheet in ./xlsx.ts) read against the columns
+ * the same way: leading blank lines skipped, the header mapped, blank rows skipped, each row's
+ * cells through importRowOf (the input-hygiene step).
+ */
+export async function rowStreamOf(take: () => Promise<SourceRecord | undefined>, spec: ColumnSpec): Promise<RowStream> {
   const isBlank = (cells: string[]) => cells.every((c) => c.trim() === "");
   let header: (Record_ & { line: number }) | undefined;
   for (header = await take(); header && "cells" in header && isBlank(header.cells); header = await take());

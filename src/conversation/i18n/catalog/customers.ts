@@ -49,9 +49,9 @@ export const customersCatalog: Catalog = {
     "cli.usage": [
       "Usage: npm run accord -- <command> [options]",
       "",
-      "  import customers <file.csv> [--tenant <platform>:<id>]   import customers (nothing is written if any row is bad)",
+      "  import customers <file.csv|.xlsx> [--update] [--tenant <platform>:<id>]   import customers (nothing is written if any row is bad)",
       "  import members <file.csv> [--tenant <platform>:<id>]     import members, roles and supervisors",
-      "  export customers [--tenant <platform>:<id>]              write all customers as CSV to stdout",
+      "  export customers [--xlsx <file>] [--tenant <platform>:<id>]   write all customers as CSV to stdout (or an Excel file)",
       "  help                                                      show this text",
       "",
       "Options: --tenant slack:T0123 (needed when the database holds several tenants), --lang en|zh-CN",
@@ -112,9 +112,9 @@ export const customersCatalog: Catalog = {
     "cli.usage": [
       "用法：npm run accord -- <命令> [选项]",
       "",
-      "  import customers <文件.csv> [--tenant <平台>:<ID>]   导入客户（任何一行有误则不写入任何数据）",
+      "  import customers <文件.csv|.xlsx> [--update] [--tenant <平台>:<ID>]   导入客户（--update 更新已有客户；任何一行有误则不写入任何数据）",
       "  import members <文件.csv> [--tenant <平台>:<ID>]     导入成员、角色和上级",
-      "  export customers [--tenant <平台>:<ID>]              将全部客户以 CSV 输出到标准输出",
+      "  export customers [--xlsx <文件>] [--tenant <平台>:<ID>]   将全部客户以 CSV 输出到标准输出（或写入 Excel 文件）",
       "  help                                                  显示本说明",
       "",
       "选项：--tenant slack:T0123（数据库中有多个租户时必填），--lang en|zh-CN",
