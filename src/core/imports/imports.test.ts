@@ -198,8 +198,10 @@ describe("importCustomersCsv", () => {
     const tiered = await tdb.prisma.customer.count({ where: { tenantId: tenant.id, tier: { not: "C" } } });
     expect(await tdb.prisma.callback.count({ where: { tenantId: tenant.id, reason: "CADENCE", status: "PENDING" } })).toBe(tiered);
     expect(await tdb.prisma.auditLog.count({ where: { tenantId: tenant.id, action: "customer.imported" } })).toBe(10_000);
-    expect(elapsed).toBeLessThan(20_000);
-  }, 60_000);
+    // A guard against a pathological import (per-row round trips), not the performance figure:
+    // that is bench:import's. Pinyin search keys and visit plans are computed per row since.
+    expect(elapsed).toBeLessThan(45_000);
+  }, 90_000);
 });
 
 describe("importMembersCsv", () => {
