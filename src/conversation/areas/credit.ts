@@ -31,7 +31,7 @@ import type { ButtonPayload } from "../views/payload.js";
 import type { Button, Tone, View, ViewBlock } from "../views/view.js";
 import { creditLine, limitText } from "../builders/credit.js";
 import { ambiguousView } from "./customers.js";
-import { conflictText, decidedSteps, pendingStep, roleLabel, stepLine } from "./hospitality.js";
+import { approvalDecisionButtons, conflictText, decidedSteps, pendingStep, roleLabel, stepLine } from "./hospitality.js";
 
 export { CREDIT_REQUEST_ENTITY, creditLine };
 
@@ -131,11 +131,7 @@ export function creditRequestCardView(session: Session, view: CreditRequestView,
 }
 
 export function decisionButtons(session: Session, request: { id: string; version: number }, step: { id: string; approverId: string }): Button[] {
-  const fields = { entityId: request.id, version: request.version, memberId: step.approverId, args: { step: step.id } };
-  return [
-    button(session, "hospitality.view.button.approve", "credit.approve", fields, { style: "primary" }),
-    button(session, "hospitality.view.button.reject", "credit.reject", fields, { style: "danger" }),
-  ];
+  return approvalDecisionButtons(session, "credit", request, step);
 }
 
 function requesterButtons(session: Session, view: CreditRequestView): Button[] {

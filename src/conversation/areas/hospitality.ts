@@ -247,12 +247,22 @@ export function hospitalityCardView(session: Session, view: HospitalityView, opt
   };
 }
 
-export function decisionButtons(session: Session, request: { id: string; version: number }, step: { id: string; approverId: string }): Button[] {
+/** Approve / Reject for one step of an approval-engine request; `kind` picks the area that handles the click. */
+export function approvalDecisionButtons(
+  session: Session,
+  kind: "hospitality" | "credit",
+  request: { id: string; version: number },
+  step: { id: string; approverId: string },
+): Button[] {
   const fields = { entityId: request.id, version: request.version, memberId: step.approverId, args: { step: step.id } };
   return [
-    button(session, "hospitality.view.button.approve", "hospitality.approve", fields, { style: "primary" }),
-    button(session, "hospitality.view.button.reject", "hospitality.reject", fields, { style: "danger" }),
+    button(session, "hospitality.view.button.approve", `${kind}.approve`, fields, { style: "primary" }),
+    button(session, "hospitality.view.button.reject", `${kind}.reject`, fields, { style: "danger" }),
   ];
+}
+
+export function decisionButtons(session: Session, request: { id: string; version: number }, step: { id: string; approverId: string }): Button[] {
+  return approvalDecisionButtons(session, "hospitality", request, step);
 }
 
 /** The requester's own buttons on a view made for them: cancel while pending, settle once approved. */
