@@ -96,6 +96,8 @@ describe.each(["en", "zh-CN"] as const)("the customer book in %s", (locale) => {
     await tdb.prisma.riskSnapshot.create({
       data: { tenantId: s.team.tenant.id, customerId: s.cloud.id, localDate: new Date("2026-11-23T00:00:00Z"), score: 82, level: "HIGH", reasons: [] },
     });
+    // snapshotRisk writes the level onto the customer row with the snapshot (the list's order).
+    await tdb.prisma.customer.update({ where: { id: s.cloud.id }, data: { riskRank: 0 } });
     const text = await s.read("wang", zh ? "客户列表 等级 B" : "customers tier B");
     expect(text).toContain(zh ? "风险取自 2026-11-23" : "Risk as of the churn digest of 2026-11-23");
     expect(text).toContain(zh ? "高风险 82" : "high risk 82");

@@ -1,8 +1,9 @@
 // The customer book as a list (客户列表 / 客户分级表): the customers in the viewer's scope that pass
 // a filter, sorted by tier, then churn risk, then name, one page at a time, with a count by tier.
-// Risk is the level of the latest risk snapshot (written by the morning churn digest), so a list
-// of 100,000 customers sorts without scoring each one. An empty result names the first filter
-// that emptied it.
+// Risk is the level of the latest risk snapshot (written by the morning churn digest), kept on
+// the customer row as riskRank, so a page of 100,000 customers is one range of the (tenant, tier,
+// riskRank, nameKey) index, without scoring or joining each one. An empty result names the first
+// filter that emptied it.
 import { Prisma, type CustomerStatus, type Tier } from "@prisma/client";
 import { requireCanActFor } from "../members/authorization.js";
 import { scopePredicate, type ScopeChoice } from "../members/scope-sql.js";
@@ -59,14 +60,14 @@ export interface CustomerListPage {
 
 export const LIST_PAGE_SIZE = 15;
 
-/** A risk filter is `rs.level …`: only meaningful where the snapshot row `rs` is joined. */
 function predicates(actor: Actor, filter: CustomerListFilter, today: LocalDate): Array<[FilterName, Prisma.Sql]> {
   const out: Array<[FilterName, Prisma.Sql]> = [["scope", scopePredicate(actor, Prisma.sql`c."ownerId"`, filter.scope ?? "all")]];
-  if (filter.tiers?.length) out.push(["tiers", Prisma.sql`c.tier::text IN (${Prisma.join(filter.tiers)})`]);
+  // Compared as the enum, not as text, so the (tenantId, tier, …) indexes apply.
+  if (filter.tiers?.length) out.push(["tiers", Prisma.sql`c.tier IN (${Prisma.join(filter.tiers.map((t) => Prisma.sql`${t}::"Tier"`))})`]);
   if (filter.region) out.push(["region", Prisma.sql`lower(c.region) = ${normalizeName(filter.region)}`]);
   if (filter.industry) out.push(["industry", Prisma.sql`lower(c.industry) = ${normalizeName(filter.industry)}`]);
   if (filter.statuses?.length) out.push(["statuses", Prisma.sql`c.status::text IN (${Prisma.join(filter.statuses)})`]);
-  if (filter.risk) out.push(["risk", filter.risk === "HIGH" ? Prisma.sql`rs.level = 'HIGH'` : Prisma.sql`rs.level IN ('HIGH', 'MEDIUM')`]);
+  if (filter.risk) out.push(["risk", filter.risk === "HIGH" ? Prisma.sql`c."riskRank" = 0` : Prisma.sql`c."riskRank" <= 1`]);
   if (filter.ownerId) out.push(["ownerId", Prisma.sql`c."ownerId" = ${filter.ownerId}`]);
   if (filter.overdue) {
     // Driven from the callbacks side: the overdue ones are found by their (status, dueOn) index.
@@ -105,51 +106,19 @@ export async function listCustomers(
     " AND ",
   );
   const t = actor.tenantId;
-  const snap = snapshotDay(t);
-  const riskyFrom = Prisma.sql`FROM "RiskSnapshot" rs JOIN "Customer" c ON c.id = rs."customerId" AND c."tenantId" = rs."tenantId"
-                 WHERE rs."tenantId" = ${t} AND rs."localDate" = ${snap} AND ${where}`;
-  const counted = filter.risk ? riskyFrom : Prisma.sql`FROM "Customer" c WHERE c."tenantId" = ${t} AND ${where}`;
   // $queryRaw, not directQuery: the statement's text varies with the filters given, and
   // directQuery keeps every distinct text prepared on each pooled connection.
-  const [counts, snapshot] = await Promise.all([
-    deps.db.$queryRaw<Array<{ tier: Tier; n: number }>>(Prisma.sql`SELECT c.tier, count(*)::int AS n ${counted} GROUP BY c.tier`),
-    deps.db.$queryRaw<Array<{ d: Date | null }>>(Prisma.sql`SELECT ${snap} AS d`),
+  const [snapshot, counts, rows] = await Promise.all([
+    deps.db.$queryRaw<Array<{ d: Date | null }>>(Prisma.sql`SELECT ${snapshotDay(t)} AS d`),
+    deps.db.$queryRaw<Array<{ tier: Tier; n: number }>>(Prisma.sql`SELECT c.tier, count(*)::int AS n FROM "Customer" c WHERE c."tenantId" = ${t} AND ${where} GROUP BY c.tier`),
+    deps.db.$queryRaw<Array<{ id: string }>>(Prisma.sql`
+      SELECT c.id FROM "Customer" c WHERE c."tenantId" = ${t} AND ${where}
+      ORDER BY c.tier, c."riskRank", c."nameKey" LIMIT ${limit} OFFSET ${offset}`),
   ]);
-  // The page is cut from per-tier segments: first a tier's customers at risk (few: the snapshot
-  // holds only HIGH and MEDIUM), then the rest of the tier read in name order straight off the
-  // (tenantId, tier, nameKey) index — so no page of 100,000 customers sorts them all. Whole tiers
-  // before the page are skipped by their count; only the tier the page starts in needs its
-  // number of customers at risk.
-  const totalIn = new Map(counts.map((r) => [r.tier, r.n]));
-  const ids: string[] = [];
-  let skip = offset;
-  for (const tier of ["VIP", "A", "B", "C"] as const) {
-    if (ids.length >= limit) break;
-    const inTier = totalIn.get(tier) ?? 0;
-    if (skip >= inTier) {
-      skip -= inTier;
-      continue;
-    }
-    const risky = await deps.db.$queryRaw<Array<{ id: string }>>(Prisma.sql`
-      SELECT c.id ${riskyFrom} AND c.tier = ${tier}::"Tier"
-      ORDER BY (CASE rs.level WHEN 'HIGH' THEN 0 ELSE 1 END), c."nameKey" LIMIT ${limit - ids.length} OFFSET ${skip}`);
-    ids.push(...risky.map((r) => r.id));
-    if (ids.length >= limit || filter.risk) {
-      skip = 0;
-      continue;
-    }
-    if (skip > 0) {
-      const [row] = await deps.db.$queryRaw<Array<{ n: number }>>(Prisma.sql`SELECT count(*)::int AS n ${riskyFrom} AND c.tier = ${tier}::"Tier"`);
-      skip = Math.max(0, skip - (row?.n ?? 0));
-    }
-    const calm = await deps.db.$queryRaw<Array<{ id: string }>>(Prisma.sql`
-      SELECT c.id FROM "Customer" c
-      WHERE c."tenantId" = ${t} AND c.tier = ${tier}::"Tier" AND ${where}
-        AND NOT EXISTS (SELECT 1 FROM "RiskSnapshot" rs WHERE rs."tenantId" = ${t} AND rs."localDate" = ${snap} AND rs."customerId" = c.id)
-      ORDER BY c."nameKey" LIMIT ${limit - ids.length} OFFSET ${skip}`);
-    ids.push(...calm.map((r) => r.id));
-    skip = 0;
-  }
+  const ids = rows.map((r) => r.id);
+  // The day as a value, so the details read the snapshot rows by their key.
+  const day = snapshot[0]?.d ?? null;
+  const asOf = day ? day.toISOString().slice(0, 10) : null;
   const details =
     ids.length === 0
       ? []
@@ -160,20 +129,19 @@ export async function listCustomers(
                 AND cb.status = 'PENDING' AND cb."dueOn" < ${toDateColumn(today)}::date) AS "overdueCallbacks"
       FROM "Customer" c
       LEFT JOIN "Member" m ON m.id = c."ownerId"
-      LEFT JOIN "RiskSnapshot" rs ON rs."tenantId" = ${t} AND rs."localDate" = ${snap} AND rs."customerId" = c.id
+      LEFT JOIN "RiskSnapshot" rs ON rs."tenantId" = ${t} AND rs."localDate" = ${asOf}::date AND rs."customerId" = c.id
       WHERE c."tenantId" = ${t} AND c.id IN (${Prisma.join(ids)})`);
   const byId = new Map(details.map((d) => [d.id, d]));
   const items = ids.map((id) => byId.get(id)).filter((d): d is ItemRow => d !== undefined);
   const byTier: Record<Tier, number> = { VIP: 0, A: 0, B: 0, C: 0 };
   for (const c of counts) byTier[c.tier] = c.n;
   const total = byTier.VIP + byTier.A + byTier.B + byTier.C;
-  const day = snapshot[0]?.d ?? null;
   return {
     items: items.map((i) => ({ ...i, riskLevel: i.riskLevel ?? null, riskScore: i.riskScore ?? null, ownerName: i.ownerName ?? "" })),
     offset,
     total,
     byTier,
-    riskAsOf: day ? day.toISOString().slice(0, 10) : null,
+    riskAsOf: asOf,
     emptiedBy: total === 0 ? await whichFilterEmptied(deps, actor, preds) : null,
   };
 }
@@ -190,8 +158,6 @@ async function whichFilterEmptied(deps: CoreDeps, actor: Actor, preds: Array<[Fi
     Prisma.sql`
     SELECT ${Prisma.join(columns)}
     FROM "Customer" c
-    LEFT JOIN "RiskSnapshot" rs ON rs."tenantId" = c."tenantId" AND rs."customerId" = c.id
-      AND rs."localDate" = (SELECT max("localDate") FROM "RiskSnapshot" WHERE "tenantId" = ${actor.tenantId})
     WHERE c."tenantId" = ${actor.tenantId}`,
   );
   for (let i = 0; i < preds.length; i++) if ((row?.[`n${i}`] ?? 0) === 0) return preds[i]![0];

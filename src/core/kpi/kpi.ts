@@ -9,6 +9,7 @@ import { businessMsBetween } from "../calendar/calendar.js";
 import { loadWorkCalendar } from "../calendar/store.js";
 import { loadTeams } from "../digests/teams.js";
 import { analyticalQuery } from "../risk/analytics.js";
+import { runLimited } from "../shared/concurrency.js";
 import type { Actor, CoreDeps } from "../shared/context.js";
 import { InvalidInputError } from "../shared/errors.js";
 import { addDays, isLocalDate, localDateOf, startOfLocalDay, type LocalDate } from "../shared/time.js";
@@ -144,6 +145,8 @@ function emptyMetrics(): KpiMetrics {
   };
 }
 
+const KPI_QUERY_CONCURRENCY = 2;
+
 export async function kpiReport(deps: CoreDeps, actor: Actor, input: KpiReportInput = {}): Promise<KpiReport> {
   const parsed = kpiReportInputSchema.safeParse(input);
   if (!parsed.success) {
@@ -180,7 +183,7 @@ export async function kpiReport(deps: CoreDeps, actor: Actor, input: KpiReportIn
   const t = tenant.id;
 
   const todayText = today;
-  const callbacks = await analyticalQuery(db, (q) => q.$queryRaw<
+  const callbacksQuery = () => analyticalQuery(db, (q) => q.$queryRaw<
     Array<{ key: string; due: number; done: number; onTime: number; postponed: number; postponedOverdue: number; reached: number; noAnswer: number; callLater: number }>
   >`
     WITH cb AS (
@@ -208,7 +211,7 @@ export async function kpiReport(deps: CoreDeps, actor: Actor, input: KpiReportIn
     JOIN per_member p ON p.member_id = g.member_id
     GROUP BY g.key`);
 
-  const owned = await analyticalQuery(db, (q) => q.$queryRaw<Array<{ key: string; customers: number }>>`
+  const ownedQuery = () => analyticalQuery(db, (q) => q.$queryRaw<Array<{ key: string; customers: number }>>`
     WITH per_owner AS (
       SELECT c."ownerId" AS member_id, count(*) AS n FROM "Customer" c
       WHERE c."tenantId" = ${t} AND c.status <> 'CHURNED' GROUP BY c."ownerId"
@@ -221,7 +224,7 @@ export async function kpiReport(deps: CoreDeps, actor: Actor, input: KpiReportIn
   // Who held each complaint when a deadline passed: the assignee of the latest event at or
   // before the deadline (registration, transitions and escalations record the assignee), else
   // the current assignee (rows written without a timeline).
-  const breaches = await analyticalQuery(db, (q) => q.$queryRaw<Array<{ key: string; breached: number }>>`
+  const breachesQuery = () => analyticalQuery(db, (q) => q.$queryRaw<Array<{ key: string; breached: number }>>`
     WITH co AS (
       SELECT co.id, co."assigneeId", co."ackDueAt", co."resolveDueAt",
         COALESCE(co."acknowledgedAt", co."resolvedAt", co."closedAt") AS ack_at,
@@ -248,7 +251,7 @@ export async function kpiReport(deps: CoreDeps, actor: Actor, input: KpiReportIn
     JOIN per_member p ON p.member_id = g.member_id
     GROUP BY g.key`);
 
-  const escalations = await analyticalQuery(db, (q) => q.$queryRaw<Array<{ key: string; received: number }>>`
+  const escalationsQuery = () => analyticalQuery(db, (q) => q.$queryRaw<Array<{ key: string; received: number }>>`
     WITH per_member AS (
       SELECT e."assigneeId" AS member_id, count(*) AS n FROM "ComplaintEvent" e
       WHERE e."tenantId" = ${t} AND e.kind = 'ESCALATED' AND e."assigneeId" IS NOT NULL
@@ -261,7 +264,7 @@ export async function kpiReport(deps: CoreDeps, actor: Actor, input: KpiReportIn
     GROUP BY g.key`);
 
   const previous = previousRange({ from, to });
-  const sales = await analyticalQuery(db, (q) => q.$queryRaw<
+  const salesQuery = () => analyticalQuery(db, (q) => q.$queryRaw<
     Array<{ key: string; current: bigint; previous: bigint; activeBefore: number; retained: number }>
   >`
     WITH per_customer AS (
@@ -287,7 +290,7 @@ export async function kpiReport(deps: CoreDeps, actor: Actor, input: KpiReportIn
     JOIN per_owner o ON o.member_id = g.member_id
     GROUP BY g.key`);
 
-  const visits = await analyticalQuery(db, (q) => q.$queryRaw<Array<{ key: string; logged: number }>>`
+  const visitsQuery = () => analyticalQuery(db, (q) => q.$queryRaw<Array<{ key: string; logged: number }>>`
     WITH per_member AS (
       SELECT v."visitorId" AS member_id, count(*) AS n FROM "Visit" v
       WHERE v."tenantId" = ${t} AND v."occurredAt" >= ${start}::timestamp AND v."occurredAt" < ${end}::timestamp
@@ -298,7 +301,7 @@ export async function kpiReport(deps: CoreDeps, actor: Actor, input: KpiReportIn
     JOIN per_member p ON p.member_id = g.member_id
     GROUP BY g.key`);
 
-  const complaints = await analyticalQuery(db, (q) => q.$queryRaw<
+  const complaintsQuery = () => analyticalQuery(db, (q) => q.$queryRaw<
     Array<{ key: string; registered: number; acknowledged: number; resolved: number; medianAck: number | null; medianResolve: number | null }>
   >`
     WITH co AS (
@@ -317,25 +320,14 @@ export async function kpiReport(deps: CoreDeps, actor: Actor, input: KpiReportIn
 
   // Working-time medians need the tenant calendar, which SQL does not know: the (few) timed
   // complaints of the range come back one row per group and the medians are taken here.
-  const timed = await analyticalQuery(db, (q) => q.$queryRaw<Array<{ key: string; createdAt: Date; ackAt: Date | null; resolvedAt: Date | null }>>`
+  const timedQuery = () => analyticalQuery(db, (q) => q.$queryRaw<Array<{ key: string; createdAt: Date; ackAt: Date | null; resolvedAt: Date | null }>>`
     SELECT g.key, co."createdAt", COALESCE(co."acknowledgedAt", co."resolvedAt", co."closedAt") AS "ackAt",
       COALESCE(co."resolvedAt", co."closedAt") AS "resolvedAt"
     FROM unnest(${keys}::text[], ${ids}::text[]) AS g(key, member_id)
     JOIN "Complaint" co ON co."assigneeId" = g.member_id AND co."tenantId" = ${t}
     WHERE co."createdAt" >= ${start}::timestamp AND co."createdAt" < ${end}::timestamp
       AND (co."acknowledgedAt" IS NOT NULL OR co."resolvedAt" IS NOT NULL OR co."closedAt" IS NOT NULL)`);
-  const working = new Map<string, { ack: number[]; resolve: number[] }>();
-  if (timed.length > 0) {
-    const cal = await loadWorkCalendar(db, tenant);
-    for (const r of timed) {
-      let w = working.get(r.key);
-      if (!w) working.set(r.key, (w = { ack: [], resolve: [] }));
-      if (r.ackAt) w.ack.push(businessMsBetween(cal, r.createdAt, r.ackAt) / 60_000);
-      if (r.resolvedAt) w.resolve.push(businessMsBetween(cal, r.createdAt, r.resolvedAt) / 60_000);
-    }
-  }
-
-  const churn = await analyticalQuery(db, (q) => q.$queryRaw<Array<{ key: string; active: number; churned: number }>>`
+  const churnQuery = () => analyticalQuery(db, (q) => q.$queryRaw<Array<{ key: string; active: number; churned: number }>>`
     WITH changes AS (
       SELECT a."entityId" AS customer_id, a.at, a.id, a.before ->> 'status' AS before_status, a.after ->> 'status' AS after_status
       FROM "AuditLog" a
@@ -362,7 +354,7 @@ export async function kpiReport(deps: CoreDeps, actor: Actor, input: KpiReportIn
     LEFT JOIN churned ch ON ch.customer_id = b.id
     GROUP BY g.key`);
 
-  const satisfaction = await analyticalQuery(db, (q) => q.$queryRaw<Array<{ key: string; responses: number; average: number | null }>>`
+  const satisfactionQuery = () => analyticalQuery(db, (q) => q.$queryRaw<Array<{ key: string; responses: number; average: number | null }>>`
     SELECT g.key, count(*)::int AS responses, avg(cb.satisfaction)::float8 AS average
     FROM unnest(${keys}::text[], ${ids}::text[]) AS g(key, member_id)
     JOIN "Callback" cb ON cb."assigneeId" = g.member_id AND cb."tenantId" = ${t}
@@ -370,7 +362,7 @@ export async function kpiReport(deps: CoreDeps, actor: Actor, input: KpiReportIn
       AND cb."completedAt" >= ${start}::timestamp AND cb."completedAt" < ${end}::timestamp
     GROUP BY g.key`);
 
-  const hospitality = await analyticalQuery(db, (q) => q.$queryRaw<
+  const hospitalityQuery = () => analyticalQuery(db, (q) => q.$queryRaw<
     Array<{ key: string; tier: Tier | null; requests: number; customers: number; spend: bigint }>
   >`
     SELECT g.key, CASE WHEN GROUPING(c.tier) = 0 THEN c.tier::text END AS tier,
@@ -381,6 +373,22 @@ export async function kpiReport(deps: CoreDeps, actor: Actor, input: KpiReportIn
       AND h.status IN ('APPROVED', 'SETTLED') AND h."eventDate" >= ${from}::date AND h."eventDate" <= ${to}::date
     JOIN "Customer" c ON c.id = h."customerId"
     GROUP BY GROUPING SETS ((g.key, c.tier), (g.key))`);
+
+  // Side by side on the pool (two at a time: a report is one reader among the department's
+  // requests), so the report takes about half the sum of its queries.
+  const [callbacks, owned, breaches, escalations, sales, visits, complaints, timed, churn, satisfaction, hospitality] = await runLimited(KPI_QUERY_CONCURRENCY, [
+    callbacksQuery, ownedQuery, breachesQuery, escalationsQuery, salesQuery, visitsQuery, complaintsQuery, timedQuery, churnQuery, satisfactionQuery, hospitalityQuery,
+  ] as const);
+  const working = new Map<string, { ack: number[]; resolve: number[] }>();
+  if (timed.length > 0) {
+    const cal = await loadWorkCalendar(db, tenant);
+    for (const r of timed) {
+      let w = working.get(r.key);
+      if (!w) working.set(r.key, (w = { ack: [], resolve: [] }));
+      if (r.ackAt) w.ack.push(businessMsBetween(cal, r.createdAt, r.ackAt) / 60_000);
+      if (r.resolvedAt) w.resolve.push(businessMsBetween(cal, r.createdAt, r.resolvedAt) / 60_000);
+    }
+  }
 
   const metrics = new Map<string, KpiMetrics>(groups.map((g) => [g.key, emptyMetrics()]));
   const of = (key: string) => metrics.get(key)!;

@@ -214,33 +214,37 @@ export async function syncCadencePlan(
  * customer of a tier with a visit cadence and no open cadence plan gets one, counted from its last
  * face-to-face visit; open cadence plans follow their customer's owner. Returns plans created.
  */
+const CADENCE_FILL_BATCH = 5_000;
+
 export async function ensureVisitCadence(deps: CoreDeps, tenant: TenantView, now: Date): Promise<number> {
   const today = localDateOf(now, tenant.timeZone);
   const cadences = tenant.settings.tiers.visitEveryDays;
-  const missing = await deps.db.$queryRaw<Array<{ id: string; ownerId: string; tier: Tier; lastVisit: Date | null }>>`
-    SELECT c.id, c."ownerId", COALESCE(c."tierOverride", c.tier)::text AS tier,
-      (SELECT max(v."occurredAt") FROM "Visit" v
-        WHERE v."tenantId" = c."tenantId" AND v."customerId" = c.id AND v.kind IN ('ON_SITE', 'RECEPTION')) AS "lastVisit"
-    FROM "Customer" c
-    WHERE c."tenantId" = ${tenant.id} AND COALESCE(c."tierOverride", c.tier) <> 'C' AND c.status <> 'CHURNED'
-      AND NOT EXISTS (SELECT 1 FROM "VisitPlan" p WHERE p."tenantId" = c."tenantId" AND p."openCadenceKey" = c.id)`;
   let created = 0;
-  if (missing.length > 0) {
-    const cal = await loadWorkCalendar(deps.db, tenant);
-    const rows = missing.map((m) => ({
-      id: m.id,
-      ownerId: m.ownerId,
-      plannedOn: nextCadenceVisit(cal, today, m.lastVisit ? localDateOf(m.lastVisit, tenant.timeZone) : null, cadences[m.tier as "VIP" | "A" | "B"]),
-    }));
-    for (let i = 0; i < rows.length; i += 5_000) {
-      const chunk = rows.slice(i, i + 5_000);
-      created += await deps.db.$executeRaw`
-        INSERT INTO "VisitPlan" (id, "tenantId", "customerId", "assigneeId", "plannedOn", reason, status, "openCadenceKey", "updatedAt")
-        SELECT gen_random_uuid()::text, ${tenant.id}, r.customer, r.owner, r.planned::date, 'CADENCE', 'PLANNED', r.customer, now()
-        FROM unnest(${chunk.map((r) => r.id)}::text[], ${chunk.map((r) => r.ownerId)}::text[], ${chunk.map((r) => r.plannedOn)}::text[])
-          AS r(customer, owner, planned)
-        ON CONFLICT DO NOTHING`;
-    }
+  let calendar: WorkCalendar | null = null;
+  // In batches by customer id: a first fill plans every VIP/A/B customer of a department (79,000
+  // of 100,000 in bench:core), and one result set of them all would hold them all in memory.
+  for (let after = ""; ; ) {
+    const missing = await deps.db.$queryRaw<Array<{ id: string; ownerId: string; tier: Tier; lastVisit: Date | null }>>`
+      SELECT c.id, c."ownerId", COALESCE(c."tierOverride", c.tier)::text AS tier,
+        (SELECT max(v."occurredAt") FROM "Visit" v
+          WHERE v."tenantId" = c."tenantId" AND v."customerId" = c.id AND v.kind IN ('ON_SITE', 'RECEPTION')) AS "lastVisit"
+      FROM "Customer" c
+      WHERE c."tenantId" = ${tenant.id} AND COALESCE(c."tierOverride", c.tier) <> 'C' AND c.status <> 'CHURNED' AND c.id > ${after}
+        AND NOT EXISTS (SELECT 1 FROM "VisitPlan" p WHERE p."tenantId" = c."tenantId" AND p."openCadenceKey" = c.id)
+      ORDER BY c.id LIMIT ${CADENCE_FILL_BATCH}`;
+    if (missing.length === 0) break;
+    after = missing[missing.length - 1]!.id;
+    const cal = (calendar ??= await loadWorkCalendar(deps.db, tenant));
+    const planned = missing.map((m) =>
+      nextCadenceVisit(cal, today, m.lastVisit ? localDateOf(m.lastVisit, tenant.timeZone) : null, cadences[m.tier as "VIP" | "A" | "B"]),
+    );
+    created += await deps.db.$executeRaw`
+      INSERT INTO "VisitPlan" (id, "tenantId", "customerId", "assigneeId", "plannedOn", reason, status, "openCadenceKey", "updatedAt")
+      SELECT gen_random_uuid()::text, ${tenant.id}, r.customer, r.owner, r.planned::date, 'CADENCE', 'PLANNED', r.customer, now()
+      FROM unnest(${missing.map((m) => m.id)}::text[], ${missing.map((m) => m.ownerId)}::text[], ${planned}::text[])
+        AS r(customer, owner, planned)
+      ON CONFLICT DO NOTHING`;
+    if (missing.length < CADENCE_FILL_BATCH) break;
   }
   await deps.db.$executeRaw`
     UPDATE "VisitPlan" p SET "assigneeId" = c."ownerId", "updatedAt" = now()

@@ -367,12 +367,18 @@ describe("risk use cases", () => {
     expect(stored.size).toBe(2);
     expect(stored.get(high.id)).toMatchObject({ level: "HIGH", score: 70 });
     expect(stored.get(high.id)!.reasons.map((r) => r.signal)).toEqual(["contact_gap", "overdue_complaints", "overdue_callbacks", "open_complaints"]);
+    // The list's sort key follows the snapshot on the customer rows.
+    const ranks = async () =>
+      Object.fromEntries((await tdb.prisma.customer.findMany({ where: { tenantId: t.id }, select: { id: true, riskRank: true } })).map((c) => [c.id, c.riskRank]));
+    expect((await ranks())[high.id]).toBe(0);
+    expect((await ranks())[medium.id]).toBe(1);
 
     // The medium customer is visited: a re-run the same day drops its row.
     await visit(tdb.prisma, t.id, medium.id, a.id, new Date(NOW));
     expect(await snapshotRisk(deps, t.id, TODAY)).toEqual({ localDate: TODAY, rows: 1, high: 1, medium: 0 });
     stored = await snapshotLevels(tdb.prisma, t.id, TODAY);
     expect([...stored.keys()]).toEqual([high.id]);
+    expect((await ranks())[medium.id]).toBe(2);
     expect(await tdb.prisma.riskSnapshot.count({ where: { tenantId: t.id } })).toBe(1);
     const audits = await tdb.prisma.auditLog.findMany({ where: { tenantId: t.id, action: "risk.snapshot_taken" }, orderBy: { id: "asc" } });
     expect(audits).toHaveLength(3);
@@ -380,8 +386,13 @@ describe("risk use cases", () => {
 
     // Nobody at risk any more: the day's snapshot becomes empty.
     await visit(tdb.prisma, t.id, high.id, a.id, new Date(NOW));
+    // A back-filled snapshot of an earlier day leaves the latest day's ranks alone.
+    await snapshotRisk(deps, t.id, "2026-10-01");
+    expect((await ranks())[high.id]).toBe(0);
+    await tdb.prisma.riskSnapshot.deleteMany({ where: { tenantId: t.id, localDate: new Date("2026-10-01T00:00:00Z") } });
     expect(await snapshotRisk(deps, t.id, TODAY)).toEqual({ localDate: TODAY, rows: 0, high: 0, medium: 0 });
     expect(await tdb.prisma.riskSnapshot.count({ where: { tenantId: t.id } })).toBe(0);
+    expect(Object.values(await ranks())).toEqual([2, 2, 2]);
   });
 });
 

@@ -356,6 +356,17 @@ export async function snapshotRisk(deps: CoreDeps, tenantId: string, localDate: 
     await tx.$executeRaw`
       DELETE FROM "RiskSnapshot"
       WHERE "tenantId" = ${tenantId} AND "localDate" = ${localDate}::date AND NOT ("customerId" = ANY(${ids}::text[]))`;
+    // The list sorts by the latest snapshot's level, kept on the customer row (its index
+    // order): only a snapshot of the latest day (not a back-filled older one) moves it.
+    const isLatest = Prisma.sql`NOT EXISTS (SELECT 1 FROM "RiskSnapshot" later WHERE later."tenantId" = ${tenantId} AND later."localDate" > ${localDate}::date)`;
+    await tx.$executeRaw`
+      UPDATE "Customer" c SET "riskRank" = CASE u.level WHEN 'HIGH' THEN 0 ELSE 1 END
+      FROM unnest(${ids}::text[], ${levels}::text[]) AS u(id, level)
+      WHERE c.id = u.id AND c."tenantId" = ${tenantId}
+        AND c."riskRank" <> CASE u.level WHEN 'HIGH' THEN 0 ELSE 1 END AND ${isLatest}`;
+    await tx.$executeRaw`
+      UPDATE "Customer" c SET "riskRank" = 2
+      WHERE c."tenantId" = ${tenantId} AND c."riskRank" <> 2 AND NOT (c.id = ANY(${ids}::text[])) AND ${isLatest}`;
     await recordAudit(tx, {
       tenantId,
       actorId: null,
