@@ -97,7 +97,7 @@ export class FormDialogue {
     const lines = this.form.fields.map((field, i) => {
       const value = this.values[field.name];
       const shown = value === undefined || value === "" ? "—" : (field.options?.find((o) => o.value === value)?.label ?? value);
-      return `  [${i + 1}] ${field.label}: ${shown}`;
+      return t(this.locale, "console.form_summary_line", { number: i + 1, label: field.label, value: shown });
     });
     return [t(this.locale, "console.form_summary", { submit: this.text.submitLabel }), ...lines, t(this.locale, "console.form_confirm")].join("\n");
   }
