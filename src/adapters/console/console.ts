@@ -147,7 +147,7 @@ export function startConsole(options: ConsoleOptions): ConsoleSession {
     if (matches.length === 0) {
       write(t(locale, "console.no_member", { query }));
     } else if (matches.length > 1) {
-      write(t(locale, "console.ambiguous_member", { query, names: matches.map(memberLine).join("；") }));
+      write(t(locale, "console.ambiguous_member", { query, names: matches.map(memberLine).join(locale === "en" ? "; " : "；") }));
     } else {
       // Each member keeps their own screen: switching back finds their numbers still there.
       me = matches[0]!;
@@ -203,7 +203,7 @@ export function startConsole(options: ConsoleOptions): ConsoleSession {
     if (text === "/quit" || text === "/exit") return false;
     if (text === "/who") {
       const all = await members();
-      write(`${t(locale, "console.members_title")}:\n${all.map((m) => `  ${memberLine(m)}`).join("\n")}`);
+      write(`${t(locale, "console.members_title")}\n${all.map((m) => `  ${memberLine(m)}`).join("\n")}`);
       return true;
     }
     if (text === "/as" || text.startsWith("/as ")) {
