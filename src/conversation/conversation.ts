@@ -10,6 +10,7 @@ import type { ActionHandler, CardRenderer, CommandHandler, ConversationArea, For
 import { BusyError, createAdmission, DEFAULT_ADMISSION, type Admission, type AdmissionOptions } from "./admission.js";
 import { allAreas } from "./areas/index.js";
 import { errorView, noticeView } from "./builders/common.js";
+import { checkFormField } from "./field-check.js";
 import { parseCommand, type Command } from "./grammar/index.js";
 import { resolveLocale, t as translate, type Locale } from "./i18n/index.js";
 import type { ActionReply, CommandRequest, Conversation, Delivery, Reply } from "./port.js";
@@ -154,6 +155,14 @@ export function createConversation(options: ConversationOptions): Conversation {
       }
     },
 
+    async checkField(request) {
+      const session = await sessionForPlatformUser(factory, request.user);
+      const decoded = decodeButtonPayload(request.payload, { now: session.now, memberId: session.member.id });
+      if (!decoded.ok) return { kind: "error", message: session.t(decoded.code) };
+      if (!registry.forms.has(request.actionId)) return { kind: "error", message: session.t("views.unknown_action") };
+      return checkFormField(session, request.field, request.value);
+    },
+
     async renderDelivery(message: OutboxMessage): Promise<Delivery | null> {
       const intent = message.payload as Record<string, unknown>;
       const render = registry.intents.get(String(intent.kind));
@@ -253,6 +262,7 @@ function admit(conversation: Conversation, admission: Admission): Conversation {
     command: (request) => admission.run(() => conversation.command(request)),
     action: (request) => admission.run(() => conversation.action(request)),
     submit: (request) => admission.run(() => conversation.submit(request)),
+    checkField: (request) => admission.run(() => conversation.checkField(request)),
   };
 }
 

@@ -3,7 +3,7 @@
 // their renderer; they hold no business rule. Identity (tenant, member) is resolved here,
 // from the platform ids, for every call.
 import type { OutboxMessage, Platform } from "@prisma/client";
-import type { Form } from "./views/form.js";
+import type { Form, FormField, FormOption } from "./views/form.js";
 import type { View } from "./views/view.js";
 
 export interface PlatformUser {
@@ -65,6 +65,27 @@ export interface FormSubmission {
   values: Record<string, string | undefined>;
 }
 
+/**
+ * One field of an open form, checked as it is entered (the console asks one field at a time):
+ * the same reading the submission will do, plus what only the database knows (which customer a
+ * name means). Nothing is written; the submission checks everything again.
+ */
+export interface FieldCheckRequest {
+  user: PlatformUser;
+  /** The form's actionId and payload, as for a submission (the payload is checked the same way). */
+  actionId: string;
+  payload: string;
+  field: FormField;
+  value: string | undefined;
+}
+
+export type FieldCheck =
+  /** Fine; `value` is the raw value to submit (a date as YYYY-MM-DD, a customer's full name). */
+  | { kind: "ok"; value: string | undefined }
+  | { kind: "error"; message: string }
+  /** Several things match (customers by a partial name): ask the user to pick one of `options`. */
+  | { kind: "choose"; message: string; options: FormOption[] };
+
 export type Reply =
   /**
    * Show this view to the user who acted (ephemeral on Slack, a card reply on Feishu). `card`
@@ -114,6 +135,8 @@ export interface Conversation {
   channelUnreachable(report: { tenantId: string; channelId: string; reason: string }): Promise<void>;
   action(request: ActionRequest): Promise<ActionReply>;
   submit(request: FormSubmission): Promise<ActionReply>;
+  /** Checks one form field as it is entered (see FieldCheckRequest). */
+  checkField(request: FieldCheckRequest): Promise<FieldCheck>;
   /** Renders an outbox row for its recipient; null when it no longer applies (dropped). */
   renderDelivery(message: OutboxMessage): Promise<Delivery | null>;
   /** The current card of an entity, for refreshing every posted copy after a change. */

@@ -1,6 +1,8 @@
 // The local console as a new user meets it: `npm start` on a fresh data directory, in a real
 // pseudo-terminal, no platform configured. Drives help, a Chinese prefix lookup, a visit
-// through a form, a hospitality request, and its approval by number as the supervisor.
+// through a form, a hospitality request, and its approval by number as the supervisor; then a
+// form with a bad value in the middle (only that field asked again, nothing lost), an @name
+// mention, and a button from replies ago. One program for the whole file: it starts once.
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -13,6 +15,8 @@ const tsx = path.join(projectRoot, "node_modules", "tsx", "dist", "cli.mjs");
 let dataDir: string;
 let pty: PtySession;
 const PROMPT = (name: string) => new RegExp(`accord（${name}）> $`);
+const FIELD = /\n> $/;
+const SUMMARY = /前请核对：/;
 
 /** Answers each prompt of the form on screen until `done` appears: by label, else Enter. */
 async function fillForm(answers: Array<[RegExp, string]>, done: RegExp): Promise<void> {
@@ -21,7 +25,8 @@ async function fillForm(answers: Array<[RegExp, string]>, done: RegExp): Promise
     if (seen === "done") return;
     // Everything printed since the last answer is this field's prompt (label, hint, options).
     const prompt = pty.sinceMark();
-    const answer = answers.find(([pattern]) => pattern.test(prompt))?.[1] ?? "";
+    // The summary before submitting lists every label: submit it.
+    const answer = SUMMARY.test(prompt) ? "y" : (answers.find(([pattern]) => pattern.test(prompt))?.[1] ?? "");
     pty.mark();
     pty.type(answer);
   }
@@ -90,8 +95,58 @@ describe("the local console in a terminal", () => {
     const names = (await workbookRows(readFileSync(file))).map((r) => r[1]);
     expect(names).toContain("刘洋");
 
+  }, 120_000);
+
+  it("keeps a form's values past a bad one, mentions @name and clicks a button from replies ago", async () => {
+    // Reply A: a card with buttons.
+    pty.mark();
+    pty.type("/crm 客户 瑞丰物流有限公司");
+    const card = await pty.waitFor(/瑞丰物流有限公司[\s\S]*accord（李娜）> $/);
+    const logVisit = /\[(\d+)\] 记录拜访/.exec(card)![1]!;
+
+    // Reply B: a form with a bad value in the middle.
+    pty.mark();
+    pty.type("/crm 客户 新增");
+    await pty.waitFor(/== 新建客户 ==[\s\S]*客户 \*[^\n]*\n> $/);
+    const answer = async (text: string, next: RegExp) => {
+      pty.mark();
+      pty.type(text);
+      await pty.waitFor(next);
+      return pty.sinceMark();
+    };
+    await answer("测试科技有限公司", /等级[\s\S]*\n> $/);
+    await answer("", /年采购额[\s\S]*\n> $/);
+    const again = await answer("12.345", FIELD);
+    // Only the amount is asked again, under its label (never its key), nothing before it.
+    expect(again).toMatch(/年采购额：请输入金额[^\n]*\n年采购额/);
+    expect(again).not.toMatch(/annual|客户 \*/);
+    await answer("1500", /行业[\s\S]*\n> $/);
+    await answer("制造", /区域[\s\S]*选填[\s\S]*\n> $/);
+    const summary = await answer("", FIELD);
+    expect(summary).toMatch(SUMMARY);
+    expect(summary).toMatch(/客户：测试科技有限公司/);
+    expect(summary).toMatch(/年采购额：1500/);
+    expect(summary).toMatch(/行业：制造/);
+    const region = /\[(\d+)\] 区域：—/.exec(summary)![1]!;
+    await answer(region, /区域[\s\S]*\n> $/);
+    expect(await answer("华东", FIELD)).toMatch(/区域：华东/);
+    const created = await answer("y", /已创建客户[\s\S]*accord（李娜）> $/);
+    expect(created).toMatch(/行业: 制造|行业：制造/);
+    expect(created).toMatch(/区域: 华东|区域：华东/);
+
+    // Reply C: a member by name.
+    const assigned = await answer("/crm 客户 分配 测试科技有限公司 @陈静 调整分工", /accord（李娜）> $/);
+    expect(assigned).toMatch(/测试科技有限公司 已改由 陈静 负责/);
+
+    // Reply A's button, three replies later.
+    const form = await answer(logVisit, /== 记录拜访 ==[\s\S]*\n> $/);
+    expect(form).toMatch(/瑞丰物流有限公司/);
+    await answer("/cancel", /已取消表单[\s\S]*accord（李娜）> $/);
+  }, 60_000);
+
+  it("quits", async () => {
     pty.mark();
     pty.type("/quit");
     expect(await pty.exited(30_000)).toBe(0);
-  }, 120_000);
+  });
 });

@@ -286,7 +286,7 @@ describe("callback (scheduling)", () => {
     const past = await submit(conversation, s.as(s.alice), form, { customer: "ACME Corp", dueDate: "2026-11-22" });
     expect(past.reply).toEqual({ kind: "form_errors", errors: { dueDate: "The due date 2026-11-22 is in the past (today is 2026-11-23)." } });
     const garbled = await submit(conversation, s.as(s.alice), form, { customer: "ACME Corp", dueDate: "next week" });
-    expect(garbled.reply).toEqual({ kind: "form_errors", errors: { dueDate: "Enter a date as YYYY-MM-DD." } });
+    expect(garbled.reply).toEqual({ kind: "form_errors", errors: { dueDate: "Enter a date, e.g. 2026-12-01, 12/1, tomorrow or next fri." } });
     const nobody = await submit(conversation, s.as(s.alice), form, { customer: "Nobody", dueDate: "2026-12-01" });
     expect(nobody.reply).toEqual({ kind: "form_errors", errors: { customer: "No customer matches “Nobody”." } });
     expect(await tdb.prisma.callback.count({ where: { customerId: acme.id } })).toBe(0);

@@ -161,6 +161,20 @@ describe("visit (command line)", () => {
 });
 
 describe("the visit form", () => {
+  it("reads the form's dates as the command grammar does: 周五 (past, the visit), 下周五 and next mon (ahead)", async () => {
+    const s = await scene();
+    const acme = await makeCustomer(s.tenant.id, s.alice.id, "ACME Corp", "B");
+    const form = formOf(await conversation.command({ user: s.as(s.alice), text: "visit acme" }));
+    const base = { customer: "ACME Corp", kind: "ON_SITE", summary: "Quarterly review" };
+    const ok = await submit(conversation, s.as(s.alice), form, { ...base, occurredOn: "周五", nextFollowUpOn: "下周五" });
+    expect(replyText(ok.reply)).toContain("Follow-up callback scheduled for 2026-12-04.");
+    const [visit] = await visitsOf(acme.id);
+    // Last Friday in Shanghai: the visit happened.
+    expect(visit!.occurredAt.toISOString().slice(0, 10)).toBe("2026-11-20");
+    const english = await submit(conversation, s.as(s.alice), form, { ...base, nextFollowUpOn: "next mon" });
+    expect(replyText(english.reply)).toContain("Follow-up callback scheduled for 2026-11-30.");
+  });
+
   it("keeps the form open with a message next to each bad field and writes nothing", async () => {
     const s = await scene();
     const acme = await makeCustomer(s.tenant.id, s.alice.id, "ACME Corp", "C");

@@ -804,6 +804,16 @@ export class SlackClientSide {
       secret: this.secret,
       ...options,
     });
+    // Slack shows `response_action: "errors"` under input blocks, keyed by their block_id; a key
+    // naming no input block of the view is refused (the user sees a generic failure instead).
+    const errors = (answer.json as { response_action?: string; errors?: Record<string, unknown> } | null)?.errors;
+    if ((answer.json as { response_action?: string } | null)?.response_action === "errors") {
+      const inputs = new Set((view.blocks ?? []).filter((b: Json) => b.type === "input").map((b: Json) => b.block_id));
+      const stray = Object.keys(errors ?? {}).filter((k) => !inputs.has(k));
+      if (!errors || Object.keys(errors).length === 0 || stray.length > 0) {
+        throw new Error(`Slack refuses response_action errors for blocks that are not inputs of the view: ${JSON.stringify(errors)}`);
+      }
+    }
     return { ...answer, payload };
   }
 }

@@ -1,7 +1,8 @@
 // The local console: the same commands and views as Slack and Feishu, in a terminal, on the
-// demo tenant. Buttons are numbered choices (type the number to click), forms ask one field at
-// a time, and outbox messages addressed to anyone are printed as they are delivered, so one
-// person can play the whole department with /as.
+// demo tenant. Buttons are numbered choices (type the number to click; see screen.ts), forms ask
+// one field at a time (form-dialogue.ts), @name mentions a member (mentions.ts), and outbox
+// messages addressed to anyone are printed as they are delivered, so one person can play the
+// whole department with /as.
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,15 +11,12 @@ import type { OutboxMessage } from "@prisma/client";
 import type { Db } from "../../db/client.js";
 import { t, type Locale } from "../../conversation/i18n/index.js";
 import type { ActionReply, Conversation, PlatformUser, Reply } from "../../conversation/port.js";
-import {
-  renderText,
-  renderTextConfirm,
-  renderTextForm,
-  resolveTextAnswer,
-  type TextChoice,
-  type TextForm,
-} from "../../conversation/render/text.js";
+import type { MentionTable } from "../../conversation/grammar/values.js";
+import { renderText, renderTextConfirm, type TextChoice } from "../../conversation/render/text.js";
 import type { DeliveryResult } from "../../scheduler/outbox-worker.js";
+import { FormDialogue } from "./form-dialogue.js";
+import { resolveMentions } from "./mentions.js";
+import { ConsoleScreens, type EntityKey } from "./screen.js";
 
 export interface ConsoleMember {
   platformUserId: string;
@@ -49,19 +47,22 @@ export interface ConsoleSession {
   close(): void;
 }
 
-interface PendingForm {
-  form: TextForm;
-  index: number;
-  values: Record<string, string | undefined>;
+/** A command waiting for the member to say which of several members an @name means. */
+interface PendingMention {
+  text: string;
+  query: string;
+  candidates: ConsoleMember[];
+  resolved: MentionTable;
 }
 
 export function startConsole(options: ConsoleOptions): ConsoleSession {
   const { conversation, db, output } = options;
   const locale = options.locale;
   const write = (text: string) => output.write(text.endsWith("\n") ? text : `${text}\n`);
-  let choices: TextChoice[] = [];
-  let pendingForm: PendingForm | undefined;
-  let pendingConfirm: TextChoice | undefined;
+  const screens = new ConsoleScreens();
+  let pendingForm: FormDialogue | undefined;
+  let pendingConfirm: { choice: TextChoice; retire: () => void } | undefined;
+  let pendingMention: PendingMention | undefined;
   let me: ConsoleMember | undefined;
   let deliveryCounter = 0;
 
@@ -86,6 +87,7 @@ export function startConsole(options: ConsoleOptions): ConsoleSession {
   }
 
   const roleLabel = (role: string) => t(locale, `enum.${role}`);
+  const memberLine = (m: ConsoleMember) => t(locale, "console.member_line", { name: m.name, role: roleLabel(m.role), id: m.platformUserId });
 
   function user(): PlatformUser {
     return {
@@ -99,39 +101,41 @@ export function startConsole(options: ConsoleOptions): ConsoleSession {
 
   function prompt(): void {
     if (pendingForm) {
-      const step = pendingForm.form.steps[pendingForm.index]!;
-      rl.setPrompt(`${step.prompt}\n> `);
-    } else if (pendingConfirm?.confirm) {
-      rl.setPrompt(`${renderTextConfirm(pendingConfirm.confirm)}\n> `);
+      rl.setPrompt(`${pendingForm.prompt()}\n> `);
+    } else if (pendingConfirm?.choice.confirm) {
+      rl.setPrompt(`${renderTextConfirm(pendingConfirm.choice.confirm)}\n> `);
+    } else if (pendingMention) {
+      const choices = pendingMention.candidates.map((m, i) => `  [${i + 1}] ${memberLine(m)}`);
+      rl.setPrompt(`${t(locale, "console.mention_choose", { query: pendingMention.query })}\n${choices.join("\n")}\n> `);
     } else {
       rl.setPrompt(t(locale, "console.prompt", { name: me?.name ?? "?" }));
     }
     rl.prompt();
   }
 
+  /** Prints a view on the current member's screen; its buttons join the live numbers. */
+  function present(view: Parameters<ConsoleScreens["present"]>[1], entity?: EntityKey): void {
+    write(screens.present(me!.platformUserId, view, entity));
+  }
+
   function show(reply: Reply): void {
     if (reply.kind === "view") {
-      const rendered = renderText(reply.view);
-      choices = rendered.choices;
-      write(rendered.text);
+      present(reply.view, reply.card);
     } else if (reply.kind === "form") {
-      const form = renderTextForm(reply.form);
-      pendingForm = { form, index: 0, values: {} };
-      write([`== ${form.title} ==`, form.intro, t(locale, "console.form_cancel_hint")].filter(Boolean).join("\n"));
+      pendingForm = new FormDialogue(reply.form, locale, conversation);
+      write(pendingForm.opening());
     } else if (reply.kind === "file") {
       // The console has no chat to send a file to: it goes to a fresh temp directory, path printed.
       const path = join(mkdtempSync(join(tmpdir(), "accord-")), reply.file.name);
       writeFileSync(path, reply.file.bytes);
       write(`${renderText(reply.view).text}\n${t(locale, "report.file.console", { path })}`);
     } else {
-      for (const [field, message] of Object.entries(reply.errors)) {
-        write(t(locale, "console.form_field_error", { field, message }));
-      }
+      for (const message of Object.values(reply.errors)) write(message);
     }
   }
 
   function showActionReply(result: ActionReply): void {
-    if (result.updatedCard) write(renderText(result.updatedCard.view).text);
+    if (result.updatedCard) present(result.updatedCard.view, result.updatedCard);
     show(result.reply);
   }
 
@@ -143,69 +147,63 @@ export function startConsole(options: ConsoleOptions): ConsoleSession {
     if (matches.length === 0) {
       write(t(locale, "console.no_member", { query }));
     } else if (matches.length > 1) {
-      write(t(locale, "console.ambiguous_member", { query, names: matches.map((m) => m.name).join(", ") }));
+      write(t(locale, "console.ambiguous_member", { query, names: matches.map(memberLine).join(locale === "en" ? "; " : "；") }));
     } else {
+      // Each member keeps their own screen: switching back finds their numbers still there.
       me = matches[0]!;
-      choices = [];
       write(t(locale, "console.switched", { name: me.name, role: roleLabel(me.role) }));
     }
   }
 
-  async function click(choice: TextChoice): Promise<void> {
-    showActionReply(await conversation.action({ user: user(), actionId: choice.actionId, payload: choice.payload }));
+  async function click(choice: TextChoice, retire: () => void): Promise<void> {
+    const result = await conversation.action({ user: user(), actionId: choice.actionId, payload: choice.payload });
+    // The clicked card is replaced: its numbers go with it.
+    if (result.updatedCard) retire();
+    showActionReply(result);
   }
 
-  async function answerForm(line: string): Promise<void> {
-    const pending = pendingForm!;
-    if (line.trim() === "/cancel") {
-      pendingForm = undefined;
-      write(t(locale, "console.form_cancelled"));
+  async function runCommand(text: string, resolved: MentionTable = {}): Promise<void> {
+    const mentions = resolveMentions(text, await members(), resolved);
+    if (mentions.kind === "choose") {
+      pendingMention = { text, query: mentions.query, candidates: mentions.candidates, resolved: mentions.resolved };
       return;
     }
-    const step = pending.form.steps[pending.index]!;
-    const value = resolveTextAnswer(step, line);
-    if (step.required && (value === undefined || value.trim() === "")) {
-      write(t(locale, "console.form_required", { label: step.prompt.split("\n")[0]!.replace(/ \*.*$/, "") }));
-      return;
-    }
-    pending.values[step.name] = value;
-    pending.index += 1;
-    if (pending.index < pending.form.steps.length) return;
-    pendingForm = undefined;
-    const result = await conversation.submit({
-      user: user(),
-      actionId: pending.form.actionId,
-      payload: pending.form.payload,
-      values: pending.values,
-    });
-    if (result.reply.kind === "form_errors") {
-      show(result.reply);
-      // Ask again, starting from the first field in error, keeping what was right.
-      const firstBad = pending.form.steps.findIndex((s) => s.name in (result.reply as { errors: Record<string, string> }).errors);
-      pendingForm = { ...pending, index: Math.max(0, firstBad) };
-      return;
-    }
-    showActionReply(result);
+    const hasMentions = Object.keys(mentions.mentions).length > 0;
+    show(await conversation.command({ user: user(), text, ...(hasMentions ? { mentions: mentions.mentions } : {}) }));
   }
 
   async function handle(line: string): Promise<boolean> {
     if (pendingForm) {
-      await answerForm(line);
+      const outcome = await pendingForm.answer(user(), line);
+      if (outcome.kind !== "asking") pendingForm = undefined;
+      for (const l of outcome.lines) write(l);
+      if (outcome.kind === "done") showActionReply(outcome.result);
       return true;
     }
     const text = line.trim();
     if (pendingConfirm) {
-      const choice = pendingConfirm;
+      const { choice, retire } = pendingConfirm;
       pendingConfirm = undefined;
-      if (/^(y|yes|是|确认)$/i.test(text)) await click(choice);
+      if (/^(y|yes|是|确认)$/i.test(text)) await click(choice, retire);
       else write(t(locale, "console.confirm_cancelled"));
+      return true;
+    }
+    if (pendingMention) {
+      const pending = pendingMention;
+      pendingMention = undefined;
+      const picked = /^\d+$/.test(text) ? pending.candidates[Number(text) - 1] : undefined;
+      if (!picked) {
+        write(t(locale, "console.confirm_cancelled"));
+        return true;
+      }
+      await runCommand(pending.text, { ...pending.resolved, [`@${pending.query}`]: { platformUserId: picked.platformUserId, name: picked.name } });
       return true;
     }
     if (text === "") return true;
     if (text === "/quit" || text === "/exit") return false;
     if (text === "/who") {
       const all = await members();
-      write(`${t(locale, "console.members_title")}:\n${all.map((m) => `  ${m.name} (${roleLabel(m.role)}) — ${m.platformUserId}`).join("\n")}`);
+      write(`${t(locale, "console.members_title")}\n${all.map((m) => `  ${memberLine(m)}`).join("\n")}`);
       return true;
     }
     if (text === "/as" || text.startsWith("/as ")) {
@@ -213,27 +211,24 @@ export function startConsole(options: ConsoleOptions): ConsoleSession {
       return true;
     }
     if (/^\d+$/.test(text)) {
-      const choice = choices.find((c) => c.number === Number(text));
-      if (!choice) {
-        write(
-          choices.length === 0
-            ? t(locale, "console.no_choices")
-            : t(locale, "console.no_choice", { number: text, range: `1–${choices.length}` }),
-        );
+      const found = screens.find(me!.platformUserId, Number(text));
+      if (!found) {
+        const range = screens.ranges(me!.platformUserId);
+        write(range === "" ? t(locale, "console.no_choices") : t(locale, "console.no_choice", { number: text, range }));
         return true;
       }
-      if (choice.confirm) {
-        pendingConfirm = choice;
+      if (found.choice.confirm) {
+        pendingConfirm = found;
         return true;
       }
-      await click(choice);
+      await click(found.choice, found.retire);
       return true;
     }
     if (text.startsWith("/") && !/^\/crm(\s|$)/i.test(text)) {
       write(t(locale, "console.unknown_console_command", { command: text.split(/\s/)[0]! }));
       return true;
     }
-    show(await conversation.command({ user: user(), text: text.replace(/^\/crm\s*/i, "") }));
+    await runCommand(text.replace(/^\/crm\s*/i, ""));
     return true;
   }
 
@@ -248,10 +243,10 @@ export function startConsole(options: ConsoleOptions): ConsoleSession {
     } else {
       heading = t(locale, "console.delivery_to_channel", { channel: delivery.to.channelId });
     }
-    const rendered = renderText(delivery.view);
-    // A message with buttons becomes what the numbers on screen click, like any other view.
-    if (rendered.choices.length > 0) choices = rendered.choices;
-    write(`${heading}\n${rendered.text}`);
+    // A message with buttons joins its recipient's screen (the current member's for a channel
+    // post): its numbers click like any other card's.
+    const owner = delivery.to.kind === "member" ? delivery.to.platformUserId : (me?.platformUserId ?? "");
+    write(`${heading}\n${screens.present(owner, delivery.view)}`);
     deliveryCounter += 1;
     return { ok: true, platformMessageId: `console-${deliveryCounter}`, channel: delivery.to.kind === "member" ? delivery.to.platformUserId : delivery.to.channelId };
   };

@@ -36,6 +36,7 @@ import { deliveryClaims } from "../shared/delivery-claims.js";
 import { createDrain } from "../shared/drain.js";
 import { createFeishuApi, FeishuApiError, feishuDomain, type FeishuApi, type RetryPolicy } from "./api.js";
 import { eventKey, messageKey } from "./dedupe.js";
+import { feishuFormMemory, type RememberedForm } from "./form-memory.js";
 import { feishuDirectory } from "./directory.js";
 import {
   cardActionOf,
@@ -110,7 +111,6 @@ export interface FeishuAdapter {
 const CHAT_GONE = new Set([230002, 230001, 232009, 232010, 232011]);
 const SENDER_RETRY: RetryPolicy = { attempts: 2, baseDelayMs: 300, maxDelayMs: 1_000 };
 const MAX_BODY_BYTES = 1024 * 1024;
-const FORM_MEMORY_LIMIT = 1_000;
 // Feishu's message `uuid` (idempotency key, deduplicated for an hour) holds at most 50 characters.
 const UUID_MAX = 50;
 
@@ -201,24 +201,27 @@ function errorsText(errors: Record<string, string>): string {
     .join("\n");
 }
 
+interface CardOutcome {
+  kind: "action" | "submit";
+  answer: ActionReply;
+  values: Record<string, string | undefined>;
+  /** For a submission: the form the submitted card was drawn from, if it is still remembered. */
+  remembered: RememberedForm | undefined;
+}
+
 /** What to do after a click, independent of whether it is answered in time. */
 interface CardPlan {
   /** The clicked card's new content. */
   replace?: FeishuCard;
   /** A form shown in `replace`, remembered for redrawing it with errors. */
   replaceForm?: Form;
+  /** The card that opened the form in `replace` (kept with it). */
+  origin?: string;
   toast?: { type: ToastType; content: string };
   /** A new message under the clicked card (a form, a card too big for a toast). */
   post?: { card: FeishuCard; form?: Form };
   /** Every other posted copy of the entity gets this card. */
   refresh?: { entityType: string; entityId: string; view: View; alsoPatch: string[] };
-}
-
-interface RememberedForm {
-  form: Form;
-  /** The card whose button opened the form: it changes too when the form decides something. */
-  origin?: string;
-  expiresAt: number;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -246,7 +249,8 @@ export function createFeishuAdapter(config: FeishuConfig, deps: FeishuAdapterDep
     lookupBudgetMs: options.nameLookupBudgetMs ?? 800,
   });
   const claims = deliveryClaims(db, clock, "FEISHU");
-  const forms = new Map<string, RememberedForm>();
+  // Forms posted as cards, in the database: a submission may land on any replica.
+  const forms = feishuFormMemory(db, formTtlMs);
   let botOpenId: string | undefined;
   let ready = false;
   let wsClient: WSClient | undefined;
@@ -258,19 +262,22 @@ export function createFeishuAdapter(config: FeishuConfig, deps: FeishuAdapterDep
     else log.error({ err, ...context }, "feishu: request failed");
   }
 
-  function remember(messageId: string, form: Form, origin?: string): void {
-    const now = Date.now();
-    if (forms.size >= FORM_MEMORY_LIMIT) {
-      for (const [id, entry] of forms) if (entry.expiresAt <= now || forms.size >= FORM_MEMORY_LIMIT) forms.delete(id);
+  /** Keeps a posted form for redrawing it with errors; a failure only costs that redraw. */
+  async function remember(messageId: string, form: Form, origin?: string): Promise<void> {
+    try {
+      await forms.remember(messageId, form, origin);
+    } catch (err) {
+      report(err, { operation: "remember form", messageId });
     }
-    forms.set(messageId, { form, ...(origin ? { origin } : {}), expiresAt: now + formTtlMs });
   }
 
-  function recall(messageId: string | undefined): RememberedForm | undefined {
-    if (!messageId) return undefined;
-    const entry = forms.get(messageId);
-    if (!entry || entry.expiresAt <= Date.now()) return undefined;
-    return entry;
+  async function recall(messageId: string | undefined): Promise<RememberedForm | undefined> {
+    try {
+      return await forms.recall(messageId);
+    } catch (err) {
+      report(err, { operation: "recall form", messageId });
+      return undefined;
+    }
   }
 
   async function knownBotOpenId(): Promise<string | undefined> {
@@ -373,7 +380,7 @@ export function createFeishuAdapter(config: FeishuConfig, deps: FeishuAdapterDep
               ? await api.sendCard("open_id", m.openId, card, { uuid: feishuUuid(`dm-reply:${m.messageId}`) })
               : await answerPrivately(m.chatId, m.openId, card, m.messageId)
             : await api.replyCard(m.messageId, card, { uuid: feishuUuid(`reply:${m.messageId}`) });
-        if (form) remember(sent.messageId, form);
+        if (form) await remember(sent.messageId, form);
         if (entity) await rememberCopy(m.tenantKey, entity, sent.chatId || m.chatId, sent.messageId);
       } catch (err) {
         report(err, { event: "im.message.receive_v1", messageId: m.messageId });
@@ -425,7 +432,7 @@ export function createFeishuAdapter(config: FeishuConfig, deps: FeishuAdapterDep
       reply = await deliverFile(reply, menu.openId, key);
       const { card, form } = cardOfReply(reply);
       const sent = await api.sendCard("open_id", menu.openId, card, { uuid: feishuUuid(`menu:${menu.eventId ?? key}`) });
-      if (form) remember(sent.messageId, form);
+      if (form) await remember(sent.messageId, form);
     })();
     const done = drain.track(
       settle(work).then((outcome) => {
@@ -438,10 +445,14 @@ export function createFeishuAdapter(config: FeishuConfig, deps: FeishuAdapterDep
   // -------------------------------------------------------------------------------------------
   // Card callbacks: card.action.trigger
 
-  function plan(kind: "action" | "submit", answer: ActionReply, click: InboundCardAction, values: Record<string, string | undefined>): CardPlan {
+  function plan(
+    kind: "action" | "submit",
+    answer: ActionReply,
+    values: Record<string, string | undefined>,
+    remembered: RememberedForm | undefined,
+  ): CardPlan {
     const out: CardPlan = {};
     const reply = answer.reply;
-    const remembered = kind === "submit" ? recall(click.messageId) : undefined;
     if (kind === "action") {
       switch (reply.kind) {
         case "view": {
@@ -486,6 +497,7 @@ export function createFeishuAdapter(config: FeishuConfig, deps: FeishuAdapterDep
           break;
       }
     }
+    if (out.replaceForm && remembered?.origin) out.origin = remembered.origin;
     if (answer.updatedCard) {
       out.refresh = { ...answer.updatedCard, alsoPatch: remembered?.origin ? [remembered.origin] : [] };
     }
@@ -551,7 +563,7 @@ export function createFeishuAdapter(config: FeishuConfig, deps: FeishuAdapterDep
     const tasks: Promise<unknown>[] = [];
     if (late && clicked && p.replace) {
       const replace = p.replace;
-      tasks.push(api.patchCard(clicked, replace).then(() => p.replaceForm && remember(clicked, p.replaceForm, recall(clicked)?.origin)));
+      tasks.push(api.patchCard(clicked, replace).then(() => p.replaceForm && remember(clicked, p.replaceForm, p.origin)));
     }
     let post = p.post;
     // Too late for a toast: the message goes under the card instead.
@@ -560,7 +572,7 @@ export function createFeishuAdapter(config: FeishuConfig, deps: FeishuAdapterDep
       const { card, form } = post;
       tasks.push(
         (clicked ? api.replyCard(clicked, card) : api.sendCard("open_id", click.openId, card)).then((sent) => {
-          if (form) remember(sent.messageId, form, clicked);
+          if (form) return remember(sent.messageId, form, clicked);
         }),
       );
     }
@@ -572,16 +584,22 @@ export function createFeishuAdapter(config: FeishuConfig, deps: FeishuAdapterDep
     for (const r of results) if (r.status === "rejected") report(r.reason, { operation: "card callback follow-up", messageId: clicked });
   }
 
-  async function runCardAction(click: InboundCardAction, value: FeishuCallbackValue): Promise<{ kind: "action" | "submit"; answer: ActionReply; values: Record<string, string | undefined> }> {
+  async function runCardAction(click: InboundCardAction, value: FeishuCallbackValue): Promise<CardOutcome> {
     const user = await directory.identify(click.tenantKey, click.openId, click.name);
     if (click.formValue !== undefined || value.form !== undefined) {
       const values = readFeishuFormValues(click.formValue);
-      const answer = await conversation.submit({ user, actionId: value.action, payload: value.payload, values });
-      return { kind: "submit", answer, values };
+      // The form this card was drawn from, wherever it was posted: to redraw it with the values.
+      const [answer, remembered] = await Promise.all([
+        conversation.submit({ user, actionId: value.action, payload: value.payload, values }),
+        recall(click.messageId),
+      ]);
+      return { kind: "submit", answer, values, remembered };
     }
     const answer = await conversation.action({ user, actionId: value.action, payload: value.payload });
-    return { kind: "action", answer, values: {} };
+    return { kind: "action", answer, values: {}, remembered: undefined };
   }
+
+  const planOf = (outcome: CardOutcome): CardPlan => plan(outcome.kind, outcome.answer, outcome.values, outcome.remembered);
 
   async function onCardAction(data: unknown): Promise<CardCallbackAnswer> {
     const click = cardActionOf(data as CardActionShape);
@@ -599,7 +617,7 @@ export function createFeishuAdapter(config: FeishuConfig, deps: FeishuAdapterDep
           await carryOut(click, { toast: { type: "error", content: failureText(locale, outcome.error) } }, true);
           return;
         }
-        await carryOut(click, plan(outcome.value.kind, outcome.value.answer, click, outcome.value.values), true);
+        await carryOut(click, planOf(outcome.value), true);
       }).catch((err: unknown) => report(err, context)));
       return { toast: { type: "info", content: feishuText(locale, "feishu.working") } };
     }
@@ -607,8 +625,9 @@ export function createFeishuAdapter(config: FeishuConfig, deps: FeishuAdapterDep
       report(early.error, context);
       return { toast: { type: "error", content: clipToast(failureText(locale, early.error)) } };
     }
-    const p = plan(early.value.kind, early.value.answer, click, early.value.values);
-    if (p.replace && p.replaceForm && click.messageId) remember(click.messageId, p.replaceForm, recall(click.messageId)?.origin);
+    const p = planOf(early.value);
+    // Stored before answering: the next submission of this card may reach another replica.
+    if (p.replace && p.replaceForm && click.messageId) await remember(click.messageId, p.replaceForm, p.origin);
     const submitted = early.value.answer.reply;
     if (early.value.kind === "submit" && submitted.kind === "view" && submitted.card && click.messageId) {
       void rememberCopy(click.tenantKey, submitted.card, click.chatId ?? "", click.messageId);
@@ -785,7 +804,6 @@ export function createFeishuAdapter(config: FeishuConfig, deps: FeishuAdapterDep
       wsClient?.close({ force: true });
       wsClient = undefined;
       directory.clear();
-      forms.clear();
     },
   };
 }

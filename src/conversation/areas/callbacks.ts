@@ -539,7 +539,7 @@ export const callbacksArea: ConversationArea = {
 
   forms: {
     "callback.schedule": async (session, values) => {
-      const result = validateForm(scheduleForm(session, {}), values, scheduleFormSchema);
+      const result = validateForm(scheduleForm(session, {}), values, scheduleFormSchema, session);
       if (!result.ok) return formErrorsReply(session, result.errors);
       const picked = await customerOfSubmission(session, result.data.customer);
       if (!picked.ok) return picked.reply;
@@ -553,7 +553,7 @@ export const callbacksArea: ConversationArea = {
     "callback.outcome": async (session, values, payload) => {
       const callback = await clickedCallback(session, payload);
       const form = outcomeForm(session, callback, "", placeOf(payload));
-      const result = validateForm(form, values, outcomeFormSchema);
+      const result = validateForm(form, values, outcomeFormSchema, session);
       if (!result.ok) return formErrorsReply(session, result.errors);
       try {
         return await complete(session, payload, {
@@ -576,7 +576,7 @@ export const callbacksArea: ConversationArea = {
 
     "callback.skip_reason": async (session, values, payload) => {
       const callback = await clickedCallback(session, payload);
-      const result = validateForm(skipForm(session, callback, "", placeOf(payload)), values, skipFormSchema);
+      const result = validateForm(skipForm(session, callback, "", placeOf(payload)), values, skipFormSchema, session);
       if (!result.ok) return formErrorsReply(session, result.errors);
       try {
         return await decide(session, payload, async () => {

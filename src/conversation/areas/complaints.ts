@@ -492,7 +492,7 @@ function formFailure(session: Session, err: unknown, fields: readonly string[]):
 const submitRegister: FormHandler = async (session, values) => {
   // Validated against the plain fields: a name typed or picked from the candidates both resolve.
   const fields = registerFields(session, {});
-  const result = validateForm({ fields }, values, registerFormSchema);
+  const result = validateForm({ fields }, values, registerFormSchema, session);
   if (!result.ok) return formErrorsReply(session, result.errors);
   try {
     const view = await register(session, {
@@ -656,7 +656,7 @@ const openResolveForm: ActionHandler = async (session, payload) => {
 };
 
 const submitResolve: FormHandler = async (session, values, payload) => {
-  const result = validateForm({ fields: [resolutionField(session)] }, values, resolveComplaintSchema.pick({ resolution: true }));
+  const result = validateForm({ fields: [resolutionField(session)] }, values, resolveComplaintSchema.pick({ resolution: true }), session);
   if (!result.ok) return formErrorsReply(session, result.errors);
   return change(
     session,
@@ -705,7 +705,7 @@ const openReopenForm: ActionHandler = async (session, payload) => {
 };
 
 const submitReopen: FormHandler = async (session, values, payload) => {
-  const result = validateForm({ fields: [reasonField(session)] }, values, reopenComplaintSchema.pick({ reason: true }));
+  const result = validateForm({ fields: [reasonField(session)] }, values, reopenComplaintSchema.pick({ reason: true }), session);
   if (!result.ok) return formErrorsReply(session, result.errors);
   const c = await clicked(session, payload);
   const stale = staleMarker(session, c, payload, "reopen");
@@ -743,7 +743,7 @@ const openEscalateForm: ActionHandler = async (session, payload) => {
 };
 
 const submitEscalate: FormHandler = async (session, values, payload) => {
-  const result = validateForm({ fields: [reasonField(session)] }, values, escalateComplaintSchema.pick({ reason: true }));
+  const result = validateForm({ fields: [reasonField(session)] }, values, escalateComplaintSchema.pick({ reason: true }), session);
   if (!result.ok) return formErrorsReply(session, result.errors);
   const c = await clicked(session, payload);
   const stale = staleMarker(session, c, payload, "escalate");

@@ -226,7 +226,7 @@ const reject: ActionHandler = async (session, payload) => {
 const submitReject: FormHandler = async (session, values, payload) => {
   const requestId = payload.entityId;
   if (!requestId) return malformed(session);
-  const result = validateForm({ fields: rejectFields(session) }, values, rejectFormSchema);
+  const result = validateForm({ fields: rejectFields(session) }, values, rejectFormSchema, session);
   if (!result.ok) return formErrorsReply(session, result.errors);
   try {
     const view = await decideCreditRequest(session.deps, session.actor, { ...decisionInput(payload, requestId), decision: "REJECT", reason: result.data.reason });

@@ -259,7 +259,7 @@ export const customersArea: ConversationArea = {
   forms: {
     "customer.lookup": async (session, values) => {
       const form = lookupForm(session);
-      const result = validateForm(form, values, lookupFormSchema);
+      const result = validateForm(form, values, lookupFormSchema, session);
       if (!result.ok) return formErrorsReply(session, result.errors);
       try {
         return { reply: await showCustomer(session, result.data.name) };
@@ -269,7 +269,7 @@ export const customersArea: ConversationArea = {
     },
     "customer.add": async (session, values) => {
       const form = addForm(session, {});
-      const result = validateForm(form, values, addFormSchema);
+      const result = validateForm(form, values, addFormSchema, session);
       if (!result.ok) return formErrorsReply(session, result.errors);
       try {
         const { yuanToFen } = await import("../../core/shared/money.js");

@@ -418,7 +418,7 @@ const reject: ActionHandler = async (session, payload) => {
 const submitReject: FormHandler = async (session, values, payload) => {
   const requestId = payload.entityId;
   if (!requestId) return malformed(session);
-  const result = validateForm({ fields: rejectFields(session) }, values, rejectFormSchema);
+  const result = validateForm({ fields: rejectFields(session) }, values, rejectFormSchema, session);
   if (!result.ok) return formErrorsReply(session, result.errors);
   try {
     const view = await decideApproval(session.deps, session.actor, {
@@ -487,7 +487,7 @@ const settle: ActionHandler = async (session, payload) => {
 const submitSettle: FormHandler = async (session, values, payload) => {
   const requestId = payload.entityId;
   if (!requestId) return malformed(session);
-  const result = validateForm({ fields: settleFields(session) }, values, settleFormSchema);
+  const result = validateForm({ fields: settleFields(session) }, values, settleFormSchema, session);
   if (!result.ok) return formErrorsReply(session, result.errors);
   try {
     const view = await settleHospitality(session.deps, session.actor, { requestId, actualFen: yuanToFen(result.data.actual) });
@@ -654,7 +654,7 @@ const REQUEST_FIELD: Record<string, string> = {
 };
 
 const submitRequestForm: FormHandler = async (session, values) => {
-  const result = validateForm({ fields: requestFields(session, {}) }, values, requestFormSchema);
+  const result = validateForm({ fields: requestFields(session, {}) }, values, requestFormSchema, session);
   if (!result.ok) return formErrorsReply(session, result.errors);
   const d = result.data;
   try {

@@ -267,7 +267,7 @@ export const planArea: ConversationArea = {
 
   forms: {
     "visit.plan": async (session, values): Promise<ActionReply> => {
-      const result = validateForm(visitPlanForm(session, {}), values, visitPlanFormSchema);
+      const result = validateForm(visitPlanForm(session, {}), values, visitPlanFormSchema, session);
       if (!result.ok) return formErrorsReply(session, result.errors);
       const picked = await customerOfSubmission(session, result.data.customer);
       if (!picked.ok) return picked.reply;

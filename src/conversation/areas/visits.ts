@@ -95,6 +95,7 @@ function visitForm(session: Session, preset: VisitFormPreset): Form {
         label: session.t("visit.view.field.occurred_on"),
         kind: "date",
         required: false,
+        lean: "past",
         default: preset.occurredOn ?? session.today,
         hint: session.t("visit.view.field.occurred_on_hint"),
       },
@@ -285,7 +286,7 @@ export const visitsArea: ConversationArea = {
   forms: {
     "visit.log": async (session, values, payload): Promise<ActionReply> => {
       // The contact choice is validated against the customer by the core, not by the form's options.
-      const result = validateForm(visitForm(session, values.contactId ? { contacts: [{ id: values.contactId, name: values.contactId, title: null }] } : {}), values, visitFormSchema);
+      const result = validateForm(visitForm(session, values.contactId ? { contacts: [{ id: values.contactId, name: values.contactId, title: null }] } : {}), values, visitFormSchema, session);
       if (!result.ok) return formErrorsReply(session, result.errors);
       const picked = await customerOfSubmission(session, result.data.customer);
       if (!picked.ok) return picked.reply;

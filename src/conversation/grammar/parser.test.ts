@@ -149,6 +149,10 @@ const accepted: Accepted[] = [
   ["callback Acme +3d Ask about the new quote", { kind: "callback.schedule", customer: "Acme", dueDate: "2026-11-26", note: "Ask about the new quote" }],
   ["回访 华为 明天 确认报价", { kind: "callback.schedule", customer: "华为", dueDate: "2026-11-24", note: "确认报价" }],
   ["回访 华为 技术 后天", { kind: "callback.schedule", customer: "华为 技术", dueDate: "2026-11-25" }],
+  // "next mon" is one day (下周一), not "next" glued to the customer's name.
+  ["callback 华为技术 next mon confirm the quote", { kind: "callback.schedule", customer: "华为技术", dueDate: "2026-11-30", note: "confirm the quote" }],
+  ["callback Acme Corp next Friday", { kind: "callback.schedule", customer: "Acme Corp", dueDate: "2026-12-04" }],
+  ["回访 华为技术 下周五", { kind: "callback.schedule", customer: "华为技术", dueDate: "2026-12-04" }],
   ["回访 华为 大后天", { kind: "callback.schedule", customer: "华为", dueDate: "2026-11-26" }],
   ["回访 华为 今天", { kind: "callback.schedule", customer: "华为", dueDate: "2026-11-23" }],
   ["callback Acme today", { kind: "callback.schedule", customer: "Acme", dueDate: "2026-11-23" }],

@@ -47,7 +47,7 @@ import {
   parseCustomersList,
   recordNumber,
 } from "./book.js";
-import { joinWords, restText, tokenize, type Token } from "./tokens.js";
+import { joinNextWeekday, joinWords, restText, tokenize, type Token } from "./tokens.js";
 import {
   parseAmount,
   parseChannel,
@@ -148,7 +148,7 @@ export function failure(s: State, key: string, params: GrammarParams = {}): Gram
 function parseTokens(s: State): Command {
   const tokenized = tokenize(s.text);
   if (!tokenized.ok) throw failure(s, tokenized.key, tokenized.params);
-  const tokens = tokenized.tokens;
+  const tokens = joinNextWeekday(tokenized.tokens);
   const head = tokens[0];
   if (!head) return { kind: "help" };
   const word = head.quoted ? undefined : topLevelWord(head, tokens);

@@ -91,3 +91,25 @@ export function joinWords(tokens: readonly Token[]): string | undefined {
     .trim();
   return joined || undefined;
 }
+
+const EN_WEEKDAY = /^(mon|monday|tue|tues|tuesday|wed|wednesday|thu|thur|thurs|thursday|fri|friday|sat|saturday|sun|sunday)$/i;
+
+/**
+ * English says "next mon" in two words where Chinese says 下周一 in one: the pair becomes one
+ * token (its offsets span both), so every typed-date probe sees the whole day and a customer
+ * name before it does not swallow "next" ("callback 华为技术 next mon …").
+ */
+export function joinNextWeekday(tokens: readonly Token[]): Token[] {
+  const out: Token[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    const next = tokens[i + 1];
+    if (!token.quoted && next && !next.quoted && token.text.toLowerCase() === "next" && EN_WEEKDAY.test(next.text)) {
+      out.push({ text: `${token.text} ${next.text}`, quoted: false, start: token.start, end: next.end });
+      i++;
+      continue;
+    }
+    out.push(token);
+  }
+  return out;
+}

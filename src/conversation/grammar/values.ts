@@ -120,11 +120,12 @@ const ZH_MONTH_DAY = /^(\d{1,2})月(\d{1,2})[日号]?$/;
 const OFFSET = /^\+(\d{1,3})(d|day|days|天|日|w|wk|week|weeks|周|星期)$/i;
 const ZH_AFTER = /^(\d{1,3})(天|周|个星期|星期)后$/;
 const NEXT_WEEK = /^下(?:个)?(周|星期|礼拜)([一二三四五六日天])$/;
+const EN_NEXT_WEEK = /^next\s+(?:week\s+)?([a-z]+)$/;
 
 /**
  * A day the user typed, as a local date: 2026-12-01, 2026/12/1, 2026年12月1日, 12/1, 12-1,
  * 12月1日, today/今天, tomorrow/明天, 后天, +3d/+3天/+2w, 3天后, a weekday (mon, 周一, 星期一:
- * the next such day, never today) or 下周一 (that day of next week). `today` must already be
+ * the next such day, never today) or 下周一 / next mon (that day of next week). `today` must already be
  * the tenant-local day, so "tomorrow" typed at 00:30 in Shanghai is right.
  */
 export function parseDate(input: string, ctx: DateContext): Parsed<LocalDate> {
@@ -145,10 +146,10 @@ export function parseDate(input: string, ctx: DateContext): Parsed<LocalDate> {
   }
 
   const nextWeek = NEXT_WEEK.exec(text);
-  if (nextWeek) {
-    const target = WEEKDAYS.get(`周${nextWeek[2]}`)!;
-    return ok(today().startOf("week").plus({ weeks: 1, days: target - 1 }).toISODate()!);
-  }
+  const enNextWeek = EN_NEXT_WEEK.exec(text);
+  const target = nextWeek ? WEEKDAYS.get(`周${nextWeek[2]}`) : enNextWeek ? WEEKDAYS.get(enNextWeek[1]!) : undefined;
+  // "next mon" is 下周一: that day of next week.
+  if (target !== undefined) return ok(today().startOf("week").plus({ weeks: 1, days: target - 1 }).toISODate()!);
 
   const offset = OFFSET.exec(text) ?? ZH_AFTER.exec(text);
   if (offset) {
@@ -414,7 +415,8 @@ function clockMinutes(clock: RegExpExecArray): number {
  */
 export function parseDateTime(input: string, ctx: DateContext): Parsed<DateTimeValue> {
   const text = toHalfWidth(input).trim();
-  const spaced = /^(\S+)\s+(\S+)$/.exec(text);
+  // The time is the last word; the day may be two ("next mon 14:00").
+  const spaced = /^(\S+(?:\s+\S+)?)\s+(\S+)$/.exec(text);
   if (spaced) {
     const date = parseDate(spaced[1]!, ctx);
     const time = parseTimeOfDay(spaced[2]!);

@@ -68,4 +68,23 @@ describe("text forms", () => {
     const unknown = resolveTextAnswer(step("kind"), "9");
     expect(validateFieldValue(hospitalityForm.fields[1]!, unknown)).toEqual({ ok: false, error: { code: "form.invalid_option", params: {} } });
   });
+
+  it("numbers a scale by its own values, in its natural order: [5] means 5", () => {
+    const satisfaction = {
+      ...hospitalityForm,
+      fields: [
+        {
+          name: "satisfaction",
+          label: "满意度",
+          kind: "select" as const,
+          required: true,
+          options: [5, 4, 3, 2, 1].map((n) => ({ value: String(n), label: `${n} – ${["非常不满意", "不满意", "一般", "满意", "非常满意"][n - 1]}` })),
+        },
+      ],
+    };
+    const scale = renderTextForm(satisfaction).steps[0]!;
+    expect(scale.prompt.split("\n").slice(1)).toEqual(["  [5] 非常满意", "  [4] 满意", "  [3] 一般", "  [2] 不满意", "  [1] 非常不满意"]);
+    expect(resolveTextAnswer(scale, "5")).toBe("5");
+    expect(resolveTextAnswer(scale, "1")).toBe("1");
+  });
 });

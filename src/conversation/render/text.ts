@@ -21,22 +21,31 @@ export interface TextRendering {
   choices: TextChoice[];
 }
 
-export function renderText(view: View): TextRendering {
+export interface TextRenderOptions {
+  /**
+   * The number of the first button (1 by default). The console numbers the buttons of every card
+   * still on screen apart, so a button from an earlier reply keeps its number.
+   */
+  firstNumber?: number;
+}
+
+export function renderText(view: View, options: TextRenderOptions = {}): TextRendering {
   const choices: TextChoice[] = [];
+  const first = options.firstNumber ?? 1;
   const sections: string[] = [];
   if (view.header) {
     const tag = view.header.tag ? `  [${view.header.tag.text}]` : "";
     sections.push([`${view.header.title}${tag}`, view.header.subtitle].filter(Boolean).join("\n"));
   }
   for (const block of view.blocks) {
-    const rendered = renderBlock(view, block, choices);
+    const rendered = renderBlock(view, block, choices, first);
     if (rendered) sections.push(rendered);
   }
   // The console has no mentions: references read as their labels.
   return { text: refsAsLabels(sections.join("\n\n")), choices };
 }
 
-function renderBlock(view: View, block: ViewBlock, choices: TextChoice[]): string {
+function renderBlock(view: View, block: ViewBlock, choices: TextChoice[], first: number): string {
   switch (block.kind) {
     case "text":
       return plainTextOf(block.text);
@@ -47,7 +56,7 @@ function renderBlock(view: View, block: ViewBlock, choices: TextChoice[]): strin
     case "divider":
       return "----------------------------------------";
     case "actions":
-      return choiceLine(block.buttons, choices);
+      return choiceLine(block.buttons, choices, first);
     case "list": {
       const lines: string[] = [];
       if (block.title) lines.push(block.title);
@@ -55,7 +64,7 @@ function renderBlock(view: View, block: ViewBlock, choices: TextChoice[]): strin
       for (const item of shown) {
         lines.push(indentRest(`• ${plainTextOf(item.text)}`, "  "));
         if (item.fields && item.fields.length > 0) lines.push(`  ${item.fields.map(fieldLine).join(" · ")}`);
-        if (item.buttons && item.buttons.length > 0) lines.push(`  ${choiceLine(item.buttons, choices)}`);
+        if (item.buttons && item.buttons.length > 0) lines.push(`  ${choiceLine(item.buttons, choices, first)}`);
       }
       const hidden = Math.max(block.totalCount ?? block.items.length, block.items.length) - shown.length;
       if (hidden > 0) lines.push(moreText(view, hidden));
@@ -75,11 +84,11 @@ function indentRest(text: string, indent: string): string {
   return text.replace(/\n/g, `\n${indent}`);
 }
 
-function choiceLine(buttons: Button[], choices: TextChoice[]): string {
+function choiceLine(buttons: Button[], choices: TextChoice[], first: number): string {
   return buttons
     .map((button) => {
       const choice: TextChoice = {
-        number: choices.length + 1,
+        number: first + choices.length,
         label: button.label,
         actionId: button.actionId,
         payload: button.payload,
@@ -136,12 +145,29 @@ export function renderTextForm(form: Form): TextForm {
   };
 }
 
+// A scale (satisfaction 5…1) is numbered by its own values, so [5] means 5, not "the first line".
+const SCALE_VALUE = /^\d{1,2}$/;
+
+function optionSteps(field: FormField): TextFormStep["options"] {
+  const options = field.options;
+  if (!options) return undefined;
+  const scale = options.every((o) => SCALE_VALUE.test(o.value)) && new Set(options.map((o) => o.value)).size === options.length;
+  if (!scale) return options.map((option, index) => ({ number: index + 1, value: option.value, label: option.label }));
+  return options.map((option) => ({
+    number: Number(option.value),
+    value: option.value,
+    // "5 – 非常满意" reads "[5] 非常满意": the number is already in the brackets.
+    label: option.label.replace(new RegExp(`^${option.value}\\s*[–—:：.、-]?\\s*`), "") || option.label,
+  }));
+}
+
 function textStep(field: FormField): TextFormStep {
-  const options = field.options?.map((option, index) => ({ number: index + 1, value: option.value, label: option.label }));
+  const options = optionSteps(field);
   const head = [
     `${field.label}${field.required ? " *" : ""}`,
     FORMAT_HINT[field.kind] ? `(${FORMAT_HINT[field.kind]})` : "",
-    field.default ? `[${field.default}]` : "",
+    // A select's default reads as its label (拜访方式 [实地拜访], never [ON_SITE]).
+    field.default ? `[${options?.find((o) => o.value === field.default)?.label ?? field.default}]` : "",
   ]
     .filter(Boolean)
     .join(" ");

@@ -6,7 +6,8 @@
 import { z } from "zod";
 import type { ErrorParams } from "../../core/shared/errors.js";
 import { cleanBounded, TEXT_LIMITS } from "../../core/shared/hygiene.js";
-import { isLocalDate } from "../../core/shared/time.js";
+import { isLocalDate, type LocalDate } from "../../core/shared/time.js";
+import { parseDate } from "../grammar/values.js";
 import type { EncodedButtonPayload } from "./payload.js";
 
 export type FormFieldKind = "text" | "textarea" | "number" | "amount" | "date" | "select" | "member" | "customer";
@@ -33,6 +34,11 @@ export interface FormField {
   maxLength?: number;
   /** One line of help under the field. */
   hint?: string;
+  /**
+   * For "date": how a day without a year or a bare weekday reads (the grammar's lean): a visit
+   * that happened leans to the past; anything planned (the default) to the future.
+   */
+  lean?: "past" | "future";
 }
 
 export interface Form {
@@ -63,6 +69,7 @@ export const formFieldSchema = z.strictObject({
   placeholder: z.string().optional(),
   maxLength: z.number().int().positive().optional(),
   hint: z.string().optional(),
+  lean: z.enum(["past", "future"]).optional(),
 });
 
 export const formSchema = z
@@ -124,6 +131,15 @@ export type FieldValue = string | number;
 
 export type FieldResult = { ok: true; value: FieldValue | undefined } | { ok: false; error: FieldError };
 
+/**
+ * What reading a field needs beyond its text: the tenant-local day, so a date field accepts
+ * what the command grammar accepts (明天, 下周五, next mon, 12/1), through the grammar's one
+ * date parser. Without it only YYYY-MM-DD is read.
+ */
+export interface FieldContext {
+  today: LocalDate;
+}
+
 const INTEGER = /^-?\d+$/;
 const AMOUNT = /^\d+(\.\d{1,2})?$/;
 // Feishu's date picker answers "2024-04-01 +0800"; only the calendar day matters.
@@ -133,7 +149,7 @@ const DATE_PREFIX = /^(\d{4}-\d{2}-\d{2})(?:\s+[+-]\d{4})?$/;
  * Normalizes one raw submitted value for its field: "" means not given. Amounts stay decimal
  * strings of yuan ("1200.50") so the schema turns them into fen with yuanToFen, never a float.
  */
-export function validateFieldValue(field: FormField, raw: unknown): FieldResult {
+export function validateFieldValue(field: FormField, raw: unknown, context?: FieldContext): FieldResult {
   const rawText = raw === undefined || raw === null ? "" : typeof raw === "string" ? raw : String(raw);
   // The input-hygiene step for form fields; a field without its own maxLength still has the
   // house bound for its shape, so no submitted text is unbounded.
@@ -169,8 +185,11 @@ export function validateFieldValue(field: FormField, raw: unknown): FieldResult 
     }
     case "date": {
       const match = DATE_PREFIX.exec(trimmed);
-      if (!match || !isLocalDate(match[1]!)) return fail("form.invalid_date");
-      return { ok: true, value: match[1]! };
+      if (match && isLocalDate(match[1]!)) return { ok: true, value: match[1]! };
+      if (!context) return fail("form.invalid_date");
+      const parsed = parseDate(trimmed, { today: context.today, lean: field.lean ?? "future" });
+      if (!parsed?.ok) return fail("form.invalid_date");
+      return { ok: true, value: parsed.value };
     }
     case "select": {
       if (!field.options?.some((option) => option.value === trimmed)) return fail("form.invalid_option");
@@ -189,11 +208,12 @@ export function validateForm<S extends z.ZodType>(
   form: Pick<Form, "fields">,
   values: Record<string, unknown>,
   schema: S,
+  context?: FieldContext,
 ): FormResult<z.output<S>> {
   const errors: FormErrors = {};
   const normalized: Record<string, FieldValue> = {};
   for (const field of form.fields) {
-    const result = validateFieldValue(field, values[field.name]);
+    const result = validateFieldValue(field, values[field.name], context);
     if (!result.ok) errors[field.name] = result.error;
     else if (result.value !== undefined) normalized[field.name] = result.value;
   }

@@ -109,7 +109,7 @@ export const editCommand: CommandHandler<"customer.edit"> = async (session, comm
 export const submitEdit: FormHandler = async (session, values, payload) => {
   const customerId = payload.entityId ?? "";
   const form = await editForm(session, customerId);
-  const result = validateForm(form, values, editSchema);
+  const result = validateForm(form, values, editSchema, session);
   if (!result.ok) return formErrorsReply(session, result.errors);
   const d = result.data;
   try {
@@ -286,7 +286,7 @@ export const primaryContactAction: ActionHandler = async (session, payload) => {
 export const submitAddContact: FormHandler = async (session, values, payload) => {
   const customerId = payload.entityId ?? "";
   const form = contactForm(session, "add", customerId, "-");
-  const result = validateForm(form, values, contactFormSchema);
+  const result = validateForm(form, values, contactFormSchema, session);
   if (!result.ok) return formErrorsReply(session, result.errors);
   try {
     const added = await addContact(session.deps, session.actor, customerId, result.data);
@@ -298,7 +298,7 @@ export const submitAddContact: FormHandler = async (session, values, payload) =>
 
 export const submitEditContact: FormHandler = async (session, values, payload) => {
   const form = contactForm(session, "edit", payload.entityId ?? "", "-");
-  const result = validateForm(form, values, contactFormSchema);
+  const result = validateForm(form, values, contactFormSchema, session);
   if (!result.ok) return formErrorsReply(session, result.errors);
   try {
     const updated = await updateContact(session.deps, session.actor, payload.entityId ?? "", result.data);

@@ -1,0 +1,63 @@
+// Slack modals through Bolt against the fake: a submission with a bad value is answered with
+// `response_action: "errors"` keyed by the block_id of the failing input alone (Slack then shows
+// the message under that block and keeps the modal, with everything typed, open); nothing is
+// written until it is right.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { normalizeName } from "../../src/core/customers/rules.js";
+import { waitFor } from "../fakes/slack.js";
+import { createAcmeTrading, localDateInDays } from "../support/platform.js";
+import { seedDepartment, startHarness, type Harness } from "./harness.js";
+
+let h: Harness;
+let team: Awaited<ReturnType<typeof seedDepartment>>;
+
+beforeAll(async () => {
+  h = await startHarness();
+  team = await seedDepartment(h);
+  const acme = await createAcmeTrading(h.deps, team, { industry: "Retail" });
+  await h.db.prisma.customer.create({
+    data: { tenantId: acme.tenantId, name: "Acme Freight", nameKey: normalizeName("Acme Freight"), ownerId: team.alice.memberId, tier: "B", status: "ACTIVE" },
+  });
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+async function openModal(text: string) {
+  const answer = await h.slack.command(team.alice, text);
+  expect(answer.status).toBe(200);
+  return waitFor(() => h.fake.viewOpenedBy(answer.triggerId), "views.open");
+}
+
+describe("Slack modal errors", () => {
+  it("puts an amount error on the amount's block only and keeps the modal open", async () => {
+    const opened = await openModal("customer add");
+    const before = await h.db.prisma.customer.count();
+    const bad = await h.slack.submit(team.alice, opened, { name: "Delta Foods", annual: "12.345", industry: "Food", region: "East China" });
+    expect(bad.status).toBe(200);
+    expect(bad.json).toEqual({ response_action: "errors", errors: { annual: expect.stringMatching(/Enter an amount/) } });
+    expect(await h.db.prisma.customer.count()).toBe(before);
+
+    const good = await h.slack.submit(team.alice, opened, { name: "Delta Foods", annual: "12.34", industry: "Food", region: "East China" });
+    expect(good.json.response_action).toBe("update");
+    expect(await h.db.prisma.customer.findFirst({ where: { name: "Delta Foods" } })).toMatchObject({ annualPurchaseFen: 1_234n, industry: "Food", region: "East China" });
+  });
+
+  it("shows an ambiguous customer on the customer's block, naming the candidates, and nothing else", async () => {
+    const opened = await openModal("callback");
+    const blockIds = opened.view.blocks.filter((b: { type: string }) => b.type === "input").map((b: { block_id: string }) => b.block_id);
+    expect(blockIds).toContain("customer");
+    const values = { customer: "Acme", dueDate: localDateInDays(h.deps, 7), note: "Quote follow-up" };
+    const before = await h.db.prisma.callback.count();
+    const bad = await h.slack.submit(team.alice, opened, values);
+    expect(bad.json.response_action).toBe("errors");
+    expect(Object.keys(bad.json.errors)).toEqual(["customer"]);
+    expect(bad.json.errors.customer).toMatch(/Acme Freight/);
+    expect(bad.json.errors.customer).toMatch(/Acme Trading/);
+    expect(await h.db.prisma.callback.count()).toBe(before);
+
+    const good = await h.slack.submit(team.alice, opened, { ...values, customer: "Acme Freight" });
+    expect(good.json, JSON.stringify(good.json)).toMatchObject({ response_action: "update" });
+    expect(await h.db.prisma.callback.count()).toBe(before + 1);
+  });
+});
