@@ -169,6 +169,14 @@ describe("the console", () => {
     c.type(bob);
     await c.waitFor(PROMPT);
     expect((await tdb.prisma.customer.findFirstOrThrow({ where: { tenantId: team.tenant.id, name: "Acme" } })).ownerId).toBe(team.members.bob.id);
+
+    // The admin commands that name people work the same way.
+    c.type("admin role @Alice supervisor");
+    await c.waitFor(PROMPT);
+    expect((await tdb.prisma.member.findUniqueOrThrow({ where: { id: team.members.alice.id } })).role).toBe("SUPERVISOR");
+    c.type("admin supervisor @Alice @Wang");
+    await c.waitFor(PROMPT);
+    expect((await tdb.prisma.member.findUniqueOrThrow({ where: { id: team.members.alice.id } })).supervisorId).toBe(team.members.wang.id);
     close();
     await c.session.closed;
   });
