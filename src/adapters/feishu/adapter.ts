@@ -47,6 +47,7 @@ import {
   type MessageEventShape,
 } from "./inbound.js";
 import { failureText, feishuText } from "./messages.js";
+import { feishuMyDay } from "./my-day.js";
 import { larkLogger } from "./sdk-logger.js";
 import { checkEventAge } from "./event-age.js";
 import { verifyFeishuRequest } from "./verify.js";
@@ -108,6 +109,8 @@ export interface FeishuAdapter {
 // not in the chat (230002), the chat was disbanded or does not exist (230001 invalid receive_id
 // for a chat, 232009/232010/232011).
 const CHAT_GONE = new Set([230002, 230001, 232009, 232010, 232011]);
+// "帮助" / "help" (with or without /crm) typed in the bot's direct chat.
+const HELP_TEXT = /^\s*(\/crm\s+)?(help|帮助)\s*$/i;
 const SENDER_RETRY: RetryPolicy = { attempts: 2, baseDelayMs: 300, maxDelayMs: 1_000 };
 const MAX_BODY_BYTES = 1024 * 1024;
 const FORM_MEMORY_LIMIT = 1_000;
@@ -251,6 +254,7 @@ export function createFeishuAdapter(config: FeishuConfig, deps: FeishuAdapterDep
   let ready = false;
   let wsClient: WSClient | undefined;
   const drain = createDrain();
+  const myDay = feishuMyDay({ api, conversation, db, log });
 
   function report(err: unknown, context: Record<string, unknown>): void {
     if (isDomainError(err)) log.info({ code: err.code, ...context }, "feishu: request refused");
@@ -378,6 +382,10 @@ export function createFeishuAdapter(config: FeishuConfig, deps: FeishuAdapterDep
       } catch (err) {
         report(err, { event: "im.message.receive_v1", messageId: m.messageId });
       }
+      // 帮助 in the bot's direct chat also brings the member's day up to date (the one card, in place).
+      if (m.chatType !== "group" && HELP_TEXT.test(m.text)) {
+        await myDay.show(m.tenantKey, await directory.identify(m.tenantKey, m.openId)).catch((err: unknown) => report(err, { operation: "my day" }));
+      }
     })();
     const done = drain.track(
       settle(work).then((outcome) => {
@@ -416,7 +424,12 @@ export function createFeishuAdapter(config: FeishuConfig, deps: FeishuAdapterDep
       let reply: Reply;
       try {
         const user = await directory.identify(menu.tenantKey, menu.openId, menu.name);
-        reply = await conversation.command({ user, text: menu.text });
+        if (menu.shortcut === "my_day") {
+          await myDay.show(menu.tenantKey, user);
+          await claims.complete(key);
+          return;
+        }
+        reply = menu.shortcut ? await conversation.shortcut({ user, kind: menu.shortcut }) : await conversation.command({ user, text: menu.text });
       } catch (err) {
         await claims.release(key).catch(() => undefined);
         throw err;
@@ -572,15 +585,34 @@ export function createFeishuAdapter(config: FeishuConfig, deps: FeishuAdapterDep
     for (const r of results) if (r.status === "rejected") report(r.reason, { operation: "card callback follow-up", messageId: clicked });
   }
 
-  async function runCardAction(click: InboundCardAction, value: FeishuCallbackValue): Promise<{ kind: "action" | "submit"; answer: ActionReply; values: Record<string, string | undefined> }> {
+  async function runCardAction(
+    click: InboundCardAction,
+    value: FeishuCallbackValue,
+  ): Promise<{ kind: "action" | "submit"; answer: ActionReply; values: Record<string, string | undefined>; keepClicked?: boolean }> {
     const user = await directory.identify(click.tenantKey, click.openId, click.name);
+    const acted = async <T>(result: T): Promise<T> => {
+      // The member's my-day card (if they have one) catches up with what they just did.
+      void drain.track(myDay.refresh(click.tenantKey, user).catch((err: unknown) => report(err, { operation: "my day refresh" })));
+      return result;
+    };
     if (click.formValue !== undefined || value.form !== undefined) {
       const values = readFeishuFormValues(click.formValue);
       const answer = await conversation.submit({ user, actionId: value.action, payload: value.payload, values });
-      return { kind: "submit", answer, values };
+      return acted({ kind: "submit" as const, answer, values });
     }
     const answer = await conversation.action({ user, actionId: value.action, payload: value.payload });
-    return { kind: "action", answer, values: {} };
+    // A click on the my-day card itself: the card stays my-day (refreshed), not the clicked item's list.
+    const keepClicked = answer.updatedCard !== undefined && (await myDay.isMyDayCard(click.messageId));
+    return acted({ kind: "action" as const, answer, values: {}, ...(keepClicked ? { keepClicked } : {}) });
+  }
+
+  function planFor(
+    done: { kind: "action" | "submit"; answer: ActionReply; values: Record<string, string | undefined>; keepClicked?: boolean },
+    click: InboundCardAction,
+  ): CardPlan {
+    const p = plan(done.kind, done.answer, click, done.values);
+    if (done.keepClicked) delete p.replace;
+    return p;
   }
 
   async function onCardAction(data: unknown): Promise<CardCallbackAnswer> {
@@ -599,7 +631,7 @@ export function createFeishuAdapter(config: FeishuConfig, deps: FeishuAdapterDep
           await carryOut(click, { toast: { type: "error", content: failureText(locale, outcome.error) } }, true);
           return;
         }
-        await carryOut(click, plan(outcome.value.kind, outcome.value.answer, click, outcome.value.values), true);
+        await carryOut(click, planFor(outcome.value, click), true);
       }).catch((err: unknown) => report(err, context)));
       return { toast: { type: "info", content: feishuText(locale, "feishu.working") } };
     }
@@ -607,7 +639,7 @@ export function createFeishuAdapter(config: FeishuConfig, deps: FeishuAdapterDep
       report(early.error, context);
       return { toast: { type: "error", content: clipToast(failureText(locale, early.error)) } };
     }
-    const p = plan(early.value.kind, early.value.answer, click, early.value.values);
+    const p = planFor(early.value, click);
     if (p.replace && p.replaceForm && click.messageId) remember(click.messageId, p.replaceForm, recall(click.messageId)?.origin);
     const submitted = early.value.answer.reply;
     if (early.value.kind === "submit" && submitted.kind === "view" && submitted.card && click.messageId) {
