@@ -19,6 +19,9 @@ const SCOPE_OF_METHOD: Record<string, string | string[] | null> = {
   // Public channels need channels:read, private ones groups:read (docs.slack.dev conversations.info).
   "conversations.info": ["channels:read", "groups:read"],
   "views.open": null,
+  // docs.slack.dev: views.publish and chat.getPermalink need no scope (views.publish is Tier 4).
+  "views.publish": null,
+  "chat.getPermalink": null,
   "views.update": null,
   "auth.test": null,
   "apps.connections.open": null,
@@ -33,7 +36,11 @@ function adapterSource(): string {
 }
 
 interface Manifest {
-  features: { slash_commands: Array<{ command: string; url?: string }> };
+  features: {
+    slash_commands: Array<{ command: string; url?: string }>;
+    app_home: { home_tab_enabled: boolean };
+    shortcuts?: Array<{ name: string; type: "message" | "global"; callback_id: string; description: string }>;
+  };
   oauth_config: { scopes: { bot: string[] } };
   settings: { event_subscriptions?: { bot_events: string[]; request_url?: string }; interactivity: { is_enabled: boolean }; socket_mode_enabled: boolean };
 }
@@ -55,10 +62,35 @@ describe.each(["slack.yaml", "slack-socket-mode.yaml"])("manifests/%s", (file) =
   it("declares the /crm command, interactivity and the message.im event the adapter handles", () => {
     expect(manifest.features.slash_commands.map((c) => c.command)).toEqual(["/crm"]);
     expect(manifest.settings.interactivity.is_enabled).toBe(true);
-    expect(manifest.settings.event_subscriptions?.bot_events).toEqual(["message.im"]);
+    const events = [...source.matchAll(/app\.event\("([a-z_.]+)"/g)].map((m) => (m[1] === "message" ? "message.im" : m[1]!));
+    expect(manifest.settings.event_subscriptions?.bot_events.sort()).toEqual(events.sort());
+    expect(events).toContain("app_home_opened");
     const socket = file.includes("socket");
     expect(manifest.settings.socket_mode_enabled).toBe(socket);
     if (!socket) expect(manifest.features.slash_commands[0]!.url).toMatch(/\/slack\/events$/);
+  });
+});
+
+describe.each(["slack.yaml", "slack-socket-mode.yaml"])("manifests/%s: App Home and shortcuts", (file) => {
+  const manifest = parse(readFileSync(path.join(projectRoot, "manifests", file), "utf8")) as Manifest;
+
+  it("enables the Home tab the adapter publishes", () => {
+    expect(manifest.features.app_home.home_tab_enabled).toBe(true);
+  });
+
+  it("declares exactly the shortcuts the adapter answers, message and global, named in both languages", async () => {
+    const { SLACK_SHORTCUTS } = await import("../src/adapters/slack/shortcuts.js");
+    const declared = manifest.features.shortcuts ?? [];
+    expect(declared.map((s) => s.callback_id).sort()).toEqual(Object.keys(SLACK_SHORTCUTS).sort());
+    const types = Object.fromEntries(declared.map((s) => [s.callback_id, s.type]));
+    expect(types).toEqual({ accord_visit_note: "message", accord_complaint: "message", accord_hospitality: "global", accord_find_customer: "global" });
+    expect(declared.find((s) => s.callback_id === "accord_visit_note")!.name).toContain("记为拜访纪要");
+    expect(declared.find((s) => s.callback_id === "accord_complaint")!.name).toContain("登记投诉");
+    // Kept short enough for Slack's shortcut menu (limits assumed, not checked against the manifest schema here).
+    for (const s of declared) {
+      expect(s.name.length).toBeLessThanOrEqual(50);
+      expect(s.description.length).toBeLessThanOrEqual(150);
+    }
   });
 });
 
@@ -95,8 +127,9 @@ describe("manifests/feishu.yaml", () => {
     }
   });
 
-  it("offers bot menu keys the adapter maps to commands", async () => {
-    const { MENU_COMMANDS } = await import("../src/adapters/feishu/inbound.js");
-    expect(manifest.bot_menu.map((m) => m.event_key).sort()).toEqual(Object.keys(MENU_COMMANDS).sort());
+  it("offers bot menu keys the adapter maps to commands, forms and the my-day card", async () => {
+    const { MENU_COMMANDS, MENU_SHORTCUTS } = await import("../src/adapters/feishu/inbound.js");
+    expect(manifest.bot_menu.map((m) => m.event_key).sort()).toEqual([...Object.keys(MENU_COMMANDS), ...Object.keys(MENU_SHORTCUTS)].sort());
+    expect(Object.keys(MENU_SHORTCUTS)).toContain("my_day");
   });
 });

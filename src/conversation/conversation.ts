@@ -9,6 +9,8 @@ import { loadTenant } from "../core/tenants/tenants.js";
 import type { ActionHandler, CardRenderer, CommandHandler, ConversationArea, FormHandler, IntentRenderer } from "./area.js";
 import { BusyError, createAdmission, DEFAULT_ADMISSION, type Admission, type AdmissionOptions } from "./admission.js";
 import { allAreas } from "./areas/index.js";
+import { myDayView } from "./areas/home/myday.js";
+import { SHORTCUT_KINDS, shortcutReply, type ShortcutKind } from "./areas/home/shortcuts.js";
 import { errorView, noticeView } from "./builders/common.js";
 import { checkFormField } from "./field-check.js";
 import { parseCommand, type Command } from "./grammar/index.js";
@@ -163,6 +165,28 @@ export function createConversation(options: ConversationOptions): Conversation {
       return checkFormField(session, request.field, request.value);
     },
 
+    async myDay(user) {
+      const session = await sessionForPlatformUser(factory, user);
+      if (session.member.active === false) return inactiveView(session);
+      try {
+        return await myDayView(session);
+      } catch (err) {
+        return failure(session, err, { view: "my_day" });
+      }
+    },
+
+    async shortcut(request) {
+      const session = await sessionForPlatformUser(factory, request.user);
+      if (session.member.active === false) return { kind: "view", view: inactiveView(session) };
+      const kind = SHORTCUT_KINDS.find((k) => k === request.kind) as ShortcutKind | undefined;
+      if (!kind) return { kind: "view", view: noticeView(session, session.t("shortcut.unknown"), "warning") };
+      try {
+        return await shortcutReply(session, kind, request.message);
+      } catch (err) {
+        return { kind: "view", view: failure(session, err, { shortcut: kind }) };
+      }
+    },
+
     async renderDelivery(message: OutboxMessage): Promise<Delivery | null> {
       const intent = message.payload as Record<string, unknown>;
       const render = registry.intents.get(String(intent.kind));
@@ -263,6 +287,8 @@ function admit(conversation: Conversation, admission: Admission): Conversation {
     action: (request) => admission.run(() => conversation.action(request)),
     submit: (request) => admission.run(() => conversation.submit(request)),
     checkField: (request) => admission.run(() => conversation.checkField(request)),
+    myDay: (user) => admission.run(() => conversation.myDay(user)),
+    shortcut: (request) => admission.run(() => conversation.shortcut(request)),
   };
 }
 

@@ -3,6 +3,7 @@
 // their renderer; they hold no business rule. Identity (tenant, member) is resolved here,
 // from the platform ids, for every call.
 import type { OutboxMessage, Platform } from "@prisma/client";
+import type { ShortcutKind, ShortcutMessage } from "./areas/home/shortcuts.js";
 import type { Form, FormField, FormOption } from "./views/form.js";
 import type { View } from "./views/view.js";
 
@@ -126,7 +127,23 @@ export interface Delivery {
   to: { kind: "member"; platformUserId: string } | { kind: "channel"; channelId: string };
 }
 
+/** A shortcut (Slack message / global shortcut, a Feishu bot menu entry) asking for its form. */
+export interface ShortcutRequest {
+  user: PlatformUser;
+  /** Untrusted (the platform's callback id, mapped by the adapter): an unknown one gets a notice. */
+  kind: ShortcutKind | string;
+  /** The message a message shortcut was used on. */
+  message?: ShortcutMessage;
+}
+
 export interface Conversation {
+  /**
+   * The member's day (Slack App Home, the Feishu "my day" card): callbacks, planned visits,
+   * approvals, complaints and customers at risk, with the digests' buttons.
+   */
+  myDay(user: PlatformUser): Promise<View>;
+  /** The form a shortcut opens, prefilled from the message it was used on. */
+  shortcut(request: ShortcutRequest): Promise<Reply>;
   command(request: CommandRequest): Promise<Reply>;
   /**
    * A configured channel refused a post for good (the bot is not in it, it is gone): the tenant's

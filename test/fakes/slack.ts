@@ -107,6 +107,8 @@ export class FakeSlack {
   readonly ephemerals: EphemeralMessage[] = [];
   readonly responses: ResponseUrlPost[] = [];
   readonly views = new Map<string, OpenedView>();
+  /** App Home tabs published with views.publish, by user id (the current view and earlier ones). */
+  readonly homes = new Map<string, { view: Json; history: Json[]; publishedAt: number[] }>();
   /** Files completed with files.completeUploadExternal, in order. */
   readonly files: SharedFile[] = [];
   private readonly pendingUploads = new Map<string, { filename: string; declaredLength: number; bytes?: Buffer }>();
@@ -459,6 +461,29 @@ export class FakeSlack {
         this.views.set(id, { id, triggerId, view: args.view, history: [] });
         return { ok: true, view: { id, ...args.view } };
       }
+      case "views.publish": {
+        // docs.slack.dev/reference/methods/views.publish and /surfaces/app-home: a home view of at
+        // most 100 blocks; Slack refuses a bigger one (invalid_arguments, "must be less than 101 items").
+        const view = args.view;
+        const userId = String(args.user_id ?? "");
+        if (!userId || !this.users.has(userId)) return { ok: false, error: "user_not_found" };
+        if (view?.type !== "home" || !Array.isArray(view.blocks)) return { ok: false, error: "invalid_arguments" };
+        if (view.blocks.length > 100) return { ok: false, error: "invalid_arguments", response_metadata: { messages: ["[ERROR] must be less than 101 items [json-pointer:/view/blocks]"] } };
+        const home = this.homes.get(userId) ?? { view: null, history: [], publishedAt: [] };
+        if (home.view) home.history.push(home.view);
+        home.view = view;
+        home.publishedAt.push(Date.now());
+        this.homes.set(userId, home);
+        return { ok: true, view: { id: `VH${userId}`, type: "home", ...view } };
+      }
+      case "chat.getPermalink": {
+        // docs.slack.dev/reference/methods/chat.getPermalink: no scope needed; the message must exist.
+        const channel = String(args.channel ?? "");
+        const ts = String(args.message_ts ?? "");
+        if (!channel || channel.startsWith("CMISSING")) return { ok: false, error: "channel_not_found" };
+        if (!/^\d+\.\d+$/.test(ts)) return { ok: false, error: "message_not_found" };
+        return { ok: true, channel, permalink: `https://accord-test.slack.com/archives/${channel}/p${ts.replace(".", "")}` };
+      }
       case "views.update": {
         const opened = this.views.get(String(args.view_id));
         if (!opened) return { ok: false, error: "not_found" };
@@ -746,6 +771,51 @@ export class SlackClientSide {
       ...options,
     });
     return { ...answer, triggerId: payload.trigger_id as string, payload };
+  }
+
+  /**
+   * A shortcut, as Slack sends it (docs.slack.dev/reference/interaction-payloads/shortcuts-interactions-payload):
+   * a global one (`shortcut`) or, with `message`, a message shortcut (`message_action`, with the
+   * message as Slack stores it: user-typed &, < and > escaped, and its channel).
+   */
+  async shortcut(
+    user: SlackUserRef,
+    callbackId: string,
+    options: { message?: { text: string; user: string; ts?: string }; channel?: { id: string; name: string } } & Partial<SignedPostOptions> = {},
+  ) {
+    const triggerId = this.fake.issueTrigger();
+    const common = {
+      callback_id: callbackId,
+      trigger_id: triggerId,
+      user: { id: user.id, username: user.name, team_id: this.team.id },
+      team: { id: this.team.id, domain: this.team.domain },
+      token: "verification-token-unused",
+      action_ts: `${Date.now() / 1000}`,
+      is_enterprise_install: false,
+      enterprise: null,
+    };
+    const payload = options.message
+      ? {
+          ...common,
+          type: "message_action",
+          channel: options.channel ?? { id: "C0GENERAL", name: "general" },
+          message_ts: options.message.ts ?? `${Math.floor(Date.now() / 1000)}.000100`,
+          message: {
+            type: "message",
+            user: options.message.user,
+            ts: options.message.ts ?? `${Math.floor(Date.now() / 1000)}.000100`,
+            text: slackEscapeTyped(options.message.text),
+          },
+          response_url: this.fake.newResponseUrl(),
+        }
+      : { ...common, type: "shortcut" };
+    const answer = await postSigned(this.appUrl, new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), { secret: this.secret, ...options });
+    return { ...answer, triggerId, payload };
+  }
+
+  /** app_home_opened on the Home tab (or the Messages tab). */
+  homeOpened(user: SlackUserRef, tab: "home" | "messages" = "home") {
+    return this.event({ type: "app_home_opened", user: user.id, channel: `D${user.id}`, tab });
   }
 
   /** Submits an opened modal with raw values per input block (block_id = field name); "" clears one. */

@@ -48,6 +48,7 @@ import {
   type MessageEventShape,
 } from "./inbound.js";
 import { failureText, feishuText } from "./messages.js";
+import { feishuMyDay } from "./my-day.js";
 import { larkLogger } from "./sdk-logger.js";
 import { checkEventAge } from "./event-age.js";
 import { verifyFeishuRequest } from "./verify.js";
@@ -109,6 +110,8 @@ export interface FeishuAdapter {
 // not in the chat (230002), the chat was disbanded or does not exist (230001 invalid receive_id
 // for a chat, 232009/232010/232011).
 const CHAT_GONE = new Set([230002, 230001, 232009, 232010, 232011]);
+// "帮助" / "help" (with or without /crm) typed in the bot's direct chat.
+const HELP_TEXT = /^\s*(\/crm\s+)?(help|帮助)\s*$/i;
 const SENDER_RETRY: RetryPolicy = { attempts: 2, baseDelayMs: 300, maxDelayMs: 1_000 };
 const MAX_BODY_BYTES = 1024 * 1024;
 // Feishu's message `uuid` (idempotency key, deduplicated for an hour) holds at most 50 characters.
@@ -207,6 +210,8 @@ interface CardOutcome {
   values: Record<string, string | undefined>;
   /** For a submission: the form the submitted card was drawn from, if it is still remembered. */
   remembered: RememberedForm | undefined;
+  /** A click on the member's my-day card: the card stays my-day (refreshed), not the clicked item's. */
+  keepClicked?: boolean;
 }
 
 /** What to do after a click, independent of whether it is answered in time. */
@@ -255,6 +260,7 @@ export function createFeishuAdapter(config: FeishuConfig, deps: FeishuAdapterDep
   let ready = false;
   let wsClient: WSClient | undefined;
   const drain = createDrain();
+  const myDay = feishuMyDay({ api, conversation, db, log });
 
   function report(err: unknown, context: Record<string, unknown>): void {
     if (isDomainError(err)) log.info({ code: err.code, ...context }, "feishu: request refused");
@@ -385,6 +391,10 @@ export function createFeishuAdapter(config: FeishuConfig, deps: FeishuAdapterDep
       } catch (err) {
         report(err, { event: "im.message.receive_v1", messageId: m.messageId });
       }
+      // 帮助 in the bot's direct chat also brings the member's day up to date (the one card, in place).
+      if (m.chatType !== "group" && HELP_TEXT.test(m.text)) {
+        await myDay.show(m.tenantKey, await directory.identify(m.tenantKey, m.openId)).catch((err: unknown) => report(err, { operation: "my day" }));
+      }
     })();
     const done = drain.track(
       settle(work).then((outcome) => {
@@ -423,7 +433,12 @@ export function createFeishuAdapter(config: FeishuConfig, deps: FeishuAdapterDep
       let reply: Reply;
       try {
         const user = await directory.identify(menu.tenantKey, menu.openId, menu.name);
-        reply = await conversation.command({ user, text: menu.text });
+        if (menu.shortcut === "my_day") {
+          await myDay.show(menu.tenantKey, user);
+          await claims.complete(key);
+          return;
+        }
+        reply = menu.shortcut ? await conversation.shortcut({ user, kind: menu.shortcut }) : await conversation.command({ user, text: menu.text });
       } catch (err) {
         await claims.release(key).catch(() => undefined);
         throw err;
@@ -586,6 +601,11 @@ export function createFeishuAdapter(config: FeishuConfig, deps: FeishuAdapterDep
 
   async function runCardAction(click: InboundCardAction, value: FeishuCallbackValue): Promise<CardOutcome> {
     const user = await directory.identify(click.tenantKey, click.openId, click.name);
+    const acted = (result: CardOutcome): CardOutcome => {
+      // The member's my-day card (if they have one) catches up with what they just did.
+      void drain.track(myDay.refresh(click.tenantKey, user).catch((err: unknown) => report(err, { operation: "my day refresh" })));
+      return result;
+    };
     if (click.formValue !== undefined || value.form !== undefined) {
       const values = readFeishuFormValues(click.formValue);
       // The form this card was drawn from, wherever it was posted: to redraw it with the values.
@@ -593,13 +613,18 @@ export function createFeishuAdapter(config: FeishuConfig, deps: FeishuAdapterDep
         conversation.submit({ user, actionId: value.action, payload: value.payload, values }),
         recall(click.messageId),
       ]);
-      return { kind: "submit", answer, values, remembered };
+      return acted({ kind: "submit", answer, values, remembered });
     }
     const answer = await conversation.action({ user, actionId: value.action, payload: value.payload });
-    return { kind: "action", answer, values: {}, remembered: undefined };
+    const keepClicked = answer.updatedCard !== undefined && (await myDay.isMyDayCard(click.messageId));
+    return acted({ kind: "action", answer, values: {}, remembered: undefined, ...(keepClicked ? { keepClicked } : {}) });
   }
 
-  const planOf = (outcome: CardOutcome): CardPlan => plan(outcome.kind, outcome.answer, outcome.values, outcome.remembered);
+  const planOf = (outcome: CardOutcome): CardPlan => {
+    const p = plan(outcome.kind, outcome.answer, outcome.values, outcome.remembered);
+    if (outcome.keepClicked) delete p.replace;
+    return p;
+  };
 
   async function onCardAction(data: unknown): Promise<CardCallbackAnswer> {
     const click = cardActionOf(data as CardActionShape);

@@ -147,10 +147,31 @@ export const MENU_COMMANDS: Readonly<Record<string, string>> = {
   report: "report",
 };
 
+/**
+ * Bot menu keys that open a form or the my-day card instead of running a command: Feishu offers
+ * no message shortcuts to bots in its public docs (the bot menu is how a Feishu user reaches the
+ * forms a Slack user opens with a shortcut).
+ */
+export const MENU_SHORTCUTS: Readonly<Record<string, string>> = {
+  my_day: "my_day",
+  visit_note: "visit_note",
+  complaint_new: "complaint",
+  hospitality_new: "hospitality",
+  find_customer: "find_customer",
+};
+
+function menuKey(eventKey: string | undefined): string {
+  return (eventKey ?? "").trim().toLowerCase().replace(/^crm[._-]?/, "");
+}
+
 /** "crm.callbacks", "crm_callbacks", "CALLBACKS" → "callbacks"; an unknown key shows help. */
 export function commandForMenuKey(eventKey: string | undefined): string {
-  const key = (eventKey ?? "").trim().toLowerCase().replace(/^crm[._-]?/, "");
-  return MENU_COMMANDS[key] ?? "help";
+  return MENU_COMMANDS[menuKey(eventKey)] ?? "help";
+}
+
+/** The shortcut a menu key stands for ("my_day", "visit_note"…), if it is one. */
+export function shortcutForMenuKey(eventKey: string | undefined): string | undefined {
+  return MENU_SHORTCUTS[menuKey(eventKey)];
 }
 
 export interface MenuEventShape {
@@ -166,6 +187,8 @@ export interface InboundMenu {
   openId: string;
   name?: string;
   text: string;
+  /** Set when the key opens a form or the my-day card instead of running `text`. */
+  shortcut?: string;
 }
 
 export function commandFromMenu(event: MenuEventShape): InboundMenu | undefined {
@@ -180,6 +203,7 @@ export function commandFromMenu(event: MenuEventShape): InboundMenu | undefined 
     openId,
     ...(name ? { name } : {}),
     text: commandForMenuKey(str(event.event_key)),
+    ...(shortcutForMenuKey(str(event.event_key)) ? { shortcut: shortcutForMenuKey(str(event.event_key))! } : {}),
   };
 }
 

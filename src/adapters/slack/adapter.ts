@@ -56,8 +56,10 @@ import { decodeSlackText, timestampIsFresh, undispatchedCallbackType } from "./e
 import { slackDirectory } from "./directory.js";
 import { classifySlackError } from "./errors.js";
 import { failureText, localeOf, slackText } from "./messages.js";
+import { createSlackHome, listenForHomeOpened } from "./home.js";
 import { INFO_MODAL_ID, loadingModal, textModal, viewModal, type SlackInfoModal } from "./modals.js";
 import { responderFor, type Respond } from "./response-url.js";
+import { registerSlackShortcuts } from "./shortcuts.js";
 
 export const SLACK_EVENTS_ROUTE = "POST /slack/events";
 // chat.postMessage errors that mean the channel will refuse every post until someone acts
@@ -101,6 +103,8 @@ export interface SlackAdapterOptions {
   retryConfig?: webApi.RetryOptions;
   /** Retry policy of outbox deliveries before the worker's own backoff takes over. */
   senderRetryConfig?: webApi.RetryOptions;
+  /** The Home tab is published again this long after a member's last action (debounce). */
+  homeDebounceMs?: number;
 }
 
 export interface SlackAdapter {
@@ -194,6 +198,8 @@ interface ClickPlace {
   isEphemeral: boolean;
   /** A modal to answer in: the one clicked inside, or the loading modal opened meanwhile. */
   viewId?: string;
+  /** Clicked on the App Home tab: no channel, no response_url; answers open a modal. */
+  home?: boolean;
   respond?: Respond;
   responseUrl?: string;
 }
@@ -254,6 +260,11 @@ export function createSlackAdapter(config: SlackConfig, deps: SlackAdapterDeps, 
   });
   let ready = false;
   const drain = createDrain();
+  // The Home tab and shortcuts live in ./home.ts and ./shortcuts.ts; publishing shares the
+  // sender's client, which hands 429s back instead of pausing its queue.
+  const home = createSlackHome({ client: senderClient, conversation, directory, log }, { ...(options.homeDebounceMs !== undefined ? { debounceMs: options.homeDebounceMs } : {}) });
+  listenForHomeOpened(app, home);
+  registerSlackShortcuts(app, { conversation, directory, log, defaultLocale, modalBudgetMs });
 
   function report(err: unknown, context: Record<string, unknown>): void {
     if (isDomainError(err)) log.info({ code: err.code, ...context }, "slack: request refused");
@@ -468,6 +479,7 @@ export function createSlackAdapter(config: SlackConfig, deps: SlackAdapterDeps, 
     await ack();
     if (body.type !== "block_actions" || action.type !== "button") return;
     await firstDeliveryOnly(body, () => answerClick(client, body, action as ButtonAction, context));
+    home.touched(body.team?.id ?? body.user.team_id ?? "", body.user.id);
   });
 
   async function answerClick(
@@ -478,7 +490,8 @@ export function createSlackAdapter(config: SlackConfig, deps: SlackAdapterDeps, 
   ): Promise<void> {
     const teamId = body.team?.id ?? body.user.team_id ?? "";
     const container = (body.container ?? {}) as { type?: string; is_ephemeral?: boolean; channel_id?: string; message_ts?: string };
-    const inModal = container.type === "view" && Boolean(body.view?.id);
+    const onHome = body.view?.type === "home";
+    const inModal = container.type === "view" && Boolean(body.view?.id) && !onHome;
     const place: ClickPlace = {
       userId: body.user.id,
       teamId,
@@ -487,6 +500,7 @@ export function createSlackAdapter(config: SlackConfig, deps: SlackAdapterDeps, 
       ...(body.channel?.id || container.channel_id ? { channel: body.channel?.id ?? container.channel_id } : {}),
       ...(body.message?.ts || container.message_ts ? { messageTs: body.message?.ts ?? container.message_ts } : {}),
       ...(inModal ? { viewId: body.view!.id } : {}),
+      ...(onHome ? { home: true } : {}),
       ...(body.response_url ? { respond: responderFor(body.response_url)!, responseUrl: body.response_url } : {}),
     };
     let locale = localeOf(directory.cachedLocale(teamId, body.user.id), defaultLocale);
@@ -584,6 +598,8 @@ export function createSlackAdapter(config: SlackConfig, deps: SlackAdapterDeps, 
       await call("response_url", () =>
         respond({ response_type: "ephemeral", replace_original: false, text: message.text, blocks: kit(message.blocks) }),
       );
+    } else if (place.home) {
+      await call("views.open", () => client.views.open({ trigger_id: place.triggerId, view: kitView(modal()) }));
     }
   }
 
@@ -738,6 +754,7 @@ export function createSlackAdapter(config: SlackConfig, deps: SlackAdapterDeps, 
       await call("views.update", () => client.views.update({ view_id: view.id, view: kitView(modal) }));
     }
     if (outcome.ok && outcome.value.updatedCard) await refreshCopies(client, teamId, outcome.value.updatedCard);
+    home.touched(teamId, body.user.id);
   });
 
   // ---------------------------------------------------------------------------------------------
@@ -968,6 +985,7 @@ export function createSlackAdapter(config: SlackConfig, deps: SlackAdapterDeps, 
     drain: (deadline) => drain.drain(deadline),
     async stop() {
       ready = false;
+      home.stop();
       if (socketMode) await app.stop();
       directory.clear();
     },

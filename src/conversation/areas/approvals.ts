@@ -42,7 +42,8 @@ function creditItem(session: Session, view: CreditRequestView, stepId: string): 
   };
 }
 
-async function approvalsList(session: Session): Promise<Reply> {
+/** Every approval step waiting for the member, oldest first across kinds, each with its buttons. */
+export async function pendingApprovalItems(session: Session): Promise<ListItem[]> {
   const [hospitality, credit] = await Promise.all([
     myPendingApprovals(session.deps, session.actor),
     myPendingCreditApprovals(session.deps, session.actor),
@@ -57,12 +58,17 @@ async function approvalsList(session: Session): Promise<Reply> {
   }
   // Oldest first across kinds; the sort is stable, so each kind keeps its own order on ties.
   entries.sort((a, b) => a.since - b.since);
+  return entries.map((e) => e.item);
+}
+
+async function approvalsList(session: Session): Promise<Reply> {
+  const entries = await pendingApprovalItems(session);
   const title = session.t("hospitality.view.approvals_title", { count: entries.length });
   return {
     kind: "view",
     view: {
       header: { title, tone: entries.length > 0 ? "warning" : "info" },
-      blocks: [{ kind: "list", items: entries.map((e) => e.item), emptyText: session.t("hospitality.view.approvals_empty") }],
+      blocks: [{ kind: "list", items: entries, emptyText: session.t("hospitality.view.approvals_empty") }],
       summary: title,
       moreTemplate: moreTemplate(session),
     },

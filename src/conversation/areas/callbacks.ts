@@ -117,7 +117,22 @@ export async function customerFromCommand(
  * The customer field of a form: a picker over the candidates of an ambiguous name, else text
  * prefilled with the customer's name.
  */
-export function customerField(session: Session, label: string, preset: { customer?: string; ambiguous?: AmbiguousCustomerError }): FormField {
+export function customerField(
+  session: Session,
+  label: string,
+  preset: { customer?: string; ambiguous?: AmbiguousCustomerError; choices?: readonly string[] },
+): FormField {
+  // A chooser over customer names (a guess first, e.g. from a message shortcut), preselecting `customer`.
+  if (preset.choices && preset.choices.length > 0) {
+    return {
+      name: "customer",
+      label,
+      kind: "customer",
+      required: true,
+      options: preset.choices.map((name) => ({ value: name, label: name })),
+      ...(preset.customer && preset.choices.includes(preset.customer) ? { default: preset.customer } : {}),
+    };
+  }
   if (preset.ambiguous && preset.ambiguous.candidates.length > 0) {
     return {
       name: "customer",

@@ -47,7 +47,7 @@ import type { Actor } from "../../core/shared/context.js";
 import { ConflictError, ForbiddenError, InvalidInputError, isDomainError, NotFoundError, type DomainError } from "../../core/shared/errors.js";
 import type { ActionHandler, ConversationArea, FormHandler, IntentRenderer } from "../area.js";
 import { button, enumLabel, errorView, localDateTime, moreTemplate, noticeView, payloadFor } from "../builders/common.js";
-import { formErrorsReply } from "../builders/forms.js";
+import { formErrorsReply, sourceLinkField } from "../builders/forms.js";
 import { missingFields, type CommandOf } from "../grammar/index.js";
 import { resolveLocale, t as translate } from "../i18n/index.js";
 import type { ActionReply, Reply } from "../port.js";
@@ -288,8 +288,9 @@ export async function ownCard(session: Session, c: ComplaintDetail, lead?: strin
 
 // ---- the list ----------------------------------------------------------------------------------
 
-async function complaintsListView(session: Session, lead?: string): Promise<View> {
-  const list = await listOpenComplaints(session.deps, session.actor, { limit: LIST_LIMIT });
+/** Open complaints the member owns or supervises, most urgent first, each with its deadline and buttons. */
+export async function openComplaintItems(session: Session, limit: number): Promise<{ items: ListItem[]; total: number; overdue: boolean }> {
+  const list = await listOpenComplaints(session.deps, session.actor, { limit });
   // One query for the whole list: whose complaints this member may work on (canActFor, set-based).
   const visible = await visibleMemberIds(session.deps.db, session.actor);
   const me = session.member.id;
@@ -319,9 +320,15 @@ async function complaintsListView(session: Session, lead?: string): Promise<View
       ],
     };
   });
+  return { items, total: list.total, overdue: list.items.some((c) => c.overdue) };
+}
+
+async function complaintsListView(session: Session, lead?: string): Promise<View> {
+  const list = await openComplaintItems(session, LIST_LIMIT);
+  const items = list.items;
   const title = session.t("complaint.view.list_title", { count: list.total });
   return {
-    header: { title, tone: list.items.some((c) => c.overdue) ? "warning" : "info" },
+    header: { title, tone: list.overdue ? "warning" : "info" },
     blocks: [
       ...(lead ? [{ kind: "text" as const, text: lead }] : []),
       { kind: "list", items, totalCount: list.total, emptyText: session.t("complaint.view.list_empty") },
@@ -341,11 +348,17 @@ function durationText(session: Session, minutes: number): string {
   return session.t("complaint.view.duration.minutes", { n: minutes });
 }
 
-interface RegisterDefaults {
+export interface RegisterDefaults {
   customer?: string;
   severity?: Severity;
   category?: string;
   description?: string;
+  /** Customer names to choose from (a message shortcut's guesses first). */
+  choices?: readonly string[];
+  /** The chat message the complaint comes from: an editable field, stored with the complaint. */
+  sourceLink?: string;
+  /** Text above the fields (a message shortcut says whose message it is). */
+  intro?: string;
 }
 
 function registerFields(session: Session, d: RegisterDefaults, ambiguous?: AmbiguousCustomerError): FormField[] {
@@ -364,7 +377,13 @@ function registerFields(session: Session, d: RegisterDefaults, ambiguous?: Ambig
       kind: "customer",
       required: true,
       maxLength: 200,
-      ...(candidates ? { options: candidates } : d.customer ? { default: d.customer } : {}),
+      ...(candidates
+        ? { options: candidates }
+        : d.choices && d.choices.length > 0
+          ? { options: d.choices.map((name) => ({ value: name, label: name })), ...(d.customer && d.choices.includes(d.customer) ? { default: d.customer } : {}) }
+          : d.customer
+            ? { default: d.customer }
+            : {}),
     },
     {
       name: "severity",
@@ -397,15 +416,16 @@ function registerFields(session: Session, d: RegisterDefaults, ambiguous?: Ambig
       maxLength: DESCRIPTION_MAX,
       ...(d.description ? { default: d.description } : {}),
     },
+    ...(d.sourceLink !== undefined ? [sourceLinkField(session, d.sourceLink)] : []),
   ];
 }
 
-function registerForm(session: Session, defaults: RegisterDefaults, ambiguous?: AmbiguousCustomerError): Form {
-  const intro = ambiguous
+export function registerForm(session: Session, defaults: RegisterDefaults, ambiguous?: AmbiguousCustomerError): Form {
+  const intro = defaults.intro ?? (ambiguous
     ? ambiguous.more
       ? session.t(ambiguous.code, ambiguous.params)
       : session.t("customer.ambiguous_title", { query: ambiguous.query })
-    : undefined;
+    : undefined);
   return defineForm({
     formId: "complaint.register",
     title: session.t("complaint.view.form.register_title"),
@@ -417,13 +437,18 @@ function registerForm(session: Session, defaults: RegisterDefaults, ambiguous?: 
   });
 }
 
-const registerFormSchema = registerComplaintSchema.omit({ customerId: true }).extend({ customer: z.string().trim().min(1).max(200) });
+const registerFormSchema = registerComplaintSchema.omit({ customerId: true, sourceLink: true }).extend({
+  customer: z.string().trim().min(1).max(200),
+  // Checked by the core (complaint.invalid_source_link), shown under its field.
+  sourceLink: z.string().optional(),
+});
 
 interface RegisterDetails {
   customer: string;
   severity: Severity;
   category?: string;
   description: string;
+  sourceLink?: string;
 }
 
 /** Any member may complain about any customer of the tenant (no ownership check on the lookup). */
@@ -434,6 +459,7 @@ async function register(session: Session, details: RegisterDetails): Promise<Vie
     severity: details.severity,
     ...(details.category ? { category: details.category } : {}),
     description: details.description,
+    ...(details.sourceLink ? { sourceLink: details.sourceLink } : {}),
   });
   const c = await getComplaint(session.deps, session.actor, created.id);
   const lead = session.t("complaint.view.registered", {
@@ -478,6 +504,7 @@ function fieldOfError(err: DomainError): string | undefined {
   if (err.code.startsWith("complaint.reason_")) return "reason";
   if (err.code === "complaint.invalid_severity") return "severity";
   if (err.code === "complaint.invalid_category") return "category";
+  if (err.code === "complaint.invalid_source_link") return "sourceLink";
   return undefined;
 }
 
@@ -491,7 +518,7 @@ function formFailure(session: Session, err: unknown, fields: readonly string[]):
 
 const submitRegister: FormHandler = async (session, values) => {
   // Validated against the plain fields: a name typed or picked from the candidates both resolve.
-  const fields = registerFields(session, {});
+  const fields = registerFields(session, values.sourceLink !== undefined ? { sourceLink: "" } : {});
   const result = validateForm({ fields }, values, registerFormSchema, session);
   if (!result.ok) return formErrorsReply(session, result.errors);
   try {
@@ -500,6 +527,7 @@ const submitRegister: FormHandler = async (session, values) => {
       severity: result.data.severity,
       category: result.data.category,
       description: result.data.description,
+      ...(result.data.sourceLink ? { sourceLink: result.data.sourceLink } : {}),
     });
     return { reply: { kind: "view", view } };
   } catch (err) {

@@ -142,7 +142,7 @@ async function showCustomer(session: Session, name: string): Promise<Reply> {
 
 const lookupFormSchema = z.object({ name: z.string().trim().min(1).max(200) });
 
-function lookupForm(session: Session): Form {
+export function lookupForm(session: Session): Form {
   return defineForm({
     formId: "customer.lookup",
     title: session.t("customer.form.lookup_title"),

@@ -546,7 +546,7 @@ function requestFields(session: Session, d: RequestDefaults): Form["fields"] {
   ];
 }
 
-function requestForm(session: Session, defaults: RequestDefaults): Form {
+export function requestForm(session: Session, defaults: RequestDefaults): Form {
   const h = session.tenant.settings.hospitality;
   return defineForm({
     formId: "hospitality.request",

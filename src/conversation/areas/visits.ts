@@ -18,7 +18,7 @@ import type { DomainError } from "../../core/shared/errors.js";
 import { logVisit, logVisitSchema, VISIT_KINDS, type LogVisitResult } from "../../core/visits/visits.js";
 import type { ConversationArea } from "../area.js";
 import { button, enumLabel, localDateTime, moreTemplate, payloadFor } from "../builders/common.js";
-import { formErrorsReply } from "../builders/forms.js";
+import { formErrorsReply, sourceLinkField } from "../builders/forms.js";
 import { customerNameCandidates, localDateSchema, nameSchema, splitCustomerAndText } from "../grammar/index.js";
 import { checkOccurredAt } from "../../core/visits/rules.js";
 import { instantAt } from "../../core/shared/time.js";
@@ -72,14 +72,20 @@ interface VisitFormPreset {
   contacts?: Array<{ id: string; name: string; title: string | null }>;
   /** Carried through to the submission: which list or card to refresh afterwards. */
   args?: Record<string, string>;
+  /** Customer names to choose from (a message shortcut's guesses first). */
+  choices?: readonly string[];
+  /** The chat message the note comes from: shown as an editable field, stored with the visit. */
+  sourceLink?: string;
+  /** Text above the fields (a message shortcut says whose message it is). */
+  intro?: string;
 }
 
-function visitForm(session: Session, preset: VisitFormPreset): Form {
+export function visitForm(session: Session, preset: VisitFormPreset): Form {
   return defineForm({
     formId: "visit.log",
     title: session.t("visit.view.form.title"),
     submitLabel: session.t("visit.view.form.submit"),
-    ...ambiguousIntro(session, preset.ambiguous),
+    ...(preset.intro ? { intro: preset.intro } : ambiguousIntro(session, preset.ambiguous)),
     fields: [
       customerField(session, session.t("visit.view.field.customer"), preset),
       {
@@ -138,6 +144,7 @@ function visitForm(session: Session, preset: VisitFormPreset): Form {
         required: false,
         hint: session.t("visit.view.field.next_follow_up_hint"),
       },
+      ...(preset.sourceLink !== undefined ? [sourceLinkField(session, preset.sourceLink)] : []),
     ],
     actionId: "visit.log",
     payload: payloadFor(session, { memberId: session.member.id, ...(preset.args ? { args: preset.args } : {}) }),
@@ -145,7 +152,7 @@ function visitForm(session: Session, preset: VisitFormPreset): Form {
 }
 
 const visitFormSchema = logVisitSchema
-  .pick({ kind: true, summary: true, feedback: true, nextStep: true, nextFollowUpOn: true, purpose: true })
+  .pick({ kind: true, summary: true, feedback: true, nextStep: true, nextFollowUpOn: true, purpose: true, sourceLink: true })
   .extend({
     customer: nameSchema,
     occurredOn: localDateSchema.optional(),
@@ -193,6 +200,8 @@ function visitFieldOf(err: DomainError): string | undefined {
       return "occurredOn";
     case "visit.unknown_contact":
       return "contactId";
+    case "visit.invalid_source_link":
+      return "sourceLink";
     case "visit.customer_not_found":
     case "auth.not_yours":
       return "customer";
@@ -286,7 +295,15 @@ export const visitsArea: ConversationArea = {
   forms: {
     "visit.log": async (session, values, payload): Promise<ActionReply> => {
       // The contact choice is validated against the customer by the core, not by the form's options.
-      const result = validateForm(visitForm(session, values.contactId ? { contacts: [{ id: values.contactId, name: values.contactId, title: null }] } : {}), values, visitFormSchema, session);
+      const result = validateForm(
+        visitForm(session, {
+          ...(values.contactId ? { contacts: [{ id: values.contactId, name: values.contactId, title: null }] } : {}),
+          ...(values.sourceLink !== undefined ? { sourceLink: "" } : {}),
+        }),
+        values,
+        visitFormSchema,
+        session,
+      );
       if (!result.ok) return formErrorsReply(session, result.errors);
       const picked = await customerOfSubmission(session, result.data.customer);
       if (!picked.ok) return picked.reply;

@@ -2,7 +2,7 @@
 import { isDomainError } from "../../core/shared/errors.js";
 import type { ActionReply, Reply } from "../port.js";
 import type { Session } from "../session.js";
-import { FORM_ERROR_KEY, type FormErrors } from "../views/form.js";
+import { FORM_ERROR_KEY, type FormErrors, type FormField } from "../views/form.js";
 import { errorView } from "./common.js";
 
 export function formErrorsReply(session: Session, errors: FormErrors): ActionReply {
@@ -30,3 +30,11 @@ export function viewReply(reply: Reply): ActionReply {
 }
 
 export { FORM_ERROR_KEY };
+
+/**
+ * The link to the chat message a record is captured from (message shortcuts): an ordinary,
+ * editable field named "sourceLink"; the core checks it (an https address) and stores it.
+ */
+export function sourceLinkField(session: Session, link: string): FormField {
+  return { name: "sourceLink", label: session.t("views.field.source_link"), kind: "text", required: false, maxLength: 500, ...(link ? { default: link } : {}) };
+}

@@ -19,6 +19,7 @@ import { customersViewsCatalog } from "./catalog/customers.views.js";
 import { digestsCatalog } from "./catalog/digests.js";
 import { grammarCatalog } from "./catalog/grammar.js";
 import { helpCatalog } from "./catalog/help.js";
+import { homeCatalog } from "./catalog/home.js";
 import { helpBookCatalog } from "./catalog/help.book.js";
 import { customerBookCatalog } from "./catalog/customers.book.js";
 import { hospitalityCatalog } from "./catalog/hospitality.js";
@@ -53,6 +54,7 @@ export const catalogs: Readonly<Record<string, Catalog>> = {
   "callbacks.views": callbacksViewsCatalog,
   "callbacks.outcomes": callbacksOutcomesCatalog,
   cli: cliCatalog,
+  home: homeCatalog,
   complaints: complaintsCatalog,
   "complaints.views": complaintsViewsCatalog,
   console: consoleCatalog,

@@ -10,6 +10,8 @@ import type { ListBlock, ViewBlock } from "../views/view.js";
 export const SLACK_LIMITS = {
   messageBlocks: 50,
   modalBlocks: 100,
+  // docs.slack.dev/surfaces/app-home: a Home tab view holds at most 100 blocks (and 250 kB).
+  homeBlocks: 100,
   sectionText: 3000,
   sectionFields: 10,
   fieldText: 2000,

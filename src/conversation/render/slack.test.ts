@@ -6,6 +6,7 @@ import {
   baseActionId,
   escapeSlack,
   readSlackFormValues,
+  renderSlackHome,
   renderSlackMessage,
   renderSlackModal,
   slackFormErrors,
@@ -67,6 +68,15 @@ describe("Slack limits", () => {
     expect(textsOf(blocks)).toContain("第 1 轮");
     expect(textsOf(blocks)).toContain(`第 ${shown} 轮`);
     expect(textsOf(blocks)).not.toContain(`第 ${shown + 1} 轮`);
+  });
+
+  it("publishes a Home tab of at most 100 blocks (not a message's 50), saying how many are hidden", () => {
+    const home = renderSlackHome(manyVisits(500));
+    expect(home.type).toBe("home");
+    expect(home.blocks.length).toBeLessThanOrEqual(SLACK_LIMITS.homeBlocks);
+    expect(home.blocks.length).toBeGreaterThan(SLACK_LIMITS.messageBlocks);
+    const shown = home.blocks.filter((b) => b.type === "actions" && b.elements[0]!.action_id === "visit.show").length;
+    expect(textsOf(home.blocks)).toContain(`_… and ${500 - shown} more_`);
   });
 
   it("adds the items the builder never passed (totalCount) to the note, even when everything else fits", () => {

@@ -162,7 +162,22 @@ const fieldText = (field: Field): SlackMrkdwn => ({
 // ---------------------------------------------------------------------------------------------
 // Messages
 
+/** The `view` argument of views.publish for the App Home tab. */
+export interface SlackHomeView {
+  type: "home";
+  blocks: SlackBlock[];
+}
+
+/** A view as the App Home tab (views.publish): up to 100 blocks, the rest counted in "… N more". */
+export function renderSlackHome(view: View): SlackHomeView {
+  return { type: "home", blocks: renderSlackBlocks(view, L.homeBlocks) };
+}
+
 export function renderSlackMessage(view: View): SlackMessage {
+  return { text: fitSerialized(summaryOf(view), L.fallbackText, escapeSlack), blocks: renderSlackBlocks(view, L.messageBlocks) };
+}
+
+function renderSlackBlocks(view: View, maxBlocks: number): SlackBlock[] {
   const units: Unit<SlackBlock>[] = [];
   if (view.header) {
     units.push({ elements: [{ type: "header", text: plain(view.header.title, L.headerText) }] });
@@ -178,10 +193,10 @@ export function renderSlackMessage(view: View): SlackMessage {
     hiddenBeyond: body.hiddenBeyond,
     cost: (elements) => [elements.length],
     base: [0],
-    limits: [L.messageBlocks],
+    limits: [maxBlocks],
     note: (count) => contextBlock([`_${moreText(view, count)}_`]),
   });
-  return { text: fitSerialized(summaryOf(view), L.fallbackText, escapeSlack), blocks };
+  return blocks;
 }
 
 function blockElements(block: Exclude<ViewBlock, ListBlock>): SlackBlock[] {

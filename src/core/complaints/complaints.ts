@@ -163,6 +163,7 @@ export async function registerComplaint(deps: CoreDeps, actor: Actor, input: unk
         severity: data.severity,
         category: data.category,
         description: data.description,
+        sourceLink: data.sourceLink ?? null,
         ...deadlines,
         createdAt: now,
       },

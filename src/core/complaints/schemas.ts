@@ -2,6 +2,7 @@
 // and parses command text with the very same rules. Messages of custom checks are catalog keys.
 import { z } from "zod";
 import { InvalidInputError } from "../shared/errors.js";
+import { sourceLinkField } from "../shared/source-link.js";
 
 export const DESCRIPTION_MAX = 2000;
 export const RESOLUTION_MAX = 2000;
@@ -33,6 +34,8 @@ export const registerComplaintSchema = z.object({
   severity: severitySchema,
   category: categorySchema.default("OTHER"),
   description: requiredText("description", DESCRIPTION_MAX),
+  /** The chat message the complaint was captured from (a message shortcut). */
+  sourceLink: sourceLinkField("complaint.invalid_source_link"),
 });
 export type RegisterComplaintInput = z.input<typeof registerComplaintSchema>;
 

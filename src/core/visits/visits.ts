@@ -15,6 +15,7 @@ import { fromDateColumn, localDateOf, toDateColumn, type LocalDate } from "../sh
 import { loadTenant } from "../tenants/tenants.js";
 import { syncVisitPlansAfterVisit, type VisitPlanSync } from "../plans/visit-plans.js";
 import { callbacksClosedByVisit, checkOccurredAt, laterContact, visitOutcome } from "./rules.js";
+import { sourceLinkField } from "../shared/source-link.js";
 
 export const VISIT_KINDS = ["ON_SITE", "PHONE", "VIDEO", "RECEPTION", "EMAIL"] as const satisfies readonly VisitKind[];
 
@@ -41,6 +42,8 @@ export const logVisitSchema = z.object({
   contactIds: z.array(idField("visit.invalid_input")).max(MAX_CO_VISITORS, { error: "visit.too_many_contacts" }).nullish(),
   /** Someone met who is not yet among the customer's contacts: added to them, and to the visit. */
   newContactName: optionalText(100, "visit.text_too_long"),
+  /** The chat message the visit note was captured from (a message shortcut). */
+  sourceLink: sourceLinkField("visit.invalid_source_link"),
 });
 export type LogVisitInput = z.input<typeof logVisitSchema>;
 
@@ -56,6 +59,7 @@ export interface VisitView {
   feedback: string | null;
   nextStep: string | null;
   nextFollowUpOn: LocalDate | null;
+  sourceLink: string | null;
   createdAt: Date;
 }
 
@@ -72,6 +76,7 @@ export function toVisitView(v: Visit): VisitView {
     feedback: v.feedback,
     nextStep: v.nextStep,
     nextFollowUpOn: v.nextFollowUpOn ? fromDateColumn(v.nextFollowUpOn) : null,
+    sourceLink: v.sourceLink,
     createdAt: v.createdAt,
   };
 }
@@ -138,6 +143,7 @@ export async function logVisit(deps: CoreDeps, actor: Actor, input: LogVisitInpu
         coVisitorIds,
         contactIds,
         occurredAt,
+        sourceLink: data.sourceLink ?? null,
         kind: data.kind,
         purpose: data.purpose ?? null,
         summary: data.summary,

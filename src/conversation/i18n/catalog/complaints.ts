@@ -4,6 +4,7 @@ import type { Catalog } from "./types.js";
 export const complaintsCatalog: Catalog = {
   en: {
     "complaint.invalid_input": "The complaint details are not valid ({field}).",
+    "complaint.invalid_source_link": "The message link must be an https:// address of at most 500 characters.",
     "complaint.customer_required": "Say which customer the complaint is about.",
     "complaint.complaint_required": "Say which complaint you mean.",
     "complaint.invalid_severity": "Severity must be low, medium, high or critical.",
@@ -28,6 +29,7 @@ export const complaintsCatalog: Catalog = {
   },
   "zh-CN": {
     "complaint.invalid_input": "投诉信息无效（{field}）。",
+    "complaint.invalid_source_link": "消息链接须为 https:// 开头、不超过 500 个字符的地址。",
     "complaint.customer_required": "请指明投诉涉及的客户。",
     "complaint.complaint_required": "请指明是哪一条投诉。",
     "complaint.invalid_severity": "严重程度须为 低、中、高 或 紧急（low、medium、high、critical）。",

@@ -15,6 +15,7 @@ export const visitsCatalog: Catalog = {
     "visit.unknown_contact": "One of the contacts met is not a contact of this customer.",
     "visit.unknown_co_visitor": "One of the co-visitors is not an active member of this workspace.",
     "visit.customer_not_found": "No such customer.",
+    "visit.invalid_source_link": "The message link must be an https:// address of at most 500 characters.",
   },
   "zh-CN": {
     "visit.invalid_input": "无法记录拜访:{field} 的值无效。",
@@ -29,5 +30,6 @@ export const visitsCatalog: Catalog = {
     "visit.unknown_contact": "所选的联系人中有一位不是该客户的联系人。",
     "visit.unknown_co_visitor": "有一位同行人员不是本工作区的在职成员。",
     "visit.customer_not_found": "找不到该客户。",
+    "visit.invalid_source_link": "消息链接须为 https:// 开头、不超过 500 个字符的地址。",
   },
 };
