@@ -182,6 +182,22 @@ export async function startAccord(config: AppConfig, logger: Logger, options: St
     adapters.push(config.feishu.mode === "ws" ? "feishu (long connection)" : "feishu (http, POST /feishu/events and /feishu/card)");
   }
 
+  // Platform deliveries: a short poll keeps latency low without a broker; rows claimed with
+  // SKIP LOCKED, so replicas share the work. One delivery pass at a time in this process.
+  const stopDelivering = new AbortController();
+  let delivering: Promise<void> | undefined;
+  let outboxSenders: Partial<Record<Platform, Sender>> = senders;
+  const deliverNow = (): Promise<void> =>
+    (delivering ??= drainOutbox(deps, outboxSenders, logger, metrics, stopDelivering.signal)
+      .catch((err: unknown) =>
+        // The embedded database's one connection was busy for longer than a claim waits:
+        // expected under load, tried again on the next tick.
+        isTransactionStartTimeout(err)
+          ? logger.debug({ err }, "outbox: database busy, claiming later")
+          : logger.error({ err }, "outbox delivery failed"),
+      )
+      .finally(() => (delivering = undefined)));
+
   let consoleSession: ConsoleSession | undefined;
   if (adapters.length === 0) {
     logger.info("no platform adapter configured (set SLACK_* or FEISHU_* to connect one)");
@@ -189,6 +205,7 @@ export async function startAccord(config: AppConfig, logger: Logger, options: St
       const demo = await seedDemoTenant(deps, { timeZone: config.timeZone, locale: config.locale });
       if (demo.created) logger.info({ tenant: demo.tenant.name }, "demo tenant seeded");
       const consoleSenders: Partial<Record<Platform, Sender>> = {};
+      outboxSenders = consoleSenders;
       consoleSession = startConsole({
         conversation,
         db: db.prisma,
@@ -199,7 +216,12 @@ export async function startAccord(config: AppConfig, logger: Logger, options: St
         input: options.terminal.input,
         output: options.terminal.output,
         startAs: demo.users.liuyang!,
-        flushOutbox: () => drainOutbox(deps, consoleSenders, logger, metrics),
+        // After each line: what the line caused is printed before the next prompt. A background
+        // pass under way may have claimed rows before the line committed: it finishes first.
+        flushOutbox: async () => {
+          while (delivering) await delivering;
+          await deliverNow();
+        },
       });
       consoleSenders.CONSOLE = consoleSession.sender;
     }
@@ -207,24 +229,12 @@ export async function startAccord(config: AppConfig, logger: Logger, options: St
     logger.info({ adapters }, "platform adapters active");
   }
 
-  // Platform deliveries: a short poll keeps latency low without a broker; rows claimed with
-  // SKIP LOCKED, so replicas share the work.
-  const stopDelivering = new AbortController();
-  let delivering: Promise<void> | undefined;
   // Background work (here and the scheduler's) lets requests use the embedded database first.
+  // The console demo delivers in the background too: a reminder falls due while nobody types.
   const outboxTimer =
-    Object.keys(senders).length > 0
+    Object.keys(outboxSenders).length > 0
       ? asBackgroundWork(() => setInterval(() => {
-          if (delivering) return;
-          delivering = drainOutbox(deps, senders, logger, metrics, stopDelivering.signal)
-            .catch((err: unknown) =>
-              // The embedded database's one connection was busy for longer than a claim waits:
-              // expected under load, tried again on the next tick.
-              isTransactionStartTimeout(err)
-                ? logger.debug({ err }, "outbox: database busy, claiming later")
-                : logger.error({ err }, "outbox delivery failed"),
-            )
-            .finally(() => (delivering = undefined));
+          if (!delivering) void deliverNow();
         }, 1_000))
       : undefined;
 

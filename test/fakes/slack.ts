@@ -226,9 +226,11 @@ export class FakeSlack {
     return this.sockets.size;
   }
 
-  /** Pushes one Socket Mode envelope to every connected app. */
-  sendEnvelope(envelope: { envelope_id: string; type: string; payload: Json; accepts_response_payload?: boolean; retry_attempt?: number }): void {
+  /** Pushes one Socket Mode envelope to every connected app; returns how many connections it went to. */
+  sendEnvelope(envelope: { envelope_id: string; type: string; payload: Json; accepts_response_payload?: boolean; retry_attempt?: number }): number {
+    const reached = this.sockets.size;
     this.sockets.broadcast(WS_TEXT, Buffer.from(JSON.stringify(envelope)));
+    return reached;
   }
 
   // Socket Mode speaks JSON in text frames both ways: the app acks each envelope by its id.
@@ -741,9 +743,9 @@ export class SlackClientSide {
   }
 
   /** An Events API callback (JSON), e.g. a direct message to the bot. */
-  async event(event: Json, options: Partial<SignedPostOptions> & { eventId?: string } = {}) {
-    const eventId = options.eventId ?? `Ev${randomBytes(5).toString("hex").toUpperCase()}`;
-    const body = JSON.stringify({
+  /** An Events API callback (the body of an HTTP event, the payload of a Socket Mode envelope). */
+  eventPayload(event: Json, eventId = `Ev${randomBytes(5).toString("hex").toUpperCase()}`): Json {
+    return {
       token: "verification-token-unused",
       team_id: this.team.id,
       api_app_id: "A0ACCORD",
@@ -753,7 +755,12 @@ export class SlackClientSide {
       event_time: Math.floor(Date.now() / 1000),
       authorizations: [{ team_id: this.team.id, user_id: this.fake.botUserId, is_bot: true, is_enterprise_install: false }],
       is_ext_shared_channel: false,
-    });
+    };
+  }
+
+  async event(event: Json, options: Partial<SignedPostOptions> & { eventId?: string } = {}) {
+    const eventId = options.eventId ?? `Ev${randomBytes(5).toString("hex").toUpperCase()}`;
+    const body = JSON.stringify(this.eventPayload(event, eventId));
     const answer = await postSigned(this.appUrl, body, { secret: this.secret, contentType: "application/json", ...options });
     return { ...answer, eventId, body };
   }

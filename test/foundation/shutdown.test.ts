@@ -6,11 +6,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase } from "../../src/db/database.js";
 import type { Db } from "../../src/db/client.js";
 import { FakeSlack, postSigned, SlackClientSide, waitFor } from "../fakes/slack.js";
 import { openTestDatabase, type TestDatabase } from "../support/db.js";
-import { spawnAccord, type AccordProcess } from "../support/process.js";
+import { spawnAccord, withChildDatabase, type AccordProcess } from "../support/process.js";
 
 const SECRET = "shutdown-test-signing-secret-0001";
 const GRACE_SECONDS = 20;
@@ -36,22 +35,14 @@ afterAll(async () => {
 });
 
 /** The child's database: the test's PostgreSQL, or the embedded data directory (while no server runs on it). */
-async function withChildDatabase<T>(work: (db: Db) => Promise<T>): Promise<T> {
-  if (!dataDir) return work(tdb.prisma);
-  const db = await openDatabase({ dataDir });
-  try {
-    return await work(db.prisma);
-  } finally {
-    await db.close();
-  }
-}
+const withDb = <T>(work: (db: Db) => Promise<T>) => withChildDatabase({ dataDir, tdb }, work);
 
 describe("SIGTERM with commands in hand", () => {
   const users = Array.from({ length: COMMANDS }, (_, i) => ({ id: `UDRAIN${i}`, name: `drain.${i}` }));
 
   beforeAll(async () => {
     // A workspace already in use: the commands' cost is their own work, not first registrations.
-    await withChildDatabase(async (db) => {
+    await withDb(async (db) => {
       const tenant = await db.tenant.create({ data: { platform: "SLACK", externalId: "TDRAIN", name: "Drain", locale: "en" } });
       for (const u of users) {
         await db.member.create({
@@ -111,10 +102,10 @@ describe("SIGTERM with commands in hand", () => {
       expect(answers, s.name).toHaveLength(1);
       expect(answers[0], s.name).toContain(s.name);
     }
-    const stored = await withChildDatabase((db) =>
+    const stored = await withDb((db) =>
       db.customer.findMany({ where: { name: { startsWith: "Drain Customer" } }, select: { name: true } }),
     );
     expect(stored.map((c) => c.name).sort()).toEqual(sent.map((s) => s.name).sort());
-    expect(await withChildDatabase((db) => db.customer.count({ where: { name: "Too Late Ltd" } }))).toBe(0);
+    expect(await withDb((db) => db.customer.count({ where: { name: "Too Late Ltd" } }))).toBe(0);
   }, 180_000);
 });

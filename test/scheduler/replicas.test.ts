@@ -2,44 +2,17 @@
 // platform that counts every message per recipient: three replicas running the same schedule,
 // and a worker killed with SIGKILL in the middle of a digest, then restarted. PostgreSQL only:
 // PGlite serves one connection.
-import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildCallbackDigests } from "../../src/core/digests/callbacks.js";
 import { loadTenant } from "../../src/core/tenants/tenants.js";
 import { CountingPlatform } from "../fakes/counting-platform.js";
 import { openTestDatabase, type TestDatabase } from "../support/db.js";
-import { projectRoot } from "../support/process.js";
+import { spawnAccord, type AccordProcess } from "../support/process.js";
 
 const TODAY = "2026-11-23";
 
-interface WorkerProcess {
-  child: ChildProcess;
-  output(): string;
-  exited(timeoutMs: number): Promise<void>;
-}
-
-/**
- * The worker runs in this very process (`node --import tsx`, not the tsx CLI, which would put the
- * script in a grandchild that a SIGKILL of its parent leaves running).
- */
-function spawnNode(entry: string, env: Record<string, string>): WorkerProcess {
-  const clean: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (v !== undefined && !/^(SLACK_|FEISHU_|DATABASE_URL|ACCORD_|PORT$|TEST_DATABASE_URL)/.test(k)) clean[k] = v;
-  }
-  const child = spawn(process.execPath, ["--import", "tsx", entry], { cwd: projectRoot, env: { ...clean, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-  let out = "";
-  child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
-  child.stderr!.on("data", (d: Buffer) => (out += d.toString()));
-  const exit = new Promise<void>((resolve) => child.on("exit", () => resolve()));
-  return {
-    child,
-    output: () => out,
-    exited: (timeoutMs) =>
-      Promise.race([exit, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`still running:\n${out}`)), timeoutMs))]),
-  };
-}
+type WorkerProcess = AccordProcess;
 const day = (date: string) => new Date(`${date}T00:00:00Z`);
 
 describe.runIf(process.env.TEST_DATABASE_URL)("digests across worker processes", () => {
@@ -96,14 +69,14 @@ describe.runIf(process.env.TEST_DATABASE_URL)("digests across worker processes",
   }
 
   function spawnWorker(name: string, fakeNow: string, fakeNowAt: number, extra: Record<string, string> = {}): WorkerProcess {
-    const p = spawnNode("test/scheduler/worker.ts", {
+    const p = spawnAccord({
       DATABASE_URL: tdb.url,
       FAKE_PLATFORM_URL: fake.url,
       WORKER_NAME: name,
       ACCORD_FAKE_NOW: fakeNow,
       ACCORD_FAKE_NOW_AT: String(fakeNowAt),
       ...extra,
-    });
+    }, "test/scheduler/worker.ts");
     children.push(p);
     return p;
   }

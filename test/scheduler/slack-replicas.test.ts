@@ -4,7 +4,6 @@
 // by a replica that dies before recording it would be posted again by the replica that recovers
 // the row; each message carries its outbox id in message metadata, and a recovered row is first
 // looked for in the conversation's history. PostgreSQL only: PGlite serves one connection.
-import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OUTBOX_EVENT_TYPE } from "../../src/adapters/slack/adapter.js";
@@ -12,35 +11,12 @@ import { buildCallbackDigests } from "../../src/core/digests/callbacks.js";
 import { loadTenant } from "../../src/core/tenants/tenants.js";
 import { FakeSlack } from "../fakes/slack.js";
 import { openTestDatabase, type TestDatabase } from "../support/db.js";
-import { projectRoot } from "../support/process.js";
+import { spawnAccord, type AccordProcess } from "../support/process.js";
 
 const TODAY = "2026-11-23";
 const day = (date: string) => new Date(`${date}T00:00:00Z`);
 
-interface WorkerProcess {
-  child: ChildProcess;
-  output(): string;
-  exited(timeoutMs: number): Promise<void>;
-}
-
-// `node --import tsx` keeps the worker in this very child, so a SIGKILL reaches it.
-function spawnNode(entry: string, env: Record<string, string>): WorkerProcess {
-  const clean: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (v !== undefined && !/^(SLACK_|FEISHU_|DATABASE_URL|ACCORD_|PORT$|TEST_DATABASE_URL)/.test(k)) clean[k] = v;
-  }
-  const child = spawn(process.execPath, ["--import", "tsx", entry], { cwd: projectRoot, env: { ...clean, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-  let out = "";
-  child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
-  child.stderr!.on("data", (d: Buffer) => (out += d.toString()));
-  const exit = new Promise<void>((resolve) => child.on("exit", () => resolve()));
-  return {
-    child,
-    output: () => out,
-    exited: (timeoutMs) =>
-      Promise.race([exit, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`still running:\n${out}`)), timeoutMs))]),
-  };
-}
+type WorkerProcess = AccordProcess;
 
 describe.runIf(process.env.TEST_DATABASE_URL)("exactly-once Slack delivery across worker processes", () => {
   let tdb: TestDatabase;
@@ -99,7 +75,7 @@ describe.runIf(process.env.TEST_DATABASE_URL)("exactly-once Slack delivery acros
   }
 
   function spawnWorker(name: string, at: number, extra: Record<string, string> = {}): WorkerProcess {
-    const p = spawnNode("test/scheduler/worker.ts", {
+    const p = spawnAccord({
       DATABASE_URL: tdb.url,
       SLACK_API_URL: fake.apiUrl,
       WORKER_NAME: name,
@@ -114,7 +90,7 @@ describe.runIf(process.env.TEST_DATABASE_URL)("exactly-once Slack delivery acros
       OUTBOX_LEASE_MS: "5000",
       PACE_PER_SECOND: "30",
       ...extra,
-    });
+    }, "test/scheduler/worker.ts");
     children.push(p);
     return p;
   }

@@ -1,11 +1,13 @@
-// Runs Accord as a real child process (`npm start` runs `tsx src/main.ts`), for tests that
-// must see what an installer sees: exit codes, stderr lines, signals.
+// Runs Accord as a real child process, as `npm start` does (`node --import tsx src/main.ts`), for
+// tests that must see what an installer sees: exit codes, stderr lines, signals.
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import type { Db } from "../../src/db/client.js";
+import { openDatabase } from "../../src/db/database.js";
+import type { TestDatabase } from "./db.js";
 
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const tsxCli = path.join(projectRoot, "node_modules", "tsx", "dist", "cli.mjs");
 
 export interface AccordProcess {
   child: ChildProcess;
@@ -21,7 +23,7 @@ export function spawnAccord(env: Record<string, string | undefined>, entry = "sr
     if (v !== undefined && !/^(SLACK_|FEISHU_|DATABASE_URL|ACCORD_|PORT$|TEST_DATABASE_URL)/.test(k)) cleanEnv[k] = v;
   }
   for (const [k, v] of Object.entries(env)) if (v !== undefined) cleanEnv[k] = v;
-  const child = spawn(process.execPath, [tsxCli, entry], { cwd: projectRoot, env: cleanEnv, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--import", "tsx", entry], { cwd: projectRoot, env: cleanEnv, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   const waiters: Array<() => void> = [];
   const onData = (d: Buffer) => {
@@ -62,4 +64,18 @@ export function spawnAccord(env: Record<string, string | undefined>, entry = "sr
       ]);
     },
   };
+}
+
+/**
+ * Runs `work` on a child process's database: the test's PostgreSQL, or the embedded data
+ * directory (opened here, so only while no server holds it).
+ */
+export async function withChildDatabase<T>(where: { dataDir: string | undefined; tdb: TestDatabase }, work: (db: Db) => Promise<T>): Promise<T> {
+  if (!where.dataDir) return work(where.tdb.prisma);
+  const db = await openDatabase({ dataDir: where.dataDir });
+  try {
+    return await work(db.prisma);
+  } finally {
+    await db.close();
+  }
 }

@@ -21,10 +21,13 @@ export function spawnInPty(command: string, env: NodeJS.ProcessEnv, cwd: string)
   let out = "";
   let markAt = 0;
   const waiters: Array<() => void> = [];
-  const onData = (d: Buffer) => {
-    out += d.toString("utf8").replace(ANSI, "");
+  const onData = (d: string) => {
+    out += d.replace(ANSI, "");
     waiters.splice(0).forEach((w) => w());
   };
+  // Decoded per stream, so a character split across two chunks is not garbled.
+  child.stdout!.setEncoding("utf8");
+  child.stderr!.setEncoding("utf8");
   child.stdout!.on("data", onData);
   child.stderr!.on("data", onData);
   const exit = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));

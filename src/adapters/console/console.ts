@@ -232,6 +232,20 @@ export function startConsole(options: ConsoleOptions): ConsoleSession {
     return true;
   }
 
+  // Waiting at the prompt (nothing of a line in hand): a delivery printed now arrives in the
+  // background, so it goes above the prompt, which is drawn again with whatever was being typed.
+  let idle = false;
+  function printAside(text: string): void {
+    if (!idle) {
+      write(text);
+      return;
+    }
+    readline.clearLine(output, 0);
+    readline.cursorTo(output, 0);
+    write(text);
+    rl.prompt(true);
+  }
+
   const sender = async (message: OutboxMessage): Promise<DeliveryResult> => {
     const delivery = await conversation.renderDelivery(message);
     if (!delivery) return { ok: true };
@@ -246,7 +260,7 @@ export function startConsole(options: ConsoleOptions): ConsoleSession {
     // A message with buttons joins its recipient's screen (the current member's for a channel
     // post): its numbers click like any other card's.
     const owner = delivery.to.kind === "member" ? delivery.to.platformUserId : (me?.platformUserId ?? "");
-    write(`${heading}\n${screens.present(owner, delivery.view)}`);
+    printAside(`${heading}\n${screens.present(owner, delivery.view)}`);
     deliveryCounter += 1;
     return { ok: true, platformMessageId: `console-${deliveryCounter}`, channel: delivery.to.kind === "member" ? delivery.to.platformUserId : delivery.to.channelId };
   };
@@ -256,7 +270,9 @@ export function startConsole(options: ConsoleOptions): ConsoleSession {
     me = all.find((m) => m.platformUserId === options.startAs) ?? all[0];
     write(t(locale, "console.welcome", { tenant: options.tenantName, name: me?.name ?? "?", role: roleLabel(me?.role ?? "") }));
     prompt();
+    idle = true;
     for await (const line of { [Symbol.asyncIterator]: () => lines }) {
+      idle = false;
       let keepGoing = true;
       try {
         keepGoing = await handle(line);
@@ -266,7 +282,9 @@ export function startConsole(options: ConsoleOptions): ConsoleSession {
       }
       if (!keepGoing) break;
       prompt();
+      idle = true;
     }
+    idle = false;
     write(t(locale, "console.bye"));
     rl.close();
   })();

@@ -54,6 +54,7 @@ import { boltLogger } from "./bolt-logger.js";
 import { deliveryKey } from "./dedupe.js";
 import { decodeSlackText, timestampIsFresh, undispatchedCallbackType } from "./edge.js";
 import { slackDirectory } from "./directory.js";
+import { drainingSocketReceiver } from "./socket-drain.js";
 import { classifySlackError } from "./errors.js";
 import { failureText, localeOf, slackText } from "./messages.js";
 import { createSlackHome, listenForHomeOpened } from "./home.js";
@@ -235,9 +236,21 @@ export function createSlackAdapter(config: SlackConfig, deps: SlackAdapterDeps, 
         // Slack's 3 s run from when it sent the request, so budgets count from its arrival.
         customPropertiesExtractor: () => ({ receivedAt: Date.now() }),
       });
+  // Declared before the receiver that consults it.
+  const drain = createDrain();
+  const socketReceiver = socketMode
+    ? drainingSocketReceiver({
+        appToken: config.appToken!,
+        logger: sdkLogger,
+        clientOptions,
+        accepting: () => drain.accepting(),
+        onHeld: (body) =>
+          log.info({ type: (body["event"] as { type?: string } | undefined)?.type }, "slack: event left unacknowledged while shutting down (Slack re-sends it)"),
+      })
+    : undefined;
   const app = new App({
     token: config.botToken,
-    ...(receiver ? { receiver } : { socketMode: true, appToken: config.appToken }),
+    receiver: receiver ?? socketReceiver!,
     clientOptions,
     logger: sdkLogger,
     // auth.test runs in start(), where a bad token fails loudly, not in the constructor.
@@ -259,7 +272,6 @@ export function createSlackAdapter(config: SlackConfig, deps: SlackAdapterDeps, 
     rejectRateLimitedCalls: true,
   });
   let ready = false;
-  const drain = createDrain();
   // The Home tab and shortcuts live in ./home.ts and ./shortcuts.ts; publishing shares the
   // sender's client, which hands 429s back instead of pausing its queue.
   const home = createSlackHome({ client: senderClient, conversation, directory, log }, { ...(options.homeDebounceMs !== undefined ? { debounceMs: options.homeDebounceMs } : {}) });
@@ -982,7 +994,17 @@ export function createSlackAdapter(config: SlackConfig, deps: SlackAdapterDeps, 
       if (socketMode) await app.start();
       ready = true;
     },
-    drain: (deadline) => drain.drain(deadline),
+    async drain(deadline) {
+      const drained = drain.drain(deadline);
+      if (socketReceiver) {
+        // Once the envelopes in hand are acknowledged, the connection closes so that Slack sends
+        // everything new to the app's other connections (or keeps events until one opens).
+        await within(settle(socketReceiver.acked()), Math.max(0, deadline - Date.now()));
+        await socketReceiver.disconnect();
+        log.info("slack: socket mode connection closed for shutdown");
+      }
+      return drained;
+    },
     async stop() {
       ready = false;
       home.stop();

@@ -54,6 +54,7 @@ import type { ActionReply, Reply } from "../port.js";
 import type { Session } from "../session.js";
 import { defineForm, validateForm, type Form, type FormField } from "../views/form.js";
 import type { ButtonPayload } from "../views/payload.js";
+import { mentionsOf } from "../mention.js";
 import { personRef, plainTextOf, type Button, type ListItem, type Tone, type View, type ViewBlock } from "../views/view.js";
 
 export const COMPLAINT_ENTITY = "Complaint";
@@ -856,8 +857,10 @@ const renderIntent: IntentRenderer = async (session, raw) => {
   const channel = intent.audience === "channel";
   const c = channel ? await sharedDetail(session, intent.complaintId) : await detailOrNull(session, session.actor, intent.complaintId);
   if (!c) return null;
-  const names = await memberNames(session, [intent.assigneeId, intent.previousAssigneeId, intent.reporterId, intent.byId]);
-  // In the channel the person who now has to act is mentioned, so the platform notifies them.
+  const plainNames = await memberNames(session, [intent.assigneeId, intent.previousAssigneeId, intent.reporterId, intent.byId]);
+  // A direct message names everyone as a mention (current name, a link to the person); in the
+  // channel only the person who now has to act is, so the platform notifies them and no one else.
+  const names = channel ? plainNames : await mentionsOf(session, plainNames);
   const assigneeId = intent.assigneeId ?? c.assigneeId;
   const assigneePlatformId = channel && assigneeId ? await session.platformUserIdOf(assigneeId) : null;
   const lead = headline(session, intent, c, names, assigneePlatformId ? personRef(assigneePlatformId, nameIn(session, names, assigneeId!)) : undefined);

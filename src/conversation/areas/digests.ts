@@ -37,6 +37,7 @@ import { InvalidInputError } from "../../core/shared/errors.js";
 import type { LocalDate } from "../../core/shared/time.js";
 import type { ConversationArea, IntentRenderer } from "../area.js";
 import { button, moreTemplate, tierLabel } from "../builders/common.js";
+import { mentionsOf } from "../mention.js";
 import type { Session } from "../session.js";
 import type { ListItem, View, ViewBlock } from "../views/view.js";
 import { dueListView } from "./callbacks.js";
@@ -146,9 +147,9 @@ function overdueVisitBlocks(session: Session, memberId: string, visits: readonly
 }
 
 /** One member's line of a team summary: "⚠ Alice: 2 due, 2 overdue, 0 done yesterday · 0% done (30 days)". */
-function teamRowText(session: Session, r: TeamCallbackRow): string {
+function teamRowText(session: Session, r: TeamCallbackRow, name = r.name): string {
   return [
-    `${r.overdue > 0 ? "⚠ " : ""}${session.t("digest.callbacks.team_row", { name: r.name, due: r.due, overdue: r.overdue, doneYesterday: r.doneYesterday })}`,
+    `${r.overdue > 0 ? "⚠ " : ""}${session.t("digest.callbacks.team_row", { name, due: r.due, overdue: r.overdue, doneYesterday: r.doneYesterday })}`,
     ...(r.postponedOverdue ? [session.t("digest.view.postponed_overdue", { count: r.postponedOverdue })] : []),
     ...(r.completionRate !== null ? [session.t("digest.view.member_rate", { rate: formatPercent(session, r.completionRate) })] : []),
   ].join(" · ");
@@ -164,11 +165,16 @@ function rateText(session: Session, rate: number | null, of: "team" | "departmen
     : session.t(`digest.view.${of}_rate_none`);
 }
 
-export function teamCallbackDigestView(session: Session, localDate: LocalDate, team: SupervisorCallbackDigest): View {
+/**
+ * A lead's team summary. `mentions` (member id -> mention) names the members as platform mentions:
+ * in the lead's direct message they link to each person; the department's channel post keeps
+ * plain names, where mentions would notify the whole department every morning.
+ */
+export function teamCallbackDigestView(session: Session, localDate: LocalDate, team: SupervisorCallbackDigest, mentions?: ReadonlyMap<string, string>): View {
   const title = session.t("digest.callbacks.team_title", { date: localDate });
   const counts = teamCountsText(session, team.totals);
   const rows = team.team.slice(0, TEAM_ROWS_LIMIT);
-  const items: ListItem[] = rows.map((r) => ({ text: teamRowText(session, r) }));
+  const items: ListItem[] = rows.map((r) => ({ text: teamRowText(session, r, mentions?.get(r.memberId)) }));
   return {
     header: { title, subtitle: counts, tone: team.totals.overdue > 0 ? "warning" : "info" },
     blocks: [
@@ -291,6 +297,11 @@ const renderCallbacks: IntentRenderer = async (session, intent) => {
   return items.length > 0 || mine.overdueVisits.length > 0 || mine.surveys ? callbackDigestView(session, localDate, mine, items) : null;
 };
 
+/** The team's members as mentions, by member id. */
+function teamMentions(session: Session, team: SupervisorCallbackDigest): Promise<Map<string, string>> {
+  return mentionsOf(session, new Map(team.team.map((r) => [r.memberId, r.name])));
+}
+
 const renderCallbacksTeam: IntentRenderer = async (session, intent) => {
   const localDate = intentDate(intent);
   if (isChannel(intent)) {
@@ -301,7 +312,7 @@ const renderCallbacksTeam: IntentRenderer = async (session, intent) => {
   }
   const built = await buildCallbackDigests(session.deps.db, session.tenant, localDate, { recipientId: session.member.id });
   const team = built.supervisors.find((s) => s.supervisorId === session.member.id);
-  return team ? teamCallbackDigestView(session, localDate, team) : null;
+  return team ? teamCallbackDigestView(session, localDate, team, await teamMentions(session, team)) : null;
 };
 
 const renderChurn: IntentRenderer = async (session, intent) => {
@@ -320,7 +331,9 @@ const renderChurnTeam: IntentRenderer = async (session, intent) => {
   const team = isChannel(intent) ? built.department : built.supervisors.find((s) => s.memberId === session.member.id);
   if (!team || team.high + team.medium === 0) return null;
   const names = await memberNames(session, team.top.map((c) => c.ownerId));
-  return teamChurnDigestView(session, localDate, team, names, isChannel(intent) ? {} : { buttonsFor: session.member.id });
+  // Owners as mentions in the lead's direct message only (see teamCallbackDigestView).
+  if (isChannel(intent)) return teamChurnDigestView(session, localDate, team, names, {});
+  return teamChurnDigestView(session, localDate, team, await mentionsOf(session, names), { buttonsFor: session.member.id });
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -363,7 +376,7 @@ export const digestsArea: ConversationArea = {
         const { mine, team } = digest.callbacks;
         const items = mine ? await dueItems(session, mine) : [];
         if (mine && (items.length > 0 || mine.overdueVisits.length > 0 || mine.surveys)) parts.push(callbackDigestView(session, date, mine, items));
-        if (team) parts.push(teamCallbackDigestView(session, date, team));
+        if (team) parts.push(teamCallbackDigestView(session, date, team, await teamMentions(session, team)));
         if (parts.length === 0) parts.push(session.t("digest.view.no_callbacks"));
       }
       if (command.digest !== "CALLBACKS") {
@@ -371,7 +384,7 @@ export const digestsArea: ConversationArea = {
         const { mine, team } = digest.churn;
         if (mine && mine.customers.length > 0) parts.push(churnDigestView(session, date, mine, { buttons: true }));
         if (team) {
-          const names = await memberNames(session, team.top.map((c) => c.ownerId));
+          const names = await mentionsOf(session, await memberNames(session, team.top.map((c) => c.ownerId)));
           parts.push(teamChurnDigestView(session, date, team, names, { buttonsFor: team.memberId }));
         }
         if (parts.length === before) parts.push(session.t("digest.view.no_churn"));

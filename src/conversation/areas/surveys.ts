@@ -5,6 +5,7 @@
 // opens the answer form (one 1–5 select per dimension, named d0, d1, … in the survey's order;
 // nps 0–10; comment; followUp callback|complaint).
 import { isDomainError } from "../../core/shared/errors.js";
+import { mentionOf } from "../mention.js";
 import {
   mySurveyTasks,
   recordSurveyResult,
@@ -178,7 +179,9 @@ export const surveysArea: ConversationArea = {
   intents: {
     "survey.low_score": async (session, intent) => {
       const customer = await nameOf(session, "customer", String(intent.customerId));
-      const manager = await nameOf(session, "member", String(intent.assigneeId));
+      const managerName = await nameOf(session, "member", String(intent.assigneeId));
+      // The account manager as a mention: the one who follows the low score up.
+      const manager = managerName === "" ? managerName : await mentionOf(session, { id: String(intent.assigneeId), name: managerName });
       const text = session.t("survey.view.low_score_alert", {
         customer,
         manager,

@@ -7,12 +7,19 @@ import { findCustomer } from "../../../core/customers/lookup.js";
 import { deactivateMember } from "../../../core/members/deactivate.js";
 import type { CommandHandler, IntentRenderer } from "../../area.js";
 import { noticeView, tierLabel } from "../../builders/common.js";
+import { mentionOf } from "../../mention.js";
 import type { Session } from "../../session.js";
 
 async function nameOf(session: Session, id: unknown): Promise<string> {
   if (typeof id !== "string") return "—";
   const m = await session.deps.db.member.findFirst({ where: { tenantId: session.tenant.id, id }, select: { displayName: true } });
   return m?.displayName ?? "—";
+}
+
+/** A member named in a handover notice (a direct message): a mention, so the name links to them. */
+async function mentionIn(session: Session, id: unknown): Promise<string> {
+  const name = await nameOf(session, id);
+  return typeof id === "string" && name !== "—" ? mentionOf(session, { id, name }) : name;
 }
 
 export const assignCommand: CommandHandler<"customer.assign"> = async (session, command) => {
@@ -84,9 +91,10 @@ export const renderHandover: IntentRenderer = async (session, raw) => {
     ? (await session.deps.db.customer.findFirst({ where: { tenantId: session.tenant.id, id: i.customerId }, select: { name: true } }))?.name
     : undefined;
   const params = {
-    from: await nameOf(session, i.fromOwnerId),
-    to: await nameOf(session, i.toOwnerId),
-    by: await nameOf(session, i.byMemberId),
+    // The old and new managers (and whoever handed over) as mentions.
+    from: await mentionIn(session, i.fromOwnerId),
+    to: await mentionIn(session, i.toOwnerId),
+    by: await mentionIn(session, i.byMemberId),
     count: i.customers,
     callbacks: i.callbacks,
     complaints: i.complaints,
