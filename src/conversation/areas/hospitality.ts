@@ -191,9 +191,9 @@ export function hospitalityCardView(session: Session, view: HospitalityView, opt
   if (view.perHeadFlagged) {
     flags.push(
       `⚠ ${session.t("hospitality.per_head_flag", {
-        perHead: fenToDecimalString(view.perHeadFen),
+        perHead: money(view.perHeadFen),
         tier: view.customer.tier,
-        guideline: fenToDecimalString(view.perHeadGuidelineFen),
+        guideline: money(view.perHeadGuidelineFen),
       })}`,
     );
   }
@@ -209,8 +209,8 @@ export function hospitalityCardView(session: Session, view: HospitalityView, opt
   if (view.overspendFlagged && view.actualFen !== null) {
     flags.push(
       `⚠ ${session.t("hospitality.overspend_flag", {
-        actual: fenToDecimalString(view.actualFen),
-        approved: fenToDecimalString(view.estimatedFen),
+        actual: money(view.actualFen),
+        approved: money(view.estimatedFen),
         tolerance: session.tenant.settings.hospitality.overspendTolerancePercent,
       })} ${session.t("hospitality.overspend_percent", { percent: overspendPercentText(view.actualFen, view.estimatedFen) })}`,
     );

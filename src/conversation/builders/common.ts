@@ -2,7 +2,6 @@
 // the member's language, and button payloads with the house defaults.
 import type { Tier } from "@prisma/client";
 import { isDomainError } from "../../core/shared/errors.js";
-import { fenToYuanText } from "../../core/shared/money.js";
 import type { Session } from "../session.js";
 import { buttonExpiry, encodeButtonPayload, type ButtonPayload, type EncodedButtonPayload } from "../views/payload.js";
 import type { Button, Tone, View } from "../views/view.js";
@@ -55,9 +54,7 @@ function translateParams(session: Session, params: Record<string, string | numbe
   return out;
 }
 
-export function money(fen: bigint): string {
-  return `¥${fenToYuanText(fen)}`;
-}
+export { money } from "./money.js";
 
 export function tierLabel(session: Session, tier: Tier): string {
   return session.t(`enum.tier.${tier}`);

@@ -1,7 +1,7 @@
 // `customer history <name>` / `客户 历史 <客户名称>`: the customer's timeline, newest first, paged.
 import { customerHistory, HISTORY_PAGE_SIZE, type HistoryEntry, type HistoryPage } from "../../../core/customers/history.js";
 import { findCustomer } from "../../../core/customers/lookup.js";
-import { fenToYuanText } from "../../../core/shared/money.js";
+import { money } from "../../builders/money.js";
 import type { ActionHandler, CommandHandler } from "../../area.js";
 import { button, enumLabel, localDateTime, moreTemplate, noticeView, tierLabel } from "../../builders/common.js";
 import type { Session } from "../../session.js";
@@ -50,7 +50,7 @@ function entryText(session: Session, e: HistoryEntry): string {
     case "complaint":
       return session.t("book.history.complaint", { number: str(d.number), event: enumLabel(session, `complaint_event.${str(d.event)}`), severity: enumLabel(session, str(d.severity)) });
     case "hospitality_requested":
-      return session.t("book.history.hospitality_requested", { number: str(d.number), amount: `¥${fenToYuanText(BigInt(str(d.estimatedFen) || "0"))}` });
+      return session.t("book.history.hospitality_requested", { number: str(d.number), amount: money(BigInt(str(d.estimatedFen) || "0")) });
     case "hospitality_decided":
       return session.t("book.history.hospitality_decided", { number: str(d.number), status: session.t(`hospitality.status.${str(d.status)}`) });
     case "audit":
