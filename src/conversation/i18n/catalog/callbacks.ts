@@ -16,7 +16,7 @@ export const callbacksCatalog: Catalog = {
     "callback.already_skipped": "This callback was already skipped by {by} at {at}.",
     "callback.changed": "This callback was changed meanwhile. Look at it again and retry.",
     "callback.snooze_not_later": "A snooze must move the callback to a later day.",
-    "callback.snooze_too_far": "A callback can be snoozed by at most {max} days; skip it with a reason or schedule a new one instead.",
+    "callback.snooze_too_far": "A callback can be snoozed by at most {max, plural, one {# day} other {# days}}; skip it with a reason or schedule a new one instead.",
     "callback.skip_reason_required": "Say why the callback is skipped.",
   },
   "zh-CN": {

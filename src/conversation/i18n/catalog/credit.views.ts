@@ -27,7 +27,7 @@ export const creditViewsCatalog: Catalog = {
     "credit.view.review_due_now": "due now",
     "credit.view.review_summary": "*Last review:* {summary}",
     "credit.view.over_limit": "Owes {outstanding}, above the credit limit of {limit}.",
-    "credit.view.overdue": "{overdue} overdue on {count} invoice(s).",
+    "credit.view.overdue": "{overdue} overdue on {count, plural, one {# invoice} other {# invoices}}.",
     "credit.view.pending_request": "Credit request #{number} for a limit of {limit} is pending.",
     "credit.view.request_title": "Credit request #{number}",
     "credit.view.request_summary": "Credit request #{number} · {customer} · {limit} · {status}",

@@ -17,7 +17,7 @@ export const hospitalityViewsCatalog: Catalog = {
     "hospitality.view.field.purpose": "Purpose",
     "hospitality.view.field.actual": "Actual amount",
     "hospitality.view.customer_value": "{name} · {tier}",
-    "hospitality.view.heads_value": "{guests} guests / {staff} staff",
+    "hospitality.view.heads_value": "{guests, plural, one {# guest} other {# guests}} / {staff} staff",
     "hospitality.view.per_head_value": "{perHead} (guideline {guideline})",
     "hospitality.view.chain_title": "Approval chain",
     "hospitality.view.step": "{position}. {role} {approver}: {status}",

@@ -5,7 +5,7 @@ export const kpiCatalog: Catalog = {
   en: {
     "kpi.invalid_date": "Dates must look like 2026-11-30 (got {value}).",
     "kpi.invalid_range": "The report starts ({from}) after it ends ({to}).",
-    "kpi.range_too_long": "A report covers at most {maxDays} days.",
+    "kpi.range_too_long": "A report covers at most {maxDays, plural, one {# day} other {# days}}.",
     "kpi.title": "KPIs {from} – {to}",
     "kpi.total": "Total",
     "kpi.team": "Team of {name}",
