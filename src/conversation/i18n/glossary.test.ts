@@ -23,7 +23,7 @@ function messagesOf(locale: Locale): Array<[key: string, text: string]> {
   return Object.entries(merged).map(([key, text]) => [key, expandTerms(text, merged)]);
 }
 
-const CJK = String.raw`[\p{Script=Han}，。：；（）、！？“”《》「」]`;
+const CJK = String.raw`[\p{Script=Han}，。：；（）、！？《》「」]`;
 const ASCII_NEXT_TO_CJK = new RegExp(String.raw`${CJK}[,:;()]|[,:;()]${CJK}`, "u");
 
 describe("zh-CN punctuation", () => {
@@ -100,7 +100,7 @@ function settingKeys(): string[] {
 function visibleText(file: string): string {
   const raw = readFileSync(file, "utf8");
   if (!file.endsWith(".json")) return raw;
-  const hidden = new Set(["action_id", "block_id", "callback_id", "private_metadata", "value", "name", "tag", "type", "style", "url", "element_id", "behaviors"]);
+  const hidden = new Set(["action_id", "block_id", "callback_id", "private_metadata", "value", "name", "tag", "type", "style", "url", "element_id", "behaviors", "initial_option", "initial_date"]);
   const out: string[] = [];
   const walk = (node: unknown, key: string) => {
     if (hidden.has(key)) return;
@@ -129,12 +129,14 @@ describe("rendered goldens", () => {
 
   it.each(goldens)("%s shows no enum value, field key or setting key", (file) => {
     const text = visibleText(path.join(goldenDir, file));
-    const chinese = /\p{Script=Han}/u.test(text);
     const word = (w: string) => new RegExp(String.raw`(?<![\w.@#/-])${w}(?![\w/-])`, "u");
-    // camelCase and dotted keys never read as words; a plain one ("annual") only stands out in
-    // Chinese text, where any such English word is a leak.
-    const keys = [...fields, ...settings].filter((k) => /[A-Z]/.test(k) || chinese);
-    const found = [...enums, ...keys].filter((w) => word(w).test(text));
+    // camelCase and dotted keys never read as words; a plain one ("annual") is a leak where it
+    // stands among Chinese text ("annual：请输入金额").
+    const amongChinese = (w: string) => new RegExp(String.raw`${CJK}\s*${w}(?![\w/-])|(?<![\w.@#/-])${w}\s*${CJK}`, "u");
+    const found = [
+      ...[...enums, ...[...fields, ...settings].filter((k) => /[A-Z]/.test(k))].filter((w) => word(w).test(text)),
+      ...[...fields, ...settings].filter((k) => !/[A-Z]/.test(k) && amongChinese(k).test(text)),
+    ];
     expect(found).toEqual([]);
   });
 });

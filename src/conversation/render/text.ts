@@ -122,7 +122,7 @@ export interface TextForm {
 // Formats that read the same in every language; anything wordier belongs in the field's hint.
 const FORMAT_HINT: Partial<Record<FormFieldKind, string>> = {
   date: "YYYY-MM-DD",
-  amount: "CNY 0.00",
+  amount: "¥0.00",
 };
 
 export function renderTextForm(form: Form): TextForm {
@@ -141,7 +141,8 @@ function textStep(field: FormField): TextFormStep {
   const head = [
     `${field.label}${field.required ? " *" : ""}`,
     FORMAT_HINT[field.kind] ? `(${FORMAT_HINT[field.kind]})` : "",
-    field.default ? `[${field.default}]` : "",
+    // A select's default reads as its option's label, never the stored value (BANQUET).
+    field.default ? `[${field.options?.find((option) => option.value === field.default)?.label ?? field.default}]` : "",
   ]
     .filter(Boolean)
     .join(" ");
