@@ -23,7 +23,7 @@ describe("approval settings", () => {
   it("takes money in yuan as people write it and shows it in yuan with a label", async () => {
     const admin = user("UADMIN", "系统管理员");
     expect(replyText(await conversation.command({ user: admin, text: "管理 设置 hospitality.managerMaxFen 1.2万" }))).toContain(
-      "招待：主管加经理审批上限（hospitality.managerMaxFen） 已设为 ¥12,000",
+      "招待：主管加经理审批上限（hospitality.managerMaxFen） 已设为 ¥12,000.00",
     );
     expect((await settings()).hospitality.managerMaxFen).toBe(1_200_000);
     await conversation.command({ user: admin, text: "admin settings hospitality.supervisorOnlyMaxFen 8,000" });
@@ -34,7 +34,7 @@ describe("approval settings", () => {
 
     const shown = replyText(await conversation.command({ user: admin, text: "管理 设置" }));
     expect(shown).toContain("招待：主管单独审批上限（hospitality.supervisorOnlyMaxFen）");
-    expect(shown).toContain("¥8,000");
+    expect(shown).toContain("¥8,000.00");
     expect(shown).not.toContain("800000");
   });
 

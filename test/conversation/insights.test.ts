@@ -188,7 +188,7 @@ describe("risk / 预警", () => {
     expect(text).toContain("1 high · 1 medium · of 3 customers scored");
     expect(text).toContain("Vega Group · VIP · High risk 71/100");
     expect(text).toContain(
-      "No contact for 45 days (cadence every 14 days) +35 · Purchases down 62% over the last 90 days (38,000 vs 100,000 CNY) +16 · Latest satisfaction score 2/5 +10 · 2 overdue callback(s), the oldest 5 days late +10",
+      "No contact for 45 days (cadence every 14 days) +35 · Purchases down 62% over the last 90 days (¥38,000.00 vs ¥100,000.00) +16 · Latest satisfaction score 2/5 +10 · 2 overdue callback(s), the oldest 5 days late +10",
     );
     expect(text).toContain("Apex Steel · A (key) · Medium risk 60/100");
     expect(text).toContain("No contact for 60 days (cadence every 30 days) +35 · Purchases down 100%");
@@ -626,12 +626,12 @@ describe("report / 报表", () => {
     expect(text).toContain("Median time to resolve, working hours: 11 h 0 min (n = 1)");
     // Both of Alice's complaints missed a deadline while she held them.
     expect(text).toContain("SLA deadlines missed: 2 (2 complaints registered)");
-    expect(text).toContain("Sales: ¥0 (previous period ¥0, n/a)");
+    expect(text).toContain("Sales: ¥0.00 (previous period ¥0,.00 n/a)");
     expect(text).toContain("Callbacks done on time (by the original due date): 50% (2 of 4)");
     expect(text).toContain("Churn rate: 33.3% (1 of 3)");
     expect(text).toContain("Average satisfaction: 4.5 / 5 (2 responses)");
-    expect(text).toContain("Hospitality spend per customer: ¥2,000 (¥4,000 for 2 customers)");
-    expect(text).toContain("Hospitality spend by tier (per customer): VIP ¥3,000 (¥3,000) · B (regular) ¥1,000 (¥1,000)");
+    expect(text).toContain("Hospitality spend per customer: ¥2,000.00 (¥4,000.00 for 2 customers)");
+    expect(text).toContain("Hospitality spend by tier (per customer): VIP ¥3,000.00 (¥3,000.00) · B (regular) ¥1,000.00 (¥1,000.00)");
     // A specialist has no member rows to list.
     expect(text).not.toContain("Members");
     expect(await writes(s.tenant.id)).toEqual(stored);
@@ -647,11 +647,11 @@ describe("report / 报表", () => {
     const text = await say(s.as(s.sam), "报表 2026-11-01 2026-11-23 团队");
     expect(text).toContain("绩效指标 2026-11-01 至 2026-11-23");
     expect(text).toContain("我的团队（3 人）");
-    expect(text).toContain("回访完成率: 50%（4 个中的 2 个）");
-    expect(text).toContain("投诉受理时长中位数: 3 小时 15 分钟（共 2 起）");
-    expect(text).toContain("投诉受理时长中位数（工作时间）: 2 小时 45 分钟（共 2 起）");
+    expect(text).toContain("回访完成率：50%（4 个中的 2 个）");
+    expect(text).toContain("投诉受理时长中位数：3 小时 15 分钟（共 2 起）");
+    expect(text).toContain("投诉受理时长中位数（工作时间）：2 小时 45 分钟（共 2 起）");
     expect(text).toContain("各成员");
-    expect(text).toMatch(/• Alice（2 个客户）\n\s+销售额 ¥0（无） · 回访完成 50%（2\/4） · 受理 3 小时 15 分钟（工作时间 2 小时 45 分钟） · 超时 2 · 流失率 33\.3% · 满意度 4\.5 · 招待 ¥4,000/);
+    expect(text).toMatch(/• Alice（2 个客户）\n\s+销售额 ¥0.00（无） · 回访完成 50%（2\/4） · 受理 3 小时 15 分钟（工作时间 2 小时 45 分钟） · 超时 2 · 流失率 33\.3% · 满意度 4\.5 · 招待 ¥4,000.00/);
     // Sam and Amy own no customers and did nothing in the period: no rows of "无", one line saying so.
     expect(text).not.toContain("Amy");
     expect(text).not.toContain("回访完成 无");
@@ -659,7 +659,7 @@ describe("report / 报表", () => {
 
     const me = await say(s.as(s.sam), "报表 2026-11-01 2026-11-23 我");
     expect(me).toContain("个人指标");
-    expect(me).toContain("回访完成率: 无");
+    expect(me).toContain("回访完成率：无");
     expect(me).not.toContain("各成员");
   });
 

@@ -160,11 +160,15 @@ export type CardRisk = CustomerRisk & { figures?: CustomerFigures };
 
 function figuresLines(session: Session, figures: CustomerFigures): string[] {
   const p = figures.purchases;
-  const change =
+  const amount = money(p.last12MonthsFen);
+  const lines = [
     p.change === null
-      ? session.t("risk.view.purchases_no_base")
-      : new Intl.NumberFormat(session.locale, { style: "percent", maximumFractionDigits: 1, signDisplay: "exceptZero" }).format(p.change);
-  const lines = [session.t("risk.view.purchases_12m", { amount: money(p.last12MonthsFen), change })];
+      ? session.t("risk.view.purchases_12m_no_base", { amount })
+      : session.t("risk.view.purchases_12m", {
+          amount,
+          change: new Intl.NumberFormat(session.locale, { style: "percent", maximumFractionDigits: 1, signDisplay: "exceptZero" }).format(p.change),
+        }),
+  ];
   const sv = figures.survey;
   if (sv) {
     const scores = Object.entries(sv.scores).map(([d, n]) => `${d} ${n}`).join(" · ");

@@ -67,8 +67,11 @@ function renderBlock(view: View, block: ViewBlock, choices: TextChoice[]): strin
   }
 }
 
+// A Chinese label takes the full-width colon (客户经理：张伟), as every zh-CN message does.
+const ENDS_IN_CJK = /[\p{Script=Han}）]$/u;
+
 function fieldLine(field: Field): string {
-  return `${field.label}: ${field.value}`;
+  return ENDS_IN_CJK.test(field.label) ? `${field.label}：${field.value}` : `${field.label}: ${field.value}`;
 }
 
 function indentRest(text: string, indent: string): string {

@@ -45,7 +45,7 @@ export const surveysCatalog: Catalog = {
     "survey.view.by_tier": "By tier",
     "survey.view.by_team": "By team",
     "risk.view.purchases_12m": "Purchases, last 12 months: {amount} ({change} on the 12 months before)",
-    "risk.view.purchases_no_base": "nothing the 12 months before",
+    "risk.view.purchases_12m_no_base": "Purchases, last 12 months: {amount} (none in the 12 months before)",
     "risk.view.latest_survey": "Latest survey {survey} ({date}): {scores}{trend}",
   },
   "zh-CN": {
@@ -91,7 +91,7 @@ export const surveysCatalog: Catalog = {
     "survey.view.by_tier": "按客户等级",
     "survey.view.by_team": "按团队",
     "risk.view.purchases_12m": "近 12 个月采购：{amount}（较前 12 个月 {change}）",
-    "risk.view.purchases_no_base": "前 12 个月无采购",
+    "risk.view.purchases_12m_no_base": "近 12 个月采购：{amount}（前 12 个月无采购）",
     "risk.view.latest_survey": "最近一次调查 {survey}（{date}）：{scores}{trend}",
   },
 };
