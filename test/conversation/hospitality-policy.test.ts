@@ -50,12 +50,12 @@ describe("hospitality budget per customer and period", () => {
     expect(settings.hospitality.budgetPeriod).toBe("quarter");
 
     const first = textOf(viewOf(await s.conversation.command({ user: s.users.alice, text: "hospitality Acme 6000 2026-11-25 meal 4pax Annual thanks" })));
-    expect(first).toContain("Budget: Q4 2026: ¥8,000.00; used ¥6,000,.00 remaining ¥2,000.00");
+    expect(first).toContain("Budget: Q4 2026: ¥8,000.00; used ¥6,000.00, remaining ¥2,000.00");
     expect(first).not.toContain("Over the customer's hospitality budget");
     const r1 = await s.latest();
 
     const second = textOf(viewOf(await s.conversation.command({ user: s.users.alice, text: "hospitality Acme 3000 2026-12-20 meal 2pax Year end" })));
-    expect(second).toContain("Budget: Q4 2026: ¥8,000.00; used ¥9,000,.00 remaining ¥0.00 ⚠");
+    expect(second).toContain("Budget: Q4 2026: ¥8,000.00; used ¥9,000.00, remaining ¥0.00 ⚠");
     expect(second).toContain("⚠ Over the customer's hospitality budget for Q4 2026: ¥9,000.00 used of ¥8,000.");
 
     // Settled requests count with what was actually spent: 5,000 + 3,000 is exactly the budget.
@@ -64,12 +64,12 @@ describe("hospitality budget per customer and period", () => {
     s.deps.clock.set("2026-11-25T02:00:00Z");
     await settleHospitality(s.deps, s.as(s.members.alice), { requestId: r1.id, actualFen: 500_000n });
     const after = await s.card(r1.id);
-    expect(after).toContain("Budget: Q4 2026: ¥8,000.00; used ¥8,000,.00 remaining ¥0.00");
+    expect(after).toContain("Budget: Q4 2026: ¥8,000.00; used ¥8,000.00, remaining ¥0.00");
     expect(after).not.toContain("remaining ¥0.00 ⚠");
 
     // Another quarter has its own budget.
     const next = textOf(viewOf(await s.conversation.command({ user: s.users.alice, text: "hospitality Acme 1000 2027-01-05 meal 2pax New year" })));
-    expect(next).toContain("Budget: Q1 2027: ¥8,000.00; used ¥1,000,.00 remaining ¥7,000.00");
+    expect(next).toContain("Budget: Q1 2027: ¥8,000.00; used ¥1,000.00, remaining ¥7,000.00");
   });
 
   it("says it in Chinese, by month when the period is a month", async () => {
@@ -92,11 +92,11 @@ describe("tier snapshot", () => {
     const old = await s.card(r1.id);
     expect(old).toContain("Customer: Acme Trading · B (regular)");
     expect(old).toContain("Per head: ¥1,500.00 (guideline ¥200.00) ⚠");
-    expect(old).toContain("Budget: Q4 2026: ¥5,000.00; used ¥6,000,.00 remaining ¥0.00 ⚠");
+    expect(old).toContain("Budget: Q4 2026: ¥5,000.00; used ¥6,000.00, remaining ¥0.00 ⚠");
     // A new request is judged by the new tier: VIP's ¥500.00 a head and ¥20,000.00 a quarter.
     const fresh = textOf(viewOf(await s.conversation.command({ user: s.users.alice, text: "hospitality Acme 2000 2026-11-26 meal 4pax Follow-up" })));
     expect(fresh).toContain("Per head: ¥500.00 (guideline ¥500.00)");
-    expect(fresh).toContain("Budget: Q4 2026: ¥20,000.00; used ¥8,000,.00 remaining ¥12,000.00");
+    expect(fresh).toContain("Budget: Q4 2026: ¥20,000.00; used ¥8,000.00, remaining ¥12,000.00");
   });
 });
 

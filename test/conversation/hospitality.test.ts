@@ -203,7 +203,7 @@ describe("hospitality request and approval through the conversation", () => {
     s.deps.clock.set("2026-11-25T02:00:00Z");
     const settleForm = formOf((await click(s.conversation, s.users.alice, choiceByLabel(toAlice.view, "Record actual amount"))).reply);
     expect(settleForm.fields.map((f) => [f.name, f.default])).toEqual([["actual", "6000.00"]]);
-    expect(settleForm.intro).toBe("Approved: ¥6,000. More than 10% over is reported to your supervisor.");
+    expect(settleForm.intro).toBe("Approved: ¥6,000.00. More than 10% over is reported to your supervisor.");
     const settled = await submit(s.conversation, s.users.alice, settleForm, { actual: "6,700" });
     expect(textOf(viewOf(settled.reply))).toContain("Recorded the actual amount ¥6,700.00 for request #1.");
     const settledCard = expectButtonlessCard(settled, request.id);

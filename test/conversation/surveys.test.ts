@@ -111,7 +111,7 @@ describe("survey / 调查", () => {
     expect(results).toContain("需求满意度：4.5");
     expect(results).toContain("产品满意度：3");
     expect(results).toContain("需求满意度 4.5 · 产品满意度 3 · 服务满意度 5 · 2 answers · 1 low · NPS 0");
-    expect(results).toMatch(/VIP\n\s+需求满意度 4 · 产品满意度 2 · 服务满意度 5 · 1 answers · 1 low · NPS -100/);
+    expect(results).toMatch(/VIP\n\s+需求满意度 4 · 产品满意度 2 · 服务满意度 5 · 1 answer · 1 low · NPS -100/);
     expect(results).toContain("Team of Sam");
 
     // The card shows the latest answers and the last 12 months' purchases with their change.

@@ -31,6 +31,7 @@ import { platformCatalog } from "./catalog/platform.js";
 import { kpiViewsCatalog } from "./catalog/kpi.views.js";
 import { ordersCatalog } from "./catalog/orders.js";
 import { riskCatalog } from "./catalog/risk.js";
+import { settingsCatalog } from "./catalog/settings.js";
 import { surveysCatalog } from "./catalog/surveys.js";
 import { commonViewsCatalog } from "./catalog/views.common.js";
 import { viewsCatalog } from "./catalog/views.js";
@@ -78,6 +79,7 @@ export const catalogs: Readonly<Record<string, Catalog>> = {
   "kpi.views": kpiViewsCatalog,
   orders: ordersCatalog,
   risk: riskCatalog,
+  settings: settingsCatalog,
   surveys: surveysCatalog,
   views: viewsCatalog,
   "views.common": commonViewsCatalog,
