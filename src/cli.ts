@@ -446,7 +446,7 @@ const COMMANDS: readonly CliCommand[] = [
       const header = ["cli.column_name", "cli.column_role", "cli.column_supervisor", "cli.column_identities"].map((k) => formatMessage(ctx.locale, k));
       const rows = members.map((m) => [
         m.active ? m.displayName : `${m.displayName} ${formatMessage(ctx.locale, "cli.member_inactive")}`,
-        m.role.toLowerCase(),
+        formatMessage(ctx.locale, `enum.${m.role}`),
         m.supervisor?.displayName ?? "—",
         m.identities.map((i) => `${i.platform.toLowerCase()}:${i.platformUserId}`).join(", ") || "—",
       ]);

@@ -408,7 +408,7 @@ describe("callback digest notifications", () => {
     expect(recipients.find((r) => r.memberId === s.bob.id)?.intents).toEqual(["digest.callbacks"]);
     await tdb.prisma.member.update({ where: { id: s.bob.id }, data: { locale: "zh-CN" } });
     const bobs = renderText((await deliver(s, s.bob, "digest.callbacks"))!.view);
-    expect(bobs.text).toContain("今日到期 0 个,逾期 0 个 · 拜访逾期 1 个");
+    expect(bobs.text).toContain("今日到期 0 个，逾期 0 个 · 拜访逾期 1 个");
     expect(bobs.text).toContain("逾期未拜访");
     expect(bobs.text).toContain("⚠ 计划于 2026-11-21，已逾期 2 天");
     expect(bobs.choices.map((c) => c.label)).toEqual(["记录拜访"]);

@@ -14,6 +14,7 @@ import {
   renderText,
   renderTextConfirm,
   renderTextForm,
+  type TextFormStep,
   resolveTextAnswer,
   type TextChoice,
   type TextForm,
@@ -109,6 +110,9 @@ export function startConsole(options: ConsoleOptions): ConsoleSession {
     rl.prompt();
   }
 
+  // The fields of the last form shown, so its errors name fields by their labels.
+  let lastFormSteps: readonly TextFormStep[] = [];
+
   function show(reply: Reply): void {
     if (reply.kind === "view") {
       const rendered = renderText(reply.view);
@@ -117,6 +121,7 @@ export function startConsole(options: ConsoleOptions): ConsoleSession {
     } else if (reply.kind === "form") {
       const form = renderTextForm(reply.form);
       pendingForm = { form, index: 0, values: {} };
+      lastFormSteps = form.steps;
       write([`== ${form.title} ==`, form.intro, t(locale, "console.form_cancel_hint")].filter(Boolean).join("\n"));
     } else if (reply.kind === "file") {
       // The console has no chat to send a file to: it goes to a fresh temp directory, path printed.
@@ -124,7 +129,8 @@ export function startConsole(options: ConsoleOptions): ConsoleSession {
       writeFileSync(path, reply.file.bytes);
       write(`${renderText(reply.view).text}\n${t(locale, "report.file.console", { path })}`);
     } else {
-      for (const [field, message] of Object.entries(reply.errors)) {
+      for (const [name, message] of Object.entries(reply.errors)) {
+        const field = lastFormSteps.find((step) => step.name === name)?.label ?? name;
         write(t(locale, "console.form_field_error", { field, message }));
       }
     }

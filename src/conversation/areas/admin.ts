@@ -8,7 +8,7 @@ import { CHANNEL_UNREACHABLE_INTENT } from "../../core/tenants/channel-alerts.js
 import type { ConversationArea, IntentRenderer } from "../area.js";
 import { enumLabel, moreTemplate, noticeView } from "../builders/common.js";
 import { settingLabel, settingValueText } from "../builders/settings.js";
-import { hasMessage } from "../i18n/index.js";
+import { hasMessage, t } from "../i18n/index.js";
 import { channelRef, type View } from "../views/view.js";
 import type { Session } from "../session.js";
 
@@ -143,7 +143,9 @@ export const adminArea: ConversationArea = {
     "member.lang": async (session, command) => {
       if (!command.locale) return usage(session, "admin.lang_usage");
       await setMemberLocale(session.deps, session.actor, command.locale);
-      return { kind: "view", view: noticeView(session, session.t(command.locale === "en" ? "admin.lang_set.en" : "admin.lang_set.zh"), "success") };
+      // Said in the language just chosen: the member's first message in it.
+      const text = t(command.locale, command.locale === "en" ? "admin.lang_set.en" : "admin.lang_set.zh");
+      return { kind: "view", view: noticeView(session, text, "success") };
     },
   },
 };

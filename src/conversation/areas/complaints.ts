@@ -341,7 +341,7 @@ function durationText(session: Session, minutes: number): string {
   return session.t("complaint.view.duration.minutes", { n: minutes });
 }
 
-interface RegisterDefaults {
+export interface RegisterDefaults {
   customer?: string;
   severity?: Severity;
   category?: string;
@@ -400,7 +400,7 @@ function registerFields(session: Session, d: RegisterDefaults, ambiguous?: Ambig
   ];
 }
 
-function registerForm(session: Session, defaults: RegisterDefaults, ambiguous?: AmbiguousCustomerError): Form {
+export function registerForm(session: Session, defaults: RegisterDefaults, ambiguous?: AmbiguousCustomerError): Form {
   const intro = ambiguous
     ? ambiguous.more
       ? session.t(ambiguous.code, ambiguous.params)

@@ -47,7 +47,7 @@ export function customerCardView(session: Session, card: CustomerCard, risk?: Cu
   const fields = [
     { label: session.t("customer.field.owner"), value: card.owner.name },
     { label: session.t("customer.field.status"), value: enumLabel(session, card.status) },
-    { label: session.t("customer.field.tier"), value: tierLabel(session, card.tier) + (card.tierOverridden ? ` (${session.t("customer.tier_overridden")})` : "") },
+    { label: session.t("customer.field.tier"), value: card.tierOverridden ? session.t("customer.tier_with_override", { tier: tierLabel(session, card.tier), note: session.t("customer.tier_overridden") }) : tierLabel(session, card.tier) },
     { label: session.t("customer.field.annual"), value: money(card.annualPurchaseFen) },
     { label: session.t("customer.field.last_contact"), value: card.lastContactOn ?? session.t("customer.never") },
     ...(card.industry ? [{ label: session.t("customer.field.industry"), value: card.industry }] : []),
@@ -153,7 +153,7 @@ function lookupForm(session: Session): Form {
   });
 }
 
-function addForm(session: Session, defaults: { name?: string; tier?: Tier; annualYuan?: string }): Form {
+export function addForm(session: Session, defaults: { name?: string; tier?: Tier; annualYuan?: string }): Form {
   return defineForm({
     formId: "customer.add",
     title: session.t("customer.form.add_title"),

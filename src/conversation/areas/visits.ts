@@ -61,7 +61,7 @@ export async function splitVisitWords(session: Session, words: readonly string[]
   return rest ? { customer: words[0]!, summary: rest } : { customer: words[0]! };
 }
 
-interface VisitFormPreset {
+export interface VisitFormPreset {
   customer?: string;
   ambiguous?: AmbiguousCustomerError;
   summary?: string;
@@ -74,7 +74,7 @@ interface VisitFormPreset {
   args?: Record<string, string>;
 }
 
-function visitForm(session: Session, preset: VisitFormPreset): Form {
+export function visitForm(session: Session, preset: VisitFormPreset): Form {
   return defineForm({
     formId: "visit.log",
     title: session.t("visit.view.form.title"),

@@ -105,6 +105,8 @@ export function renderTextConfirm(confirm: ConfirmDialog): string {
 
 export interface TextFormStep {
   name: string;
+  /** The field's label, for naming it in an error ("年采购额：请输入金额", never "annual"). */
+  label: string;
   kind: FormFieldKind;
   required: boolean;
   /** What to print before reading the answer. */
@@ -143,7 +145,7 @@ function textStep(field: FormField): TextFormStep {
   const options = field.options?.map((option, index) => ({ number: index + 1, value: option.value, label: option.label }));
   const head = [
     `${field.label}${field.required ? " *" : ""}`,
-    FORMAT_HINT[field.kind] ? `(${FORMAT_HINT[field.kind]})` : "",
+    FORMAT_HINT[field.kind] ? (ENDS_IN_CJK.test(field.label) ? `（${FORMAT_HINT[field.kind]}）` : `(${FORMAT_HINT[field.kind]})`) : "",
     // A select's default reads as its option's label, never the stored value (BANQUET).
     field.default ? `[${field.options?.find((option) => option.value === field.default)?.label ?? field.default}]` : "",
   ]
@@ -155,6 +157,7 @@ function textStep(field: FormField): TextFormStep {
   if (options) lines.push(...options.map((option) => `  [${option.number}] ${option.label}`));
   return {
     name: field.name,
+    label: field.label,
     kind: field.kind,
     required: field.required,
     prompt: lines.join("\n"),
