@@ -143,9 +143,12 @@ export function renderTextForm(form: Form): TextForm {
 
 function textStep(field: FormField): TextFormStep {
   const options = field.options?.map((option, index) => ({ number: index + 1, value: option.value, label: option.label }));
+  const format = FORMAT_HINT[field.kind];
+  // Among Chinese the format goes in full-width brackets right after the label: 年采购额（¥0.00）.
+  const chinese = ENDS_IN_CJK.test(field.label);
   const head = [
-    `${field.label}${field.required ? " *" : ""}`,
-    FORMAT_HINT[field.kind] ? (ENDS_IN_CJK.test(field.label) ? `（${FORMAT_HINT[field.kind]}）` : `(${FORMAT_HINT[field.kind]})`) : "",
+    `${field.label}${format && chinese ? `（${format}）` : ""}${field.required ? " *" : ""}`,
+    format && !chinese ? `(${format})` : "",
     // A select's default reads as its option's label, never the stored value (BANQUET).
     field.default ? `[${field.options?.find((option) => option.value === field.default)?.label ?? field.default}]` : "",
   ]
