@@ -35,11 +35,11 @@ export async function addHistory(ctx: HistoryContext): Promise<void> {
   await answeredSurvey(ctx);
 }
 
-/** 60 callbacks due over the last four weeks, done on the day or a day late. */
+/** 48 callbacks due over the last four weeks, done on the day or a day late. */
 async function completedCallbacks({ deps, clock, actor, ownerKey, customers, today, text }: HistoryContext): Promise<void> {
   const past: CoreDeps = { db: deps.db, clock };
   // The first 45 customers of tier VIP–B carry today's open callbacks (seed.ts).
-  const targets = customers.filter((c) => c.tier !== "C").slice(45, 105);
+  const targets = customers.filter((c) => c.tier !== "C").slice(45, 93);
   for (const [k, c] of targets.entries()) {
     const owner = actor(ownerKey(c.ownerId));
     const dueDaysAgo = 1 + ((k * 7) % 27);
@@ -122,12 +122,12 @@ async function settledHospitality({ deps, clock, actor, ownerKey, customers, tod
   }
 }
 
-/** A survey of the VIP and A customers three weeks ago, three in four answered. */
+/** A survey of the VIP customers three weeks ago, three in four answered (kept small: the seed runs on first start). */
 async function answeredSurvey({ deps, clock, actor, ownerKey, text }: HistoryContext): Promise<void> {
   const past: CoreDeps = { db: deps.db, clock };
   const dimensions = [...(text.surveyDimensions ?? DEFAULT_DIMENSIONS)];
   clock.at(21);
-  const survey = await startSurvey(past, actor("wang"), { name: text.surveyName, tiers: ["VIP", "A"], dimensions });
+  const survey = await startSurvey(past, actor("wang"), { name: text.surveyName, tiers: ["VIP"], dimensions });
   const tasks = await deps.db.surveyTask.findMany({ where: { surveyId: survey.surveyId }, orderBy: { id: "asc" } });
   for (const [j, task] of tasks.entries()) {
     if (j % 4 === 3) continue;

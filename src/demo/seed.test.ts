@@ -44,7 +44,7 @@ describe.each(["en", "zh-CN"] as const)("the %s demo", (locale) => {
     const { total } = await kpiReport(d.deps, actorOf(wang, "CONSOLE"));
     const m = total.metrics;
     expect(m.callbacks.done).toBeGreaterThan(20);
-    expect(m.callbacks.completionRate).toBeGreaterThan(0.3);
+    expect(m.callbacks.completionRate).toBeGreaterThan(0.25);
     expect(m.callbacks.completionRate).toBeLessThan(1);
     expect(m.callbacks.onTimeRate).toBeGreaterThan(0);
     expect(m.callbacks.outcomes.reached).toBeGreaterThan(0);
@@ -60,7 +60,7 @@ describe.each(["en", "zh-CN"] as const)("the %s demo", (locale) => {
     const settled = await tdb.prisma.hospitalityRequest.count({ where: { tenantId: d.tenant.id, status: "SETTLED" } });
     expect(settled).toBeGreaterThan(2);
     const answered = await tdb.prisma.surveyTask.count({ where: { tenantId: d.tenant.id, status: "DONE" } });
-    expect(answered).toBeGreaterThan(5);
+    expect(answered).toBeGreaterThan(4);
   });
 
   it("writes its people, customers and notes in its own language only", async () => {
