@@ -24,9 +24,18 @@ function auditLine(session: Session, data: Json): string {
     case "customer.owner_assigned":
       return session.t("book.history.handed_over", { reason: str(after.reason) || "—" });
     case "customer.updated": {
+      // Amounts in yuan and statuses in words, as everywhere else (audit rows keep fen and enum values).
+      const shown = (k: string, v: unknown) =>
+        v === null || v === undefined || v === ""
+          ? "—"
+          : /Fen$/.test(k) && /^-?\d+$/.test(String(v))
+            ? money(BigInt(String(v)))
+            : k === "status"
+              ? enumLabel(session, String(v))
+              : str(v);
       const fields = Object.keys(after)
-        .map((k) => `${session.t(`book.history.field.${k}`)}: ${str(before[k]) || "—"} → ${str(after[k]) || "—"}`)
-        .join("; ");
+        .map((k) => session.t("book.history.change", { field: session.t(`book.history.field.${k}`), before: shown(k, before[k]), after: shown(k, after[k]) }))
+        .join(session.t("book.history.change_separator"));
       return session.t("book.history.edited", { changes: fields });
     }
     case "customer.created":
