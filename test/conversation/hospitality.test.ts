@@ -202,7 +202,7 @@ describe("hospitality request and approval through the conversation", () => {
     // Settling 6,700 (more than 10 % over) on the event day flags it to Li.
     s.deps.clock.set("2026-11-25T02:00:00Z");
     const settleForm = formOf((await click(s.conversation, s.users.alice, choiceByLabel(toAlice.view, "Record actual amount"))).reply);
-    expect(settleForm.fields.map((f) => [f.name, f.default])).toEqual([["actual", "6000.00"]]);
+    expect(settleForm.fields.map((f) => [f.name, f.default])).toEqual([["actual", "6,000.00"]]);
     expect(settleForm.intro).toBe("Approved: ¥6,000.00. More than 10% over is reported to your supervisor.");
     const settled = await submit(s.conversation, s.users.alice, settleForm, { actual: "6,700" });
     expect(textOf(viewOf(settled.reply))).toContain("Recorded the actual amount ¥6,700.00 for request #1.");
@@ -296,7 +296,7 @@ describe("hospitality request and approval through the conversation", () => {
       kind: null,
       guests: null,
       staff: null,
-      estimated: "6000.00",
+      estimated: "6,000.00",
       venue: null,
       purpose: "Year-end dinner",
     });

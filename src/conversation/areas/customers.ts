@@ -7,6 +7,7 @@ import { findCustomer, findCustomerRowByPrefix } from "../../core/customers/look
 import type { CustomerRisk } from "../../core/risk/risk.js";
 import type { ConversationArea } from "../area.js";
 import { button, enumLabel, localDateTime, money, moreTemplate, noticeView, tierLabel } from "../builders/common.js";
+import { moneyInput } from "../builders/money.js";
 import { domainErrorReply, formErrorsReply } from "../builders/forms.js";
 import { customerAddFieldsSchema } from "../grammar/index.js";
 import type { Reply } from "../port.js";
@@ -204,9 +205,6 @@ async function addCustomer(
   return { ...view, blocks: [{ kind: "text", text: session.t("customer.created", { name: created.name }) }, ...view.blocks] };
 }
 
-function fenToYuanInput(fen: bigint): string {
-  return `${fen / 100n}.${(fen % 100n).toString().padStart(2, "0")}`;
-}
 
 export const customersArea: ConversationArea = {
   commands: {
@@ -221,7 +219,7 @@ export const customersArea: ConversationArea = {
           form: addForm(session, {
             ...(command.name ? { name: command.name } : {}),
             ...(command.tier ? { tier: command.tier } : {}),
-            ...(command.annualFen !== undefined ? { annualYuan: fenToYuanInput(command.annualFen) } : {}),
+            ...(command.annualFen !== undefined ? { annualYuan: moneyInput(command.annualFen) } : {}),
           }),
         };
       }

@@ -8,3 +8,8 @@ export function money(fen: bigint): string {
   const digits = negative ? whole.slice(1) : whole;
   return `${negative ? "-" : ""}¥${digits.replace(/\B(?=(\d{3})+(?!\d))/g, ",")}.${cents}`;
 }
+
+/** An amount as a form field's prefilled value: the same grouping, no sign ("1,500,000.00"); forms accept it back. */
+export function moneyInput(fen: bigint): string {
+  return money(fen).replace("¥", "");
+}

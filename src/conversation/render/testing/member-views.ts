@@ -80,7 +80,7 @@ export function memberForms(): Array<[name: string, form: Form]> {
   return (["zh-CN", "en"] as const).flatMap((locale): Array<[string, Form]> => {
     const session = sessionIn(locale);
     return [
-      [`customer-add-form.${locale}`, addForm(session, { name: locale === "en" ? "Acme Trading" : "华为技术", tier: "A", annualYuan: "1500000.00" })],
+      [`customer-add-form.${locale}`, addForm(session, { name: locale === "en" ? "Acme Trading" : "华为技术", tier: "A", annualYuan: "1,500,000.00" })],
       [`visit-form.${locale}`, visitForm(session, { customer: locale === "en" ? "Acme Trading" : "华为技术" })],
       [`complaint-form.${locale}`, registerForm(session, { severity: "HIGH", category: "OTHER" })],
     ];
