@@ -200,7 +200,7 @@ describe("accord CLI", () => {
     expect(audit.after).toEqual({ "digests.callbacksAt": "08:15" });
 
     // Amounts are given in CNY and stored in fen, as in the chat command.
-    expect((await run("settings", "hospitality.managerMaxFen", "12,000", "--tenant", option)).stdout).toBe("hospitality.managerMaxFen: 1000000 → 1200000\n");
+    expect((await run("settings", "hospitality.managerMaxFen", "12,000", "--tenant", option)).stdout).toBe("hospitality.managerMaxFen: ¥10,000.00 → ¥12,000.00\n");
   });
 
   it("refuses an unknown setting or a value that does not fit, with the setting's message, and writes nothing", async () => {

@@ -27,7 +27,8 @@ export function settingLabel(session: Session, key: string): string {
 }
 
 /** A stored value as the member reads it: ¥5,000,000.00, 14 天, 4 hours, 是, 季. */
-export function settingValueText(session: Session, key: string, value: string | number | boolean | null): string {
+/** Takes only the translator, so the operator CLI shows values the same way. */
+export function settingValueText(session: Pick<Session, "t">, key: string, value: string | number | boolean | null): string {
   if (value === null || value === "") return "—";
   const unit = settingUnit(key);
   if (typeof value === "number") {
