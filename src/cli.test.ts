@@ -78,7 +78,7 @@ describe("accord CLI", () => {
     const customers = await run("import", "customers", fixture("customers.csv"));
     expect(customers.stderr).toBe("");
     expect(customers.code).toBe(0);
-    expect(customers.stdout).toContain("Imported 5 customers (VIP 3, A 1, B 1, C 0; 1 tier overrides), 3 contacts and 5 cadence callbacks.");
+    expect(customers.stdout).toContain("Imported 5 customers (VIP 3, A 1, B 1, C 0; 1 tier override), 3 contacts and 5 cadence callbacks.");
     expect(await tdb.prisma.customer.count({ where: { tenantId: tenant.id } })).toBe(5);
 
     const exported = await run("export", "customers");
@@ -103,7 +103,7 @@ describe("accord CLI", () => {
       "Line 4: “cooperation_start”: “2020-02-30” is not a date (YYYY-MM-DD).",
       "Line 5: No member “U_NOBODY” (give a platform user id or the exact display name).",
     ]);
-    expect(r.stderr).toContain("Nothing was imported: 3 problem(s) in a file of 4 row(s).");
+    expect(r.stderr).toContain("Nothing was imported: 3 problems in a file of 4 rows.");
     expect(await tdb.prisma.customer.count({ where: { tenantId: tenant.id } })).toBe(before);
   });
 
@@ -200,7 +200,7 @@ describe("accord CLI", () => {
     expect(audit.after).toEqual({ "digests.callbacksAt": "08:15" });
 
     // Amounts are given in CNY and stored in fen, as in the chat command.
-    expect((await run("settings", "hospitality.managerMaxFen", "12,000", "--tenant", option)).stdout).toBe("hospitality.managerMaxFen: 1000000 → 1200000\n");
+    expect((await run("settings", "hospitality.managerMaxFen", "12,000", "--tenant", option)).stdout).toBe("hospitality.managerMaxFen: ¥10,000.00 → ¥12,000.00\n");
   });
 
   it("refuses an unknown setting or a value that does not fit, with the setting's message, and writes nothing", async () => {
@@ -255,14 +255,14 @@ describe("accord CLI", () => {
     expect(lines[0]).toBe(`Members of console:${tenant.externalId} (${tenant.name}) (5):`);
     expect(lines[1]).toMatch(/^Name\s+Role\s+Supervisor\s+Platform user ids$/u);
     const row = (name: string) => lines.find((l) => l.startsWith(name))!.split(/\s{2,}/u);
-    expect(row("管理员 Admin")).toEqual(["管理员 Admin", "admin", "—", "console:U_ADMIN"]);
+    expect(row("管理员 Admin")).toEqual(["管理员 Admin", "administrator", "—", "console:U_ADMIN"]);
     expect(row("主管 李娜")).toEqual(["主管 李娜", "supervisor", "经理 王强", "console:U_SUP1"]);
-    expect(row("客户经理 张伟")).toEqual(["客户经理 张伟", "specialist", "主管 李娜", "console:U_AM1"]);
+    expect(row("客户经理 张伟")).toEqual(["客户经理 张伟", "account manager", "主管 李娜", "console:U_AM1"]);
     // Active members first, highest role first; the inactive one last and marked.
-    expect(lines.at(-1)).toMatch(/^客户经理 刘洋 \(inactive\)\s+specialist\s+主管 李娜\s+console:U_AM2$/u);
+    expect(lines.at(-1)).toMatch(/^客户经理 刘洋 \(inactive\)\s+account manager\s+主管 李娜\s+console:U_AM2$/u);
     // Columns line up on a terminal although the names mix Chinese (double width) and Latin letters.
     const width = (text: string) => [...text].reduce((w, ch) => w + (/\p{Script=Han}/u.test(ch) ? 2 : 1), 0);
-    const roleColumn = lines.slice(1).map((l) => width(l.slice(0, l.search(/\b(Role|admin|manager|supervisor|specialist)\b/u))));
+    const roleColumn = lines.slice(1).map((l) => width(l.slice(0, l.search(/\b(Role|administrator|department manager|supervisor|account manager)\b/u))));
     expect(new Set(roleColumn).size).toBe(1);
 
     const slack = await tdb.prisma.tenant.findFirstOrThrow({ where: { platform: "SLACK" } });
@@ -271,7 +271,7 @@ describe("accord CLI", () => {
 
   it("reports what migrate applied, or that the database is up to date", async () => {
     migration = { target: "db.internal:5432/accord", applied: ["20261123000000_init"], total: 1 };
-    expect(await run("migrate")).toMatchObject({ code: 0, stdout: "Database db.internal:5432/accord: applied 1 migration(s): 20261123000000_init.\n" });
+    expect(await run("migrate")).toMatchObject({ code: 0, stdout: "Database db.internal:5432/accord: applied 1 migration: 20261123000000_init.\n" });
     migration = { target: "db.internal:5432/accord", applied: [], total: 1 };
     expect((await run("migrate", "--lang", "zh-CN")).stdout).toBe("数据库 db.internal:5432/accord 已是最新（共 1 个迁移）。\n");
   });
@@ -309,7 +309,7 @@ describe("accord CLI", () => {
       expect(migrated.stderr).toBe("");
       expect(migrated.status).toBe(0);
       // Every committed migration, the init one first (other branches add theirs after it).
-      expect(migrated.stdout).toMatch(/^Database embedded PGlite at .+: applied \d+ migration\(s\): \d{14}_init(, \d{14}_[a-z0-9_]+)*\.\n$/u);
+      expect(migrated.stdout).toMatch(/^Database embedded PGlite at .+: applied \d+ migrations?: \d{14}_init(, \d{14}_[a-z0-9_]+)*\.\n$/u);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

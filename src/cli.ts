@@ -9,6 +9,7 @@ import { pathToFileURL } from "node:url";
 import type { Platform, Tenant } from "@prisma/client";
 import { ConfigError, loadConfig, type AppConfig } from "./config/config.js";
 import type { Locale } from "./conversation/i18n/catalog/types.js";
+import { settingValueText } from "./conversation/builders/settings.js";
 import { hasMessage, t } from "./conversation/i18n/index.js";
 import { systemActor } from "./core/imports/actor.js";
 import { csvEncodingOf, decodeCsvBytes, type CsvEncoding, type ImportProblem } from "./core/imports/csv.js";
@@ -187,8 +188,9 @@ interface CliCommand {
   run(ctx: CommandContext, positionals: string[]): Promise<number>;
 }
 
-function settingText(value: SettingValue | undefined): string {
-  return value === null || value === undefined ? "—" : String(value);
+/** A value in its unit (yuan, days, hours), as the chat shows it; the operator still types keys. */
+function settingText(locale: Locale, key: string, value: SettingValue | undefined): string {
+  return settingValueText({ t: (k, params) => t(locale, k, params) }, key, value ?? null);
 }
 
 function settingOf(rows: ReturnType<typeof flattenSettings>, key: string): SettingValue | undefined {
@@ -392,20 +394,20 @@ const COMMANDS: readonly CliCommand[] = [
     async run(ctx, [key, value]) {
       const current = flattenSettings(toTenantView(ctx.tenant));
       if (key === undefined) {
-        const lines = current.map((row) => `  ${row.key} = ${settingText(row.value)}`);
+        const lines = current.map((row) => `  ${row.key} = ${settingText(ctx.locale, row.key, row.value)}`);
         await ctx.io.stdout(`${formatMessage(ctx.locale, "cli.settings_heading", { tenant: tenantLabel(ctx.tenant) })}\n${lines.join("\n")}\n`);
         return 0;
       }
       if (value === undefined) {
         if (!current.some((row) => row.key === key)) throw new CliError("settings.unknown_key", { key });
-        await ctx.io.stdout(`${key} = ${settingText(settingOf(current, key))}\n`);
+        await ctx.io.stdout(`${key} = ${settingText(ctx.locale, key, settingOf(current, key))}\n`);
         return 0;
       }
       const after = await changeTenantSetting(ctx.deps, systemActor(ctx.tenant.id), key, value);
       const message = formatMessage(ctx.locale, "cli.setting_changed", {
         key,
-        before: settingText(settingOf(current, key)),
-        after: settingText(settingOf(flattenSettings(after), key)),
+        before: settingText(ctx.locale, key, settingOf(current, key)),
+        after: settingText(ctx.locale, key, settingOf(flattenSettings(after), key)),
       });
       await ctx.io.stdout(`${message}\n`);
       return 0;
@@ -446,7 +448,7 @@ const COMMANDS: readonly CliCommand[] = [
       const header = ["cli.column_name", "cli.column_role", "cli.column_supervisor", "cli.column_identities"].map((k) => formatMessage(ctx.locale, k));
       const rows = members.map((m) => [
         m.active ? m.displayName : `${m.displayName} ${formatMessage(ctx.locale, "cli.member_inactive")}`,
-        m.role.toLowerCase(),
+        formatMessage(ctx.locale, `enum.${m.role}`),
         m.supervisor?.displayName ?? "—",
         m.identities.map((i) => `${i.platform.toLowerCase()}:${i.platformUserId}`).join(", ") || "—",
       ]);

@@ -1,8 +1,9 @@
 // The demo tenant the local console opens on first run: three teams with their supervisors and
-// a manager, about 200 customers (Chinese and English names) across every tier, visits, due and
-// overdue callbacks, open and escalated complaints, pending and decided hospitality requests,
-// and a few customers drifting away. Everything goes through the real use cases (with the
-// clock moved into the past where history is needed), so the data obeys every rule.
+// a manager, 200 customers across every tier, visits, due and overdue callbacks, open and
+// escalated complaints, pending and decided hospitality requests, a few customers drifting away,
+// and a few weeks of finished work (history.ts) so every report has figures. All of it in the
+// department's language (text.ts). Everything goes through the real use cases (with the clock
+// moved into the past where history is needed), so the data obeys every rule.
 import type { Member, Role } from "@prisma/client";
 import { scheduleCallback } from "../core/callbacks/callbacks.js";
 import { acknowledgeComplaint, registerComplaint, resolveComplaint } from "../core/complaints/complaints.js";
@@ -12,46 +13,40 @@ import { requestHospitality } from "../core/hospitality/hospitality.js";
 import { systemActor } from "../core/imports/actor.js";
 import { importCustomersCsv } from "../core/imports/customers-import.js";
 import { actorOf } from "../core/members/members.js";
-import type { Clock } from "../core/shared/clock.js";
 import type { CoreDeps } from "../core/shared/context.js";
 import { addDays, localDateOf } from "../core/shared/time.js";
 import { ensureTenant, type TenantView } from "../core/tenants/tenants.js";
 import { logVisit } from "../core/visits/visits.js";
+import { normalizeLocale } from "../conversation/i18n/index.js";
+import { DAY, ShiftedClock } from "./clock.js";
+import { addHistory } from "./history.js";
+import { demoText } from "./text.js";
 
 export const DEMO_TENANT_EXTERNAL_ID = "demo";
-const DAY = 24 * 60 * 60 * 1000;
 
 interface DemoMember {
   key: string;
-  name: string;
   role: Role;
   supervisor?: string;
 }
 
 const MEMBERS: DemoMember[] = [
-  { key: "admin", name: "管理员 Admin", role: "ADMIN" },
-  { key: "wang", name: "王建国", role: "MANAGER" },
-  { key: "lina", name: "李娜", role: "SUPERVISOR", supervisor: "wang" },
-  { key: "zhangwei", name: "张伟", role: "SUPERVISOR", supervisor: "wang" },
-  { key: "emily", name: "Emily Chen", role: "SUPERVISOR", supervisor: "wang" },
-  { key: "liuyang", name: "刘洋", role: "SPECIALIST", supervisor: "lina" },
-  { key: "chenjing", name: "陈静", role: "SPECIALIST", supervisor: "lina" },
-  { key: "yangfan", name: "杨帆", role: "SPECIALIST", supervisor: "lina" },
-  { key: "zhaolei", name: "赵磊", role: "SPECIALIST", supervisor: "zhangwei" },
-  { key: "huangli", name: "黄丽", role: "SPECIALIST", supervisor: "zhangwei" },
-  { key: "zhoujie", name: "周杰", role: "SPECIALIST", supervisor: "zhangwei" },
-  { key: "tom", name: "Tom Baker", role: "SPECIALIST", supervisor: "emily" },
-  { key: "sarah", name: "Sarah Lin", role: "SPECIALIST", supervisor: "emily" },
-  { key: "wuhao", name: "吴昊", role: "SPECIALIST", supervisor: "emily" },
+  { key: "admin", role: "ADMIN" },
+  { key: "wang", role: "MANAGER" },
+  { key: "lina", role: "SUPERVISOR", supervisor: "wang" },
+  { key: "zhangwei", role: "SUPERVISOR", supervisor: "wang" },
+  { key: "emily", role: "SUPERVISOR", supervisor: "wang" },
+  { key: "liuyang", role: "SPECIALIST", supervisor: "lina" },
+  { key: "chenjing", role: "SPECIALIST", supervisor: "lina" },
+  { key: "yangfan", role: "SPECIALIST", supervisor: "lina" },
+  { key: "zhaolei", role: "SPECIALIST", supervisor: "zhangwei" },
+  { key: "huangli", role: "SPECIALIST", supervisor: "zhangwei" },
+  { key: "zhoujie", role: "SPECIALIST", supervisor: "zhangwei" },
+  { key: "tom", role: "SPECIALIST", supervisor: "emily" },
+  { key: "sarah", role: "SPECIALIST", supervisor: "emily" },
+  { key: "wuhao", role: "SPECIALIST", supervisor: "emily" },
 ];
 const SPECIALISTS = MEMBERS.filter((m) => m.role === "SPECIALIST").map((m) => m.key);
-
-const CN_PREFIX = ["华信", "东方", "恒通", "瑞丰", "金桥", "中科", "海川", "远洋", "新城", "长江", "天元", "盛世", "博雅", "嘉禾", "凯达", "隆泰", "宏图", "鑫源", "明德", "锦程"];
-const CN_SUFFIX = ["科技有限公司", "实业集团", "电子股份", "物流有限公司", "医疗器械", "建设工程", "食品有限公司", "汽车零部件", "能源科技"];
-const EN_PREFIX = ["Acme", "Northwind", "Blue Harbor", "Summit", "Evergreen", "Pioneer", "Silverline", "Orion", "Atlas", "Crescent"];
-const EN_SUFFIX = ["Robotics", "Trading Ltd", "Logistics", "Foods", "Medical", "Energy", "Semiconductors"];
-const INDUSTRIES = ["制造业", "零售", "物流", "医疗", "能源", "Technology", "金融"];
-const REGIONS = ["华东", "华南", "华北", "西南", "Overseas"];
 
 /** A small deterministic generator, so every demo tenant looks the same. */
 function prng(seed: number): () => number {
@@ -62,32 +57,17 @@ function prng(seed: number): () => number {
   };
 }
 
-function customerNames(): string[] {
+/** 200 names: every prefix with the first eight suffixes, then with the last two. */
+function customerNames(text: ReturnType<typeof demoText>): string[] {
   const names: string[] = [];
-  for (const p of CN_PREFIX) for (const s of CN_SUFFIX.slice(0, 8)) names.push(`${p}${s}`);
-  for (const p of EN_PREFIX) for (const s of EN_SUFFIX.slice(0, 4)) names.push(`${p} ${s}`);
+  const suffixes = text.companySuffixes;
+  for (const p of text.companyPrefixes) for (const x of suffixes.slice(0, 8)) names.push(`${p}${text.joiner}${x}`);
+  for (const p of text.companyPrefixes) for (const x of suffixes.slice(8)) names.push(`${p}${text.joiner}${x}`);
   return names.slice(0, 200);
 }
 
 function csvCell(value: string): string {
   return /[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
-
-class ShiftedClock implements Clock {
-  private offset = 0;
-  constructor(private readonly base: Clock) {}
-  now(): Date {
-    return new Date(this.base.now().getTime() + this.offset);
-  }
-  at(daysAgo: number, hour = 10): void {
-    const now = this.base.now();
-    const target = new Date(now.getTime() - daysAgo * DAY);
-    target.setUTCHours(hour - 8, 0, 0, 0);
-    this.offset = Math.min(0, target.getTime() - now.getTime());
-  }
-  reset(): void {
-    this.offset = 0;
-  }
 }
 
 export interface DemoTenant {
@@ -98,10 +78,11 @@ export interface DemoTenant {
 }
 
 export async function seedDemoTenant(deps: CoreDeps, defaults: { timeZone: string; locale: string }): Promise<DemoTenant> {
+  const text = demoText(normalizeLocale(defaults.locale) ?? "zh-CN");
   const tenant = await ensureTenant(deps, {
     platform: "CONSOLE",
     externalId: DEMO_TENANT_EXTERNAL_ID,
-    name: defaults.locale === "en" ? "Demo Co. — Customer Management" : "示例公司 · 客户管理部",
+    name: text.tenantName,
     defaults,
   });
   const users = Object.fromEntries(MEMBERS.map((m) => [m.key, `demo-${m.key}`]));
@@ -113,7 +94,7 @@ export async function seedDemoTenant(deps: CoreDeps, defaults: { timeZone: strin
     const member = await db.member.create({
       data: {
         tenantId: tenant.id,
-        displayName: m.name,
+        displayName: text.members[m.key]!,
         role: m.role,
         supervisorId: m.supervisor ? byKey.get(m.supervisor)!.id : null,
         identities: { create: { tenantId: tenant.id, platform: "CONSOLE", platformUserId: users[m.key]! } },
@@ -129,9 +110,9 @@ export async function seedDemoTenant(deps: CoreDeps, defaults: { timeZone: strin
   const today = localDateOf(deps.clock.now(), tenant.timeZone);
 
   // Customers through the CSV importer: tiers follow from purchases and years of cooperation.
-  const names = customerNames();
+  const names = customerNames(text);
   const rows = names.map((name, i) => {
-    const owner = MEMBERS.find((m) => m.key === SPECIALISTS[i % SPECIALISTS.length])!.name;
+    const owner = text.members[SPECIALISTS[i % SPECIALISTS.length]!]!;
     const band = i % 20;
     const annual = band < 1 ? 6_000_000 + Math.round(rand() * 4_000_000) : band < 5 ? 1_000_000 + Math.round(rand() * 3_000_000) : band < 15 ? 80_000 + Math.round(rand() * 800_000) : 0;
     const years = annual > 0 ? 1 + Math.floor(rand() * 8) : 0;
@@ -142,15 +123,15 @@ export async function seedDemoTenant(deps: CoreDeps, defaults: { timeZone: strin
       owner,
       "",
       annual > 0 ? String(annual) : "",
-      INDUSTRIES[i % INDUSTRIES.length]!,
-      REGIONS[i % REGIONS.length]!,
+      text.industries[i % text.industries.length]!,
+      text.regions[i % text.regions.length]!,
       annual > 0 ? "ACTIVE" : "PROSPECT",
       start,
       annual > 0 ? ["AAA", "AA", "A", "BBB"][i % 4]! : "",
       annual > 0 ? String(Math.round(annual / 10)) : "",
       i === 3 ? "yes" : "no",
-      i % 3 === 0 ? ["张经理", "Ms. Li", "王总", "Mr. Smith"][i % 4]! : "",
-      i % 3 === 0 ? ["采购经理", "Purchasing", "总经理", "CFO"][i % 4]! : "",
+      i % 3 === 0 ? text.contacts[i % 4]! : "",
+      i % 3 === 0 ? text.contactTitles[i % 4]! : "",
       i % 3 === 0 ? phone : "",
       "",
     ]
@@ -166,14 +147,16 @@ export async function seedDemoTenant(deps: CoreDeps, defaults: { timeZone: strin
   const clock = new ShiftedClock(deps.clock);
   const past: CoreDeps = { db, clock };
 
-  // Purchase history: most buying customers steady, every 12th one falling off a cliff.
+  // Purchase history: most buying customers growing a little month on month, every 12th one
+  // falling off a cliff, every 15th not buying at all this month (so retention is not 100%).
   const orders: Array<{ tenantId: string; customerId: string; orderedOn: Date; amountFen: bigint }> = [];
   customers.forEach((c, i) => {
     if (c.annualPurchaseFen === 0n) return;
     const monthly = c.annualPurchaseFen / 12n;
     for (let month = 0; month < 6; month++) {
+      if (i % 15 === 7 && month === 0) continue;
       const declining = i % 12 === 0 && month < 3;
-      const amount = declining ? monthly / 10n : monthly;
+      const amount = declining ? monthly / 10n : (monthly * BigInt(100 + 3 * (5 - month) + (i % 7))) / 100n;
       orders.push({ tenantId: tenant.id, customerId: c.id, orderedOn: new Date(`${addDays(today, -15 - month * 30)}T00:00:00Z`), amountFen: amount });
     }
   });
@@ -189,9 +172,9 @@ export async function seedDemoTenant(deps: CoreDeps, defaults: { timeZone: strin
     await logVisit(past, actor(ownerKey(c.ownerId)), {
       customerId: c.id,
       kind: kinds[i % kinds.length]!,
-      purpose: i % 2 === 0 ? "季度业务回顾" : "Quarterly review",
-      summary: i % 2 === 0 ? "客户对交付周期满意，关注新品价格。" : "Happy with delivery times; asked about next year's pricing.",
-      feedback: i % 5 === 0 ? "希望加快售后响应" : null,
+      purpose: text.visitPurpose[i % text.visitPurpose.length]!,
+      summary: text.visitSummaries[i % text.visitSummaries.length]!,
+      feedback: i % 5 === 0 ? text.visitFeedback : null,
     });
   }
 
@@ -203,38 +186,41 @@ export async function seedDemoTenant(deps: CoreDeps, defaults: { timeZone: strin
     await scheduleCallback(past, actor(ownerKey(c.ownerId)), {
       customerId: c.id,
       dueOn: addDays(today, -overdueBy),
-      note: n % 2 === 0 ? "确认下季度采购计划" : "Follow up on the quotation",
+      note: text.callbackNotes[n % text.callbackNotes.length]!,
     });
     n += 1;
   }
 
   // Complaints: some fresh, some acknowledged, one resolved, and old ones the SLA sweep escalates.
   const complaintSpecs = [
-    { i: 5, severity: "CRITICAL", category: "DELIVERY", daysAgo: 2, text: "整批货物延迟两周到货，影响客户产线。", ack: false },
-    { i: 17, severity: "HIGH", category: "PRODUCT", daysAgo: 6, text: "Batch 2311 shows a 3% defect rate.", ack: false },
-    { i: 29, severity: "MEDIUM", category: "SERVICE", daysAgo: 1, text: "售后工程师未按约定时间上门。", ack: true },
-    { i: 41, severity: "LOW", category: "BILLING", daysAgo: 0, text: "Invoice amount differs from the contract.", ack: false },
-    { i: 53, severity: "HIGH", category: "SERVICE", daysAgo: 3, text: "客服电话多次无人接听。", ack: true, resolve: true },
-    { i: 65, severity: "MEDIUM", category: "DELIVERY", daysAgo: 10, text: "Wrong items in the last shipment.", ack: false },
+    { i: 5, severity: "CRITICAL", category: "DELIVERY", daysAgo: 2, ack: false },
+    { i: 17, severity: "HIGH", category: "PRODUCT", daysAgo: 6, ack: false },
+    { i: 29, severity: "MEDIUM", category: "SERVICE", daysAgo: 1, ack: true },
+    { i: 41, severity: "LOW", category: "BILLING", daysAgo: 0, ack: false },
+    { i: 53, severity: "HIGH", category: "SERVICE", daysAgo: 3, ack: true, resolve: true },
+    { i: 65, severity: "MEDIUM", category: "DELIVERY", daysAgo: 10, ack: false },
   ] as const;
-  for (const spec of complaintSpecs) {
+  for (const [k, spec] of complaintSpecs.entries()) {
     const c = customers[spec.i]!;
     clock.at(spec.daysAgo, 9);
     const complaint = await registerComplaint(past, actor(ownerKey(c.ownerId)), {
       customerId: c.id,
       severity: spec.severity,
       category: spec.category,
-      description: spec.text,
+      description: text.complaints[k]!,
     });
     if (spec.ack) {
       clock.at(spec.daysAgo, 10);
       await acknowledgeComplaint(past, actor(ownerKey(c.ownerId)), { complaintId: complaint.id });
       if ("resolve" in spec && spec.resolve) {
         clock.at(Math.max(0, spec.daysAgo - 1), 15);
-        await resolveComplaint(past, actor(ownerKey(c.ownerId)), { complaintId: complaint.id, resolution: "已更换客服值班安排并回电致歉。" });
+        await resolveComplaint(past, actor(ownerKey(c.ownerId)), { complaintId: complaint.id, resolution: text.resolutions[3]! });
       }
     }
   }
+  // A few weeks of finished work: completed callbacks, resolved complaints, settled
+  // hospitality and a survey, so every report shows figures.
+  await addHistory({ deps, clock, actor, ownerKey, customers, today, text });
   clock.reset();
   await sweepComplaintSla(deps, deps.clock.now());
 
@@ -255,8 +241,8 @@ export async function seedDemoTenant(deps: CoreDeps, defaults: { timeZone: strin
       guests: spec.guests,
       staff: spec.staff,
       estimatedFen: spec.amount,
-      venue: "国际饭店 / Grand Hotel",
-      purpose: spec.kind === "GIFT" ? "春节客户答谢" : "年度合作洽谈 / Annual partnership talks",
+      venue: text.venue,
+      purpose: spec.kind === "GIFT" ? text.giftPurpose : text.hospitalityPurpose,
     });
     for (const decision of spec.decide) {
       const step = request.steps.find((s) => s.status === "PENDING")!;
@@ -264,7 +250,7 @@ export async function seedDemoTenant(deps: CoreDeps, defaults: { timeZone: strin
       await decideApproval(deps, actor(approverKey), {
         requestId: request.id,
         decision,
-        ...(decision === "REJECT" ? { reason: "礼品金额超出本季度预算" } : {}),
+        ...(decision === "REJECT" ? { reason: text.rejectReason } : {}),
       });
     }
   }

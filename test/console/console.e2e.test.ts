@@ -63,7 +63,7 @@ describe("the local console in a terminal", () => {
     pty.mark();
     pty.type("/crm 拜访 瑞丰物流有限公司");
     await pty.waitFor(/== 记录拜访 ==/);
-    await fillForm([[/拜访摘要/, "季度回顾：客户计划扩大采购"]], /已记录对 瑞丰物流有限公司 的拜访/);
+    await fillForm([[/拜访纪要/, "季度回顾：客户计划扩大采购"]], /已记录对 瑞丰物流有限公司 的拜访/);
     await pty.waitFor(PROMPT("刘洋"));
 
     pty.mark();

@@ -87,7 +87,7 @@ describe("callbacks (my due list)", () => {
     expect(order.every((i) => i >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     expect(shown).toContain("due today · regular follow-up");
-    expect(shown).toContain("⚠ 3 day(s) overdue (due 2026-11-20)");
+    expect(shown).toContain("⚠ 3 days overdue (due 2026-11-20)");
     expect(shown).toContain("Note: ask about the new quote");
     expect(shown).not.toContain("Alpha Steel");
     expect(shown).not.toContain("Amy's Customer");
@@ -339,7 +339,7 @@ describe("the Callback card", () => {
     const shown = renderText(before!);
     expect(shown.text).toContain("Callback · ACME Corp  [pending]");
     expect(shown.text).toContain("Assigned to: Alice");
-    expect(shown.text).toContain("Due: ⚠ 2 day(s) overdue (due 2026-11-21)");
+    expect(shown.text).toContain("Due: ⚠ 2 days overdue (due 2026-11-21)");
     expect(shown.choices.map((c) => c.actionId)).toEqual(["callback.done", "visit.open_form", "callback.snooze", "callback.skip"]);
 
     const answer = await doneVia(s.as(s.alice), choiceByAction(before!, "callback.done"), { result: "CALL_LATER", outcome: "Call again after the 1st" });

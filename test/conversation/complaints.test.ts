@@ -178,9 +178,9 @@ describe("registering a complaint", () => {
     const shown = textOf(reply);
     expect(shown).toContain("投诉 #1 · 华东机电有限公司  [待处理]");
     expect(shown).toContain("投诉 #1 已登记，小王 须在 2026-11-23 10:00 前受理。");
-    expect(shown).toContain("严重程度: 紧急");
-    expect(shown).toContain("受理时限: 2026-11-23 10:00");
-    expect(shown).toContain("解决时限: 2026-11-24 09:00");
+    expect(shown).toContain("严重程度：紧急");
+    expect(shown).toContain("受理时限：2026-11-23 10:00");
+    expect(shown).toContain("解决时限：2026-11-24 09:00");
     expect(shown).toContain("2026-11-23 09:00 · 小赵 登记");
     expect(labelsOf(reply)).toEqual(["升级"]);
 
@@ -200,8 +200,8 @@ describe("registering a complaint", () => {
     const acked = await click(s.conversation, s.users.li, choiceByLabel(toLi.view, "受理"));
     expect(textOf(viewOf(acked.reply))).toBe("投诉 #1 已受理，请在 2026-11-24 09:00 前解决。");
     const card = textOf(updatedCardOf(acked, complaint!.id, s.members.alice.id));
-    expect(card).toContain("状态: 已受理");
-    expect(card).toContain("受理时限: 已于 2026-11-23 09:00 完成");
+    expect(card).toContain("状态：已受理");
+    expect(card).toContain("受理时限：已于 2026-11-23 09:00 完成");
     expect(card).toContain("2026-11-23 09:00 · 李主管 受理");
     expect((await complaints(s.tenant.id))[0]!.status).toBe("ACKNOWLEDGED");
   });

@@ -183,8 +183,8 @@ describe.each(["en", "zh-CN"] as const)("the customer book in %s", (locale) => {
     expect(history).toContain(zh ? "战略合作" : "strategic");
     expect(history).toContain(zh ? "讨论明年框架协议" : "discussed the 2027 frame contract");
     expect(history).toContain(NAMES[locale].li);
-    expect(history).toContain(zh ? "新建客户" : "Customer created");
-    expect(await s.read("bob", zh ? "客户 历史 北京华为终端" : "customer history 北京华为终端")).not.toContain(zh ? "新建客户" : "Customer created");
+    expect(history).toContain(zh ? "新增客户" : "Customer created");
+    expect(await s.read("bob", zh ? "客户 历史 北京华为终端" : "customer history 北京华为终端")).not.toContain(zh ? "新增客户" : "Customer created");
   });
 
   it("opens complaints and hospitality requests by number with the viewer's buttons, scope-checked", async () => {
@@ -224,7 +224,7 @@ describe.each(["en", "zh-CN"] as const)("the customer book in %s", (locale) => {
 
     const c = await registerComplaint(s.deps, actorOf(s.m.alice, "CONSOLE"), { customerId: s.huawei.id, severity: "LOW", description: "发票错误" });
     const bulk = await s.read("wang", zh ? "客户 移交 <@alice> <@li> 全部 岗位调整" : "customer handover <@alice> <@li> all role change");
-    expect(bulk).toContain(zh ? "已将 1 个客户" : "Handed 1 customer(s)");
+    expect(bulk).toContain(zh ? "已将 1 个客户" : "Handed 1 customer");
     expect((await tdb.prisma.customer.findUniqueOrThrow({ where: { id: s.huawei.id } })).ownerId).toBe(s.m.li.id);
     expect((await tdb.prisma.complaint.findUniqueOrThrow({ where: { id: c.id } })).assigneeId).toBe(s.m.li.id);
     expect(await tdb.prisma.callback.count({ where: { customerId: s.huawei.id, status: "PENDING", assigneeId: s.m.alice.id } })).toBe(0);

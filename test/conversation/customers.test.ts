@@ -39,7 +39,7 @@ describe("help, customers and admin through the conversation", () => {
     const card = replyText(await conversation.command({ user: user("U2"), text: "客户 华为" }));
     expect(card).toContain("华为技术有限公司");
     expect(card).toContain("陈静");
-    expect(card).toMatch(/¥1,200,000/);
+    expect(card).toMatch(/¥1,200,000.00/);
     const stored = await tdb.prisma.customer.findFirstOrThrow({ where: { name: "华为技术有限公司" } });
     expect(stored.tier).toBe("A");
     expect(await tdb.prisma.auditLog.count({ where: { entityId: stored.id } })).toBeGreaterThan(0);

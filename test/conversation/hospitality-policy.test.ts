@@ -50,13 +50,13 @@ describe("hospitality budget per customer and period", () => {
     expect(settings.hospitality.budgetPeriod).toBe("quarter");
 
     const first = textOf(viewOf(await s.conversation.command({ user: s.users.alice, text: "hospitality Acme 6000 2026-11-25 meal 4pax Annual thanks" })));
-    expect(first).toContain("Budget: Q4 2026: ¥8,000; used ¥6,000, remaining ¥2,000");
+    expect(first).toContain("Budget: Q4 2026: ¥8,000.00; used ¥6,000.00, remaining ¥2,000.00");
     expect(first).not.toContain("Over the customer's hospitality budget");
     const r1 = await s.latest();
 
     const second = textOf(viewOf(await s.conversation.command({ user: s.users.alice, text: "hospitality Acme 3000 2026-12-20 meal 2pax Year end" })));
-    expect(second).toContain("Budget: Q4 2026: ¥8,000; used ¥9,000, remaining ¥0 ⚠");
-    expect(second).toContain("⚠ Over the customer's hospitality budget for Q4 2026: ¥9,000 used of ¥8,000.");
+    expect(second).toContain("Budget: Q4 2026: ¥8,000.00; used ¥9,000.00, remaining ¥0.00 ⚠");
+    expect(second).toContain("⚠ Over the customer's hospitality budget for Q4 2026: ¥9,000.00 used of ¥8,000.");
 
     // Settled requests count with what was actually spent: 5,000 + 3,000 is exactly the budget.
     await decideApproval(s.deps, s.as(s.members.li), { requestId: r1.id, decision: "APPROVE" });
@@ -64,20 +64,20 @@ describe("hospitality budget per customer and period", () => {
     s.deps.clock.set("2026-11-25T02:00:00Z");
     await settleHospitality(s.deps, s.as(s.members.alice), { requestId: r1.id, actualFen: 500_000n });
     const after = await s.card(r1.id);
-    expect(after).toContain("Budget: Q4 2026: ¥8,000; used ¥8,000, remaining ¥0");
-    expect(after).not.toContain("remaining ¥0 ⚠");
+    expect(after).toContain("Budget: Q4 2026: ¥8,000.00; used ¥8,000.00, remaining ¥0.00");
+    expect(after).not.toContain("remaining ¥0.00 ⚠");
 
     // Another quarter has its own budget.
     const next = textOf(viewOf(await s.conversation.command({ user: s.users.alice, text: "hospitality Acme 1000 2027-01-05 meal 2pax New year" })));
-    expect(next).toContain("Budget: Q1 2027: ¥8,000; used ¥1,000, remaining ¥7,000");
+    expect(next).toContain("Budget: Q1 2027: ¥8,000.00; used ¥1,000.00, remaining ¥7,000.00");
   });
 
   it("says it in Chinese, by month when the period is a month", async () => {
     const s = await scene("zh-CN");
     await s.conversation.command({ user: s.users.boss, text: "管理 设置 hospitality.budgetPeriod month" });
     const shown = textOf(viewOf(await s.conversation.command({ user: s.users.alice, text: "招待 华东 6000 2026-11-25 宴请 4人 年度答谢" })));
-    expect(shown).toContain("招待预算: 2026年11月：¥5,000；已用 ¥6,000，剩余 ¥0 ⚠");
-    expect(shown).toContain("⚠ 超出该客户2026年11月招待预算：已用 ¥6,000，预算 ¥5,000。");
+    expect(shown).toContain("招待预算：2026年11月：¥5,000.00；已用 ¥6,000.00，剩余 ¥0.00 ⚠");
+    expect(shown).toContain("⚠ 超出该客户2026年11月招待预算：已用 ¥6,000.00，预算 ¥5,000.00。");
   });
 });
 
@@ -91,12 +91,12 @@ describe("tier snapshot", () => {
 
     const old = await s.card(r1.id);
     expect(old).toContain("Customer: Acme Trading · B (regular)");
-    expect(old).toContain("Per head: ¥1,500 (guideline ¥200) ⚠");
-    expect(old).toContain("Budget: Q4 2026: ¥5,000; used ¥6,000, remaining ¥0 ⚠");
-    // A new request is judged by the new tier: VIP's ¥500 a head and ¥20,000 a quarter.
+    expect(old).toContain("Per head: ¥1,500.00 (guideline ¥200.00) ⚠");
+    expect(old).toContain("Budget: Q4 2026: ¥5,000.00; used ¥6,000.00, remaining ¥0.00 ⚠");
+    // A new request is judged by the new tier: VIP's ¥500.00 a head and ¥20,000.00 a quarter.
     const fresh = textOf(viewOf(await s.conversation.command({ user: s.users.alice, text: "hospitality Acme 2000 2026-11-26 meal 4pax Follow-up" })));
-    expect(fresh).toContain("Per head: ¥500 (guideline ¥500)");
-    expect(fresh).toContain("Budget: Q4 2026: ¥20,000; used ¥8,000, remaining ¥12,000");
+    expect(fresh).toContain("Per head: ¥500.00 (guideline ¥500.00)");
+    expect(fresh).toContain("Budget: Q4 2026: ¥20,000.00; used ¥8,000.00, remaining ¥12,000.00");
   });
 });
 
@@ -127,8 +127,8 @@ describe("settlement date", () => {
 
 describe("approvals list", () => {
   for (const [locale, hosp, credit, title, creditLine] of [
-    ["en", "hospitality Acme 1500 2026-11-25 meal 4pax Lunch", "credit request acme 500,000 Orders doubled", "Waiting for your approval (2)", "Credit #1 · Acme Trading · new limit ¥500,000"],
-    ["zh-CN", "招待 华东 1500 2026-11-25 宴请 4人 午餐", "信用 申请 华东 50万 业务扩大", "待您审批（2）", "信用 #1 · 华东机电有限公司 · 新额度 ¥500,000"],
+    ["en", "hospitality Acme 1500 2026-11-25 meal 4pax Lunch", "credit request acme 500,000 Orders doubled", "Waiting for your approval (2)", "Credit #1 · Acme Trading · new limit ¥500,000.00"],
+    ["zh-CN", "招待 华东 1500 2026-11-25 宴请 4人 午餐", "信用 申请 华东 50万 业务扩大", "待您审批（2）", "信用 #1 · 华东机电有限公司 · 新额度 ¥500,000.00"],
   ] as const) {
     it(`lists credit steps beside hospitality ones, each with its buttons (${locale})`, async () => {
       const s = await scene(locale);

@@ -114,9 +114,9 @@ describe("hospitality request and approval through the conversation", () => {
     expect(shown).toContain("Request #1 submitted. Li (supervisor) decides first.");
     expect(shown).toContain("Customer: Acme Trading · B (regular)");
     expect(shown).toContain("Guests / staff: 4 guests / 0 staff");
-    expect(shown).toContain("Estimated amount: ¥6,000");
-    expect(shown).toContain("Per head: ¥1,500 (guideline ¥200) ⚠");
-    expect(shown).toContain("⚠ Per head 1500.00 CNY is above the B guideline of 200.00 CNY.");
+    expect(shown).toContain("Estimated amount: ¥6,000.00");
+    expect(shown).toContain("Per head: ¥1,500.00 (guideline ¥200.00) ⚠");
+    expect(shown).toContain("⚠ Per head ¥1,500.00 is above the B guideline of ¥200.00.");
     expect(shown).toContain("1. supervisor Li: awaiting decision since 2026-11-23 09:00");
     expect(shown).toContain("2. manager Wang: waiting");
     expect(labelsOf(reply)).toEqual(["Cancel request"]);
@@ -202,19 +202,19 @@ describe("hospitality request and approval through the conversation", () => {
     // Settling 6,700 (more than 10 % over) on the event day flags it to Li.
     s.deps.clock.set("2026-11-25T02:00:00Z");
     const settleForm = formOf((await click(s.conversation, s.users.alice, choiceByLabel(toAlice.view, "Record actual amount"))).reply);
-    expect(settleForm.fields.map((f) => [f.name, f.default])).toEqual([["actual", "6000.00"]]);
-    expect(settleForm.intro).toBe("Approved: ¥6,000. More than 10% over is reported to your supervisor.");
+    expect(settleForm.fields.map((f) => [f.name, f.default])).toEqual([["actual", "6,000.00"]]);
+    expect(settleForm.intro).toBe("Approved: ¥6,000.00. More than 10% over is reported to your supervisor.");
     const settled = await submit(s.conversation, s.users.alice, settleForm, { actual: "6,700" });
-    expect(textOf(viewOf(settled.reply))).toContain("Recorded the actual amount ¥6,700 for request #1.");
+    expect(textOf(viewOf(settled.reply))).toContain("Recorded the actual amount ¥6,700.00 for request #1.");
     const settledCard = expectButtonlessCard(settled, request.id);
-    expect(settledCard).toContain("Actual amount: ¥6,700 ⚠");
-    expect(settledCard).toContain("⚠ Actual 6700.00 CNY is more than 10% above the approved 6000.00 CNY.");
+    expect(settledCard).toContain("Actual amount: ¥6,700.00 ⚠");
+    expect(settledCard).toContain("⚠ Actual ¥6,700.00 is more than 10% above the approved ¥6,000.00.");
     const afterSettle = await tdb.prisma.hospitalityRequest.findUniqueOrThrow({ where: { id: request.id } });
     expect(afterSettle).toMatchObject({ status: "SETTLED", actualFen: 670_000n, overspendFlagged: true });
     const [overspent] = await outbox(request.id, "hospitality.overspent");
     const toLi = (await s.conversation.renderDelivery(overspent!))!;
     expect(toLi.to).toEqual({ kind: "member", platformUserId: "li" });
-    expect(textOf(toLi.view)).toContain("Alice spent ¥6,700 on hospitality request #1; ¥6,000 was approved.");
+    expect(textOf(toLi.view)).toContain("Alice spent ¥6,700.00 on hospitality request #1; ¥6,000.00 was approved.");
     expect(labelsOf(toLi.view)).toEqual([]);
 
     // Every posted copy can be refreshed to the current state, without buttons.
@@ -229,8 +229,8 @@ describe("hospitality request and approval through the conversation", () => {
     const shown = textOf(reply);
     expect(shown).toContain("招待申请 #1  [审批中]");
     expect(shown).toContain("申请 #1 已提交，由 李主管（主管）先审批。");
-    expect(shown).toContain("客户: 华东机电有限公司 · 二级（B）");
-    expect(shown).toContain("人均: ¥1,500（标准 ¥200） ⚠");
+    expect(shown).toContain("客户：华东机电有限公司 · 二级（B）");
+    expect(shown).toContain("人均：¥1,500.00（标准 ¥200.00） ⚠");
     expect(labelsOf(reply)).toEqual(["撤销申请"]);
     expect(request).toMatchObject({ kind: "BANQUET", guests: 4, purpose: "年度答谢" });
     expect(textOf(delivery.view)).toContain("小王 请您审批招待申请 #1（第 1 步，主管）。");
@@ -244,7 +244,7 @@ describe("hospitality request and approval through the conversation", () => {
     const wangCard = (await s.conversation.renderDelivery(toWang!))!.view;
     const rejectForm = formOf((await click(s.conversation, s.users.wang, choiceByLabel(wangCard, "驳回"))).reply);
     expect(rejectForm.title).toBe("驳回申请 #1");
-    expect(rejectForm.intro).toBe("小王 为 华东机电有限公司 申请 ¥6,000。对方会看到您填写的原因。");
+    expect(rejectForm.intro).toBe("小王 为 华东机电有限公司 申请 ¥6,000.00。对方会看到您填写的原因。");
 
     // A rejection without a reason stays in the form; nothing is written.
     const empty = await submit(s.conversation, s.users.wang, rejectForm, { reason: "  " });
@@ -288,7 +288,7 @@ describe("hospitality request and approval through the conversation", () => {
     const form = formOf(await s.conversation.command({ user: s.users.alice, text: "hospitality Acme 6000 2026-11-25 Year-end dinner" }));
     expect(form.title).toBe("Request hospitality");
     expect(form.intro).toBe(
-      "Up to ¥2,000 your supervisor approves; up to ¥10,000 also the department manager; above that also the final approver.",
+      "Up to ¥2,000.00 your supervisor approves; up to ¥10,000.00 also the department manager; above that also the final approver.",
     );
     expect(Object.fromEntries(form.fields.map((f) => [f.name, f.default ?? null]))).toEqual({
       customer: "Acme",
@@ -296,7 +296,7 @@ describe("hospitality request and approval through the conversation", () => {
       kind: null,
       guests: null,
       staff: null,
-      estimated: "6000.00",
+      estimated: "6,000.00",
       venue: null,
       purpose: "Year-end dinner",
     });
@@ -317,7 +317,7 @@ describe("hospitality request and approval through the conversation", () => {
     const shown = textOf(viewOf(done.reply));
     expect(shown).toContain("Request #1 submitted. Li (supervisor) decides first.");
     expect(shown).toContain("Venue: Jing'an Shangri-La");
-    expect(shown).toContain("Per head: ¥300 (guideline ¥200) ⚠");
+    expect(shown).toContain("Per head: ¥300.00 (guideline ¥200.00) ⚠");
     const [stored] = await requests(s.tenant.id);
     expect(stored).toMatchObject({ kind: "BANQUET", guests: 5, staff: 1, estimatedFen: 180_000n, venue: "Jing'an Shangri-La" });
     expect(stored!.steps.map((st) => st.role)).toEqual(["SUPERVISOR"]);
@@ -435,10 +435,10 @@ describe("hospitality request and approval through the conversation", () => {
     const list = viewOf(await s.conversation.command({ user: s.users.li, text: "approvals" }));
     const shown = textOf(list);
     expect(shown).toContain("Waiting for your approval (2)");
-    expect(shown).toContain("#1 · Acme Trading · ¥6,000 · 2026-11-25");
-    expect(shown).toContain("Meal · 4 guests / 0 staff · per head ¥1,500 ⚠ (¥200) · by Alice");
-    expect(shown).toContain("#2 · Acme Trading · ¥1,500 · 2026-11-26");
-    expect(shown).toContain("Gift · 2 guests / 0 staff · per head ¥750 ⚠ (¥200) · by Alice");
+    expect(shown).toContain("#1 · Acme Trading · ¥6,000.00 · 2026-11-25");
+    expect(shown).toContain("Meal · 4 guests / 0 staff · per head ¥1,500.00 ⚠ (¥200.00) · by Alice");
+    expect(shown).toContain("#2 · Acme Trading · ¥1,500.00 · 2026-11-26");
+    expect(shown).toContain("Gift · 2 guests / 0 staff · per head ¥750.00 ⚠ (¥200.00) · by Alice");
     expect(labelsOf(list)).toEqual(["Approve", "Reject", "Approve", "Reject"]);
 
     const second = renderText(list).choices[2]!;

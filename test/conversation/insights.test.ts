@@ -188,7 +188,7 @@ describe("risk / 预警", () => {
     expect(text).toContain("1 high · 1 medium · of 3 customers scored");
     expect(text).toContain("Vega Group · VIP · High risk 71/100");
     expect(text).toContain(
-      "No contact for 45 days (cadence every 14 days) +35 · Purchases down 62% over the last 90 days (38,000 vs 100,000 CNY) +16 · Latest satisfaction score 2/5 +10 · 2 overdue callback(s), the oldest 5 days late +10",
+      "No contact for 45 days (cadence every 14 days) +35 · Purchases down 62% over the last 90 days (¥38,000.00 vs ¥100,000.00) +16 · Latest satisfaction score 2/5 +10 · 2 overdue callbacks, the oldest 5 days late +10",
     );
     expect(text).toContain("Apex Steel · A (key) · Medium risk 60/100");
     expect(text).toContain("No contact for 60 days (cadence every 30 days) +35 · Purchases down 100%");
@@ -225,7 +225,7 @@ describe("risk / 预警", () => {
     expect(text).toContain("我的流失风险客户");
     expect(text).toContain("高风险 1 · 中风险 0 · 共评估 1 个客户");
     expect(text).toContain("华为技术 · VIP · 高风险 71/100");
-    expect(text).toContain("已 45 天未联系(回访周期 14 天) +35 · 近 90 天采购额下降 62%");
+    expect(text).toContain("已 45 天未联系（回访周期 14 天） +35 · 近 90 天采购额下降 62%");
     expect(renderText(view).choices.map((c) => c.label)).toEqual(["安排回访", "记录拜访"]);
 
     expect(await say(s.as(s.bob), "预警")).toContain("暂无流失风险客户。");
@@ -252,13 +252,13 @@ describe("risk / 预警", () => {
 
     const team = await say(s.as(s.sam), "risk");
     expect(team).toContain("My team's customers at risk");
-    expect(team).toContain("Vega Group · VIP · High risk 71/100 · owner Alice");
-    expect(team).toContain("Amy Corp · A (key) · Medium risk 60/100 · owner Amy");
+    expect(team).toContain("Vega Group · VIP · High risk 71/100 · account manager Alice");
+    expect(team).toContain("Amy Corp · A (key) · Medium risk 60/100 · account manager Amy");
     expect(team).not.toContain("Bob Industries");
 
     const all = await say(s.as(s.wang), "risk");
     expect(all).toContain("Customers at risk in the department");
-    expect(all).toContain("Bob Industries · A (key) · Medium risk 60/100 · owner Bob");
+    expect(all).toContain("Bob Industries · A (key) · Medium risk 60/100 · account manager Bob");
     expect(all).toContain("1 high · 2 medium · of 3 customers scored");
   });
 });
@@ -316,7 +316,7 @@ describe("callback digest notifications", () => {
     before(text, "Vortex", "Vega");
     before(text, "Vega", "Apex");
     before(text, "Apex", "Birch");
-    expect(text).toContain("⚠ 10 day(s) overdue (due 2026-11-13)");
+    expect(text).toContain("⚠ 10 days overdue (due 2026-11-13)");
 
     const done = choices(delivery!.view, "callback.done");
     const visit = choices(delivery!.view, "visit.open_form");
@@ -356,7 +356,7 @@ describe("callback digest notifications", () => {
     const delivery = await deliver(s, s.alice, "digest.callbacks");
     const { text, choices: buttons } = renderText(delivery!.view);
     expect(text).toContain("2026-11-23 回访提醒");
-    expect(text).toContain("今日到期 2 个,逾期 2 个");
+    expect(text).toContain("今日到期 2 个，逾期 2 个");
     expect(text).toContain("⚠ 已逾期 3 天（应于 2026-11-20）");
     expect(buttons.slice(0, 4).map((c) => c.label)).toEqual(["完成", "记录拜访", "明天再回访", "跳过"]);
   });
@@ -392,9 +392,9 @@ describe("callback digest notifications", () => {
 
     const delivery = await deliver(s, s.alice, "digest.callbacks");
     const { text } = renderText(delivery!.view);
-    expect(text).toContain("2 due today, 2 overdue · 1 visit(s) overdue");
+    expect(text).toContain("2 due today, 2 overdue · 1 visit overdue");
     before(text, "Birch", "Visits overdue");
-    expect(text).toContain("⚠ planned for 2026-11-19, 4 day(s) overdue · quarterly review");
+    expect(text).toContain("⚠ planned for 2026-11-19, 4 days overdue · quarterly review");
     // Done and today's plans are not overdue.
     expect(text.slice(text.indexOf("Visits overdue"))).not.toContain("Apex");
     expect(text.slice(text.indexOf("Visits overdue"))).not.toContain("Birch");
@@ -408,7 +408,7 @@ describe("callback digest notifications", () => {
     expect(recipients.find((r) => r.memberId === s.bob.id)?.intents).toEqual(["digest.callbacks"]);
     await tdb.prisma.member.update({ where: { id: s.bob.id }, data: { locale: "zh-CN" } });
     const bobs = renderText((await deliver(s, s.bob, "digest.callbacks"))!.view);
-    expect(bobs.text).toContain("今日到期 0 个,逾期 0 个 · 拜访逾期 1 个");
+    expect(bobs.text).toContain("今日到期 0 个，逾期 0 个 · 拜访逾期 1 个");
     expect(bobs.text).toContain("逾期未拜访");
     expect(bobs.text).toContain("⚠ 计划于 2026-11-21，已逾期 2 天");
     expect(bobs.choices.map((c) => c.label)).toEqual(["记录拜访"]);
@@ -462,9 +462,9 @@ describe("churn digest notifications", () => {
     expect(text).toContain("Your team's top customers at risk, 2026-11-23");
     expect(text).toContain("1 high, 12 medium, 12 newly risen");
     // Vega was already HIGH yesterday: listed first, not marked.
-    expect(text).toContain("• Vega Group · VIP · High risk 71/100 · owner Alice\n");
-    expect(text).toContain("🆕 M01 · A (key) · Medium risk 60/100 · owner Alice · new since yesterday");
-    expect(text).toContain("🆕 M02 · A (key) · Medium risk 60/100 · owner Amy · new since yesterday");
+    expect(text).toContain("• Vega Group · VIP · High risk 71/100 · account manager Alice\n");
+    expect(text).toContain("🆕 M01 · A (key) · Medium risk 60/100 · account manager Alice · new since yesterday");
+    expect(text).toContain("🆕 M02 · A (key) · Medium risk 60/100 · account manager Amy · new since yesterday");
     expect(text).toContain("M09");
     expect(text).not.toContain("M10");
     expect(text).toContain("… and 3 more");
@@ -485,7 +485,7 @@ describe("churn digest notifications", () => {
     await mediumRisk(s, s.alice.id, "华为技术");
     const { text } = renderText((await deliver(s, s.sam, "digest.churn.team"))!.view);
     expect(text).toContain("2026-11-23 团队流失风险客户前十");
-    expect(text).toContain("高风险 0,中风险 1,新增 1");
+    expect(text).toContain("高风险 0，中风险 1，新增 1");
     expect(text).toContain("🆕 华为技术 · 一级（A） · 中风险 60/100 · 客户经理 Alice · 较昨日新增");
   });
 });
@@ -531,7 +531,7 @@ describe("digest / 日报 (preview)", () => {
 
     const samCallbacks = await say(s.as(s.sam), "日报 回访");
     expect(samCallbacks).toContain("2026-11-23 团队回访概况");
-    expect(samCallbacks).toContain("Alice:到期 2,逾期 2,昨日完成 0");
+    expect(samCallbacks).toContain("Alice：到期 2，逾期 2，昨日完成 0");
   });
 
   it("refuses an unknown digest name with a helpful message", async () => {
@@ -626,12 +626,12 @@ describe("report / 报表", () => {
     expect(text).toContain("Median time to resolve, working hours: 11 h 0 min (n = 1)");
     // Both of Alice's complaints missed a deadline while she held them.
     expect(text).toContain("SLA deadlines missed: 2 (2 complaints registered)");
-    expect(text).toContain("Sales: ¥0 (previous period ¥0, n/a)");
+    expect(text).toContain("Sales: ¥0.00 (previous period ¥0.00, n/a)");
     expect(text).toContain("Callbacks done on time (by the original due date): 50% (2 of 4)");
     expect(text).toContain("Churn rate: 33.3% (1 of 3)");
     expect(text).toContain("Average satisfaction: 4.5 / 5 (2 responses)");
-    expect(text).toContain("Hospitality spend per customer: ¥2,000 (¥4,000 for 2 customers)");
-    expect(text).toContain("Hospitality spend by tier (per customer): VIP ¥3,000 (¥3,000) · B (regular) ¥1,000 (¥1,000)");
+    expect(text).toContain("Hospitality spend per customer: ¥2,000.00 (¥4,000.00 for 2 customers)");
+    expect(text).toContain("Hospitality spend by tier (per customer): VIP ¥3,000.00 (¥3,000.00) · B (regular) ¥1,000.00 (¥1,000.00)");
     // A specialist has no member rows to list.
     expect(text).not.toContain("Members");
     expect(await writes(s.tenant.id)).toEqual(stored);
@@ -647,11 +647,11 @@ describe("report / 报表", () => {
     const text = await say(s.as(s.sam), "报表 2026-11-01 2026-11-23 团队");
     expect(text).toContain("绩效指标 2026-11-01 至 2026-11-23");
     expect(text).toContain("我的团队（3 人）");
-    expect(text).toContain("回访完成率: 50%（4 个中的 2 个）");
-    expect(text).toContain("投诉受理时长中位数: 3 小时 15 分钟（共 2 起）");
-    expect(text).toContain("投诉受理时长中位数（工作时间）: 2 小时 45 分钟（共 2 起）");
+    expect(text).toContain("回访完成率：50%（4 个中的 2 个）");
+    expect(text).toContain("投诉受理时长中位数：3 小时 15 分钟（共 2 起）");
+    expect(text).toContain("投诉受理时长中位数（工作时间）：2 小时 45 分钟（共 2 起）");
     expect(text).toContain("各成员");
-    expect(text).toMatch(/• Alice（2 个客户）\n\s+销售额 ¥0（无） · 回访完成 50%（2\/4） · 受理 3 小时 15 分钟（工作时间 2 小时 45 分钟） · 超时 2 · 流失率 33\.3% · 满意度 4\.5 · 招待 ¥4,000/);
+    expect(text).toMatch(/• Alice（2 个客户）\n\s+销售额 ¥0.00（无） · 回访完成 50%（2\/4） · 受理 3 小时 15 分钟（工作时间 2 小时 45 分钟） · 超时 2 · 流失率 33\.3% · 满意度 4\.5 · 招待 ¥4,000.00/);
     // Sam and Amy own no customers and did nothing in the period: no rows of "无", one line saying so.
     expect(text).not.toContain("Amy");
     expect(text).not.toContain("回访完成 无");
@@ -659,7 +659,7 @@ describe("report / 报表", () => {
 
     const me = await say(s.as(s.sam), "报表 2026-11-01 2026-11-23 我");
     expect(me).toContain("个人指标");
-    expect(me).toContain("回访完成率: 无");
+    expect(me).toContain("回访完成率：无");
     expect(me).not.toContain("各成员");
   });
 
@@ -764,10 +764,10 @@ describe("the digests channel post", () => {
     const { text, choices: buttons } = renderText(delivery!.view);
     expect(text).toContain("Top customers at risk in the department, 2026-11-23");
     expect(text).toContain("1 high, 11 medium, 11 newly risen");
-    expect(text).toContain("• Vega Group · VIP · High risk 71/100 · owner Alice\n");
+    expect(text).toContain("• Vega Group · VIP · High risk 71/100 · account manager Alice\n");
     expect(text).toContain("No contact for 45 days (cadence every 14 days) +35");
     // Customers of Bob, who reports to the head directly, are the department's too.
-    expect(text).toContain("🆕 M02 · A (key) · Medium risk 60/100 · owner Bob · new since yesterday");
+    expect(text).toContain("🆕 M02 · A (key) · Medium risk 60/100 · account manager Bob · new since yesterday");
     expect(text).toContain("M09");
     expect(text).not.toContain("M10");
     expect(text).toContain("… and 2 more");

@@ -90,8 +90,8 @@ describe("admin region / 管理 区域 and region filters", () => {
     expect(assigned).toBe("Carol now covers: East China, 华北.");
     expect((await tdb.prisma.member.findUniqueOrThrow({ where: { id: carol.id } })).regions).toEqual(["East China", "华北"]);
     const list = replyText(await conversation.command({ user: s.as(s.admin), text: "admin region" }));
-    expect(list).toContain("East China* · 1 customers · 1 members");
-    expect(replyText(await conversation.command({ user: s.as(s.admin), text: "管理 区域 删除 华北" }))).toContain("Region 华北 removed (1 members");
+    expect(list).toContain("East China* · 1 customer · 1 member");
+    expect(replyText(await conversation.command({ user: s.as(s.admin), text: "管理 区域 删除 华北" }))).toContain("Region 华北 removed (1 member no longer covers it");
     expect((await tdb.prisma.member.findUniqueOrThrow({ where: { id: carol.id } })).regions).toEqual(["East China"]);
     expect(replyText(await conversation.command({ user: s.as(s.alice), text: "admin region add West" }))).not.toContain("added");
   });

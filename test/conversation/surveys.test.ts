@@ -108,10 +108,10 @@ describe("survey / 调查", () => {
     const results = renderText(viewOf(await conversation.command({ user: s.as(s.sam), text: "survey results 2026Q4" }))).text;
     expect(results).toContain("Survey results · 2026Q4");
     expect(results).toContain("2 of 2 customers answered");
-    expect(results).toContain("需求满意度: 4.5");
-    expect(results).toContain("产品满意度: 3");
+    expect(results).toContain("需求满意度：4.5");
+    expect(results).toContain("产品满意度：3");
     expect(results).toContain("需求满意度 4.5 · 产品满意度 3 · 服务满意度 5 · 2 answers · 1 low · NPS 0");
-    expect(results).toMatch(/VIP\n\s+需求满意度 4 · 产品满意度 2 · 服务满意度 5 · 1 answers · 1 low · NPS -100/);
+    expect(results).toMatch(/VIP\n\s+需求满意度 4 · 产品满意度 2 · 服务满意度 5 · 1 answer · 1 low · NPS -100/);
     expect(results).toContain("Team of Sam");
 
     // The card shows the latest answers and the last 12 months' purchases with their change.
@@ -122,7 +122,7 @@ describe("survey / 调查", () => {
       ],
     });
     const card = renderText(viewOf(await conversation.command({ user: s.as(s.alice), text: "customer Vega Group" }))).text;
-    expect(card).toContain("Purchases, last 12 months: ¥1,000 (-50% on the 12 months before)");
+    expect(card).toContain("Purchases, last 12 months: ¥1,000.00 (-50% on the 12 months before)");
     expect(card).toContain("Latest survey 2026Q4 (2026-11-23): 需求满意度 4 · 产品满意度 2 · 服务满意度 5");
 
     // The answer is the churn score's satisfaction signal.

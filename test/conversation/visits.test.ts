@@ -61,7 +61,7 @@ describe("visit (command line)", () => {
     expect(shown).toContain("Visit to ACME Corp logged");
     expect(shown).toContain("How: on-site visit");
     expect(shown).toContain("When: 2026-11-23 09:00");
-    expect(shown).toContain("Summary: talked about the 2027 renewal");
+    expect(shown).toContain("Visit notes: talked about the 2027 renewal");
     expect(shown).toContain("Closed the callback due 2026-11-20 (regular follow-up).");
     expect(shown).toContain("Next regular callback: 2026-12-07.");
     expect(renderText(viewOf(reply)).choices.map((c) => c.actionId)).toEqual(["callback.open_form", "customer.open"]);

@@ -87,9 +87,9 @@ describe("credit over Feishu", () => {
     await runFlow("credit request acme 500,000 Orders doubled this year", {
       limitFen: 50_000_000n,
       cardText: /Credit request #1[\s\S]*Waiting for Li Supervisor/,
-      approvedText: /credit request #1 is approved \(final approval by [^)]+\): Acme Trading's limit is now ¥500,000/,
+      approvedText: /credit request #1 is approved \(final approval by [^)]+\): Acme Trading's limit is now ¥500,000.00/,
       creditCommand: "credit acme",
-      limitText: /Credit limit[\s\S]{0,8}¥500,000/,
+      limitText: /Credit limit[\s\S]{0,8}¥500,000.00/,
     });
   });
 
@@ -98,9 +98,9 @@ describe("credit over Feishu", () => {
     await runFlow("信用 申请 acme 80万 业务扩大", {
       limitFen: 80_000_000n,
       cardText: /信用额度申请 #2[\s\S]*等待 Li Supervisor（主管）审批/,
-      approvedText: /信用额度申请 #2 已批准（终审：[^）]+）：Acme Trading 的额度现为 ¥800,000/,
+      approvedText: /信用额度申请 #2 已批准（终审：[^）]+）：Acme Trading 的额度现为 ¥800,000.00/,
       creditCommand: "信用 acme",
-      limitText: /信用额度[\s\S]{0,8}¥800,000/,
+      limitText: /信用额度[\s\S]{0,8}¥800,000.00/,
     });
   });
 

@@ -93,9 +93,9 @@ describe("credit over Slack", () => {
     await runFlow("credit request acme 500,000 Orders doubled this year", {
       limitFen: 50_000_000n,
       cardText: /Credit request #1[\s\S]*Waiting for Li Supervisor/,
-      approvedText: /credit request #1 is approved \(final approval by [^)]+\): Acme Trading's limit is now ¥500,000/,
+      approvedText: /credit request #1 is approved \(final approval by [^)]+\): Acme Trading's limit is now ¥500,000.00/,
       creditCommand: "credit acme",
-      limitText: /Credit limit\*?\n¥500,000/,
+      limitText: /Credit limit\*?\n¥500,000.00/,
     });
   });
 
@@ -107,9 +107,9 @@ describe("credit over Slack", () => {
     await runFlow("信用 申请 acme 80万 业务扩大", {
       limitFen: 80_000_000n,
       cardText: /信用额度申请 #2[\s\S]*等待 Li Supervisor（主管）审批/,
-      approvedText: /信用额度申请 #2 已批准（终审：[^）]+）：Acme Trading 的额度现为 ¥800,000/,
+      approvedText: /信用额度申请 #2 已批准（终审：[^）]+）：Acme Trading 的额度现为 ¥800,000.00/,
       creditCommand: "信用 acme",
-      limitText: /信用额度\*?\n¥800,000/,
+      limitText: /信用额度\*?\n¥800,000.00/,
     });
   });
 
@@ -128,7 +128,7 @@ describe("credit over Slack", () => {
     const alertsIn = (member: SlackMember) =>
       h.fake.messagesIn(h.fake.dmOf(member.id)).filter((m) => /^⚠ .*(超过信用额度|above its credit limit)/.test(textOf(m.blocks).split("\n")[1] ?? ""));
     await waitFor(() => alertsIn(team.alice).length === 1 && alertsIn(team.supervisor).length === 1, "one over-limit alert each");
-    expect(textOf(alertsIn(team.alice)[0]!.blocks)).toContain("¥850,000");
+    expect(textOf(alertsIn(team.alice)[0]!.blocks)).toContain("¥850,000.00");
 
     // The same file again (finance re-exports daily): nothing new to say.
     const again = await importReceivablesCsv(h.deps, systemActor(team.tenant.id), csv);
@@ -138,8 +138,8 @@ describe("credit over Slack", () => {
     expect(alertsIn(team.supervisor)).toHaveLength(1);
     expect(alertsIn(team.manager)).toHaveLength(0);
 
-    expect(await answerTo(team.alice, "信用 acme", /(应收未收|Receivables outstanding)[\s\S]*¥850,000/)).toBeDefined();
+    expect(await answerTo(team.alice, "信用 acme", /(应收未收|Receivables outstanding)[\s\S]*¥850,000.00/)).toBeDefined();
     // The customer card carries the credit in one line, flagged.
-    expect(await answerTo(team.alice, "customer acme", /(额度|limit) ¥800,000 · (应收|owed) ¥850,000 · (可用|available) ¥-50,000 ⚠/)).toBeDefined();
+    expect(await answerTo(team.alice, "customer acme", /(额度|limit) ¥800,000.00 · (应收|owed) ¥850,000.00 · (可用|available) -¥50,000.00 ⚠/)).toBeDefined();
   });
 });

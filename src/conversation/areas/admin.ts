@@ -6,8 +6,9 @@ import { requireRoleAtLeast } from "../../core/members/authorization.js";
 import { z } from "zod";
 import { CHANNEL_UNREACHABLE_INTENT } from "../../core/tenants/channel-alerts.js";
 import type { ConversationArea, IntentRenderer } from "../area.js";
-import { enumLabel, money, moreTemplate, noticeView } from "../builders/common.js";
-import { hasMessage } from "../i18n/index.js";
+import { enumLabel, moreTemplate, noticeView } from "../builders/common.js";
+import { settingLabel, settingValueText } from "../builders/settings.js";
+import { hasMessage, t } from "../i18n/index.js";
 import { channelRef, type View } from "../views/view.js";
 import type { Session } from "../session.js";
 
@@ -15,22 +16,13 @@ function usage(session: Session, key: string): { kind: "view"; view: View } {
   return { kind: "view", view: noticeView(session, session.t(key), "warning") };
 }
 
-/** A setting's label in the member's language, with its key (what `admin settings` takes). */
-function settingLabel(session: Session, key: string): string {
-  const labelKey = `settings.label.${key}`;
-  const label = session.t(labelKey);
-  return label === labelKey ? key : session.t("settings.label_with_key", { label, key });
-}
-
-/** Amounts in yuan, members by name — never fen or an internal id. */
+/** Amounts in yuan, times in hours or days, members by name — never fen, minutes or an internal id. */
 async function settingValue(session: Session, key: string, value: SettingValue): Promise<string> {
-  if (value === null) return "—";
-  if (/Fen(\.|$)/.test(key) && typeof value === "number") return money(BigInt(value));
-  if (key.endsWith("ApproverId")) {
+  if (key.endsWith("ApproverId") && value !== null) {
     const member = await session.deps.db.member.findFirst({ where: { tenantId: session.tenant.id, id: String(value) }, select: { displayName: true } });
     return member?.displayName ?? "—";
   }
-  return String(value);
+  return settingValueText(session, key, value);
 }
 
 async function settingsView(session: Session): Promise<View> {
@@ -137,7 +129,7 @@ export const adminArea: ConversationArea = {
       const key = command.key;
       if (command.value === undefined && !command.member) {
         const row = flattenSettings(session.tenant).find((r) => r.key === key);
-        return { kind: "view", view: noticeView(session, `${settingLabel(session, key)} = ${await settingValue(session, key, row?.value ?? null)}`) };
+        return { kind: "view", view: noticeView(session, session.t("admin.setting_shown", { key: settingLabel(session, key), value: await settingValue(session, key, row?.value ?? null) })) };
       }
       const raw = command.member ? (await session.memberFor(command.member.platformUserId, command.member.name)).id : command.value!;
       const tenant = await changeTenantSetting(session.deps, session.actor, key, raw);
@@ -151,7 +143,9 @@ export const adminArea: ConversationArea = {
     "member.lang": async (session, command) => {
       if (!command.locale) return usage(session, "admin.lang_usage");
       await setMemberLocale(session.deps, session.actor, command.locale);
-      return { kind: "view", view: noticeView(session, session.t(command.locale === "en" ? "admin.lang_set.en" : "admin.lang_set.zh"), "success") };
+      // Said in the language just chosen: the member's first message in it.
+      const text = t(command.locale, command.locale === "en" ? "admin.lang_set.en" : "admin.lang_set.zh");
+      return { kind: "view", view: noticeView(session, text, "success") };
     },
   },
 };

@@ -22,7 +22,7 @@ function hospitalityItem(session: Session, a: PendingApproval): ListItem {
         kind: kindLabel(session, a.kind),
         heads: session.t("hospitality.view.heads_value", { guests: a.guests, staff: a.staff }),
         perHead: money(perHeadFen(a.estimatedFen, heads)),
-        flag: a.perHeadFlagged ? ` ⚠ (${money(a.perHeadGuidelineFen)})` : "",
+        flag: a.perHeadFlagged ? session.t("hospitality.view.guideline_flag", { guideline: money(a.perHeadGuidelineFen) }) : "",
         requester: a.requester.name,
       }),
       a.purpose,

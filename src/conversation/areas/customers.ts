@@ -8,6 +8,7 @@ import { findCustomer, findCustomerRowByPrefix } from "../../core/customers/look
 import type { CustomerRisk } from "../../core/risk/risk.js";
 import type { ConversationArea } from "../area.js";
 import { button, enumLabel, localDateTime, money, moreTemplate, noticeView, tierLabel } from "../builders/common.js";
+import { moneyInput } from "../builders/money.js";
 import { domainErrorReply, formErrorsReply } from "../builders/forms.js";
 import { customerAddFieldsSchema } from "../grammar/index.js";
 import type { Reply } from "../port.js";
@@ -48,7 +49,7 @@ export function customerCardView(session: Session, card: CustomerCard, risk?: Cu
   const fields = [
     { label: session.t("customer.field.owner"), value: card.owner.name },
     { label: session.t("customer.field.status"), value: enumLabel(session, card.status) },
-    { label: session.t("customer.field.tier"), value: tierLabel(session, card.tier) + (card.tierOverridden ? ` (${session.t("customer.tier_overridden")})` : "") },
+    { label: session.t("customer.field.tier"), value: card.tierOverridden ? session.t("customer.tier_with_override", { tier: tierLabel(session, card.tier), note: session.t("customer.tier_overridden") }) : tierLabel(session, card.tier) },
     { label: session.t("customer.field.annual"), value: money(card.annualPurchaseFen) },
     { label: session.t("customer.field.last_contact"), value: card.lastContactOn ?? session.t("customer.never") },
     ...(card.industry ? [{ label: session.t("customer.field.industry"), value: card.industry }] : []),
@@ -154,7 +155,7 @@ export function lookupForm(session: Session): Form {
   });
 }
 
-function addForm(session: Session, defaults: { name?: string; tier?: Tier; annualYuan?: string }): Form {
+export function addForm(session: Session, defaults: { name?: string; tier?: Tier; annualYuan?: string }): Form {
   return defineForm({
     formId: "customer.add",
     title: session.t("customer.form.add_title"),
@@ -205,9 +206,6 @@ async function addCustomer(
   return { ...view, blocks: [{ kind: "text", text: session.t("customer.created", { name: created.name }) }, ...view.blocks] };
 }
 
-function fenToYuanInput(fen: bigint): string {
-  return `${fen / 100n}.${(fen % 100n).toString().padStart(2, "0")}`;
-}
 
 export const customersArea: ConversationArea = {
   commands: {
@@ -222,7 +220,7 @@ export const customersArea: ConversationArea = {
           form: addForm(session, {
             ...(command.name ? { name: command.name } : {}),
             ...(command.tier ? { tier: command.tier } : {}),
-            ...(command.annualFen !== undefined ? { annualYuan: fenToYuanInput(command.annualFen) } : {}),
+            ...(command.annualFen !== undefined ? { annualYuan: moneyInput(command.annualFen) } : {}),
           }),
         };
       }

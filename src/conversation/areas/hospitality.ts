@@ -21,7 +21,8 @@ import type { BudgetPeriod } from "../../core/hospitality/rules.js";
 import { hospitalityKinds } from "../../core/hospitality/schemas.js";
 import { loadRequest, toHospitalityView, type ApprovalStepView, type HospitalityView } from "../../core/hospitality/view.js";
 import { ConflictError, isDomainError, NotFoundError, type DomainError } from "../../core/shared/errors.js";
-import { fenToDecimalString, yuanToFen } from "../../core/shared/money.js";
+import { yuanToFen } from "../../core/shared/money.js";
+import { moneyInput } from "../builders/money.js";
 import type { ActionHandler, ConversationArea, FormHandler, IntentRenderer } from "../area.js";
 import { mentionOf } from "../mention.js";
 import { button, enumLabel, errorView, localDateTime, money, moreTemplate, noticeView, tierLabel } from "../builders/common.js";
@@ -191,9 +192,9 @@ export function hospitalityCardView(session: Session, view: HospitalityView, opt
   if (view.perHeadFlagged) {
     flags.push(
       `⚠ ${session.t("hospitality.per_head_flag", {
-        perHead: fenToDecimalString(view.perHeadFen),
+        perHead: money(view.perHeadFen),
         tier: view.customer.tier,
-        guideline: fenToDecimalString(view.perHeadGuidelineFen),
+        guideline: money(view.perHeadGuidelineFen),
       })}`,
     );
   }
@@ -209,8 +210,8 @@ export function hospitalityCardView(session: Session, view: HospitalityView, opt
   if (view.overspendFlagged && view.actualFen !== null) {
     flags.push(
       `⚠ ${session.t("hospitality.overspend_flag", {
-        actual: fenToDecimalString(view.actualFen),
-        approved: fenToDecimalString(view.estimatedFen),
+        actual: money(view.actualFen),
+        approved: money(view.estimatedFen),
         tolerance: session.tenant.settings.hospitality.overspendTolerancePercent,
       })} ${session.t("hospitality.overspend_percent", { percent: overspendPercentText(view.actualFen, view.estimatedFen) })}`,
     );
@@ -455,7 +456,7 @@ function settleFields(session: Session, defaultFen?: bigint): Form["fields"] {
       label: session.t("hospitality.view.form.settle_actual"),
       kind: "amount",
       required: true,
-      ...(defaultFen !== undefined ? { default: fenToDecimalString(defaultFen) } : {}),
+      ...(defaultFen !== undefined ? { default: moneyInput(defaultFen) } : {}),
     },
   ];
 }
@@ -539,7 +540,7 @@ function requestFields(session: Session, d: RequestDefaults): Form["fields"] {
       label: session.t("hospitality.view.form.estimated"),
       kind: "amount",
       required: true,
-      ...(d.estimatedFen !== undefined ? { default: fenToDecimalString(d.estimatedFen) } : {}),
+      ...(d.estimatedFen !== undefined ? { default: moneyInput(d.estimatedFen) } : {}),
     },
     { name: "venue", label: session.t("hospitality.view.form.venue"), kind: "text", required: false, maxLength: 200 },
     { name: "purpose", label: session.t("hospitality.view.form.purpose"), kind: "textarea", required: true, maxLength: 1_000, ...(d.purpose ? { default: d.purpose } : {}) },

@@ -5,7 +5,6 @@
 import { myRisk, riskForCustomer, type CustomerRisk, type MyRisk } from "../../core/risk/risk.js";
 import type { RiskLevel, RiskReason } from "../../core/risk/rules.js";
 import { isDomainError } from "../../core/shared/errors.js";
-import { fenToYuanText } from "../../core/shared/money.js";
 import type { ConversationArea } from "../area.js";
 import { button, localDateTime, money, moreTemplate, tierLabel } from "../builders/common.js";
 import { customerFigures, type CustomerFigures } from "../../core/kpi/customer-figures.js";
@@ -38,8 +37,8 @@ export function reasonText(session: Session, reason: RiskReason): string {
     case "purchase_decline":
       return session.t("risk.reason.purchase_decline", {
         percent: reason.percent,
-        recent: fenToYuanText(BigInt(reason.recentFen)),
-        previous: fenToYuanText(BigInt(reason.previousFen)),
+        recent: money(BigInt(reason.recentFen)),
+        previous: money(BigInt(reason.previousFen)),
       });
     case "open_complaints":
       return session.t("risk.reason.open_complaints", { count: reason.count });
@@ -51,7 +50,7 @@ export function reasonText(session: Session, reason: RiskReason): string {
       return session.t("risk.reason.overdue_callbacks", { count: reason.count, maxDaysOverdue: reason.maxDaysOverdue });
     case "credit":
       return reason.overdueFen > 0
-        ? session.t("risk.reason.credit_overdue", { overdue: fenToYuanText(BigInt(reason.overdueFen)) })
+        ? session.t("risk.reason.credit_overdue", { overdue: money(BigInt(reason.overdueFen)) })
         : session.t("risk.reason.credit_over_limit");
   }
 }
@@ -161,11 +160,15 @@ export type CardRisk = CustomerRisk & { figures?: CustomerFigures };
 
 function figuresLines(session: Session, figures: CustomerFigures): string[] {
   const p = figures.purchases;
-  const change =
+  const amount = money(p.last12MonthsFen);
+  const lines = [
     p.change === null
-      ? session.t("risk.view.purchases_no_base")
-      : new Intl.NumberFormat(session.locale, { style: "percent", maximumFractionDigits: 1, signDisplay: "exceptZero" }).format(p.change);
-  const lines = [session.t("risk.view.purchases_12m", { amount: money(p.last12MonthsFen), change })];
+      ? session.t("risk.view.purchases_12m_no_base", { amount })
+      : session.t("risk.view.purchases_12m", {
+          amount,
+          change: new Intl.NumberFormat(session.locale, { style: "percent", maximumFractionDigits: 1, signDisplay: "exceptZero" }).format(p.change),
+        }),
+  ];
   const sv = figures.survey;
   if (sv) {
     const scores = Object.entries(sv.scores).map(([d, n]) => `${d} ${n}`).join(" · ");

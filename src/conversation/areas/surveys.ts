@@ -27,7 +27,7 @@ const LIST_LIMIT = 20;
 
 function tasksView(session: Session, tasks: readonly SurveyTaskView[]): View {
   const items: ListItem[] = tasks.slice(0, LIST_LIMIT).map((t) => ({
-    text: `*${t.customerName}* · ${tierLabel(session, t.tier)}\n${session.t("survey.view.task_line", { survey: t.surveyName, dimensions: t.dimensions.join("、") })}`,
+    text: `*${t.customerName}* · ${tierLabel(session, t.tier)}\n${session.t("survey.view.task_line", { survey: t.surveyName, dimensions: t.dimensions.join(session.t("survey.dimension_separator")) })}`,
     buttons: [button(session, "survey.view.button.record", "survey.record", { entityId: t.id, memberId: t.assigneeId }, { style: "primary" })],
   }));
   const title = session.t("survey.view.list_title", { count: tasks.length });
@@ -118,13 +118,14 @@ export const surveysArea: ConversationArea = {
         name: command.name,
         tiers: command.tiers,
         regions: command.regions,
-        dimensions: command.dimensions,
+        // Without dimensions, the usual three in the language of whoever starts the survey.
+        dimensions: command.dimensions.length > 0 ? command.dimensions : session.t("survey.default_dimensions").split("|"),
       });
       const text = session.t("survey.view.started", {
         name: started.name,
         tasks: started.tasks,
         managers: started.byAssignee.size,
-        dimensions: started.dimensions.join("、"),
+        dimensions: started.dimensions.join(session.t("survey.dimension_separator")),
       });
       return { kind: "view", view: noticeView(session, text, "success") };
     },

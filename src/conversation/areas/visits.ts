@@ -61,7 +61,7 @@ export async function splitVisitWords(session: Session, words: readonly string[]
   return rest ? { customer: words[0]!, summary: rest } : { customer: words[0]! };
 }
 
-interface VisitFormPreset {
+export interface VisitFormPreset {
   customer?: string;
   ambiguous?: AmbiguousCustomerError;
   summary?: string;

@@ -2,8 +2,8 @@
 // the member's language, and button payloads with the house defaults.
 import type { Tier } from "@prisma/client";
 import { isDomainError } from "../../core/shared/errors.js";
-import { fenToYuanText } from "../../core/shared/money.js";
 import type { Session } from "../session.js";
+import { settingErrorParams } from "./settings.js";
 import { buttonExpiry, encodeButtonPayload, type ButtonPayload, type EncodedButtonPayload } from "../views/payload.js";
 import type { Button, Tone, View } from "../views/view.js";
 
@@ -47,6 +47,9 @@ export function errorView(session: Session, err: unknown): View {
 /** Enum values in error params (statuses, roles, decisions) shown in the member's language. */
 function translateParams(session: Session, params: Record<string, string | number>): Record<string, string | number> {
   const out: Record<string, string | number> = {};
+  // A setting's name and range (settings.out_of_range…) in the member's words and units.
+  const setting = settingErrorParams(session, params);
+  if (setting !== params) return setting;
   for (const [k, v] of Object.entries(params)) {
     const key =
       typeof v !== "string" ? undefined : /^[A-Z_]+$/.test(v) ? `enum.${v}` : /^[a-z]+$/.test(v) ? `entity.${v}` : undefined;
@@ -55,9 +58,7 @@ function translateParams(session: Session, params: Record<string, string | numbe
   return out;
 }
 
-export function money(fen: bigint): string {
-  return `¥${fenToYuanText(fen)}`;
-}
+export { money } from "./money.js";
 
 export function tierLabel(session: Session, tier: Tier): string {
   return session.t(`enum.tier.${tier}`);

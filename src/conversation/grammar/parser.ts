@@ -14,6 +14,7 @@ import { InvalidInputError } from "../../core/shared/errors.js";
 import { cleanBounded } from "../../core/shared/hygiene.js";
 import { defaultTenantSettings } from "../../core/tenants/settings.js";
 import { localDateOf, type LocalDate } from "../../core/shared/time.js";
+import { settingKeyByName } from "../builders/settings.js";
 import { normalizeLocale } from "../i18n/index.js";
 import type { Locale } from "../i18n/catalog/types.js";
 import {
@@ -752,7 +753,8 @@ function parseAdminSettings(s: State, args: Token[]): Command {
   const first = args[0];
   if (!first) return { kind: "admin.settings" };
   const typed = first.text;
-  const key = SETTING_ALIASES[typed.toLowerCase()] ?? settingKeys.find((k) => k.toLowerCase() === typed.toLowerCase());
+  const key =
+    SETTING_ALIASES[typed.toLowerCase()] ?? settingKeys.find((k) => k.toLowerCase() === typed.toLowerCase()) ?? settingKeyByName(typed);
   if (!key) {
     const suggestion = suggestAlias(typed, settingKeys);
     throw suggestion

@@ -101,3 +101,25 @@ describe("resolveLocale", () => {
     expect(resolveLocale(member, tenant)).toBe(expected);
   });
 });
+
+describe("plurals", () => {
+  it("picks the form by Intl.PluralRules and fills # with the number", () => {
+    const template = "{count, plural, =0 {no callbacks} one {# overdue callback} other {# overdue callbacks}} for {name}";
+    expect(format(template, { count: 1, name: "Acme" }, "en")).toBe("1 overdue callback for Acme");
+    expect(format(template, { count: 3, name: "Acme" }, "en")).toBe("3 overdue callbacks for Acme");
+    expect(format(template, { count: 0, name: "Acme" }, "en")).toBe("no callbacks for Acme");
+    expect(format("{n, plural, one {# day} other {# days}}", {}, "en")).toBe("{n, plural, one {# day} other {# days}}");
+  });
+
+  it("reads plural placeholders as placeholders", () => {
+    expect(placeholdersOf("{days, plural, one {# day} other {# days}} late ({date})")).toEqual(["date", "days"]);
+  });
+
+  it("leaves no (s) in English and no plural without a form for one", () => {
+    expect(t("en", "book.list.overdue", { count: 1 })).toBe("1 overdue callback");
+    expect(t("en", "callback.view.overdue", { days: 1, date: "2026-11-20" })).toBe("⚠ 1 day overdue (due 2026-11-20)");
+    expect(t("en", "report.view.per_customer", { amount: "¥1.00", spend: "¥1.00", customers: 1 })).toBe("¥1.00 (¥1.00 for 1 customer)");
+    const english = Object.values(catalogs).flatMap((c) => Object.entries(c.en));
+    expect(english.filter(([, v]) => v.includes("(s)"))).toEqual([]);
+  });
+});

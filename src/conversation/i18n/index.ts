@@ -17,6 +17,7 @@ import { creditViewsCatalog } from "./catalog/credit.views.js";
 import { customersCatalog } from "./catalog/customers.js";
 import { customersViewsCatalog } from "./catalog/customers.views.js";
 import { digestsCatalog } from "./catalog/digests.js";
+import { glossaryCatalog } from "./catalog/glossary.js";
 import { grammarCatalog } from "./catalog/grammar.js";
 import { helpCatalog } from "./catalog/help.js";
 import { homeCatalog } from "./catalog/home.js";
@@ -31,6 +32,7 @@ import { platformCatalog } from "./catalog/platform.js";
 import { kpiViewsCatalog } from "./catalog/kpi.views.js";
 import { ordersCatalog } from "./catalog/orders.js";
 import { riskCatalog } from "./catalog/risk.js";
+import { settingsCatalog } from "./catalog/settings.js";
 import { surveysCatalog } from "./catalog/surveys.js";
 import { commonViewsCatalog } from "./catalog/views.common.js";
 import { viewsCatalog } from "./catalog/views.js";
@@ -64,6 +66,7 @@ export const catalogs: Readonly<Record<string, Catalog>> = {
   customers: customersCatalog,
   "customers.views": customersViewsCatalog,
   digests: digestsCatalog,
+  glossary: glossaryCatalog,
   grammar: grammarCatalog,
   help: helpCatalog,
   "help.book": helpBookCatalog,
@@ -78,6 +81,7 @@ export const catalogs: Readonly<Record<string, Catalog>> = {
   "kpi.views": kpiViewsCatalog,
   orders: ordersCatalog,
   risk: riskCatalog,
+  settings: settingsCatalog,
   surveys: surveysCatalog,
   views: viewsCatalog,
   "views.common": commonViewsCatalog,
@@ -101,18 +105,28 @@ export function createTranslator(all: readonly Catalog[]): Translator {
   for (const catalog of all) {
     for (const locale of locales) Object.assign(messages[locale], catalog[locale]);
   }
+  // Glossary references ({@callback}) are resolved once here, not on every t().
+  for (const locale of locales) {
+    for (const [key, template] of Object.entries(messages[locale])) messages[locale][key] = expandTerms(template, messages[locale]);
+  }
   // hasOwn, not `in` or plain indexing: a key like "constructor" must not find Object.prototype's.
   const lookup = (locale: Locale, key: string) => (Object.hasOwn(messages[locale], key) ? messages[locale][key] : undefined);
   return {
     t(locale, key, params = {}) {
       const wanted = normalizeLocale(locale) ?? defaultLocale;
-      const template = lookup(wanted, key) ?? lookup("en", key) ?? key;
-      return format(template, params);
+      const own = lookup(wanted, key);
+      const template = own ?? lookup("en", key) ?? key;
+      return format(template, params, own === undefined ? "en" : wanted);
     },
     hasMessage(key, locale) {
       return locale ? lookup(locale, key) !== undefined : locales.some((l) => lookup(l, key) !== undefined);
     },
   };
+}
+
+/** {@name} → the glossary's term.name in the same language; an unknown term stays visible. */
+export function expandTerms(template: string, messages: Readonly<Record<string, string>>): string {
+  return template.replace(/\{@(\w+)\}/g, (whole, name: string) => (Object.hasOwn(messages, `term.${name}`) ? messages[`term.${name}`]! : whole));
 }
 
 const translator = createTranslator(Object.values(catalogs));
@@ -135,13 +149,72 @@ export function resolveLocale(memberLocale: string | null | undefined, tenantLoc
   return normalizeLocale(memberLocale) ?? normalizeLocale(tenantLocale) ?? defaultLocale;
 }
 
-export function format(template: string, params: MessageParams): string {
+/**
+ * Fills {placeholders}, and ICU plurals — `{count, plural, =0 {none} one {# day} other {# days}}`
+ * — chosen by Intl.PluralRules for the locale (# is the number). A small subset of ICU rather than
+ * a dependency: catalog text is full of literal <angle> brackets and apostrophes that a full ICU
+ * parser would read as tags and quotes.
+ */
+export function format(template: string, params: MessageParams, locale: Locale = "en"): string {
+  return fillPlain(expandPlurals(template, params, locale), params);
+}
+
+function fillPlain(template: string, params: MessageParams): string {
   return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
     Object.prototype.hasOwnProperty.call(params, name) ? String(params[name]) : whole,
   );
 }
 
+const pluralRules = new Map<Locale, Intl.PluralRules>();
+
+function expandPlurals(template: string, params: MessageParams, locale: Locale): string {
+  const head = /\{(\w+),\s*plural,/g;
+  let out = "";
+  let from = 0;
+  for (let m = head.exec(template); m; m = head.exec(template)) {
+    const end = matchingBrace(template, m.index);
+    if (end < 0) break;
+    const name = m[1]!;
+    out += template.slice(from, m.index);
+    from = end + 1;
+    head.lastIndex = end + 1;
+    if (!Object.prototype.hasOwnProperty.call(params, name)) {
+      out += template.slice(m.index, end + 1);
+      continue;
+    }
+    const value = Number(params[name]);
+    const branches = pluralBranches(template.slice(m.index + m[0].length, end));
+    let rules = pluralRules.get(locale);
+    if (!rules) pluralRules.set(locale, (rules = new Intl.PluralRules(locale)));
+    const branch = branches.get(`=${value}`) ?? branches.get(rules.select(value)) ?? branches.get("other") ?? "";
+    out += expandPlurals(branch, params, locale).replace(/#/g, String(params[name]));
+  }
+  return out + template.slice(from);
+}
+
+function matchingBrace(text: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < text.length; i++) {
+    if (text[i] === "{") depth++;
+    else if (text[i] === "}" && --depth === 0) return i;
+  }
+  return -1;
+}
+
+function pluralBranches(body: string): Map<string, string> {
+  const branches = new Map<string, string>();
+  const selector = /\s*(=\d+|zero|one|two|few|many|other)\s*\{/g;
+  for (let m = selector.exec(body); m; m = selector.exec(body)) {
+    const open = m.index + m[0].length - 1;
+    const close = matchingBrace(body, open);
+    if (close < 0) break;
+    branches.set(m[1]!, body.slice(open + 1, close));
+    selector.lastIndex = close + 1;
+  }
+  return branches;
+}
+
 /** The {placeholder} names a message uses, for catalog consistency checks. */
 export function placeholdersOf(template: string): string[] {
-  return [...new Set([...template.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!))].sort();
+  return [...new Set([...template.matchAll(/\{(\w+)(?:\}|,\s*plural,)/g)].map((m) => m[1]!))].sort();
 }

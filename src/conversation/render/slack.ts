@@ -336,15 +336,18 @@ function inputElement(field: FormField, initial: string | undefined): SlackInput
         ...placeholder,
       };
     case "number":
-    case "amount":
+    case "amount": {
+      // Slack's number input takes digits only: "1,500,000.00" as the form prefills it goes in as 1500000.00.
+      const digits = hasText ? initial!.replace(/[,，\s]/g, "") : "";
       return {
         type: "number_input",
         action_id,
         is_decimal_allowed: field.kind === "amount",
         ...(field.kind === "amount" ? { min_value: "0" } : {}),
-        ...(hasText && /^-?\d+(\.\d+)?$/.test(initial!) ? { initial_value: initial } : {}),
+        ...(/^-?\d+(\.\d+)?$/.test(digits) ? { initial_value: digits } : {}),
         ...placeholder,
       };
+    }
     case "date":
       return {
         type: "datepicker",

@@ -76,8 +76,11 @@ function renderBlock(view: View, block: ViewBlock, choices: TextChoice[], first:
   }
 }
 
+// A Chinese label takes the full-width colon (客户经理：张伟), as every zh-CN message does.
+const ENDS_IN_CJK = /[\p{Script=Han}）]$/u;
+
 function fieldLine(field: Field): string {
-  return `${field.label}: ${field.value}`;
+  return ENDS_IN_CJK.test(field.label) ? `${field.label}：${field.value}` : `${field.label}: ${field.value}`;
 }
 
 function indentRest(text: string, indent: string): string {
@@ -111,6 +114,8 @@ export function renderTextConfirm(confirm: ConfirmDialog): string {
 
 export interface TextFormStep {
   name: string;
+  /** The field's label, for naming it in an error ("年采购额：请输入金额", never "annual"). */
+  label: string;
   kind: FormFieldKind;
   required: boolean;
   /** What to print before reading the answer. */
@@ -131,7 +136,7 @@ export interface TextForm {
 // Formats that read the same in every language; anything wordier belongs in the field's hint.
 const FORMAT_HINT: Partial<Record<FormFieldKind, string>> = {
   date: "YYYY-MM-DD",
-  amount: "CNY 0.00",
+  amount: "¥0.00",
 };
 
 export function renderTextForm(form: Form): TextForm {
@@ -163,10 +168,13 @@ function optionSteps(field: FormField): TextFormStep["options"] {
 
 function textStep(field: FormField): TextFormStep {
   const options = optionSteps(field);
+  const format = FORMAT_HINT[field.kind];
+  // Among Chinese the format goes in full-width brackets right after the label: 年采购额（¥0.00）.
+  const chinese = ENDS_IN_CJK.test(field.label);
   const head = [
-    `${field.label}${field.required ? " *" : ""}`,
-    FORMAT_HINT[field.kind] ? `(${FORMAT_HINT[field.kind]})` : "",
-    // A select's default reads as its label (拜访方式 [实地拜访], never [ON_SITE]).
+    `${field.label}${format && chinese ? `（${format}）` : ""}${field.required ? " *" : ""}`,
+    format && !chinese ? `(${format})` : "",
+    // A select's default reads as its option's label (拜访方式 [实地拜访]), never the stored value.
     field.default ? `[${options?.find((o) => o.value === field.default)?.label ?? field.default}]` : "",
   ]
     .filter(Boolean)
@@ -177,6 +185,7 @@ function textStep(field: FormField): TextFormStep {
   if (options) lines.push(...options.map((option) => `  [${option.number}] ${option.label}`));
   return {
     name: field.name,
+    label: field.label,
     kind: field.kind,
     required: field.required,
     prompt: lines.join("\n"),

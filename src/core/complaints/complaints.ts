@@ -289,7 +289,8 @@ export async function resolveComplaint(
     const pending = await tx.callback.findFirst({
       where: { tenantId: c.tenantId, sourceComplaintId: c.id, reason: "AFTER_COMPLAINT", status: "PENDING" },
     });
-    const note = `complaint #${c.number}`;
+    // Language-neutral: the callback is shown with its reason ("after a complaint", 投诉后回访).
+    const note = `#${c.number}`;
     const callback = pending
       ? await tx.callback.update({ where: { id: pending.id }, data: { dueOn: toDateColumn(dueOn), assigneeId: customer.ownerId } })
       : await tx.callback.create({

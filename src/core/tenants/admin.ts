@@ -48,12 +48,27 @@ function currentAt(settings: TenantSettings, path: string[]): unknown {
   return node;
 }
 
-/** Reads `raw` as the type the setting has now. Amounts (keys ending in Fen) are given in CNY. */
+/**
+ * How many stored units one typed unit is: amounts are stored in fen and typed in yuan, complaint
+ * deadlines stored in minutes and typed (and shown) in hours.
+ */
+export function typedUnit(key: string): number {
+  if (/Fen(\.|$)/.test(key)) return 100;
+  if (/Minutes$/.test(key)) return 60;
+  return 1;
+}
+
+/** Reads `raw` as the type the setting has now, in the unit members type (typedUnit). */
 function coerce(key: string, current: unknown, raw: string): SettingValue {
   const text = raw.trim();
   if (/^(none|null|无|清除)$/i.test(text)) return null;
   // A money setting may be per tier (hospitality.budgetFen.VIP): the amount is still in CNY.
   if (/Fen(\.|$)/.test(key)) return Number(parseYuanText(text));
+  if (typeof current === "number" && typedUnit(key) !== 1) {
+    const hours = Number(text.replace(/\s*(h|hours?|小时|个小时)$/iu, ""));
+    if (!Number.isFinite(hours)) throw new InvalidInputError("settings.not_a_number", { key, value: raw });
+    return Math.round(hours * typedUnit(key));
+  }
   if (typeof current === "number") {
     const n = Number(text);
     if (!Number.isFinite(n)) throw new InvalidInputError("settings.not_a_number", { key, value: raw });
@@ -100,7 +115,7 @@ export async function changeTenantSetting(deps: CoreDeps, actor: Actor | SystemA
       const range = settingRange(key);
       if (!parsed.success && range && parsed.error.issues.some((i) => i.code === "too_small" || i.code === "too_big")) {
         // Amounts are typed in CNY, so their range is told in CNY too.
-        const unit = /Fen(\.|$)/.test(key) ? 100 : 1;
+        const unit = typedUnit(key);
         throw new InvalidInputError("settings.out_of_range", { key, value: rawValue, min: range.min / unit, max: range.max / unit });
       }
       if (!parsed.success) {

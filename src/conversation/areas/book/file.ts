@@ -10,6 +10,7 @@ import { findCustomer, loadCustomerFor } from "../../../core/customers/lookup.js
 import { yuanToFen } from "../../../core/shared/money.js";
 import type { ActionHandler, CommandHandler, FormHandler } from "../../area.js";
 import { button, enumLabel, money, moreTemplate, noticeView, tierLabel } from "../../builders/common.js";
+import { moneyInput } from "../../builders/money.js";
 import { domainErrorReply, formErrorsReply } from "../../builders/forms.js";
 import type { Reply } from "../../port.js";
 import type { Session } from "../../session.js";
@@ -20,9 +21,6 @@ import { cardRisk } from "../risk.js";
 
 const STATUSES = ["PROSPECT", "ACTIVE", "AT_RISK", "CHURNED", "LOST"] as const;
 
-function fenToYuanInput(fen: bigint): string {
-  return `${fen / 100n}.${(fen % 100n).toString().padStart(2, "0")}`;
-}
 
 async function cardOf(session: Session, customerId: string, lead: string): Promise<View> {
   const card = await getCustomerCard(session.deps, session.actor, customerId);
@@ -82,7 +80,7 @@ export async function editForm(session: Session, customerId: string): Promise<Fo
         ],
         default: c.strategic ? "yes" : "no",
       },
-      { name: "annual", label: session.t("customer.field.annual"), kind: "amount", required: false, default: fenToYuanInput(c.annualPurchaseFen) },
+      { name: "annual", label: session.t("customer.field.annual"), kind: "amount", required: false, default: moneyInput(c.annualPurchaseFen) },
     ],
     actionId: "customer.edit",
     payload: button(session, "book.edit.submit", "customer.edit", { entityId: c.id, memberId: session.member.id }).payload,

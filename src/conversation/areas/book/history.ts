@@ -1,7 +1,7 @@
 // `customer history <name>` / `客户 历史 <客户名称>`: the customer's timeline, newest first, paged.
 import { customerHistory, HISTORY_PAGE_SIZE, type HistoryEntry, type HistoryPage } from "../../../core/customers/history.js";
 import { findCustomer } from "../../../core/customers/lookup.js";
-import { fenToYuanText } from "../../../core/shared/money.js";
+import { money } from "../../builders/money.js";
 import type { ActionHandler, CommandHandler } from "../../area.js";
 import { button, enumLabel, localDateTime, moreTemplate, noticeView, tierLabel } from "../../builders/common.js";
 import type { Session } from "../../session.js";
@@ -24,9 +24,18 @@ function auditLine(session: Session, data: Json): string {
     case "customer.owner_assigned":
       return session.t("book.history.handed_over", { reason: str(after.reason) || "—" });
     case "customer.updated": {
+      // Amounts in yuan and statuses in words, as everywhere else (audit rows keep fen and enum values).
+      const shown = (k: string, v: unknown) =>
+        v === null || v === undefined || v === ""
+          ? "—"
+          : /Fen$/.test(k) && /^-?\d+$/.test(String(v))
+            ? money(BigInt(String(v)))
+            : k === "status"
+              ? enumLabel(session, String(v))
+              : str(v);
       const fields = Object.keys(after)
-        .map((k) => `${session.t(`book.history.field.${k}`)}: ${str(before[k]) || "—"} → ${str(after[k]) || "—"}`)
-        .join("; ");
+        .map((k) => session.t("book.history.change", { field: session.t(`book.history.field.${k}`), before: shown(k, before[k]), after: shown(k, after[k]) }))
+        .join(session.t("book.history.change_separator"));
       return session.t("book.history.edited", { changes: fields });
     }
     case "customer.created":
@@ -50,7 +59,7 @@ function entryText(session: Session, e: HistoryEntry): string {
     case "complaint":
       return session.t("book.history.complaint", { number: str(d.number), event: enumLabel(session, `complaint_event.${str(d.event)}`), severity: enumLabel(session, str(d.severity)) });
     case "hospitality_requested":
-      return session.t("book.history.hospitality_requested", { number: str(d.number), amount: `¥${fenToYuanText(BigInt(str(d.estimatedFen) || "0"))}` });
+      return session.t("book.history.hospitality_requested", { number: str(d.number), amount: money(BigInt(str(d.estimatedFen) || "0")) });
     case "hospitality_decided":
       return session.t("book.history.hospitality_decided", { number: str(d.number), status: session.t(`hospitality.status.${str(d.status)}`) });
     case "audit":

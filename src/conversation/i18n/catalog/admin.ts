@@ -3,7 +3,8 @@ import type { Catalog } from "./types.js";
 export const adminCatalog: Catalog = {
   en: {
     "admin.settings_title": "Workspace settings",
-    "admin.settings_hint": "Change one with: admin settings <key> <value> — amounts (…Fen) in CNY, times as HH:mm.",
+    "admin.settings_hint": "Change one with: admin settings \"<name>\" <value> — amounts in yuan, complaint deadlines in hours, cadences in days, times of day as HH:mm.",
+    "admin.setting_shown": "{key}: {value}",
     "admin.setting_changed": "{key} is now {value}.",
     "admin.role_usage": "Usage: admin role <@user> <specialist|supervisor|manager|admin>",
     "admin.role_set": "{name} is now {role}.",
@@ -16,7 +17,7 @@ export const adminCatalog: Catalog = {
     "admin.channel_set.digests": "Team digests will be posted to {channel}.",
     "admin.lang_usage": "Usage: lang <zh|en>",
     "admin.lang_set.en": "Accord will talk to you in English.",
-    "admin.lang_set.zh": "Accord will talk to you in Chinese (中文).",
+    "admin.lang_set.zh": "Accord will talk to you in Chinese.",
     "settings.not_a_number": "{key} takes a number, not \"{value}\".",
     "settings.not_a_boolean": "{key} takes yes or no, not \"{value}\".",
     "settings.invalid_time_zone": "\"{value}\" is not a time zone. Use a name such as Asia/Shanghai.",
@@ -26,7 +27,8 @@ export const adminCatalog: Catalog = {
   },
   "zh-CN": {
     "admin.settings_title": "工作区设置",
-    "admin.settings_hint": "修改：管理 设置 <键> <值> —— 金额（…Fen）按人民币元填写，时间为 HH:mm。",
+    "admin.settings_hint": "修改：管理 设置 <设置名称> <值> —— 金额按元、投诉时限按小时、周期按天填写，时刻为 HH:mm。",
+    "admin.setting_shown": "{key}：{value}",
     "admin.setting_changed": "{key} 已设为 {value}。",
     "admin.role_usage": "用法：管理 角色 <@成员> <客户经理|主管|经理|管理员>",
     "admin.role_set": "{name} 的角色已设为{role}。",
@@ -38,7 +40,7 @@ export const adminCatalog: Catalog = {
     "admin.channel_set.complaints": "投诉与升级通知将发到 {channel}。",
     "admin.channel_set.digests": "团队日报将发到 {channel}。",
     "admin.lang_usage": "用法：语言 <中文|英文>",
-    "admin.lang_set.en": "Accord will talk to you in English.",
+    "admin.lang_set.en": "Accord 将使用英文与您交流。",
     "admin.lang_set.zh": "Accord 将使用中文与您交流。",
     "settings.not_a_number": "{key} 需要数字，而不是「{value}」。",
     "settings.not_a_boolean": "{key} 需要 是/否，而不是「{value}」。",

@@ -9,7 +9,7 @@ export const callbacksOutcomesCatalog: Catalog = {
     "callback.view.field.result": "Result",
     "callback.view.field.outcome_line": "Outcome (one line)",
     "callback.view.field.postponed": "Postponed",
-    "callback.view.postponed_from": "{count} time(s); originally due {date}",
+    "callback.view.postponed_from": "{count, plural, one {# time} other {# times}}; originally due {date}",
     "callback.view.result.REACHED": "Reached the customer",
     "callback.view.result.NO_ANSWER": "No answer",
     "callback.view.result.CALL_LATER": "Asked to call later",

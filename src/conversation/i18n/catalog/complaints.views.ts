@@ -68,7 +68,7 @@ export const complaintsViewsCatalog: Catalog = {
     "complaint.view.form.intro": "*#{number} {customer}* ({severity}): {description}",
     "complaint.view.duration.minutes": "{n} min",
     "complaint.view.duration.hours": "{n} h",
-    "complaint.view.duration.days": "{n} days",
+    "complaint.view.duration.days": "{n, plural, one {# day} other {# days}}",
     "complaint.view.registered": "Complaint #{number} registered. {assignee} must acknowledge it by {due}.",
     "complaint.view.acknowledged": "Complaint #{number} acknowledged. Resolve it by {due}.",
     "complaint.view.resolved": "Complaint #{number} resolved. A satisfaction callback is due on {date}.",

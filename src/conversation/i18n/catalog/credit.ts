@@ -42,7 +42,7 @@ export const creditCatalog: Catalog = {
     "settings.label.tiers.vipAnnualFen": "VIP from annual purchases of",
     "settings.label.tiers.aAnnualFen": "Tier A from annual purchases of",
 
-    "import.receivables_done": "Receivables: {created} new and {updated} updated invoices for {customers} customers. Alerts: {overLimit} over limit, {overdue} with overdue invoices.",
+    "import.receivables_done": "Receivables: {created} new and {updated, plural, one {# updated invoice} other {# updated invoices}} for {customers, plural, one {# customer} other {# customers}}. Alerts: {overLimit} over limit, {overdue} with overdue invoices.",
 
     "grammar.rating_missing": "I could not find the credit rating (AAA … D) after the customer name in “{text}”.",
     "grammar.invalid_rating": "“{value}” is not a credit rating; use AAA, AA, A, BBB, BB, B, CCC, CC, C or D.",

@@ -27,7 +27,7 @@ export const creditViewsCatalog: Catalog = {
     "credit.view.review_due_now": "due now",
     "credit.view.review_summary": "*Last review:* {summary}",
     "credit.view.over_limit": "Owes {outstanding}, above the credit limit of {limit}.",
-    "credit.view.overdue": "{overdue} overdue on {count} invoice(s).",
+    "credit.view.overdue": "{overdue} overdue on {count, plural, one {# invoice} other {# invoices}}.",
     "credit.view.pending_request": "Credit request #{number} for a limit of {limit} is pending.",
     "credit.view.request_title": "Credit request #{number}",
     "credit.view.request_summary": "Credit request #{number} · {customer} · {limit} · {status}",
@@ -52,7 +52,7 @@ export const creditViewsCatalog: Catalog = {
     "credit.view.request_usage": "Usage: credit request <customer> <new limit> <reason>",
     "credit.view.review_usage": "Usage: credit review <customer> <rating> <summary>",
 
-    "risk.reason.credit_overdue": "¥{overdue} of receivables overdue",
+    "risk.reason.credit_overdue": "{overdue} of receivables overdue",
     "hospitality.overspend_percent": "That is {percent}% over.",
     "risk.reason.credit_over_limit": "owes more than its credit limit",
     "approval.view.after_the_fact": "After-the-fact approval: the date {date} passed while the request was pending.",
@@ -114,7 +114,7 @@ export const creditViewsCatalog: Catalog = {
     "credit.view.request_usage": "用法：信用 申请 <客户> <新额度> <原因>",
     "credit.view.review_usage": "用法：信用 评审 <客户> <评级> <摘要>",
 
-    "risk.reason.credit_overdue": "应收账款逾期 ¥{overdue}",
+    "risk.reason.credit_overdue": "应收账款逾期 {overdue}",
     "hospitality.overspend_percent": "实际超出 {percent}%。",
     "risk.reason.credit_over_limit": "应收超过信用额度",
     "approval.view.after_the_fact": "事后补批：招待日期 {date} 已过，申请仍在审批中。",

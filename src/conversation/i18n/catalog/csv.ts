@@ -18,7 +18,7 @@ export const csvCatalog: Catalog = {
     "import.row_updated": "Line {line}: {name} — updated",
     "import.row_unchanged": "Line {line}: {name} — unchanged",
     "import.customers_update_done": "Customers: {created} created, {updated} updated, {unchanged} unchanged.",
-    "cli.export_xlsx_done": "Wrote {count} customers to {file}.",
+    "cli.export_xlsx_done": "Wrote {count, plural, one {# customer} other {# customers}} to {file}.",
   },
   "zh-CN": {
     "import.unknown_customer": "“{field}”：没有名为“{value}”的客户（请使用与 Accord 中完全一致的客户名称）。",

@@ -12,9 +12,9 @@ export const customersCatalog: Catalog = {
     "customer.order_in_future": "The order date {date} is in the future.",
 
     "import.problem_line": "Line {line}: {message}",
-    "import.rejected": "Nothing was imported: {count} problem(s) in a file of {rows} row(s). Fix them and import the file again.",
+    "import.rejected": "Nothing was imported: {count, plural, one {# problem} other {# problems}} in a file of {rows, plural, one {# row} other {# rows}}. Fix them and import the file again.",
     "import.customers_done":
-      "Imported {imported} customers (VIP {vip}, A {a}, B {b}, C {c}; {overrides} tier overrides), {contacts} contacts and {callbacks} cadence callbacks.",
+      "Imported {imported, plural, one {# customer} other {# customers}} (VIP {vip}, A {a}, B {b}, C {c}; {overrides, plural, one {# tier override} other {# tier overrides}}), {contacts, plural, one {# contact} other {# contacts}} and {callbacks, plural, one {# cadence callback} other {# cadence callbacks}}.",
     "import.members_done": "Members: {created} created, {updated} updated, {unchanged} unchanged.",
     "import.malformed_csv": "The file is not valid CSV: {problem}",
     "import.empty_file": "The file is empty.",
@@ -22,7 +22,7 @@ export const customersCatalog: Catalog = {
     "import.unknown_column": "Unknown column “{column}”. Known columns: {known}.",
     "import.duplicate_column": "The column “{column}” appears twice.",
     "import.missing_column": "The required column “{column}” is missing.",
-    "import.too_many_cells": "The row has {count} cells but the header only {expected} (an unquoted comma?).",
+    "import.too_many_cells": "The row has {count, plural, one {# cell} other {# cells}} but the header only {expected} (an unquoted comma?).",
     "import.required": "“{field}” is required.",
     "import.too_long": "“{field}” is longer than {max} characters.",
     "import.invalid_value": "“{field}” is not valid.",

@@ -282,7 +282,7 @@ const zh: Record<string, TopicText> = {
   callbacks: {
     title: "我的回访",
     usage: "回访",
-    description: "列出今天到期和已逾期的回访。安排回访请用：回访 <客户> <日期> [备注]。",
+    description: "列出今日到期和已逾期的回访。安排回访请用：回访 <客户> <日期> [备注]。",
     examples: [
       ["回访", "今天要打的回访电话"],
       ["callbacks", "英文形式"],

@@ -36,8 +36,8 @@ export const hospitalityCatalog: Catalog = {
     "hospitality.role.MANAGER": "manager",
     "hospitality.role.FINAL": "final approver",
     "hospitality.step_collapsed": "same approver as step {position}",
-    "hospitality.per_head_flag": "Per head {perHead} CNY is above the {tier} guideline of {guideline} CNY.",
-    "hospitality.overspend_flag": "Actual {actual} CNY is more than {tolerance}% above the approved {approved} CNY.",
+    "hospitality.per_head_flag": "Per head {perHead} is above the {tier} guideline of {guideline}.",
+    "hospitality.overspend_flag": "Actual {actual} is more than {tolerance}% above the approved {approved}.",
   },
   "zh-CN": {
     "hospitality.invalid_input": "招待申请的{field}缺失或无效。",
@@ -72,7 +72,7 @@ export const hospitalityCatalog: Catalog = {
     "hospitality.role.MANAGER": "经理",
     "hospitality.role.FINAL": "终审人",
     "hospitality.step_collapsed": "与第 {position} 步审批人相同",
-    "hospitality.per_head_flag": "人均 {perHead} 元，超过 {tier} 级客户标准 {guideline} 元。",
-    "hospitality.overspend_flag": "实际花费 {actual} 元，超出批准金额 {approved} 元的 {tolerance}%。",
+    "hospitality.per_head_flag": "人均 {perHead}，超过 {tier} 级客户标准 {guideline}。",
+    "hospitality.overspend_flag": "实际花费 {actual}，超出批准金额 {approved} 的 {tolerance}%。",
   },
 };

@@ -4,6 +4,7 @@ import type { Catalog } from "./types.js";
 
 export const hospitalityViewsCatalog: Catalog = {
   en: {
+    "hospitality.view.guideline_flag": " ⚠ ({guideline})",
     "hospitality.view.title": "Hospitality request #{number}",
     "hospitality.view.summary": "Hospitality request #{number} · {customer} · {amount} · {status}",
     "hospitality.view.field.customer": "Customer",
@@ -17,7 +18,7 @@ export const hospitalityViewsCatalog: Catalog = {
     "hospitality.view.field.purpose": "Purpose",
     "hospitality.view.field.actual": "Actual amount",
     "hospitality.view.customer_value": "{name} · {tier}",
-    "hospitality.view.heads_value": "{guests} guests / {staff} staff",
+    "hospitality.view.heads_value": "{guests, plural, one {# guest} other {# guests}} / {staff} staff",
     "hospitality.view.per_head_value": "{perHead} (guideline {guideline})",
     "hospitality.view.chain_title": "Approval chain",
     "hospitality.view.step": "{position}. {role} {approver}: {status}",
@@ -78,6 +79,7 @@ export const hospitalityViewsCatalog: Catalog = {
     "hospitality.view.form.settle_submit": "Save",
   },
   "zh-CN": {
+    "hospitality.view.guideline_flag": " ⚠（{guideline}）",
     "hospitality.view.title": "招待申请 #{number}",
     "hospitality.view.summary": "招待申请 #{number} · {customer} · {amount} · {status}",
     "hospitality.view.field.customer": "客户",

@@ -96,7 +96,7 @@ export const contextAndDivider: View = {
 
 /** An approval card: a rejection asks for confirmation first. */
 export const approvalCard: View = {
-  header: { title: "Hospitality request: ¥8,600", subtitle: "Banquet for Huadong Machinery", tag: { text: "PENDING", tone: "warning" }, tone: "warning" },
+  header: { title: "Hospitality request: ¥8,600", subtitle: "Banquet for Huadong Machinery", tag: { text: "Pending", tone: "warning" }, tone: "warning" },
   blocks: [
     {
       kind: "fields",
