@@ -107,7 +107,7 @@ describe("the local console in a terminal", () => {
     // Reply B: a form with a bad value in the middle.
     pty.mark();
     pty.type("/crm 客户 新增");
-    await pty.waitFor(/== 新建客户 ==[\s\S]*客户 \*[^\n]*\n> $/);
+    await pty.waitFor(/== 新增客户 ==[\s\S]*客户 \*[^\n]*\n> $/);
     const answer = async (text: string, next: RegExp) => {
       pty.mark();
       pty.type(text);

@@ -108,7 +108,7 @@ describe("the Feishu my-day card", () => {
   it("opens the visit form from the bot menu (Feishu's counterpart of the message shortcuts)", async () => {
     const sent = await h.feishu.menu(team.alice, "visit_note");
     const message = await waitFor(() => h.fake.messagesIn(h.fake.dmOf(team.alice.openId)).find((m) => m.uuid === `menu:${sent.envelope.header.event_id}`), "the visit form card");
-    expect(cardText(message.content)).toContain("Summary");
+    expect(cardText(message.content)).toContain("Visit notes");
     expect(findButton(message.content, /^visit\.log/)).toBeDefined();
   });
 });

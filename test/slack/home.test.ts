@@ -100,6 +100,21 @@ describe("Slack App Home", () => {
     expect(text).not.toContain("ask about the renewal");
   });
 
+  it("republishes a viewer's tab after a slash command, and spends no views.publish on members who never opened it", async () => {
+    await h.slack.homeOpened(team.alice);
+    await waitFor(() => (publishesFor(team.alice).length > 0 ? true : undefined), "alice's tab");
+    await sleep(DEBOUNCE_MS);
+    const aliceBefore = publishesFor(team.alice).length;
+    const managerBefore = publishesFor(team.manager).length;
+    await h.slack.command(team.alice, "help");
+    await h.slack.command(team.manager, "help");
+    await waitFor(() => (publishesFor(team.alice).length > aliceBefore ? true : undefined), "alice's tab after her command");
+    await sleep(DEBOUNCE_MS * 2);
+    expect(publishesFor(team.alice).length).toBe(aliceBefore + 1);
+    // The manager only ever opened the Messages tab: nothing is published for him.
+    expect(publishesFor(team.manager).length).toBe(managerBefore);
+  });
+
   it("waits for Retry-After when views.publish is rate limited, then publishes", async () => {
     await sleep(DEBOUNCE_MS * 2);
     const before = publishesFor(team.alice).length;

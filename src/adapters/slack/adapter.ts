@@ -481,6 +481,7 @@ export function createSlackAdapter(config: SlackConfig, deps: SlackAdapterDeps, 
         }
       }
     });
+    home.touched(command.team_id, command.user_id);
   });
 
   // ---------------------------------------------------------------------------------------------
@@ -795,6 +796,7 @@ export function createSlackAdapter(config: SlackConfig, deps: SlackAdapterDeps, 
     await call("chat.postMessage", () =>
       client.chat.postMessage({ channel: message.channel, text: reply.text, blocks: kit(reply.blocks) }),
     );
+    home.touched(teamId, message.user);
   });
 
   app.error(async (args) => {

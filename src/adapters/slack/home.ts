@@ -34,6 +34,7 @@ interface MemberState {
 }
 
 const RATE_LIMITED = "slack_webapi_rate_limited_error";
+const VIEWERS_CAP = 10_000;
 
 export function createSlackHome(
   deps: { client: webApi.WebClient; conversation: Conversation; directory: SlackDirectory; log: Logger },
@@ -43,6 +44,10 @@ export function createSlackHome(
   const members = new Map<string, MemberState>();
   /** Per workspace: no publish before this (a 429's Retry-After). */
   const pausedUntil = new Map<string, number>();
+  // Members who opened the Home tab (on this replica): only their tab is republished after they
+  // act; anyone else's is published fresh when they open it, so no call is spent on tabs nobody
+  // looks at. Insertion-ordered, oldest dropped past the cap.
+  const viewers = new Set<string>();
   let stopped = false;
 
   function schedule(teamId: string, userId: string, delayMs: number): void {
@@ -93,8 +98,16 @@ export function createSlackHome(
   }
 
   return {
-    opened: (teamId, userId) => schedule(teamId, userId, 0),
-    touched: (teamId, userId) => schedule(teamId, userId, debounceMs),
+    opened(teamId, userId) {
+      const key = `${teamId}:${userId}`;
+      viewers.delete(key);
+      viewers.add(key);
+      if (viewers.size > VIEWERS_CAP) viewers.delete(viewers.values().next().value!);
+      schedule(teamId, userId, 0);
+    },
+    touched(teamId, userId) {
+      if (viewers.has(`${teamId}:${userId}`)) schedule(teamId, userId, debounceMs);
+    },
     async idle() {
       for (;;) {
         const pending = [...members.values()].filter((s) => s.timer || s.running);
@@ -106,6 +119,7 @@ export function createSlackHome(
       stopped = true;
       for (const state of members.values()) if (state.timer) clearTimeout(state.timer);
       members.clear();
+      viewers.clear();
     },
   };
 }

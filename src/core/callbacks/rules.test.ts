@@ -5,6 +5,7 @@ import { callbacksCatalog } from "../../conversation/i18n/catalog/callbacks.js";
 import { callbacksOutcomesCatalog } from "../../conversation/i18n/catalog/callbacks.outcomes.js";
 import type { Catalog } from "../../conversation/i18n/catalog/types.js";
 import { visitsCatalog } from "../../conversation/i18n/catalog/visits.js";
+import { placeholdersOf } from "../../conversation/i18n/index.js";
 import {
   checkDueDate,
   compareDueCallbacks,
@@ -82,7 +83,6 @@ describe("callback rules", () => {
 });
 
 describe("visits and callbacks catalogs", () => {
-  const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
   it.each<[string, Catalog]>([
     ["visits", visitsCatalog],
@@ -90,7 +90,7 @@ describe("visits and callbacks catalogs", () => {
   ])("%s has the same keys and placeholders in English and Chinese", (_name, catalog) => {
     expect(Object.keys(catalog["zh-CN"]).sort()).toEqual(Object.keys(catalog.en).sort());
     for (const [key, en] of Object.entries(catalog.en)) {
-      expect(placeholders(catalog["zh-CN"][key]!), key).toEqual(placeholders(en));
+      expect(placeholdersOf(catalog["zh-CN"][key]!), key).toEqual(placeholdersOf(en));
     }
   });
 
