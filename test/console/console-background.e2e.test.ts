@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { embeddedRunsElsewhere } from "../support/db.js";
 import { openDatabase } from "../../src/db/database.js";
 import { sleep } from "../fakes/http-server.js";
 import { projectRoot } from "../support/process.js";
@@ -31,7 +32,7 @@ function middayZone(now = new Date()): { zone: string; weekday: number } {
   return { zone, weekday: local.getUTCDay() };
 }
 
-describe("the console demo in the background", () => {
+describe.skipIf(embeddedRunsElsewhere)("the console demo in the background", () => {
   it("delivers every due message in the background with nobody typing, the first within 30 s, above the prompt", async () => {
     const { zone, weekday } = middayZone();
     const env: NodeJS.ProcessEnv = { ...process.env, ACCORD_DATA_DIR: dataDir, PORT: "0", ACCORD_LOCALE: "zh-CN", ACCORD_TIMEZONE: zone };

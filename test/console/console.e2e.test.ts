@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { embeddedRunsElsewhere } from "../support/db.js";
 import { projectRoot } from "../support/process.js";
 import { spawnInPty, type PtySession } from "../support/pty.js";
 import { workbookRows } from "../support/report-file.js";
@@ -41,7 +42,7 @@ afterAll(() => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-describe("the local console in a terminal", () => {
+describe.skipIf(embeddedRunsElsewhere)("the local console in a terminal", () => {
   it("plays a department's day: help, lookup, visit, hospitality request and its approval", async () => {
     const env: NodeJS.ProcessEnv = { ...process.env, ACCORD_DATA_DIR: dataDir, PORT: "0", ACCORD_LOCALE: "zh-CN" };
     for (const k of Object.keys(env)) if (/^(SLACK_|FEISHU_|DATABASE_URL)/.test(k)) delete env[k];

@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { hostname, tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { embeddedRunsElsewhere } from "../support/db.js";
 import { openDatabase } from "../../src/db/database.js";
 import { LOCK_FILE } from "../../src/db/data-dir-lock.js";
 import { FakeSlack, SlackClientSide, waitFor } from "../fakes/slack.js";
@@ -52,7 +53,7 @@ async function added(slack: SlackClientSide, name: string): Promise<void> {
   await waitFor(() => fake.responsesTo(sent.responseUrl).some((r) => JSON.stringify(r.body).includes(name)), `the answer naming ${name}`, 30_000);
 }
 
-describe("one process per embedded data directory", () => {
+describe.skipIf(embeddedRunsElsewhere)("one process per embedded data directory", () => {
   it("refuses a second server and the admin CLI while a server runs, and the first keeps all its data", async () => {
     const env = {
       ACCORD_DATA_DIR: dataDir,

@@ -66,3 +66,10 @@ export async function openTestDatabase(options: { poolSize?: number } = {}): Pro
     },
   };
 }
+
+/**
+ * For tests of processes that run on the embedded database whatever TEST_DATABASE_URL says (they
+ * clear it): the suite's PGlite pass runs them; the PostgreSQL pass would prove nothing new and
+ * spend CI minutes. `describe.skipIf(embeddedRunsElsewhere)`.
+ */
+export const embeddedRunsElsewhere = Boolean(process.env.TEST_DATABASE_URL);
