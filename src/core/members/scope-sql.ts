@@ -25,5 +25,7 @@ export function subtreeSql(tenantId: string, memberId: string): Prisma.Sql {
 export function scopePredicate(actor: Actor, column: Prisma.Sql, choice: ScopeChoice = "all"): Prisma.Sql {
   if (choice === "mine" || actor.role === "SPECIALIST") return Prisma.sql`${column} = ${actor.memberId}`;
   if (choice === "all" && seesWholeTenant(actor)) return Prisma.sql`TRUE`;
-  return Prisma.sql`${column} IN ${subtreeSql(actor.tenantId, actor.memberId)}`;
+  // As an array computed once: against `IN (recursive CTE)` PostgreSQL guesses hundreds of
+  // members and scans every customer of the tenant (36 ms on 100,000) instead of the owner index.
+  return Prisma.sql`${column} = ANY(ARRAY${subtreeSql(actor.tenantId, actor.memberId)})`;
 }
