@@ -6,7 +6,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { embeddedRunsElsewhere } from "../support/db.js";
 import { openDatabase } from "../../src/db/database.js";
 import { LOCK_FILE } from "../../src/db/data-dir-lock.js";
@@ -21,15 +21,23 @@ let fake: FakeSlack;
 const started: AccordProcess[] = [];
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(path.join(tmpdir(), "accord-lock-"));
   fake = await FakeSlack.start({ teamId: "TLOCK" });
   fake.addUser({ id: "ULOCK", name: "lock.owner", realName: "Lock Owner", locale: "en-US" });
 });
 
-afterAll(async () => {
-  for (const p of started) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill("SIGKILL");
-  await fake?.close();
+// Per attempt (CI retries a failed test once): a fresh directory, and no server of the failed
+// attempt left holding its lock.
+beforeEach(() => {
+  dataDir = mkdtempSync(path.join(tmpdir(), "accord-lock-"));
+});
+
+afterEach(() => {
+  for (const p of started.splice(0)) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill("SIGKILL");
   rmSync(dataDir, { recursive: true, force: true });
+});
+
+afterAll(async () => {
+  await fake?.close();
 });
 
 /** `npm run accord -- …` as a child process, to its end. */
@@ -48,9 +56,14 @@ function runCli(args: string[]): { code: number | null; stdout: string; stderr: 
 }
 
 /** `/crm customer add <name>` through Slack, until its answer (after any "working…") names the customer. */
-async function added(slack: SlackClientSide, name: string): Promise<void> {
+async function added(slack: SlackClientSide, name: string, server: AccordProcess): Promise<void> {
   const sent = await slack.command({ id: "ULOCK", name: "lock.owner" }, `customer add ${name}`);
-  await waitFor(() => fake.responsesTo(sent.responseUrl).some((r) => JSON.stringify(r.body).includes(name)), `the answer naming ${name}`, 30_000);
+  try {
+    await waitFor(() => fake.responsesTo(sent.responseUrl).some((r) => JSON.stringify(r.body).includes(name)), `the answer naming ${name}`, 30_000);
+  } catch (err) {
+    // What the server said is the only clue to why it did not answer.
+    throw new Error(`${(err as Error).message}\nserver output (last 40 lines):\n${server.output().split("\n").slice(-40).join("\n")}`);
+  }
 }
 
 describe.skipIf(embeddedRunsElsewhere)("one process per embedded data directory", () => {
@@ -67,7 +80,7 @@ describe.skipIf(embeddedRunsElsewhere)("one process per embedded data directory"
     started.push(first);
     const port = await first.listening(90_000);
     const slack = new SlackClientSide(fake, `http://127.0.0.1:${port}/slack/events`, SECRET, { id: "TLOCK", domain: "lock" });
-    await added(slack, "Written Before");
+    await added(slack, "Written Before", first);
 
     // The pid of the node process that serves (`npm start` runs it under tsx, under npm).
     const holder = (JSON.parse(readFileSync(path.join(dataDir, LOCK_FILE), "utf8")) as { pid: number }).pid;
@@ -89,7 +102,7 @@ describe.skipIf(embeddedRunsElsewhere)("one process per embedded data directory"
     expect(seeded.stdout).toBe("");
 
     // The first server went on as if nothing happened.
-    await added(slack, "Written After");
+    await added(slack, "Written After", first);
     first.child.kill("SIGTERM");
     expect((await first.exited(30_000)).code).toBe(0);
     expect(existsSync(path.join(dataDir, LOCK_FILE))).toBe(false);
