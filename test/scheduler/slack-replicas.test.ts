@@ -135,13 +135,23 @@ describe.runIf(process.env.TEST_DATABASE_URL)("exactly-once Slack delivery acros
     const at = Date.now();
     const workers = ["a1", "a2", "a3"].map((name) => spawnWorker(name, at));
     await until("deliveries to be under way", async () => (await postedByOutboxId(tenant.id)).posted.length >= 20, 60_000);
-    const victim = workers[0]!;
+    // The victim is a replica caught delivering (it has just sent one), so it holds claimed rows
+    // when it dies; a replica that started late may hold none, and then nothing is recovered.
+    const delivered = (w: WorkerProcess) => (w.output().match(/^delivered \S+ \S+$/gm) ?? []).length;
+    let victim: WorkerProcess | undefined;
+    const seen = workers.map(delivered);
+    await until("a replica caught delivering", () => {
+      victim = workers.find((w, i) => delivered(w) > seen[i]!);
+      return victim !== undefined;
+    }, 60_000);
     const historyBefore = fake.callsTo("conversations.history").length;
-    victim.child.kill("SIGKILL");
-    await victim.exited(10_000);
+    victim!.child.kill("SIGKILL");
+    await victim!.exited(10_000);
 
     await expectExactlyOnce(tenant.id, expected);
-    // The survivors took over the dead replica's claimed rows and looked before posting again.
+    // The survivors took over the dead replica's claimed rows and looked before posting them again.
+    const recovered = workers.filter((w) => w !== victim).reduce((n, w) => n + (w.output().match(/^delivered \S+ recovered$/gm) ?? []).length, 0);
+    expect(recovered, "rows the dead replica had claimed, delivered by the others").toBeGreaterThan(0);
     expect(fake.callsTo("conversations.history").length).toBeGreaterThan(historyBefore);
     for (const w of workers.slice(1)) w.child.kill("SIGTERM");
     await Promise.all(workers.slice(1).map((w) => w.exited(20_000)));

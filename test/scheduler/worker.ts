@@ -73,6 +73,8 @@ const worker = startOutboxWorker({
   leaseMs: Number(env("OUTBOX_LEASE_MS", "60000")),
   idleMs: 200,
   onError: (err) => logger.error({ err }, "outbox batch failed"),
+  // One line per delivery: tests pick a replica that is delivering, and see recovered rows.
+  onDelivered: (message) => process.stdout.write(`delivered ${name} ${message.recovered ? "recovered" : "fresh"}\n`),
 });
 const scheduler = await startScheduler({
   deps,
