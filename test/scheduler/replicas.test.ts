@@ -4,6 +4,7 @@
 // PGlite serves one connection.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { oneDueCustomerEach } from "../support/fixtures.js";
 import { buildCallbackDigests } from "../../src/core/digests/callbacks.js";
 import { loadTenant } from "../../src/core/tenants/tenants.js";
 import { CountingPlatform } from "../fakes/counting-platform.js";
@@ -46,20 +47,7 @@ describe.runIf(process.env.TEST_DATABASE_URL)("digests across worker processes",
         ...staff.map((s, i) => ({ id: s, tenantId: tenant.id, displayName: `Specialist ${i}`, supervisorId: supervisors[i % 5]! })),
       ],
     });
-    const customers = staff.map((ownerId, i) => ({
-      id: id(),
-      tenantId: tenant.id,
-      ownerId,
-      name: `Customer ${i}`,
-      nameKey: `customer ${i}`,
-      tier: "B" as const,
-      status: "ACTIVE" as const,
-      lastContactAt: new Date("2026-11-20T00:00:00Z"),
-    }));
-    await tdb.prisma.customer.createMany({ data: customers });
-    await tdb.prisma.callback.createMany({
-      data: customers.map((c) => ({ tenantId: tenant.id, customerId: c.id, assigneeId: c.ownerId, dueOn: day(TODAY), reason: "CADENCE" as const })),
-    });
+    await oneDueCustomerEach(tdb.prisma, tenant.id, staff, day(TODAY));
     const built = await buildCallbackDigests(tdb.prisma, await loadTenant(tdb.prisma, tenant.id), TODAY);
     const expected = [
       ...built.members.map((m) => `member:${m.memberId}|digest.callbacks`),

@@ -6,6 +6,7 @@
 // looked for in the conversation's history. PostgreSQL only: PGlite serves one connection.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { oneDueCustomerEach } from "../support/fixtures.js";
 import { OUTBOX_EVENT_TYPE } from "../../src/adapters/slack/adapter.js";
 import { buildCallbackDigests } from "../../src/core/digests/callbacks.js";
 import { loadTenant } from "../../src/core/tenants/tenants.js";
@@ -54,20 +55,7 @@ describe.runIf(process.env.TEST_DATABASE_URL)("exactly-once Slack delivery acros
     for (let i = 0; i < 5; i++) supervisors.push(await member(`Supervisor ${i}`, "SUPERVISOR", manager));
     const staff: string[] = [];
     for (let i = 0; i < specialists; i++) staff.push(await member(`Specialist ${i}`, "SPECIALIST", supervisors[i % 5]!));
-    const customers = staff.map((ownerId, i) => ({
-      id: randomUUID(),
-      tenantId: tenant.id,
-      ownerId,
-      name: `Customer ${i}`,
-      nameKey: `customer ${i}`,
-      tier: "B" as const,
-      status: "ACTIVE" as const,
-      lastContactAt: new Date("2026-11-20T00:00:00Z"),
-    }));
-    await tdb.prisma.customer.createMany({ data: customers });
-    await tdb.prisma.callback.createMany({
-      data: customers.map((c) => ({ tenantId: tenant.id, customerId: c.id, assigneeId: c.ownerId, dueOn: day(TODAY), reason: "CADENCE" as const })),
-    });
+    await oneDueCustomerEach(tdb.prisma, tenant.id, staff, day(TODAY));
     const built = await buildCallbackDigests(tdb.prisma, await loadTenant(tdb.prisma, tenant.id), TODAY);
     // Each recipient's DM channel (the fake's conversations.open answers D + user id), once per digest kind.
     const expected = [...built.members.map((m) => `D${slackUser.get(m.memberId)}|member`), ...built.supervisors.map((s) => `D${slackUser.get(s.supervisorId)}|team`)].sort();

@@ -1,5 +1,6 @@
 // Small builders for test data. They write straight through Prisma (no audit rows) because
 // they set the scene; the behaviour under test always goes through the use cases.
+import { randomUUID } from "node:crypto";
 import type { Platform, Role } from "@prisma/client";
 import type { Db } from "../../src/db/client.js";
 import { ManualClock } from "../../src/core/shared/clock.js";
@@ -81,4 +82,25 @@ export function withLegacyRiskWeights(settings: object = {}): object {
       weights: { contactGap: 35, purchaseDecline: 25, openComplaints: 10, overdueComplaints: 10, lowSatisfaction: 10, overdueCallbacks: 10, ...risk.weights },
     },
   };
+}
+
+/**
+ * One active B customer per owner, last contacted on 2026-11-20, each with a cadence callback
+ * due `dueOn`: the morning digest of a department in the replica tests.
+ */
+export async function oneDueCustomerEach(db: Db, tenantId: string, ownerIds: readonly string[], dueOn: Date): Promise<void> {
+  const customers = ownerIds.map((ownerId, i) => ({
+    id: randomUUID(),
+    tenantId,
+    ownerId,
+    name: `Customer ${i}`,
+    nameKey: `customer ${i}`,
+    tier: "B" as const,
+    status: "ACTIVE" as const,
+    lastContactAt: new Date("2026-11-20T00:00:00Z"),
+  }));
+  await db.customer.createMany({ data: customers });
+  await db.callback.createMany({
+    data: customers.map((c) => ({ tenantId, customerId: c.id, assigneeId: c.ownerId, dueOn, reason: "CADENCE" as const })),
+  });
 }
