@@ -2,7 +2,7 @@
 // server, would each confirm writes that the other's shutdown then overwrites. Real processes on a
 // real directory: the second one refuses with one line naming the directory and the holder's pid,
 // and the first keeps everything it wrote.
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import path from "node:path";
@@ -40,19 +40,27 @@ afterAll(async () => {
   await fake?.close();
 });
 
-/** `npm run accord -- …` as a child process, to its end. */
-function runCli(args: string[]): { code: number | null; stdout: string; stderr: string } {
+/**
+ * `npm run accord -- …` as a child process, to its end. Asynchronous on purpose: a spawnSync
+ * would block this process, and with it the fake Slack the running server talks to.
+ */
+async function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) {
     if (v !== undefined && !/^(SLACK_|FEISHU_|DATABASE_URL|ACCORD_|PORT$|TEST_DATABASE_URL)/.test(k)) env[k] = v;
   }
-  const result = spawnSync(process.execPath, [tsxCli, "src/cli.ts", ...args], {
+  const child = spawn(process.execPath, [tsxCli, "src/cli.ts", ...args], {
     cwd: projectRoot,
     env: { ...env, ACCORD_DATA_DIR: dataDir, ACCORD_LOCALE: "en" },
-    encoding: "utf8",
-    timeout: 120_000,
   });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  let stdout = "";
+  let stderr = "";
+  child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+  const timer = setTimeout(() => child.kill("SIGKILL"), 120_000);
+  const code = await new Promise<number | null>((resolve) => child.on("close", (c) => resolve(c)));
+  clearTimeout(timer);
+  return { code, stdout, stderr };
 }
 
 /** `/crm customer add <name>` through Slack, until its answer (after any "working…") names the customer. */
@@ -96,7 +104,7 @@ describe.skipIf(embeddedRunsElsewhere)("one process per embedded data directory"
     ]);
 
     // The admin CLI refuses too, before writing anything: exit 1 and the same reason.
-    const seeded = runCli(["seed-demo"]);
+    const seeded = await runCli(["seed-demo"]);
     expect(seeded.code).toBe(1);
     expect(seeded.stderr).toContain(`is in use by another Accord process (pid ${holder} on ${hostname()})`);
     expect(seeded.stdout).toBe("");
@@ -117,7 +125,7 @@ describe.skipIf(embeddedRunsElsewhere)("one process per embedded data directory"
     }
 
     // With the server stopped, the CLI does its work.
-    expect(runCli(["seed-demo"]).code).toBe(0);
+    expect((await runCli(["seed-demo"])).code).toBe(0);
   }, 240_000);
 
   it("takes over the lock of a process that died without removing it (same host, pid gone)", async () => {
