@@ -12,6 +12,7 @@ import { allAreas } from "./areas/index.js";
 import { myDayView } from "./areas/home/myday.js";
 import { SHORTCUT_KINDS, shortcutReply, type ShortcutKind } from "./areas/home/shortcuts.js";
 import { errorView, noticeView } from "./builders/common.js";
+import { customerOptions } from "./customer-field.js";
 import { checkFormField } from "./field-check.js";
 import { parseCommand, type Command } from "./grammar/index.js";
 import { resolveLocale, t as translate, type Locale } from "./i18n/index.js";
@@ -165,6 +166,14 @@ export function createConversation(options: ConversationOptions): Conversation {
       return checkFormField(session, request.field, request.value);
     },
 
+    async customerOptions(request) {
+      const session = await sessionForPlatformUser(factory, request.user);
+      // Only the member the form was opened for is answered, while the form is valid.
+      const decoded = decodeButtonPayload(request.payload, { now: session.now, memberId: session.member.id });
+      if (!decoded.ok || !registry.forms.has(request.actionId) || session.member.active === false) return [];
+      return customerOptions(session, request.query, request.required);
+    },
+
     async myDay(user) {
       const session = await sessionForPlatformUser(factory, user);
       if (session.member.active === false) return inactiveView(session);
@@ -287,6 +296,7 @@ function admit(conversation: Conversation, admission: Admission): Conversation {
     action: (request) => admission.run(() => conversation.action(request)),
     submit: (request) => admission.run(() => conversation.submit(request)),
     checkField: (request) => admission.run(() => conversation.checkField(request)),
+    customerOptions: (request) => admission.run(() => conversation.customerOptions(request)),
     myDay: (user) => admission.run(() => conversation.myDay(user)),
     shortcut: (request) => admission.run(() => conversation.shortcut(request)),
   };

@@ -1,0 +1,78 @@
+// The customer field of a form, on every platform: what a picker offers while the member types
+// (Slack's external_select), which customer a submitted value means (a picked id or a typed
+// name), and the choices that settle an ambiguous name on a platform without a searching picker
+// (the Feishu form card is redrawn with a select of them). One path for all, so a rule about
+// customers in forms exists once.
+import { AmbiguousCustomerError } from "../core/customers/errors.js";
+import { findCustomer, loadCustomerFor, loadCustomerRow, lookupCustomerInTenant } from "../core/customers/lookup.js";
+import { normalizeName } from "../core/customers/rules.js";
+import { searchCustomers } from "../core/customers/search.js";
+import { cleanBounded, TEXT_LIMITS } from "../core/shared/hygiene.js";
+import type { FieldChoices } from "./port.js";
+import type { Session } from "./session.js";
+import { NO_CUSTOMER_VALUE, type FormOption } from "./views/form.js";
+
+// Picker values are customer ids; anything else a member submits is a typed name.
+const CUSTOMER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Slack answers at most 100 options to one block_suggestion. */
+export const CUSTOMER_OPTION_LIMIT = 100;
+
+/** True when a submitted value is a picker's customer id rather than a typed name. */
+export function isCustomerIdValue(value: string): boolean {
+  return CUSTOMER_ID.test(value.trim());
+}
+
+export interface CustomerRef {
+  id: string;
+  name: string;
+}
+
+/**
+ * The customer a submitted customer field means: a picker's customer id, or a typed name (exact,
+ * case-insensitive, an unambiguous prefix, substring or pinyin). `anyOwner`: any customer of the
+ * tenant (a complaint may name any), else only one the member may act for. Throws the lookup's
+ * domain errors (AmbiguousCustomerError with the in-scope candidates).
+ */
+export async function customerOfFieldValue(session: Session, value: string, options: { anyOwner?: boolean } = {}): Promise<CustomerRef> {
+  const text = value.trim();
+  if (isCustomerIdValue(text)) {
+    const row = options.anyOwner
+      ? await loadCustomerRow(session.deps.db, session.tenant.id, text)
+      : await loadCustomerFor(session.deps.db, session.actor, text);
+    return { id: row.id, name: row.name };
+  }
+  const found = options.anyOwner
+    ? await lookupCustomerInTenant(session.deps.db, session.tenant.id, text, session.actor)
+    : await findCustomer(session.deps, session.actor, text);
+  return { id: found.id, name: found.name };
+}
+
+/**
+ * What a customer picker offers for `query`: the customers in the member's scope whose name
+ * matches (customers/search.ts: exact, prefix, substring, pinyin), best first, valued by id.
+ * Nothing outside the scope is ever offered. A field that is not required starts with "no customer".
+ */
+export async function customerOptions(session: Session, query: string, required: boolean): Promise<FormOption[]> {
+  const none: FormOption[] = required ? [] : [{ value: NO_CUSTOMER_VALUE, label: session.t("form.no_customer") }];
+  const typed = cleanBounded(query, "name", TEXT_LIMITS.name);
+  if (!typed.ok || normalizeName(typed.text) === "") return none;
+  const found = await searchCustomers(session.deps, session.actor, typed.text, { limit: CUSTOMER_OPTION_LIMIT - none.length });
+  return [...none, ...found.hits.map((hit) => ({ value: hit.id, label: hit.name }))];
+}
+
+/**
+ * The choices that settle an ambiguous name: its in-scope candidates by id; what they leave out
+ * is only counted (customers outside the scope are never named).
+ */
+export function customerChoicesOf(session: Session, err: AmbiguousCustomerError): FieldChoices | undefined {
+  if (err.candidates.length === 0) return undefined;
+  const notes = [
+    ...(err.more ? [session.t("form.more_candidates", { count: err.candidates.length })] : []),
+    ...(err.outsideScope > 0 ? [session.t("customer.outside_scope", { count: err.outsideScope })] : []),
+  ];
+  return {
+    options: err.candidates.map((c) => ({ value: c.id, label: c.name })),
+    ...(notes.length > 0 ? { note: notes.join(" ") } : {}),
+  };
+}
