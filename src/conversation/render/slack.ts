@@ -1,7 +1,7 @@
 // View → Slack Block Kit (messages) and Form → Slack modal (views.open). Pure functions that
 // return plain JSON typed by the local interfaces below; the Slack adapter sends it.
 // Shapes and limits: docs.slack.dev/reference/block-kit and …/views/modal-views (see limits.ts).
-import { FORM_ERROR_KEY, type Form, type FormField } from "../views/form.js";
+import { FORM_ERROR_KEY, type Form, type FormField, type FormOption } from "../views/form.js";
 import {
   moreText,
   parseMarkdownLite,
@@ -74,6 +74,15 @@ export type SlackInputElement =
       type: "static_select";
       action_id: string;
       options: SlackOption[];
+      initial_option?: SlackOption;
+      placeholder?: SlackPlainText;
+    }
+  | {
+      // Options come from the app while the user types (block_suggestion, answered with
+      // renderSlackOptions): Slack's own filter cannot search names by pinyin or within a scope.
+      type: "external_select";
+      action_id: string;
+      min_query_length: number;
       initial_option?: SlackOption;
       placeholder?: SlackPlainText;
     }
@@ -360,18 +369,30 @@ function inputElement(field: FormField, initial: string | undefined): SlackInput
     case "select":
     case "customer": {
       if (field.kind === "customer" && options.length === 0) {
-        return {
-          type: "plain_text_input",
-          action_id,
-          max_length: Math.min(field.maxLength ?? L.plainTextInputMax, L.plainTextInputMax),
-          ...(hasText ? { initial_value: initial } : {}),
-          ...placeholder,
-        };
+        // A prefilled name (typed with the command) is offered as it is: submitted unchanged it
+        // is looked up like a typed name; a value longer than an option value allows is left out.
+        const prefilled = hasText && [...initial!].length <= L.optionValue ? { initial_option: { text: plain(initial!, L.optionText), value: initial! } } : {};
+        // One character is a whole word in Chinese (华), so the search starts at the first one
+        // (Slack's default is 3).
+        return { type: "external_select", action_id, min_query_length: CUSTOMER_MIN_QUERY, ...prefilled, ...placeholder };
       }
       const selected = options.find((option) => option.value === initial);
       return { type: "static_select", action_id, options, ...(selected ? { initial_option: selected } : {}), ...placeholder };
     }
   }
+}
+
+/** Characters typed before Slack asks for options of a customer picker. */
+export const CUSTOMER_MIN_QUERY = 1;
+
+/** The answer to a block_suggestion: at most 100 options, their text within 75 characters. */
+export function renderSlackOptions(options: readonly FormOption[]): { options: SlackOption[] } {
+  return {
+    options: options
+      .filter((option) => option.value.length <= L.optionValue)
+      .slice(0, L.selectOptions)
+      .map((option) => ({ text: plain(option.label, L.optionText), value: option.value })),
+  };
 }
 
 /** The answer to a view_submission that shows each message under its field. */
