@@ -12,7 +12,7 @@ import { allAreas } from "./areas/index.js";
 import { myDayView } from "./areas/home/myday.js";
 import { SHORTCUT_KINDS, shortcutReply, type ShortcutKind } from "./areas/home/shortcuts.js";
 import { errorView, noticeView } from "./builders/common.js";
-import { customerOptions } from "./customer-field.js";
+import { customerOptions, settleCustomerDefaults } from "./customer-field.js";
 import { checkFormField } from "./field-check.js";
 import { parseCommand, type Command } from "./grammar/index.js";
 import { resolveLocale, t as translate, type Locale } from "./i18n/index.js";
@@ -95,7 +95,16 @@ export function createConversation(options: ConversationOptions): Conversation {
   async function runCommand(session: Session, command: Command): Promise<Reply> {
     const handler = registry.commands.get(command.kind);
     if (!handler) return { kind: "view", view: noticeView(session, session.t("views.unknown_action"), "warning") };
-    return (handler as (s: Session, c: Command) => Promise<Reply>)(session, command);
+    return settled(session, await (handler as (s: Session, c: Command) => Promise<Reply>)(session, command));
+  }
+
+  /** A form is sent with its prefilled customer names settled (customer-field.ts). */
+  async function settled(session: Session, reply: Reply): Promise<Reply> {
+    return reply.kind === "form" ? { ...reply, form: await settleCustomerDefaults(session, reply.form) } : reply;
+  }
+
+  async function settledAnswer(session: Session, answer: ActionReply): Promise<ActionReply> {
+    return answer.reply.kind === "form" ? { ...answer, reply: await settled(session, answer.reply) } : answer;
   }
 
   const conversation: Conversation = {
@@ -136,7 +145,7 @@ export function createConversation(options: ConversationOptions): Conversation {
       if (!handler) return { reply: { kind: "view", view: noticeView(session, session.t("views.unknown_action"), "warning") } };
       if (session.member.active === false) return { reply: { kind: "view", view: inactiveView(session) } };
       try {
-        return await handler(session, decoded.payload);
+        return await settledAnswer(session, await handler(session, decoded.payload));
       } catch (err) {
         return { reply: { kind: "view", view: failure(session, err, { action: request.actionId }) } };
       }
@@ -152,7 +161,7 @@ export function createConversation(options: ConversationOptions): Conversation {
       if (!handler) return { reply: { kind: "view", view: noticeView(session, session.t("views.unknown_action"), "warning") } };
       if (session.member.active === false) return { reply: { kind: "view", view: inactiveView(session) } };
       try {
-        return await handler(session, request.values, decoded.payload);
+        return await settledAnswer(session, await handler(session, request.values, decoded.payload));
       } catch (err) {
         return { reply: { kind: "view", view: failure(session, err, { form: request.actionId }) } };
       }
@@ -190,7 +199,7 @@ export function createConversation(options: ConversationOptions): Conversation {
       const kind = SHORTCUT_KINDS.find((k) => k === request.kind) as ShortcutKind | undefined;
       if (!kind) return { kind: "view", view: noticeView(session, session.t("shortcut.unknown"), "warning") };
       try {
-        return await shortcutReply(session, kind, request.message);
+        return await settled(session, await shortcutReply(session, kind, request.message));
       } catch (err) {
         return { kind: "view", view: failure(session, err, { shortcut: kind }) };
       }

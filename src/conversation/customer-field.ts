@@ -7,10 +7,11 @@ import { AmbiguousCustomerError } from "../core/customers/errors.js";
 import { findCustomer, loadCustomerFor, loadCustomerRow, lookupCustomerInTenant } from "../core/customers/lookup.js";
 import { normalizeName } from "../core/customers/rules.js";
 import { searchCustomers } from "../core/customers/search.js";
+import { isDomainError } from "../core/shared/errors.js";
 import { cleanBounded, TEXT_LIMITS } from "../core/shared/hygiene.js";
 import type { FieldChoices } from "./port.js";
 import type { Session } from "./session.js";
-import { NO_CUSTOMER_VALUE, type FormOption } from "./views/form.js";
+import { NO_CUSTOMER_VALUE, type Form, type FormOption } from "./views/form.js";
 
 // Picker values are customer ids; anything else a member submits is a typed name.
 const CUSTOMER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -59,6 +60,33 @@ export async function customerOptions(session: Session, query: string, required:
   if (!typed.ok || normalizeName(typed.text) === "") return none;
   const found = await searchCustomers(session.deps, session.actor, typed.text, { limit: CUSTOMER_OPTION_LIMIT - none.length });
   return [...none, ...found.hits.map((hit) => ({ value: hit.id, label: hit.name }))];
+}
+
+/**
+ * The form as it is sent: a customer field prefilled with a name (typed with the command) gets
+ * the customer it names — the full name and its id (`defaultId`) — when the name means exactly one
+ * customer the member may act for. Otherwise it stays as typed, for the submission to settle.
+ */
+export async function settleCustomerDefaults(session: Session, form: Form): Promise<Form> {
+  const open = form.fields.filter((f) => f.kind === "customer" && !f.options && f.default && !f.defaultId && !isCustomerIdValue(f.default));
+  if (open.length === 0) return form;
+  const settled = new Map<string, CustomerRef>();
+  for (const field of open) {
+    try {
+      const found = await findCustomer(session.deps, session.actor, field.default!);
+      settled.set(field.name, { id: found.id, name: found.name });
+    } catch (err) {
+      if (!isDomainError(err)) throw err;
+    }
+  }
+  if (settled.size === 0) return form;
+  return {
+    ...form,
+    fields: form.fields.map((f) => {
+      const customer = settled.get(f.name);
+      return customer ? { ...f, default: customer.name, defaultId: customer.id } : f;
+    }),
+  };
 }
 
 /**

@@ -63,6 +63,23 @@ describe("Slack customer picker (HTTP)", () => {
     expect(typed.options.map((o) => o.value)).not.toContain(hua.hualian.id);
   });
 
+  it("preselects the customer a name typed with the command means, as itself (its id)", async () => {
+    const opened = await openModal(team.alice, "hospitality 华润");
+    expect(customerElement(opened)).toMatchObject({
+      type: "external_select",
+      initial_option: { text: { type: "plain_text", text: "华润万家" }, value: hua.huarun.id },
+    });
+    const submitted = await h.slack.submit(team.alice, opened, {
+      eventDate: localDateInDays(h.deps, 5),
+      kind: "MEAL",
+      guests: "3",
+      estimated: "600",
+      purpose: "Year-end dinner",
+    });
+    expect(submitted.json, JSON.stringify(submitted.json)).toMatchObject({ response_action: "update" });
+    expect(await h.db.prisma.hospitalityRequest.count({ where: { customerId: hua.huarun.id } })).toBe(1);
+  });
+
   it("answers nobody but the member the form was opened for", async () => {
     const opened = await openModal(team.alice, "callback");
     const typed = await h.slack.suggest(team.amy, opened, "customer", "华");

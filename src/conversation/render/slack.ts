@@ -305,11 +305,13 @@ export function renderSlackModal(form: Form, options: SlackModalOptions = {}): S
   const room = L.modalBlocks - blocks.length;
   for (const field of form.fields.slice(0, room)) {
     const initial = options.values?.[field.name] ?? field.default;
+    // A settled customer is preselected as itself (its id), as the picker's own options are.
+    const initialId = initial === field.default ? field.defaultId : undefined;
     blocks.push({
       type: "input",
       block_id: clip(field.name, L.blockId),
       label: plain(field.label, L.inputLabel),
-      element: inputElement(field, initial),
+      element: inputElement(field, initial, initialId),
       ...(field.required ? {} : { optional: true }),
       ...(field.hint ? { hint: plain(field.hint, L.inputHint) } : {}),
     });
@@ -326,7 +328,7 @@ export function renderSlackModal(form: Form, options: SlackModalOptions = {}): S
   };
 }
 
-function inputElement(field: FormField, initial: string | undefined): SlackInputElement {
+function inputElement(field: FormField, initial: string | undefined, initialId?: string): SlackInputElement {
   const action_id = clip(field.name, L.actionId);
   const placeholder = field.placeholder ? { placeholder: plain(field.placeholder, L.placeholder) } : {};
   const options = (field.options ?? []).slice(0, L.selectOptions).map(
@@ -369,9 +371,11 @@ function inputElement(field: FormField, initial: string | undefined): SlackInput
     case "select":
     case "customer": {
       if (field.kind === "customer" && options.length === 0) {
-        // A prefilled name (typed with the command) is offered as it is: submitted unchanged it
-        // is looked up like a typed name; a value longer than an option value allows is left out.
-        const prefilled = hasText && [...initial!].length <= L.optionValue ? { initial_option: { text: plain(initial!, L.optionText), value: initial! } } : {};
+        // A settled customer is preselected by id; a name that was not (several match, or none)
+        // is offered as typed, and submitted unchanged it is looked up like a typed name. A value
+        // longer than an option value allows is left out.
+        const value = initialId ?? initial;
+        const prefilled = hasText && value!.length <= L.optionValue ? { initial_option: { text: plain(initial!, L.optionText), value: value! } } : {};
         // One character is a whole word in Chinese (华), so the search starts at the first one
         // (Slack's default is 3).
         return { type: "external_select", action_id, min_query_length: CUSTOMER_MIN_QUERY, ...prefilled, ...placeholder };

@@ -30,6 +30,11 @@ export interface FormField {
   options?: FormOption[];
   /** Prefilled raw value: "YYYY-MM-DD" for dates, an option value for selects. */
   default?: string;
+  /**
+   * For "customer": the id of the customer `default` names, when the name was settled as the form
+   * was sent (customer-field.ts), so a searching picker can preselect the customer itself.
+   */
+  defaultId?: string;
   placeholder?: string;
   maxLength?: number;
   /** One line of help under the field. */
@@ -66,6 +71,7 @@ export const formFieldSchema = z.strictObject({
   required: z.boolean(),
   options: z.array(z.strictObject({ value: z.string().min(1), label: z.string().min(1) })).optional(),
   default: z.string().optional(),
+  defaultId: z.string().optional(),
   placeholder: z.string().optional(),
   maxLength: z.number().int().positive().optional(),
   hint: z.string().optional(),
@@ -114,7 +120,7 @@ export function formWithChoices(form: Form, choices: Record<string, { options: F
     fields: form.fields.map((field) => {
       const choice = choices[field.name];
       if (!choice || choice.options.length === 0) return field;
-      const { default: _typed, maxLength: _max, ...rest } = field;
+      const { default: _typed, defaultId: _id, maxLength: _max, ...rest } = field;
       return { ...rest, options: choice.options, ...(choice.note ? { hint: choice.note } : {}) };
     }),
   };
