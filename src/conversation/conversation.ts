@@ -55,10 +55,11 @@ interface Registry {
   forms: Map<string, FormHandler>;
   intents: Map<string, IntentRenderer>;
   cards: Map<string, CardRenderer>;
+  anyCustomerForms: Set<string>;
 }
 
 function buildRegistry(areas: readonly ConversationArea[]): Registry {
-  const registry: Registry = { commands: new Map(), actions: new Map(), forms: new Map(), intents: new Map(), cards: new Map() };
+  const registry: Registry = { commands: new Map(), actions: new Map(), forms: new Map(), intents: new Map(), cards: new Map(), anyCustomerForms: new Set() };
   const add = <T>(map: Map<string, T>, entries: Record<string, T | undefined> | undefined, what: string) => {
     for (const [key, value] of Object.entries(entries ?? {})) {
       if (!value) continue;
@@ -72,6 +73,7 @@ function buildRegistry(areas: readonly ConversationArea[]): Registry {
     add(registry.forms, area.forms, "form");
     add(registry.intents, area.intents, "intent");
     add(registry.cards, area.cards, "card");
+    for (const form of area.anyCustomerForms ?? []) registry.anyCustomerForms.add(form);
   }
   return registry;
 }
@@ -180,7 +182,7 @@ export function createConversation(options: ConversationOptions): Conversation {
       // Only the member the form was opened for is answered, while the form is valid.
       const decoded = decodeButtonPayload(request.payload, { now: session.now, memberId: session.member.id });
       if (!decoded.ok || !registry.forms.has(request.actionId) || session.member.active === false) return [];
-      return customerOptions(session, request.query, request.required);
+      return customerOptions(session, request.query, { required: request.required, anyOwner: registry.anyCustomerForms.has(request.actionId) });
     },
 
     async myDay(user) {

@@ -6,7 +6,7 @@
 import { AmbiguousCustomerError } from "../core/customers/errors.js";
 import { findCustomer, loadCustomerFor, loadCustomerRow, lookupCustomerInTenant } from "../core/customers/lookup.js";
 import { normalizeName } from "../core/customers/rules.js";
-import { searchCustomers } from "../core/customers/search.js";
+import { MATCH_EXACT, searchCustomers } from "../core/customers/search.js";
 import { isDomainError } from "../core/shared/errors.js";
 import { cleanBounded, TEXT_LIMITS } from "../core/shared/hygiene.js";
 import type { FieldChoices } from "./port.js";
@@ -52,14 +52,23 @@ export async function customerOfFieldValue(session: Session, value: string, opti
 /**
  * What a customer picker offers for `query`: the customers in the member's scope whose name
  * matches (customers/search.ts: exact, prefix, substring, pinyin), best first, valued by id.
- * Nothing outside the scope is ever offered. A field that is not required starts with "no customer".
+ * Nothing outside the scope is offered, except for a form that may name any customer of the
+ * tenant (`anyOwner`): there the customer whose whole name was typed comes first, wherever it
+ * belongs (the member knows the name; the command takes it just the same). A field that is not
+ * required starts with "no customer".
  */
-export async function customerOptions(session: Session, query: string, required: boolean): Promise<FormOption[]> {
-  const none: FormOption[] = required ? [] : [{ value: NO_CUSTOMER_VALUE, label: session.t("form.no_customer") }];
+export async function customerOptions(session: Session, query: string, field: { required: boolean; anyOwner?: boolean }): Promise<FormOption[]> {
+  const none: FormOption[] = field.required ? [] : [{ value: NO_CUSTOMER_VALUE, label: session.t("form.no_customer") }];
   const typed = cleanBounded(query, "name", TEXT_LIMITS.name);
-  if (!typed.ok || normalizeName(typed.text) === "") return none;
+  const key = typed.ok ? normalizeName(typed.text) : "";
+  if (!typed.ok || key === "") return none;
   const found = await searchCustomers(session.deps, session.actor, typed.text, { limit: CUSTOMER_OPTION_LIMIT - none.length });
-  return [...none, ...found.hits.map((hit) => ({ value: hit.id, label: hit.name }))];
+  const hits = found.hits.map((hit) => ({ value: hit.id, label: hit.name }));
+  if (field.anyOwner && found.outsideScope > 0 && !found.hits.some((hit) => hit.rank === MATCH_EXACT)) {
+    const exact = await session.deps.db.customer.findFirst({ where: { tenantId: session.tenant.id, nameKey: key }, select: { id: true, name: true } });
+    if (exact) return [...none, { value: exact.id, label: exact.name }, ...hits].slice(0, CUSTOMER_OPTION_LIMIT);
+  }
+  return [...none, ...hits];
 }
 
 /**

@@ -122,6 +122,23 @@ describe("Slack customer picker (HTTP)", () => {
   });
 });
 
+describe("Slack customer picker for a complaint (any customer of the tenant)", () => {
+  it("offers another team's customer only when its whole name is typed, and registers the complaint about it", async () => {
+    const opened = await openModal(team.alice, "complaint");
+    expect((await h.slack.suggest(team.alice, opened, "customer", "华联")).options).toEqual([]);
+    const whole = await h.slack.suggest(team.alice, opened, "customer", "华联超市");
+    expect(whole.options).toEqual([{ text: "华联超市", value: hua.hualian.id }]);
+
+    // Other forms act for the customer: there the whole name offers nothing either.
+    const callback = await openModal(team.alice, "callback");
+    expect((await h.slack.suggest(team.alice, callback, "customer", "华联超市")).options).toEqual([]);
+
+    const submitted = await h.slack.submit(team.alice, opened, { customer: hua.hualian.id, severity: "LOW", description: "Wrong invoice address" });
+    expect(submitted.json, JSON.stringify(submitted.json)).toMatchObject({ response_action: "update" });
+    expect(await h.db.prisma.complaint.count({ where: { customerId: hua.hualian.id, reporterId: team.alice.memberId } })).toBe(1);
+  });
+});
+
 describe("Slack customer picker (Socket Mode)", () => {
   it("answers a block_suggestion envelope in its ack with the options", async () => {
     const socketAdapter = createSlackAdapter(

@@ -884,6 +884,7 @@ export const complaintsArea: ConversationArea = {
     "complaint.reopen": openReopenForm,
     "complaint.escalate": openEscalateForm,
   },
+  anyCustomerForms: ["complaint.register"],
   forms: {
     "complaint.register": submitRegister,
     "complaint.resolve": submitResolve,
