@@ -110,6 +110,7 @@ export function customerChoicesOf(session: Session, err: AmbiguousCustomerError)
   ];
   return {
     options: err.candidates.map((c) => ({ value: c.id, label: c.name })),
-    ...(notes.length > 0 ? { note: notes.join(" ") } : {}),
+    // Chinese sentences follow one another without a space.
+    ...(notes.length > 0 ? { note: notes.join(session.locale === "zh-CN" ? "" : " ") } : {}),
   };
 }

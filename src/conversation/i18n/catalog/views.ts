@@ -19,7 +19,7 @@ export const viewsCatalog: Catalog = {
     "form.choose_customer": "“{query}” matches several customers. Which one?",
     "form.invalid_option": "Choose one of the options.",
     "form.no_customer": "— No {@customer} —",
-    "form.more_candidates": "Only the first {count} are listed; to find another, submit the command with more of its name.",
+    "form.more_candidates": "Only the first {count} are listed; if yours is not among them, run the command again with more of its name.",
     "form.invalid": "This value is not valid.",
   },
   "zh-CN": {
