@@ -42,7 +42,7 @@ interface Manifest {
     shortcuts?: Array<{ name: string; type: "message" | "global"; callback_id: string; description: string }>;
   };
   oauth_config: { scopes: { bot: string[] } };
-  settings: { event_subscriptions?: { bot_events: string[]; request_url?: string }; interactivity: { is_enabled: boolean }; socket_mode_enabled: boolean };
+  settings: { event_subscriptions?: { bot_events: string[]; request_url?: string }; interactivity: { is_enabled: boolean; request_url?: string; message_menu_options_url?: string }; socket_mode_enabled: boolean };
 }
 
 describe.each(["slack.yaml", "slack-socket-mode.yaml"])("manifests/%s", (file) => {
@@ -68,6 +68,13 @@ describe.each(["slack.yaml", "slack-socket-mode.yaml"])("manifests/%s", (file) =
     const socket = file.includes("socket");
     expect(manifest.settings.socket_mode_enabled).toBe(socket);
     if (!socket) expect(manifest.features.slash_commands[0]!.url).toMatch(/\/slack\/events$/);
+  });
+
+  it("sends the customer pickers' option requests (block_suggestion) where the adapter answers them", () => {
+    expect(source).toContain('app.options({ type: "block_suggestion" }');
+    // Over HTTP Slack needs the Options Load URL; in Socket Mode they come through the socket.
+    if (file.includes("socket")) expect(manifest.settings.interactivity.message_menu_options_url).toBeUndefined();
+    else expect(manifest.settings.interactivity.message_menu_options_url).toMatch(/^https:\/\/[^/]+\/slack\/events$/);
   });
 });
 

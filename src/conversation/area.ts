@@ -38,4 +38,10 @@ export interface ConversationArea {
   forms?: Record<string, FormHandler>;
   intents?: Record<string, IntentRenderer>;
   cards?: Record<string, CardRenderer>;
+  /**
+   * Forms (by action id) whose customer field may name any customer of the tenant (a complaint
+   * may be about anyone's customer): their pickers also offer a customer outside the member's
+   * scope whose whole name was typed, and nothing more of it.
+   */
+  anyCustomerForms?: readonly string[];
 }

@@ -12,6 +12,7 @@ import { allAreas } from "./areas/index.js";
 import { myDayView } from "./areas/home/myday.js";
 import { SHORTCUT_KINDS, shortcutReply, type ShortcutKind } from "./areas/home/shortcuts.js";
 import { errorView, noticeView } from "./builders/common.js";
+import { customerOptions, settleCustomerDefaults } from "./customer-field.js";
 import { checkFormField } from "./field-check.js";
 import { parseCommand, type Command } from "./grammar/index.js";
 import { resolveLocale, t as translate, type Locale } from "./i18n/index.js";
@@ -54,10 +55,11 @@ interface Registry {
   forms: Map<string, FormHandler>;
   intents: Map<string, IntentRenderer>;
   cards: Map<string, CardRenderer>;
+  anyCustomerForms: Set<string>;
 }
 
 function buildRegistry(areas: readonly ConversationArea[]): Registry {
-  const registry: Registry = { commands: new Map(), actions: new Map(), forms: new Map(), intents: new Map(), cards: new Map() };
+  const registry: Registry = { commands: new Map(), actions: new Map(), forms: new Map(), intents: new Map(), cards: new Map(), anyCustomerForms: new Set() };
   const add = <T>(map: Map<string, T>, entries: Record<string, T | undefined> | undefined, what: string) => {
     for (const [key, value] of Object.entries(entries ?? {})) {
       if (!value) continue;
@@ -71,6 +73,7 @@ function buildRegistry(areas: readonly ConversationArea[]): Registry {
     add(registry.forms, area.forms, "form");
     add(registry.intents, area.intents, "intent");
     add(registry.cards, area.cards, "card");
+    for (const form of area.anyCustomerForms ?? []) registry.anyCustomerForms.add(form);
   }
   return registry;
 }
@@ -94,7 +97,16 @@ export function createConversation(options: ConversationOptions): Conversation {
   async function runCommand(session: Session, command: Command): Promise<Reply> {
     const handler = registry.commands.get(command.kind);
     if (!handler) return { kind: "view", view: noticeView(session, session.t("views.unknown_action"), "warning") };
-    return (handler as (s: Session, c: Command) => Promise<Reply>)(session, command);
+    return settled(session, await (handler as (s: Session, c: Command) => Promise<Reply>)(session, command));
+  }
+
+  /** A form is sent with its prefilled customer names settled (customer-field.ts). */
+  async function settled(session: Session, reply: Reply): Promise<Reply> {
+    return reply.kind === "form" ? { ...reply, form: await settleCustomerDefaults(session, reply.form) } : reply;
+  }
+
+  async function settledAnswer(session: Session, answer: ActionReply): Promise<ActionReply> {
+    return answer.reply.kind === "form" ? { ...answer, reply: await settled(session, answer.reply) } : answer;
   }
 
   const conversation: Conversation = {
@@ -135,7 +147,7 @@ export function createConversation(options: ConversationOptions): Conversation {
       if (!handler) return { reply: { kind: "view", view: noticeView(session, session.t("views.unknown_action"), "warning") } };
       if (session.member.active === false) return { reply: { kind: "view", view: inactiveView(session) } };
       try {
-        return await handler(session, decoded.payload);
+        return await settledAnswer(session, await handler(session, decoded.payload));
       } catch (err) {
         return { reply: { kind: "view", view: failure(session, err, { action: request.actionId }) } };
       }
@@ -151,7 +163,7 @@ export function createConversation(options: ConversationOptions): Conversation {
       if (!handler) return { reply: { kind: "view", view: noticeView(session, session.t("views.unknown_action"), "warning") } };
       if (session.member.active === false) return { reply: { kind: "view", view: inactiveView(session) } };
       try {
-        return await handler(session, request.values, decoded.payload);
+        return await settledAnswer(session, await handler(session, request.values, decoded.payload));
       } catch (err) {
         return { reply: { kind: "view", view: failure(session, err, { form: request.actionId }) } };
       }
@@ -163,6 +175,14 @@ export function createConversation(options: ConversationOptions): Conversation {
       if (!decoded.ok) return { kind: "error", message: session.t(decoded.code) };
       if (!registry.forms.has(request.actionId)) return { kind: "error", message: session.t("views.unknown_action") };
       return checkFormField(session, request.field, request.value);
+    },
+
+    async customerOptions(request) {
+      const session = await sessionForPlatformUser(factory, request.user);
+      // Only the member the form was opened for is answered, while the form is valid.
+      const decoded = decodeButtonPayload(request.payload, { now: session.now, memberId: session.member.id });
+      if (!decoded.ok || !registry.forms.has(request.actionId) || session.member.active === false) return [];
+      return customerOptions(session, request.query, { required: request.required, anyOwner: registry.anyCustomerForms.has(request.actionId) });
     },
 
     async myDay(user) {
@@ -181,7 +201,7 @@ export function createConversation(options: ConversationOptions): Conversation {
       const kind = SHORTCUT_KINDS.find((k) => k === request.kind) as ShortcutKind | undefined;
       if (!kind) return { kind: "view", view: noticeView(session, session.t("shortcut.unknown"), "warning") };
       try {
-        return await shortcutReply(session, kind, request.message);
+        return await settled(session, await shortcutReply(session, kind, request.message));
       } catch (err) {
         return { kind: "view", view: failure(session, err, { shortcut: kind }) };
       }
@@ -287,6 +307,7 @@ function admit(conversation: Conversation, admission: Admission): Conversation {
     action: (request) => admission.run(() => conversation.action(request)),
     submit: (request) => admission.run(() => conversation.submit(request)),
     checkField: (request) => admission.run(() => conversation.checkField(request)),
+    customerOptions: (request) => admission.run(() => conversation.customerOptions(request)),
     myDay: (user) => admission.run(() => conversation.myDay(user)),
     shortcut: (request) => admission.run(() => conversation.shortcut(request)),
   };

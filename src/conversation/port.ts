@@ -80,6 +80,28 @@ export interface FieldCheckRequest {
   value: string | undefined;
 }
 
+/**
+ * What a member typed into a customer picker of an open form (Slack's external_select asks while
+ * they type): the customers in their scope that match, best first. Read-only.
+ */
+export interface CustomerOptionsRequest {
+  user: PlatformUser;
+  /** The form's actionId and payload (checked as for a submission: only its member is answered). */
+  actionId: string;
+  payload: string;
+  /** What was typed so far. */
+  query: string;
+  /** False: a "no customer" choice comes first, so a picked customer can be taken back. */
+  required: boolean;
+}
+
+/** The choices that settle one field of a submitted form (an ambiguous customer name). */
+export interface FieldChoices {
+  options: FormOption[];
+  /** What the options leave out ("2 more outside your scope"), never naming it. */
+  note?: string;
+}
+
 export type FieldCheck =
   /** Fine; `value` is the raw value to submit (a date as YYYY-MM-DD, a customer's full name). */
   | { kind: "ok"; value: string | undefined }
@@ -97,7 +119,15 @@ export type Reply =
   /** Ask for missing details: Slack modal, Feishu form card, console prompts. */
   | { kind: "form"; form: Form }
   /** A submitted form had errors: show them next to the fields, keep the form open. */
-  | { kind: "form_errors"; errors: Record<string, string> }
+  | {
+      kind: "form_errors";
+      errors: Record<string, string>;
+      /**
+       * Fields to turn into a choice among these options when the form is drawn again (a
+       * platform without a searching picker: the Feishu form card); the message stays in errors.
+       */
+      choices?: Record<string, FieldChoices>;
+    }
   /**
    * A file for the user who asked (the report workbook): the adapter uploads it to them alone
    * (Slack: their DM, Feishu: a file message to them, console: a temp file) and shows `view`,
@@ -154,6 +184,8 @@ export interface Conversation {
   submit(request: FormSubmission): Promise<ActionReply>;
   /** Checks one form field as it is entered (see FieldCheckRequest). */
   checkField(request: FieldCheckRequest): Promise<FieldCheck>;
+  /** The customers a customer picker offers for what was typed (see CustomerOptionsRequest). */
+  customerOptions(request: CustomerOptionsRequest): Promise<FormOption[]>;
   /** Renders an outbox row for its recipient; null when it no longer applies (dropped). */
   renderDelivery(message: OutboxMessage): Promise<Delivery | null>;
   /** The current card of an entity, for refreshing every posted copy after a change. */

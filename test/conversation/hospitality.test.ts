@@ -290,8 +290,10 @@ describe("hospitality request and approval through the conversation", () => {
     expect(form.intro).toBe(
       "Up to ¥2,000.00 your supervisor approves; up to ¥10,000.00 also the department manager; above that also the final approver.",
     );
+    // The typed "Acme" is settled as the form is sent: the customer's full name, and its id for a picker.
+    expect(form.fields.find((f) => f.name === "customer")?.defaultId).toBe(s.customer.id);
     expect(Object.fromEntries(form.fields.map((f) => [f.name, f.default ?? null]))).toEqual({
-      customer: "Acme",
+      customer: "Acme Trading",
       eventDate: "2026-11-25",
       kind: null,
       guests: null,

@@ -720,6 +720,7 @@ export class FeishuClientSide {
     button: FeishuButton,
     options: PostOptions & { formValue?: Record<string, string> } = {},
   ): Promise<PostResult> {
+    if (options.formValue) checkFormValue(message.content, options.formValue);
     const envelope = this.clickEvent(user, message, button, options.formValue);
     const answer = await this.post("/feishu/card", envelope, options);
     if (answer.status === 200 && answer.json?.card?.type === "raw") this.fake.applyCallbackCard(message.messageId, answer.json.card.data);
@@ -774,6 +775,24 @@ function walk(node: Json, visit: (n: Json) => void): void {
   else if (node && typeof node === "object") {
     visit(node);
     Object.values(node).forEach((n) => walk(n, visit));
+  }
+}
+
+/**
+ * What a Feishu client can submit from a form card: values only for the components the form holds,
+ * and for a select_static only one of its options (the member picks, never types).
+ */
+export function checkFormValue(card: Json, formValue: Record<string, string>): void {
+  const components = new Map<string, Json>();
+  walk(card, (n) => {
+    if (typeof n.tag === "string" && typeof n.name === "string" && n.tag !== "form" && n.tag !== "button") components.set(n.name, n);
+  });
+  for (const [name, value] of Object.entries(formValue)) {
+    const component = components.get(name);
+    if (!component) throw new Error(`the card has no form component named ${name}: Feishu would not send it`);
+    if (component.tag === "select_static" && value !== "" && !(component.options ?? []).some((o: Json) => o.value === value)) {
+      throw new Error(`${value} is not an option of the select ${name}: Feishu would not send it`);
+    }
   }
 }
 

@@ -630,6 +630,22 @@ export function slackEscapeTyped(text: string): string {
   return out + escape(text.slice(last));
 }
 
+/** Throws unless `body` is an answer Slack accepts for a block_suggestion. */
+export function checkSuggestionAnswer(body: Json): void {
+  const options = (body as { options?: unknown } | null)?.options;
+  if (!Array.isArray(options)) throw new Error(`a block_suggestion answer needs an options array: ${JSON.stringify(body)}`);
+  if (options.length > 100) throw new Error(`Slack takes at most 100 options, got ${options.length}`);
+  for (const option of options as Json[]) {
+    const text = option?.text;
+    if (text?.type !== "plain_text" || typeof text.text !== "string" || text.text.length === 0 || [...text.text].length > 75) {
+      throw new Error(`an option's text must be plain_text of 1-75 characters: ${JSON.stringify(option)}`);
+    }
+    if (typeof option.value !== "string" || option.value.length === 0 || option.value.length > 150) {
+      throw new Error(`an option's value must be 1-150 characters: ${JSON.stringify(option)}`);
+    }
+  }
+}
+
 export interface SlackUserRef {
   id: string;
   name: string;
@@ -825,6 +841,67 @@ export class SlackClientSide {
     return this.event({ type: "app_home_opened", user: user.id, channel: `D${user.id}`, tab });
   }
 
+  /**
+   * What Slack sends while a user types into an external_select of an opened modal
+   * (docs.slack.dev/reference/interaction-payloads/block-suggestion): the block and action ids,
+   * the text typed so far as `value`, and the view with its callback_id and private_metadata.
+   * Slack only asks once `min_query_length` characters (default 3) are typed.
+   */
+  suggestionPayload(user: SlackUserRef, opened: OpenedView, blockId: string, typed: string): Json {
+    const view = opened.view;
+    const block = (view.blocks ?? []).find((b: Json) => b.type === "input" && b.block_id === blockId);
+    if (!block || block.element?.type !== "external_select") throw new Error(`no external_select in block ${blockId}: Slack would send no block_suggestion`);
+    const min = block.element.min_query_length ?? 3;
+    if ([...typed].length < min) throw new Error(`Slack asks for options only after ${min} characters, not for "${typed}"`);
+    return {
+      type: "block_suggestion",
+      user: { id: user.id, username: user.name, name: user.name, team_id: this.team.id },
+      container: { type: "view", view_id: opened.id },
+      api_app_id: "A0ACCORD",
+      token: "verification-token-unused",
+      action_id: block.element.action_id,
+      block_id: blockId,
+      value: typed,
+      team: { id: this.team.id, domain: this.team.domain },
+      enterprise: null,
+      is_enterprise_install: false,
+      view: {
+        id: opened.id,
+        team_id: this.team.id,
+        type: "modal",
+        blocks: view.blocks ?? [],
+        private_metadata: view.private_metadata ?? "",
+        callback_id: view.callback_id ?? "",
+        state: { values: {} },
+        hash: "h",
+        title: view.title,
+        clear_on_close: false,
+        notify_on_close: false,
+        close: view.close ?? null,
+        submit: view.submit ?? null,
+        previous_view_id: null,
+        root_view_id: opened.id,
+        app_id: "A0ACCORD",
+        external_id: "",
+        app_installed_team_id: this.team.id,
+        bot_id: "BBOT",
+      },
+    };
+  }
+
+  /**
+   * Types `typed` into the external_select of block `blockId`: the signed block_suggestion and the
+   * app's answer, checked as Slack reads it (an `options` array of at most 100, each a plain_text
+   * of at most 75 characters and a value of at most 150) — Slack shows nothing for anything else.
+   */
+  async suggest(user: SlackUserRef, opened: OpenedView, blockId: string, typed: string, options: Partial<SignedPostOptions> = {}) {
+    const payload = this.suggestionPayload(user, opened, blockId, typed);
+    const answer = await postSigned(this.appUrl, new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), { secret: this.secret, ...options });
+    if (answer.status === 200) checkSuggestionAnswer(answer.json);
+    const offered = ((answer.json as { options?: Json[] } | null)?.options ?? []) as Array<{ text: { text: string }; value: string }>;
+    return { ...answer, payload, options: offered.map((o) => ({ text: o.text.text, value: o.value })) };
+  }
+
   /** Submits an opened modal with raw values per input block (block_id = field name); "" clears one. */
   async submit(user: SlackUserRef, opened: OpenedView, values: Record<string, string>, options: Partial<SignedPostOptions> = {}) {
     const view = opened.view;
@@ -835,11 +912,16 @@ export class SlackClientSide {
       // Like Slack, a prefilled input is submitted with its initial value unless changed.
       const initial = element.initial_value ?? element.initial_date ?? element.initial_option?.value ?? element.initial_user;
       const raw = block.block_id in values ? values[block.block_id] : initial;
+      // A picked option comes back with its text; the tests pass option values.
+      const picked = (type: string) => ({
+        type,
+        selected_option: raw ? { text: { type: "plain_text", text: element.initial_option?.value === raw ? element.initial_option.text.text : raw, emoji: true }, value: raw } : null,
+      });
       const value =
         element.type === "datepicker"
           ? { type: "datepicker", selected_date: raw ?? null }
-          : element.type === "static_select"
-            ? { type: "static_select", selected_option: raw ? { text: { type: "plain_text", text: raw }, value: raw } : null }
+          : element.type === "static_select" || element.type === "external_select"
+            ? picked(element.type)
             : element.type === "users_select"
               ? { type: "users_select", selected_user: raw ?? null }
               : { type: element.type, value: raw ?? null };

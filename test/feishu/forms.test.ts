@@ -64,6 +64,8 @@ describe("Feishu form cards", () => {
     expect(formFieldsOf(good.json.card.data)).toEqual([]);
     const created = await h.db.prisma.customer.findFirstOrThrow({ where: { name: "Gamma Freight" } });
     expect(created).toMatchObject({ tier: "B", annualPurchaseFen: 1_234n, industry: "Freight", region: "North China" });
+    // Submitted: nothing is left to redraw, so the form is not kept until it expires.
+    expect(await h.db.prisma.postedForm.count({ where: { platform: "FEISHU", messageId: form.messageId } })).toBe(0);
   });
 
   it("keeps nothing past its expiry", async () => {

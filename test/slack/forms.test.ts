@@ -43,21 +43,26 @@ describe("Slack modal errors", () => {
     expect(await h.db.prisma.customer.findFirst({ where: { name: "Delta Foods" } })).toMatchObject({ annualPurchaseFen: 1_234n, industry: "Food", region: "East China" });
   });
 
-  it("shows an ambiguous customer on the customer's block, naming the candidates, and nothing else", async () => {
-    const opened = await openModal("callback");
+  it("shows an ambiguous prefilled customer on the customer's block, naming the candidates; the picker then settles it", async () => {
+    // Typed with the command, "Acme" is prefilled in the customer picker as it was typed.
+    const opened = await openModal("hospitality Acme");
     const blockIds = opened.view.blocks.filter((b: { type: string }) => b.type === "input").map((b: { block_id: string }) => b.block_id);
     expect(blockIds).toContain("customer");
-    const values = { customer: "Acme", dueDate: localDateInDays(h.deps, 7), note: "Quote follow-up" };
-    const before = await h.db.prisma.callback.count();
+    const values = { eventDate: localDateInDays(h.deps, 7), kind: "MEAL", guests: "4", estimated: "800", purpose: "Quote follow-up" };
+    const before = await h.db.prisma.hospitalityRequest.count();
     const bad = await h.slack.submit(team.alice, opened, values);
     expect(bad.json.response_action).toBe("errors");
     expect(Object.keys(bad.json.errors)).toEqual(["customer"]);
     expect(bad.json.errors.customer).toMatch(/Acme Freight/);
     expect(bad.json.errors.customer).toMatch(/Acme Trading/);
-    expect(await h.db.prisma.callback.count()).toBe(before);
+    expect(await h.db.prisma.hospitalityRequest.count()).toBe(before);
 
-    const good = await h.slack.submit(team.alice, opened, { ...values, customer: "Acme Freight" });
+    // Slack keeps the modal open; the member types into the picker and picks one.
+    const typed = await h.slack.suggest(team.alice, opened, "customer", "acme f");
+    expect(typed.options.map((o) => o.text)).toEqual(["Acme Freight"]);
+    const good = await h.slack.submit(team.alice, opened, { ...values, customer: typed.options[0]!.value });
     expect(good.json, JSON.stringify(good.json)).toMatchObject({ response_action: "update" });
-    expect(await h.db.prisma.callback.count()).toBe(before + 1);
+    const freight = await h.db.prisma.customer.findFirstOrThrow({ where: { name: "Acme Freight" } });
+    expect(await h.db.prisma.hospitalityRequest.count({ where: { customerId: freight.id } })).toBe(1);
   });
 });

@@ -111,3 +111,30 @@ export function newestHospitalityRequest(db: Db, tenantId: string) {
     include: { steps: { orderBy: { position: "asc" } } },
   });
 }
+
+/**
+ * Customers whose names all start with 华, in three scopes: Alice's two, Amy's one (her peer on the
+ * same team) and one of another team (a second supervisor under the manager, with a specialist of
+ * their own). Created through the core by the manager, so search keys (pinyin) are as in real use.
+ */
+export async function seedHuaCustomers(
+  deps: CoreDeps,
+  team: { tenant: { id: string; platform: Platform }; manager: { memberId: string; role: Role }; alice: { memberId: string }; amy: { memberId: string } },
+) {
+  const db = deps.db as Db;
+  const otherSupervisor = await db.member.create({
+    data: { tenantId: team.tenant.id, displayName: "Zhou Other", role: "SUPERVISOR", supervisorId: team.manager.memberId },
+  });
+  const otherSpecialist = await db.member.create({
+    data: { tenantId: team.tenant.id, displayName: "Bob Other", role: "SPECIALIST", supervisorId: otherSupervisor.id },
+  });
+  const manager: Actor = { tenantId: team.tenant.id, memberId: team.manager.memberId, role: team.manager.role, platform: team.tenant.platform };
+  const make = (name: string, ownerId: string) => createCustomer(deps, manager, { name, ownerId });
+  return {
+    otherSpecialistId: otherSpecialist.id,
+    huawei: await make("华为技术有限公司", team.alice.memberId),
+    huarun: await make("华润万家", team.alice.memberId),
+    huaxia: await make("华夏银行", team.amy.memberId),
+    hualian: await make("华联超市", otherSpecialist.id),
+  };
+}

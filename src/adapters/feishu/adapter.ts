@@ -21,7 +21,7 @@ import {
   type FeishuCallbackValue,
   type FeishuCard,
 } from "../../conversation/render/feishu.js";
-import type { Form } from "../../conversation/views/form.js";
+import { formWithChoices, type Form } from "../../conversation/views/form.js";
 import { maskViewForChannel, sharedChannelIds } from "../../conversation/views/mask.js";
 import { parseMarkdownLite, type View } from "../../conversation/views/view.js";
 import type { Clock } from "../../core/shared/clock.js";
@@ -225,6 +225,8 @@ interface CardPlan {
   toast?: { type: ToastType; content: string };
   /** A new message under the clicked card (a form, a card too big for a toast). */
   post?: { card: FeishuCard; form?: Form };
+  /** A submitted form was answered (its card replaced by the outcome): its PostedForm row goes. */
+  forget?: boolean;
   /** Every other posted copy of the entity gets this card. */
   refresh?: { entityType: string; entityId: string; view: View; alsoPatch: string[] };
 }
@@ -274,6 +276,16 @@ export function createFeishuAdapter(config: FeishuConfig, deps: FeishuAdapterDep
       await forms.remember(messageId, form, origin);
     } catch (err) {
       report(err, { operation: "remember form", messageId });
+    }
+  }
+
+  /** Drops a submitted form's row; a failure only leaves it to expire. */
+  async function forget(messageId: string | undefined): Promise<void> {
+    if (!messageId) return;
+    try {
+      await forms.forget(messageId);
+    } catch (err) {
+      report(err, { operation: "forget form", messageId });
     }
   }
 
@@ -496,6 +508,7 @@ export function createFeishuAdapter(config: FeishuConfig, deps: FeishuAdapterDep
         case "view":
         case "file":
           out.replace = renderFeishuCard(reply.view);
+          out.forget = true;
           break;
         case "form":
           out.replace = renderFeishuForm(reply.form);
@@ -503,8 +516,13 @@ export function createFeishuAdapter(config: FeishuConfig, deps: FeishuAdapterDep
           break;
         case "form_errors":
           if (remembered) {
-            out.replace = renderFeishuForm(remembered.form, { values, errors: reply.errors });
-            out.replaceForm = remembered.form;
+            // Cards have no searching picker: an ambiguous customer becomes a select of its
+            // candidates, the rest redrawn as typed; the redrawn form is what the next submission
+            // of this card (on any replica) is checked against.
+            const form = formWithChoices(remembered.form, reply.choices);
+            const kept = Object.fromEntries(Object.entries(values).filter(([name]) => !reply.choices?.[name]));
+            out.replace = renderFeishuForm(form, { values: kept, errors: reply.errors });
+            out.replaceForm = form;
             out.toast = { type: "error", content: feishuText(locale, "feishu.fix_form") };
           } else {
             out.toast = { type: "error", content: `${feishuText(locale, "feishu.fix_form_list")}\n${errorsText(reply.errors)}` };
@@ -580,6 +598,7 @@ export function createFeishuAdapter(config: FeishuConfig, deps: FeishuAdapterDep
       const replace = p.replace;
       tasks.push(api.patchCard(clicked, replace).then(() => p.replaceForm && remember(clicked, p.replaceForm, p.origin)));
     }
+    if (late && p.forget) tasks.push(forget(clicked));
     let post = p.post;
     // Too late for a toast: the message goes under the card instead.
     if (late && !post && !p.replace && p.toast) post = { card: textCard(p.toast.content) };
@@ -653,6 +672,7 @@ export function createFeishuAdapter(config: FeishuConfig, deps: FeishuAdapterDep
     const p = planOf(early.value);
     // Stored before answering: the next submission of this card may reach another replica.
     if (p.replace && p.replaceForm && click.messageId) await remember(click.messageId, p.replaceForm, p.origin);
+    if (p.forget) await forget(click.messageId);
     const submitted = early.value.answer.reply;
     if (early.value.kind === "submit" && submitted.kind === "view" && submitted.card && click.messageId) {
       void rememberCopy(click.tenantKey, submitted.card, click.chatId ?? "", click.messageId);

@@ -14,6 +14,8 @@ export interface RememberedForm {
 export interface FormMemory {
   remember(messageId: string, form: Form, origin?: string): Promise<void>;
   recall(messageId: string | undefined): Promise<RememberedForm | undefined>;
+  /** The form was submitted and its card replaced: nothing is left to redraw. */
+  forget(messageId: string): Promise<void>;
 }
 
 // Expired rows are removed now and then by whichever replica remembers a form.
@@ -44,6 +46,9 @@ export function feishuFormMemory(db: Db, ttlMs: number): FormMemory {
       const form = formSchema.safeParse(row.form);
       if (!form.success) return undefined;
       return { form: form.data as Form, ...(row.origin ? { origin: row.origin } : {}) };
+    },
+    async forget(messageId) {
+      await db.postedForm.deleteMany({ where: { platform: "FEISHU", messageId } });
     },
   };
 }

@@ -61,6 +61,7 @@ import { createSlackHome, listenForHomeOpened } from "./home.js";
 import { INFO_MODAL_ID, loadingModal, textModal, viewModal, type SlackInfoModal } from "./modals.js";
 import { responderFor, type Respond } from "./response-url.js";
 import { registerSlackShortcuts } from "./shortcuts.js";
+import { registerCustomerOptions } from "./options.js";
 
 export const SLACK_EVENTS_ROUTE = "POST /slack/events";
 // chat.postMessage errors that mean the channel will refuse every post until someone acts
@@ -360,6 +361,7 @@ export function createSlackAdapter(config: SlackConfig, deps: SlackAdapterDeps, 
       return;
     }
     if (b.type === "view_closed") await ack?.();
+    if (b.type === "block_suggestion") await ack?.({ options: [] });
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -393,10 +395,11 @@ export function createSlackAdapter(config: SlackConfig, deps: SlackAdapterDeps, 
   }
 
   // Commands and clicks are acknowledged by their listeners before anything touches the database
-  // (so Slack's 3 s never depend on our load) and claimed right after; the others are claimed here.
+  // (so Slack's 3 s never depend on our load) and claimed right after; option requests only read
+  // (and the same text typed twice is asked twice); the others are claimed here.
   app.use(async (args) => {
     const body = args.body as { command?: unknown; type?: unknown };
-    if (typeof body.command === "string" || body.type === "block_actions") {
+    if (typeof body.command === "string" || body.type === "block_actions" || body.type === "block_suggestion") {
       await args.next();
       return;
     }
@@ -769,6 +772,8 @@ export function createSlackAdapter(config: SlackConfig, deps: SlackAdapterDeps, 
     if (outcome.ok && outcome.value.updatedCard) await refreshCopies(client, teamId, outcome.value.updatedCard);
     home.touched(teamId, body.user.id);
   });
+
+  registerCustomerOptions(app, { conversation, directory, report, budgetMs: ackBudgetMs });
 
   // ---------------------------------------------------------------------------------------------
   // Direct messages to the bot: the same grammar without the slash.

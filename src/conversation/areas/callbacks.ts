@@ -46,7 +46,8 @@ import { addDays, fromDateColumn } from "../../core/shared/time.js";
 import { visitIdFromOutcome } from "../../core/visits/rules.js";
 import type { ConversationArea } from "../area.js";
 import { button, enumLabel, errorView, localDateTime, moreTemplate, noticeView, payloadFor, tierLabel } from "../builders/common.js";
-import { formErrorsReply } from "../builders/forms.js";
+import { formErrorsReply, oneFieldError } from "../builders/forms.js";
+import { customerOfFieldValue, type CustomerRef } from "../customer-field.js";
 import { localDateSchema, nameSchema } from "../grammar/index.js";
 import { resolveLocale, t as translate } from "../i18n/index.js";
 import type { ActionReply, Reply } from "../port.js";
@@ -76,24 +77,14 @@ function placeArgs(place: ButtonPlace | undefined): Record<string, string> {
 // ---------------------------------------------------------------------------------------------
 // Customers typed by name (shared with areas/visits.ts)
 
-const CUSTOMER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export interface CustomerRef {
-  id: string;
-  name: string;
-}
+export type { CustomerRef };
 
 /**
  * The customer a form field names: a picker gives the customer's id, free text a name (exact,
  * case-insensitive, or an unambiguous prefix). Throws the lookup's domain errors.
  */
-export async function customerFromField(session: Session, value: string): Promise<CustomerRef> {
-  if (CUSTOMER_ID.test(value)) {
-    const row = await loadCustomerFor(session.deps.db, session.actor, value);
-    return { id: row.id, name: row.name };
-  }
-  const found = await findCustomer(session.deps, session.actor, value);
-  return { id: found.id, name: found.name };
+export function customerFromField(session: Session, value: string): Promise<CustomerRef> {
+  return customerOfFieldValue(session, value);
 }
 
 /**
@@ -174,7 +165,7 @@ export function fieldErrorReply(session: Session, err: unknown, fieldOf: (err: D
   if (!isDomainError(err)) throw err;
   const field = fieldOf(err);
   if (!field) throw err;
-  return { reply: { kind: "form_errors", errors: { [field]: session.t(err.code, err.params) } } };
+  return oneFieldError(session, field, err, session.t(err.code, err.params));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -40,14 +40,15 @@ import {
   resolveComplaintSchema,
 } from "../../core/complaints/schemas.js";
 import { AmbiguousCustomerError } from "../../core/customers/errors.js";
-import { loadCustomerRow, lookupCustomerInTenant } from "../../core/customers/lookup.js";
+import { loadCustomerRow } from "../../core/customers/lookup.js";
 import { canActFor, visibleMemberIds } from "../../core/members/authorization.js";
 import { actorOf } from "../../core/members/members.js";
 import type { Actor } from "../../core/shared/context.js";
 import { ConflictError, ForbiddenError, InvalidInputError, isDomainError, NotFoundError, type DomainError } from "../../core/shared/errors.js";
 import type { ActionHandler, ConversationArea, FormHandler, IntentRenderer } from "../area.js";
 import { button, enumLabel, errorView, localDateTime, moreTemplate, noticeView, payloadFor } from "../builders/common.js";
-import { formErrorsReply, sourceLinkField } from "../builders/forms.js";
+import { formErrorsReply, oneFieldError, sourceLinkField } from "../builders/forms.js";
+import { customerOfFieldValue } from "../customer-field.js";
 import { missingFields, type CommandOf } from "../grammar/index.js";
 import { resolveLocale, t as translate } from "../i18n/index.js";
 import type { ActionReply, Reply } from "../port.js";
@@ -454,7 +455,7 @@ interface RegisterDetails {
 
 /** Any member may complain about any customer of the tenant (no ownership check on the lookup). */
 async function register(session: Session, details: RegisterDetails): Promise<View> {
-  const customer = await lookupCustomerInTenant(session.deps.db, session.tenant.id, details.customer, session.actor);
+  const customer = await customerOfFieldValue(session, details.customer, { anyOwner: true });
   const created = await registerComplaint(session.deps, session.actor, {
     customerId: customer.id,
     severity: details.severity,
@@ -513,7 +514,7 @@ function fieldOfError(err: DomainError): string | undefined {
 function formFailure(session: Session, err: unknown, fields: readonly string[]): ActionReply {
   if (!isDomainError(err)) throw err;
   const field = fieldOfError(err);
-  if (field && fields.includes(field)) return { reply: { kind: "form_errors", errors: { [field]: session.t(err.code, err.params) } } };
+  if (field && fields.includes(field)) return oneFieldError(session, field, err, session.t(err.code, err.params));
   return { reply: { kind: "view", view: errorView(session, err) } };
 }
 
@@ -883,6 +884,7 @@ export const complaintsArea: ConversationArea = {
     "complaint.reopen": openReopenForm,
     "complaint.escalate": openEscalateForm,
   },
+  anyCustomerForms: ["complaint.register"],
   forms: {
     "complaint.register": submitRegister,
     "complaint.resolve": submitResolve,

@@ -13,6 +13,7 @@ import { domainErrorReply, formErrorsReply } from "../builders/forms.js";
 import { customerAddFieldsSchema } from "../grammar/index.js";
 import type { Reply } from "../port.js";
 import type { Session } from "../session.js";
+import { customerOfFieldValue, isCustomerIdValue } from "../customer-field.js";
 import { defineForm, validateForm, type Form } from "../views/form.js";
 import type { ListItem, View } from "../views/view.js";
 import { cardRisk, riskLine, withFigures } from "./risk.js";
@@ -261,7 +262,10 @@ export const customersArea: ConversationArea = {
       const result = validateForm(form, values, lookupFormSchema, session);
       if (!result.ok) return formErrorsReply(session, result.errors);
       try {
-        return { reply: await showCustomer(session, result.data.name) };
+        // A picker gives the customer's id; its name then finds exactly that customer.
+        const typed = result.data.name;
+        const name = isCustomerIdValue(typed) ? (await customerOfFieldValue(session, typed)).name : typed;
+        return { reply: await showCustomer(session, name) };
       } catch (err) {
         return domainErrorReply(session, err, () => "name");
       }

@@ -8,7 +8,6 @@
 // click anyway.
 import { z } from "zod";
 import { AmbiguousCustomerError } from "../../core/customers/errors.js";
-import { findCustomer } from "../../core/customers/lookup.js";
 import { decideApproval } from "../../core/hospitality/approvals.js";
 import {
   cancelHospitality,
@@ -26,7 +25,8 @@ import { moneyInput } from "../builders/money.js";
 import type { ActionHandler, ConversationArea, FormHandler, IntentRenderer } from "../area.js";
 import { mentionOf } from "../mention.js";
 import { button, enumLabel, errorView, localDateTime, money, moreTemplate, noticeView, tierLabel } from "../builders/common.js";
-import { domainErrorReply, formErrorsReply } from "../builders/forms.js";
+import { domainErrorReply, formErrorsReply, oneFieldError } from "../builders/forms.js";
+import { customerOfFieldValue } from "../customer-field.js";
 import type { CommandOf } from "../grammar/index.js";
 import type { ActionReply, Reply } from "../port.js";
 import type { Session } from "../session.js";
@@ -587,7 +587,7 @@ interface RequestDetails {
 
 /** Files the request and answers with its card (and the requester's Cancel button), named as the request's card. */
 async function submitRequest(session: Session, details: RequestDetails): Promise<{ view: View; card: { entityType: string; entityId: string } }> {
-  const customer = await findCustomer(session.deps, session.actor, details.customer);
+  const customer = await customerOfFieldValue(session, details.customer);
   const view = await requestHospitality(session.deps, session.actor, {
     customerId: customer.id,
     eventDate: details.eventDate,
@@ -679,7 +679,7 @@ const submitRequestForm: FormHandler = async (session, values) => {
           : err.code.startsWith("customer.") || err.code === "hospitality.customer_not_found" || err.code === "auth.not_yours"
             ? "customer"
             : undefined;
-      if (field) return { reply: { kind: "form_errors", errors: { [field]: renderedErrorText(session, err) } } };
+      if (field) return oneFieldError(session, field, err, renderedErrorText(session, err));
     }
     return domainErrorReply(session, err, (f) => REQUEST_FIELD[f]);
   }

@@ -1,7 +1,7 @@
 // View → Slack Block Kit (messages) and Form → Slack modal (views.open). Pure functions that
 // return plain JSON typed by the local interfaces below; the Slack adapter sends it.
 // Shapes and limits: docs.slack.dev/reference/block-kit and …/views/modal-views (see limits.ts).
-import { FORM_ERROR_KEY, type Form, type FormField } from "../views/form.js";
+import { FORM_ERROR_KEY, type Form, type FormField, type FormOption } from "../views/form.js";
 import {
   moreText,
   parseMarkdownLite,
@@ -74,6 +74,15 @@ export type SlackInputElement =
       type: "static_select";
       action_id: string;
       options: SlackOption[];
+      initial_option?: SlackOption;
+      placeholder?: SlackPlainText;
+    }
+  | {
+      // Options come from the app while the user types (block_suggestion, answered with
+      // renderSlackOptions): Slack's own filter cannot search names by pinyin or within a scope.
+      type: "external_select";
+      action_id: string;
+      min_query_length: number;
       initial_option?: SlackOption;
       placeholder?: SlackPlainText;
     }
@@ -296,11 +305,13 @@ export function renderSlackModal(form: Form, options: SlackModalOptions = {}): S
   const room = L.modalBlocks - blocks.length;
   for (const field of form.fields.slice(0, room)) {
     const initial = options.values?.[field.name] ?? field.default;
+    // A settled customer is preselected as itself (its id), as the picker's own options are.
+    const initialId = initial === field.default ? field.defaultId : undefined;
     blocks.push({
       type: "input",
       block_id: clip(field.name, L.blockId),
       label: plain(field.label, L.inputLabel),
-      element: inputElement(field, initial),
+      element: inputElement(field, initial, initialId),
       ...(field.required ? {} : { optional: true }),
       ...(field.hint ? { hint: plain(field.hint, L.inputHint) } : {}),
     });
@@ -317,7 +328,7 @@ export function renderSlackModal(form: Form, options: SlackModalOptions = {}): S
   };
 }
 
-function inputElement(field: FormField, initial: string | undefined): SlackInputElement {
+function inputElement(field: FormField, initial: string | undefined, initialId?: string): SlackInputElement {
   const action_id = clip(field.name, L.actionId);
   const placeholder = field.placeholder ? { placeholder: plain(field.placeholder, L.placeholder) } : {};
   const options = (field.options ?? []).slice(0, L.selectOptions).map(
@@ -360,18 +371,32 @@ function inputElement(field: FormField, initial: string | undefined): SlackInput
     case "select":
     case "customer": {
       if (field.kind === "customer" && options.length === 0) {
-        return {
-          type: "plain_text_input",
-          action_id,
-          max_length: Math.min(field.maxLength ?? L.plainTextInputMax, L.plainTextInputMax),
-          ...(hasText ? { initial_value: initial } : {}),
-          ...placeholder,
-        };
+        // A settled customer is preselected by id; a name that was not (several match, or none)
+        // is offered as typed, and submitted unchanged it is looked up like a typed name. A value
+        // longer than an option value allows is left out.
+        const value = initialId ?? initial;
+        const prefilled = hasText && value!.length <= L.optionValue ? { initial_option: { text: plain(initial!, L.optionText), value: value! } } : {};
+        // One character is a whole word in Chinese (华), so the search starts at the first one
+        // (Slack's default is 3).
+        return { type: "external_select", action_id, min_query_length: CUSTOMER_MIN_QUERY, ...prefilled, ...placeholder };
       }
       const selected = options.find((option) => option.value === initial);
       return { type: "static_select", action_id, options, ...(selected ? { initial_option: selected } : {}), ...placeholder };
     }
   }
+}
+
+/** Characters typed before Slack asks for options of a customer picker. */
+export const CUSTOMER_MIN_QUERY = 1;
+
+/** The answer to a block_suggestion: at most 100 options, their text within 75 characters. */
+export function renderSlackOptions(options: readonly FormOption[]): { options: SlackOption[] } {
+  return {
+    options: options
+      .filter((option) => option.value.length <= L.optionValue)
+      .slice(0, L.selectOptions)
+      .map((option) => ({ text: plain(option.label, L.optionText), value: option.value })),
+  };
 }
 
 /** The answer to a view_submission that shows each message under its field. */

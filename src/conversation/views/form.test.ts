@@ -2,7 +2,18 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { yuanToFen } from "../../core/shared/money.js";
 import { viewsCatalog } from "../i18n/catalog/views.js";
-import { defineForm, FORM_ERROR_CODES, FORM_ERROR_KEY, validateFieldValue, validateForm, type Form, type FormField } from "./form.js";
+import {
+  defineForm,
+  FORM_ERROR_CODES,
+  FORM_ERROR_KEY,
+  formWithChoices,
+  formSchema,
+  NO_CUSTOMER_VALUE,
+  validateFieldValue,
+  validateForm,
+  type Form,
+  type FormField,
+} from "./form.js";
 import { encodeButtonPayload } from "./payload.js";
 
 const form: Form = defineForm({
@@ -157,6 +168,26 @@ describe("defineForm", () => {
     expect(() => defineForm({ ...base, fields: [form.fields[0]!, form.fields[0]!] })).toThrow(/duplicate/);
     expect(() => defineForm({ ...base, fields: [{ name: "kind", label: "K", kind: "select", required: true }] })).toThrow(/options/);
     expect(() => defineForm({ ...base, fields: [{ name: "form_submit", label: "X", kind: "text", required: true }] })).toThrow();
+  });
+});
+
+describe("customer fields", () => {
+  const optional: FormField = { name: "customer", label: "Customer", kind: "customer", required: false };
+
+  it("reads the picker's 'no customer' choice as not given, and as missing when the field is required", () => {
+    expect(validateFieldValue(optional, NO_CUSTOMER_VALUE)).toEqual({ ok: true, value: undefined });
+    expect(validateFieldValue({ ...optional, required: true }, NO_CUSTOMER_VALUE)).toEqual({ ok: false, error: { code: "form.required", params: {} } });
+  });
+
+  it("turns a field into a choice among the candidates, dropping what was typed and noting what is left out", () => {
+    const typed = { ...form, fields: form.fields.map((f) => (f.name === "customer" ? { ...f, default: "华", maxLength: 200 } : f)) };
+    const chosen = formWithChoices(typed, { customer: { options: [{ value: "id-1", label: "华夏银行" }], note: "3 more outside your scope." } });
+    const field = chosen.fields.find((f) => f.name === "customer")!;
+    expect(field).toEqual({ name: "customer", label: "Customer", kind: "customer", required: true, options: [{ value: "id-1", label: "华夏银行" }], hint: "3 more outside your scope." });
+    expect(chosen.fields.filter((f) => f.name !== "customer")).toEqual(typed.fields.filter((f) => f.name !== "customer"));
+    // Still a valid form: it is stored and read back (Feishu's PostedForm).
+    expect(formSchema.safeParse(chosen).success).toBe(true);
+    expect(formWithChoices(typed, undefined)).toBe(typed);
   });
 });
 

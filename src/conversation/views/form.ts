@@ -30,6 +30,11 @@ export interface FormField {
   options?: FormOption[];
   /** Prefilled raw value: "YYYY-MM-DD" for dates, an option value for selects. */
   default?: string;
+  /**
+   * For "customer": the id of the customer `default` names, when the name was settled as the form
+   * was sent (customer-field.ts), so a searching picker can preselect the customer itself.
+   */
+  defaultId?: string;
   placeholder?: string;
   maxLength?: number;
   /** One line of help under the field. */
@@ -66,6 +71,7 @@ export const formFieldSchema = z.strictObject({
   required: z.boolean(),
   options: z.array(z.strictObject({ value: z.string().min(1), label: z.string().min(1) })).optional(),
   default: z.string().optional(),
+  defaultId: z.string().optional(),
   placeholder: z.string().optional(),
   maxLength: z.number().int().positive().optional(),
   hint: z.string().optional(),
@@ -102,6 +108,24 @@ export function defineForm(form: Form): Form {
   return form;
 }
 
+/**
+ * The form with some fields turned into a choice among `options` (an ambiguous customer name
+ * settled on a platform whose forms cannot search): the field's typed value is dropped (it is not
+ * one of the options) and `note` says what the options leave out.
+ */
+export function formWithChoices(form: Form, choices: Record<string, { options: FormOption[]; note?: string }> | undefined): Form {
+  if (!choices) return form;
+  return {
+    ...form,
+    fields: form.fields.map((field) => {
+      const choice = choices[field.name];
+      if (!choice || choice.options.length === 0) return field;
+      const { default: _typed, defaultId: _id, maxLength: _max, ...rest } = field;
+      return { ...rest, options: choice.options, ...(choice.note ? { hint: choice.note } : {}) };
+    }),
+  };
+}
+
 /** An error to show next to a field: a catalog key and its placeholders. */
 export interface FieldError {
   code: string;
@@ -112,6 +136,12 @@ export interface FieldError {
 export type FormErrors = Record<string, FieldError>;
 
 export const FORM_ERROR_KEY = "_form";
+
+/**
+ * The value of the "no customer" choice a picker of customers offers for a field that is not
+ * required (a select menu has no way to be emptied once something is picked): read as not given.
+ */
+export const NO_CUSTOMER_VALUE = "accord:none";
 
 /** Every code validateForm produces by itself (messages in i18n/catalog/views.ts). */
 export const FORM_ERROR_CODES = [
@@ -156,7 +186,7 @@ export function validateFieldValue(field: FormField, raw: unknown, context?: Fie
   const max = field.maxLength ?? (field.kind === "textarea" ? TEXT_LIMITS.description : TEXT_LIMITS.line);
   const cleaned = cleanBounded(rawText, field.kind === "textarea" ? "multiline" : "name", max);
   if (!cleaned.ok) return fail("form.too_long", { max });
-  const trimmed = cleaned.text.trim();
+  const trimmed = field.kind === "customer" && cleaned.text.trim() === NO_CUSTOMER_VALUE ? "" : cleaned.text.trim();
   if (trimmed === "") {
     return field.required ? fail("form.required") : { ok: true, value: undefined };
   }

@@ -18,6 +18,8 @@ export const viewsCatalog: Catalog = {
     "form.invalid_date": "Enter a date, e.g. 2026-12-01, 12/1, tomorrow or next fri.",
     "form.choose_customer": "“{query}” matches several customers. Which one?",
     "form.invalid_option": "Choose one of the options.",
+    "form.no_customer": "— No {@customer} —",
+    "form.more_candidates": "Only the first {count} are listed; if yours is not among them, run the command again with more of its name.",
     "form.invalid": "This value is not valid.",
   },
   "zh-CN": {
@@ -34,6 +36,8 @@ export const viewsCatalog: Catalog = {
     "form.invalid_date": "请输入日期，例如 2026-12-01、12/1、明天、下周五。",
     "form.choose_customer": "“{query}”匹配到多个客户，请选择一个：",
     "form.invalid_option": "请从选项中选择。",
+    "form.no_customer": "—— 不选{@customer} ——",
+    "form.more_candidates": "只列出前 {count} 个；要找其他{@customer}，请用更完整的名称重新执行命令。",
     "form.invalid": "此项的值无效。",
   },
 };

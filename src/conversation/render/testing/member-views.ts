@@ -8,7 +8,9 @@ import { addForm, customerCardView } from "../../areas/customers.js";
 import { visitForm } from "../../areas/visits.js";
 import { t, type Locale } from "../../i18n/index.js";
 import type { Session } from "../../session.js";
-import type { Form } from "../../views/form.js";
+import { AmbiguousCustomerError } from "../../../core/customers/errors.js";
+import { customerChoicesOf } from "../../customer-field.js";
+import { formWithChoices, type Form } from "../../views/form.js";
 import type { View } from "../../views/view.js";
 import { NOW } from "./sample-views.js";
 
@@ -75,6 +77,19 @@ export function memberViews(): Array<[name: string, view: View]> {
   return (["zh-CN", "en"] as const).map((locale) => [`customer-card-real.${locale}`, customerCardView(sessionIn(locale), card(locale))]);
 }
 
+function chooser(session: Session) {
+  const ambiguous = new AmbiguousCustomerError(
+    "华",
+    [
+      { id: "5d6f1c0a-2b7e-4c1d-8f3a-000000000011", name: "华为技术有限公司" },
+      { id: "5d6f1c0a-2b7e-4c1d-8f3a-000000000012", name: "华润万家" },
+    ],
+    false,
+    3,
+  );
+  return customerChoicesOf(session, ambiguous)!;
+}
+
 /** Forms by golden file name, each in both languages, with defaults on the select fields. */
 export function memberForms(): Array<[name: string, form: Form]> {
   return (["zh-CN", "en"] as const).flatMap((locale): Array<[string, Form]> => {
@@ -83,6 +98,8 @@ export function memberForms(): Array<[name: string, form: Form]> {
       [`customer-add-form.${locale}`, addForm(session, { name: locale === "en" ? "Acme Trading" : "华为技术", tier: "A", annualYuan: "1,500,000.00" })],
       [`visit-form.${locale}`, visitForm(session, { customer: locale === "en" ? "Acme Trading" : "华为技术" })],
       [`complaint-form.${locale}`, registerForm(session, { severity: "HIGH", category: "OTHER" })],
+      // Submitted with an ambiguous name: the customer field redrawn as a choice (Feishu form cards).
+      [`complaint-form-chooser.${locale}`, formWithChoices(registerForm(session, { customer: "华", severity: "HIGH", category: "OTHER" }), { customer: chooser(session) })],
     ];
   });
 }

@@ -1,0 +1,68 @@
+// Customer pickers in modals (external_select, docs.slack.dev block_suggestion payload): Slack
+// asks for options while the user types — to the Select Menus Options Load URL over HTTP, through
+// the socket in Socket Mode — and shows whatever the ack carries ({ options: [...] }, at most 100),
+// so the answer is the ack, within Slack's 3 s. The conversation picks the customers (the
+// member's scope, the core's search); this file only carries the request and the answer. Nothing
+// is written, so these requests are neither claimed nor de-duplicated (adapter.ts).
+import type { AllMiddlewareArgs, App, SlackOptionsMiddlewareArgs } from "@slack/bolt";
+import type { Conversation } from "../../conversation/port.js";
+import { renderSlackOptions } from "../../conversation/render/slack.js";
+import type { FormOption } from "../../conversation/views/form.js";
+import type { SlackDirectory } from "./directory.js";
+import { INFO_MODAL_ID } from "./modals.js";
+
+export interface CustomerOptionsDeps {
+  conversation: Conversation;
+  directory: SlackDirectory;
+  report(err: unknown, context: Record<string, unknown>): void;
+  /** How long the search may take, counted from the request's arrival (Slack allows 3 s in all). */
+  budgetMs: number;
+}
+
+interface SuggestionView {
+  callback_id?: string;
+  private_metadata?: string;
+  blocks?: Array<{ block_id?: string; optional?: boolean }>;
+}
+
+export function registerCustomerOptions(app: App, deps: CustomerOptionsDeps): void {
+  app.options({ type: "block_suggestion" }, async (args) => {
+    const { ack, body, client, context } = args as SlackOptionsMiddlewareArgs<"block_suggestion"> & AllMiddlewareArgs;
+    const view = body.view as SuggestionView | undefined;
+    // Only our forms have customer pickers; they all live in modals.
+    if (!view?.callback_id || view.callback_id === INFO_MODAL_ID) {
+      await ack({ options: [] });
+      return;
+    }
+    const callbackId = view.callback_id;
+    const teamId = body.team?.id ?? body.user.team_id ?? "";
+    const block = (view.blocks ?? []).find((b) => b.block_id === body.block_id);
+    const search = (async (): Promise<FormOption[]> => {
+      const who = await deps.directory.identify(client, { id: teamId, ...(body.team?.domain ? { name: body.team.domain } : {}) }, body.user.id);
+      return deps.conversation.customerOptions({
+        user: who.user,
+        actionId: callbackId,
+        payload: view.private_metadata ?? "",
+        query: typeof body.value === "string" ? body.value : "",
+        required: block?.optional !== true,
+      });
+    })();
+    // A search later than the budget answers with no options (the next keystroke asks again)
+    // rather than not at all; a failed one likewise, and is reported.
+    const receivedAt = typeof context.receivedAt === "number" ? context.receivedAt : Date.now();
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<"late">((resolve) => {
+      timer = setTimeout(() => resolve("late"), Math.max(0, deps.budgetMs - (Date.now() - receivedAt)));
+    });
+    let options: FormOption[] = [];
+    try {
+      const outcome = await Promise.race([search, late]);
+      if (outcome !== "late") options = outcome;
+    } catch (err) {
+      deps.report(err, { suggestion: body.action_id, user: body.user.id });
+    } finally {
+      clearTimeout(timer);
+    }
+    await ack(renderSlackOptions(options));
+  });
+}
