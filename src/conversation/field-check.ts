@@ -4,6 +4,7 @@
 import { AmbiguousCustomerError } from "../core/customers/errors.js";
 import { lookupCustomerInTenant } from "../core/customers/lookup.js";
 import { isDomainError } from "../core/shared/errors.js";
+import { errorText } from "./builders/common.js";
 import type { FieldCheck } from "./port.js";
 import type { Session } from "./session.js";
 import { validateFieldValue, type FormField } from "./views/form.js";
@@ -27,7 +28,7 @@ export async function checkFormField(session: Session, field: FormField, value: 
         options: err.candidates.map((c) => ({ value: c.name, label: c.name })),
       };
     }
-    if (isDomainError(err)) return { kind: "error", message: session.t(err.code, err.params) };
+    if (isDomainError(err)) return { kind: "error", message: errorText(session, err) };
     throw err;
   }
 }

@@ -45,7 +45,7 @@ import { isDomainError, type DomainError } from "../../core/shared/errors.js";
 import { addDays, fromDateColumn } from "../../core/shared/time.js";
 import { visitIdFromOutcome } from "../../core/visits/rules.js";
 import type { ConversationArea } from "../area.js";
-import { button, enumLabel, errorView, localDateTime, moreTemplate, noticeView, payloadFor, tierLabel } from "../builders/common.js";
+import { button, dateDefault, enumLabel, errorText, errorView, localDateTime, localDay, moreTemplate, noticeView, payloadFor, scheduleDay, tierLabel } from "../builders/common.js";
 import { formErrorsReply } from "../builders/forms.js";
 import { localDateSchema, nameSchema } from "../grammar/index.js";
 import { resolveLocale, t as translate } from "../i18n/index.js";
@@ -174,15 +174,15 @@ export function fieldErrorReply(session: Session, err: unknown, fieldOf: (err: D
   if (!isDomainError(err)) throw err;
   const field = fieldOf(err);
   if (!field) throw err;
-  return { reply: { kind: "form_errors", errors: { [field]: session.t(err.code, err.params) } } };
+  return { reply: { kind: "form_errors", errors: { [field]: errorText(session, err) } } };
 }
 
 // ---------------------------------------------------------------------------------------------
 // Views
 
 function dueText(session: Session, dueOn: string, daysOverdue: number): string {
-  if (daysOverdue > 0) return session.t("callback.view.overdue", { days: daysOverdue, date: dueOn });
-  return dueOn === session.today ? session.t("callback.view.due_today") : session.t("callback.view.due_on", { date: dueOn });
+  if (daysOverdue > 0) return session.t("callback.view.overdue", { days: daysOverdue, date: scheduleDay(session, dueOn) });
+  return dueOn === session.today ? session.t("callback.view.due_today") : session.t("callback.view.due_on", { date: scheduleDay(session, dueOn) });
 }
 
 /** Done / Log visit / Snooze / Skip for one pending callback, clickable only by `memberId`. */
@@ -199,7 +199,7 @@ function callbackButtons(
   const snoozeLabel =
     target === addDays(session.today, 1)
       ? session.t("callback.view.button.snooze")
-      : session.t("callback.view.button.snooze_to", { date: target });
+      : session.t("callback.view.button.snooze_to", { date: localDay(session, target) });
   return [
     button(session, "callback.view.button.done", "callback.done", { entityId: cb.id, memberId, args: at }, { style: "primary" }),
     button(session, "callback.view.button.log_visit", "visit.open_form", { entityId: cb.customerId, memberId, args: { ...at, cb: cb.id } }),
@@ -226,7 +226,7 @@ export function dueListView(session: Session, ownerId: string, items: readonly D
     buttons: callbackButtons(session, item, ownerId, "list"),
   }));
   return {
-    header: { title: session.t("callback.view.list_title", { date: session.today }), subtitle: counts, tone: overdue > 0 ? "warning" : "info" },
+    header: { title: session.t("callback.view.list_title", { date: scheduleDay(session, session.today) }), subtitle: counts, tone: overdue > 0 ? "warning" : "info" },
     blocks: [
       {
         kind: "list",
@@ -235,7 +235,7 @@ export function dueListView(session: Session, ownerId: string, items: readonly D
         emptyText: session.t("callback.view.list_empty"),
       },
     ],
-    summary: items.length > 0 ? `${session.t("callback.view.list_title", { date: session.today })} · ${counts}` : session.t("callback.view.list_empty"),
+    summary: items.length > 0 ? `${session.t("callback.view.list_title", { date: scheduleDay(session, session.today) })} · ${counts}` : session.t("callback.view.list_empty"),
     moreTemplate: moreTemplate(session),
   };
 }
@@ -282,12 +282,12 @@ export function callbackCardView(session: Session, data: CallbackCardData): View
     { label: session.t("callback.view.field.customer"), value: data.customerName },
     { label: session.t("callback.view.field.tier"), value: tierLabel(session, data.tier) },
     { label: session.t("callback.view.field.assignee"), value: data.names.get(cb.assigneeId) ?? cb.assigneeId },
-    { label: session.t("callback.view.field.due"), value: pending ? dueText(session, dueOn, daysOverdue) : dueOn },
+    { label: session.t("callback.view.field.due"), value: pending ? dueText(session, dueOn, daysOverdue) : localDay(session, dueOn) },
     { label: session.t("callback.view.field.reason"), value: enumLabel(session, cb.reason) },
     ...(cb.note ? [{ label: session.t("callback.view.field.note"), value: cb.note }] : []),
     ...(cb.status === "DONE" && cb.result ? [{ label: session.t("callback.view.field.result"), value: session.t(`callback.view.result.${cb.result}`) }] : []),
     ...(cb.originalDueOn && cb.snoozeCount > 0
-      ? [{ label: session.t("callback.view.field.postponed"), value: session.t("callback.view.postponed_from", { date: fromDateColumn(cb.originalDueOn), count: cb.snoozeCount }) }]
+      ? [{ label: session.t("callback.view.field.postponed"), value: session.t("callback.view.postponed_from", { date: localDay(session, cb.originalDueOn), count: cb.snoozeCount }) }]
       : []),
     ...(cb.status === "DONE" && cb.outcome && !visitIdFromOutcome(cb.outcome)
       ? [{ label: session.t("callback.view.field.outcome"), value: cb.outcome }]
@@ -345,7 +345,7 @@ async function answer(session: Session, payload: ButtonPayload, reply: Reply): P
 }
 
 function nextCadenceLine(session: Session, cadence: CadenceRef): string {
-  return cadence ? `\n${session.t("callback.view.next_cadence", { date: cadence.dueOn })}` : "";
+  return cadence ? `\n${session.t("callback.view.next_cadence", { date: scheduleDay(session, cadence.dueOn) })}` : "";
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -398,7 +398,7 @@ function outcomeForm(session: Session, callback: Callback, customerName: string,
     submitLabel: session.t("callback.view.form.outcome_submit"),
     intro: session.t("callback.view.form.outcome_intro", {
       customer: customerName,
-      date: fromDateColumn(callback.dueOn),
+      date: localDay(session, callback.dueOn),
       reason: enumLabel(session, callback.reason),
     }),
     fields: [
@@ -433,7 +433,7 @@ function skipForm(session: Session, callback: Callback, customerName: string, pl
     submitLabel: session.t("callback.view.form.skip_submit"),
     intro: session.t("callback.view.form.outcome_intro", {
       customer: customerName,
-      date: fromDateColumn(callback.dueOn),
+      date: localDay(session, callback.dueOn),
       reason: enumLabel(session, callback.reason),
     }),
     fields: [{ name: "reason", label: session.t("callback.view.field.skip_reason"), kind: "textarea", required: true, maxLength: 500 }],
@@ -471,7 +471,7 @@ function scheduleForm(
     ...ambiguousIntro(session, preset.ambiguous),
     fields: [
       customerField(session, session.t("callback.view.field.customer"), preset),
-      { name: "dueDate", label: session.t("callback.view.field.due_date"), kind: "date", required: true, ...(preset.dueDate ? { default: preset.dueDate } : {}) },
+      { name: "dueDate", label: session.t("callback.view.field.due_date"), kind: "date", required: true, ...dateDefault(session, preset.dueDate) },
       { name: "note", label: session.t("callback.view.field.note"), kind: "textarea", required: false, maxLength: 500, ...(preset.note ? { default: preset.note } : {}) },
     ],
     actionId: "callback.schedule",
@@ -484,7 +484,7 @@ const scheduleFormSchema = z.object({ customer: nameSchema, dueDate: localDateSc
 async function schedule(session: Session, customer: CustomerRef, dueDate: string, note: string | undefined): Promise<View> {
   const created = await scheduleCallback(session.deps, session.actor, { customerId: customer.id, dueOn: dueDate, ...(note ? { note } : {}) });
   const card = await callbackCard(session, created.id);
-  const done = session.t("callback.view.scheduled", { customer: customer.name, date: created.dueOn });
+  const done = session.t("callback.view.scheduled", { customer: customer.name, date: scheduleDay(session, created.dueOn) });
   if (!card) return noticeView(session, done, "success");
   return { ...card, blocks: [{ kind: "text", text: done }, ...card.blocks], summary: done };
 }
@@ -530,7 +530,7 @@ export const callbacksArea: ConversationArea = {
       if (callback.status !== "PENDING") return closedReply(session, payload, callback);
       if (payload.version !== undefined && payload.version !== callback.snoozeCount) {
         // The same (stale) Snooze button clicked again: the first click already moved it.
-        const text = session.t("callback.view.already_snoozed", { date: fromDateColumn(callback.dueOn) });
+        const text = session.t("callback.view.already_snoozed", { date: scheduleDay(session, callback.dueOn) });
         return answer(session, payload, { kind: "view", view: noticeView(session, text, "warning") });
       }
       const days = payload.args?.days;
@@ -540,7 +540,7 @@ export const callbacksArea: ConversationArea = {
           ...(typeof days === "number" ? { days } : {}),
         });
         const customer = await customerNameOf(session, moved.customerId);
-        return { kind: "view", view: noticeView(session, session.t("callback.view.snoozed", { customer, date: moved.dueOn }), "success") };
+        return { kind: "view", view: noticeView(session, session.t("callback.view.snoozed", { customer, date: scheduleDay(session, moved.dueOn) }), "success") };
       });
     },
 

@@ -4,7 +4,7 @@ import type { Tier } from "@prisma/client";
 import { isDomainError } from "../../core/shared/errors.js";
 import type { Session } from "../session.js";
 import type { LocalDate } from "../../core/shared/time.js";
-import { asLocalDate, formatDateTime, formatDay, formatDayOf, formatScheduleDay, isIsoDay, type DateConvention } from "./dates.js";
+import { asLocalDate, formatDateTime, formatDay, formatDayOf, formatMonth, formatScheduleDay, isIsoDay, type DateConvention } from "./dates.js";
 import { settingErrorParams } from "./settings.js";
 import { buttonExpiry, encodeButtonPayload, type ButtonPayload, type EncodedButtonPayload } from "../views/payload.js";
 import type { Button, Tone, View } from "../views/view.js";
@@ -41,20 +41,26 @@ export function noticeView(session: Session, text: string, tone: Tone = "info", 
 
 export function errorView(session: Session, err: unknown): View {
   if (isDomainError(err)) {
-    return noticeView(session, session.t(err.code, translateParams(session, err.params)), "danger");
+    return noticeView(session, errorText(session, err), "danger");
   }
   return noticeView(session, session.t("views.internal_error"), "danger");
 }
 
+/** A domain error's message with its params in the member's words, units and date convention. */
+export function errorText(session: Session, err: { code: string; params: Record<string, string | number> }): string {
+  return session.t(err.code, translateParams(session, err.params));
+}
+
 /** Enum values in error params (statuses, roles, decisions) shown in the member's language. */
-function translateParams(session: Session, params: Record<string, string | number>): Record<string, string | number> {
+export function translateParams(session: Session, params: Record<string, string | number>): Record<string, string | number> {
   const out: Record<string, string | number> = {};
   // A setting's name and range (settings.out_of_range…) in the member's words and units.
   const setting = settingErrorParams(session, params);
   if (setting !== params) return setting;
   for (const [k, v] of Object.entries(params)) {
-    // Core errors carry days as 'YYYY-MM-DD'; the member reads them in their convention.
-    if (isIsoDay(v)) {
+    // Core errors carry days as 'YYYY-MM-DD'; the member reads them in their convention. A `value`
+    // is what the member typed, echoed back as typed.
+    if (k !== "value" && isIsoDay(v)) {
       out[k] = localDay(session, v);
       continue;
     }
@@ -99,4 +105,14 @@ export function scheduleDay(session: Session, date: LocalDate | Date): string {
 /** The day an instant falls on in the tenant's zone: "11月23日", "Nov 23". */
 export function localDayOf(session: Session, at: Date): string {
   return formatDayOf(at, convention(session));
+}
+
+/** A calendar month ('YYYY-MM'): "2026年12月", "December 2026". */
+export function localMonth(session: Session, month: string): string {
+  return formatMonth(month, convention(session));
+}
+
+/** A date field's prefilled day: the raw value for pickers, the member's convention for text. */
+export function dateDefault(session: Session, date: LocalDate | undefined): { default?: string; defaultLabel?: string } {
+  return date ? { default: date, defaultLabel: localDay(session, date) } : {};
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseDate } from "../grammar/values.js";
-import { formatDateTime, formatDay, formatDayOf, formatScheduleDay } from "./dates.js";
+import { formatDateTime, formatDay, formatDayOf, formatMonth, formatScheduleDay } from "./dates.js";
 
 const zh = { locale: "zh-CN" as const, today: "2026-11-23", timeZone: "Asia/Shanghai" };
 const en = { locale: "en" as const, today: "2026-11-23", timeZone: "Asia/Shanghai" };
@@ -43,6 +43,13 @@ describe("formatDateTime", () => {
     expect(formatDateTime(at, { ...en, today: "2027-01-01" })).toBe("Jan 1, 01:30");
     expect(formatDayOf(at, zh)).toBe("2027年1月1日");
     expect(formatDateTime(at, { ...en, timeZone: "UTC" })).toBe("Dec 31, 17:30");
+  });
+});
+
+describe("formatMonth", () => {
+  it("names the month with its year", () => {
+    expect(formatMonth("2026-12", zh)).toBe("2026年12月");
+    expect(formatMonth("2026-12", en)).toBe("December 2026");
   });
 });
 

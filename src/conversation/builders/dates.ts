@@ -5,7 +5,7 @@
 // instants are shown in the tenant's time zone. Whatever a machine or the user round-trips (CSV,
 // xlsx, date pickers, button and audit payloads, logs) stays ISO and never comes through here;
 // every form shown here is one the grammar's date parser reads back.
-import { fromDateColumn, localDateOf, type LocalDate } from "../../core/shared/time.js";
+import { fromDateColumn, isLocalDate, localDateOf, type LocalDate } from "../../core/shared/time.js";
 import type { Locale } from "../i18n/catalog/types.js";
 
 export interface DateConvention {
@@ -20,7 +20,7 @@ export interface DateConvention {
 // single cost of rendering a customer card): one per locale, shape and zone, reused.
 const formats = new Map<string, Intl.DateTimeFormat>();
 
-function formatter(locale: Locale, shape: "day" | "dayYear" | "weekday" | "time", timeZone: string): Intl.DateTimeFormat {
+function formatter(locale: Locale, shape: "day" | "dayYear" | "weekday" | "time" | "month", timeZone: string): Intl.DateTimeFormat {
   const key = `${locale}|${shape}|${timeZone}`;
   let format = formats.get(key);
   if (!format) {
@@ -31,7 +31,9 @@ function formatter(locale: Locale, shape: "day" | "dayYear" | "weekday" | "time"
           ? { year: "numeric", month: "short", day: "numeric" }
           : shape === "weekday"
             ? { weekday: "short" }
-            : { hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
+            : shape === "month"
+              ? { year: "numeric", month: "long" }
+              : { hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
     format = new Intl.DateTimeFormat(locale, { ...options, timeZone, calendar: "gregory", numberingSystem: "latn" });
     formats.set(key, format);
   }
@@ -62,6 +64,11 @@ export function formatDateTime(at: Date, convention: DateConvention): string {
   return convention.locale === "en" ? `${day}, ${time}` : `${day} ${time}`;
 }
 
+/** A calendar month ('YYYY-MM'): "2026年12月", "December 2026". */
+export function formatMonth(month: string, convention: Pick<DateConvention, "locale">): string {
+  return formatter(convention.locale, "month", "UTC").format(new Date(`${month}-01T00:00:00.000Z`));
+}
+
 /** The day an instant falls on in the tenant's zone, without the time. */
 export function formatDayOf(at: Date, convention: DateConvention): string {
   return dayOnly(convention.locale, localDateOf(at, convention.timeZone), convention.today);
@@ -72,9 +79,7 @@ export function asLocalDate(value: LocalDate | Date): LocalDate {
   return typeof value === "string" ? value : fromDateColumn(value);
 }
 
-const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
-
-/** True for a 'YYYY-MM-DD' value, which a message parameter shows as a calendar day. */
+/** True for a real 'YYYY-MM-DD' day, which a message parameter shows as a calendar day. */
 export function isIsoDay(value: unknown): value is LocalDate {
-  return typeof value === "string" && ISO_DAY.test(value);
+  return typeof value === "string" && isLocalDate(value);
 }

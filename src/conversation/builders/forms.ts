@@ -3,11 +3,11 @@ import { isDomainError } from "../../core/shared/errors.js";
 import type { ActionReply, Reply } from "../port.js";
 import type { Session } from "../session.js";
 import { FORM_ERROR_KEY, type FormErrors, type FormField } from "../views/form.js";
-import { errorView } from "./common.js";
+import { errorText, errorView } from "./common.js";
 
 export function formErrorsReply(session: Session, errors: FormErrors): ActionReply {
   const out: Record<string, string> = {};
-  for (const [field, e] of Object.entries(errors)) out[field] = session.t(e.code, e.params);
+  for (const [field, e] of Object.entries(errors)) out[field] = errorText(session, e);
   return { reply: { kind: "form_errors", errors: out } };
 }
 
@@ -19,7 +19,7 @@ export function formErrorsReply(session: Session, errors: FormErrors): ActionRep
 export function domainErrorReply(session: Session, err: unknown, fieldOf: (name: string) => string | undefined = (n) => n): ActionReply {
   if (isDomainError(err) && typeof err.params.field === "string") {
     const field = fieldOf(err.params.field);
-    if (field) return { reply: { kind: "form_errors", errors: { [field]: session.t(err.code, err.params) } } };
+    if (field) return { reply: { kind: "form_errors", errors: { [field]: errorText(session, err) } } };
   }
   if (!isDomainError(err)) throw err;
   return { reply: { kind: "view", view: errorView(session, err) } };

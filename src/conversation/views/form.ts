@@ -30,6 +30,11 @@ export interface FormField {
   options?: FormOption[];
   /** Prefilled raw value: "YYYY-MM-DD" for dates, an option value for selects. */
   default?: string;
+  /**
+   * How the default reads to the member where it is shown as text (the console): a date in their
+   * convention ("11月23日"), which the date parser reads back. Pickers keep the raw default.
+   */
+  defaultLabel?: string;
   placeholder?: string;
   maxLength?: number;
   /** One line of help under the field. */
@@ -66,6 +71,7 @@ export const formFieldSchema = z.strictObject({
   required: z.boolean(),
   options: z.array(z.strictObject({ value: z.string().min(1), label: z.string().min(1) })).optional(),
   default: z.string().optional(),
+  defaultLabel: z.string().optional(),
   placeholder: z.string().optional(),
   maxLength: z.number().int().positive().optional(),
   hint: z.string().optional(),

@@ -45,7 +45,7 @@ export const digestsCatalog: Catalog = {
     "digest.nothing": "今天没有需要处理的事项。",
     "digest.visits.title": "逾期未拜访",
     "digest.visits.count": "拜访逾期 {count} 个",
-    "digest.visits.overdue": "计划于 {date}，已逾期 {days} 天",
+    "digest.visits.overdue": "计划于{date}，已逾期 {days} 天",
     "digest.surveys.title": "待做满意度调查（{count} 个）",
     "digest.surveys.count": "待调查 {count} 个",
     "digest.surveys.customer": "{name} · {tier} · {survey}",

@@ -20,7 +20,7 @@ export const hospitalityPolicyCatalog: Catalog = {
     "settings.label.hospitality.budgetFen.C": "Hospitality budget per customer and period, C",
   },
   "zh-CN": {
-    "hospitality.settle_before_event": "招待日期 {date} 当天或之后才能登记实际金额（今天是 {today}）。",
+    "hospitality.settle_before_event": "招待日期{date}当天或之后才能登记实际金额（今天是{today}）。",
     "hospitality.view.field.budget": "招待预算",
     "hospitality.view.budget_value": "{period}：{budget}；已用 {used}，剩余 {remaining}",
     "hospitality.budget_flag": "超出该客户{period}招待预算：已用 {used}，预算 {budget}。",
