@@ -25,7 +25,7 @@ import { yuanToFen } from "../../core/shared/money.js";
 import { moneyInput } from "../builders/money.js";
 import type { ActionHandler, ConversationArea, FormHandler, IntentRenderer } from "../area.js";
 import { mentionOf } from "../mention.js";
-import { button, dateDefault, enumLabel, errorView, localDateTime, localDay, money, moreTemplate, noticeView, scheduleDay, tierLabel } from "../builders/common.js";
+import { button, dateDefault, enumLabel, errorView, localDateTime, localDay, localMonth, money, moreTemplate, noticeView, scheduleDay, tierLabel } from "../builders/common.js";
 import { domainErrorReply, formErrorsReply } from "../builders/forms.js";
 import type { CommandOf } from "../grammar/index.js";
 import type { ActionReply, Reply } from "../port.js";
@@ -142,6 +142,7 @@ export function overspendPercentText(actualFen: bigint, approvedFen: bigint): st
 
 /** "Q4 2026" / "2026年第4季度". */
 function budgetPeriodLabel(session: Session, period: BudgetPeriod): string {
+  if (period.kind === "month") return localMonth(session, `${period.year}-${String(period.index ?? 1).padStart(2, "0")}`);
   return session.t(`hospitality.period.${period.kind}`, {
     year: period.year,
     index: period.index ?? "",
