@@ -433,7 +433,7 @@ describe("churn digest notifications", () => {
 
     const delivery = await deliver(s, s.alice, "digest.churn");
     const { text } = renderText(delivery!.view);
-    expect(text).toContain("Customers at risk, Mon, Nov 23");
+    expect(text).toContain("Customers at risk · Mon, Nov 23");
     expect(text).toContain("1 high, 1 medium, 1 newly risen");
     expect(text).toContain("🆕 Vega Group · VIP · High risk 71/100 · new since yesterday");
     expect(text).toContain("No contact for 45 days (cadence every 14 days) +35");
@@ -459,7 +459,7 @@ describe("churn digest notifications", () => {
 
     const delivery = await deliver(s, s.sam, "digest.churn.team");
     const { text } = renderText(delivery!.view);
-    expect(text).toContain("Your team's top customers at risk, Mon, Nov 23");
+    expect(text).toContain("Your team's top customers at risk · Mon, Nov 23");
     expect(text).toContain("1 high, 12 medium, 12 newly risen");
     // Vega was already HIGH yesterday: listed first, not marked.
     expect(text).toContain("• Vega Group · VIP · High risk 71/100 · account manager Alice\n");
@@ -475,7 +475,7 @@ describe("churn digest notifications", () => {
     expect(decoded(open[0]!)).toMatchObject({ entityId: vega.id, memberId: s.sam.id });
 
     const wang = await deliver(s, s.wang, "digest.churn.team");
-    expect(renderText(wang!.view).text).toContain("Top customers at risk in the department, Mon, Nov 23");
+    expect(renderText(wang!.view).text).toContain("Top customers at risk in the department · Mon, Nov 23");
     expect(renderText(wang!.view).text).toContain("1 high, 13 medium, 13 newly risen");
     expect(await deliver(s, s.alice, "digest.churn.team")).toBeNull();
   });
@@ -501,7 +501,7 @@ describe("digest / 日报 (preview)", () => {
     expect(text).toContain("Callback digest at 09:00, churn warning at 09:30");
     expect(text).toContain("Callbacks for Mon, Nov 23");
     expect(text).toContain("2 due today, 2 overdue");
-    expect(text).toContain("Customers at risk, Mon, Nov 23");
+    expect(text).toContain("Customers at risk · Mon, Nov 23");
     expect(text).toContain("Apex Risk · A (key) · Medium risk 60/100");
     expect(text).toContain("0 high, 7 medium, 7 newly risen");
     // The preview keeps each list short (one message holds every digest); the rest is counted.
@@ -762,7 +762,7 @@ describe("the digests channel post", () => {
     const delivery = await postToChannel(s, "digest.churn.team");
     expect(delivery!.to).toEqual({ kind: "channel", channelId: "C0DIGESTS" });
     const { text, choices: buttons } = renderText(delivery!.view);
-    expect(text).toContain("Top customers at risk in the department, Mon, Nov 23");
+    expect(text).toContain("Top customers at risk in the department · Mon, Nov 23");
     expect(text).toContain("1 high, 11 medium, 11 newly risen");
     expect(text).toContain("• Vega Group · VIP · High risk 71/100 · account manager Alice\n");
     expect(text).toContain("No contact for 45 days (cadence every 14 days) +35");
