@@ -640,6 +640,11 @@ describe("report / 报表", () => {
     const all = await say(s.as(s.alice), "report 2026-11-01 2026-11-23 all");
     expect(all).toContain("Callback completion: 50% (2 of 4)");
     expect(all).toContain("Your role shows figures for yourself only.");
+
+    // A period typed backwards is refused naming both days as the member reads dates; a day copied
+    // from the title reads back.
+    expect(await say(s.as(s.alice), "report 2026-11-23 2026-11-01")).toContain("The period starts Nov 23, after it ends Nov 1.");
+    expect(await say(s.as(s.alice), "report Nov 1 Nov 23")).toContain("KPIs Nov 1 – Nov 23");
   });
 
   it("shows a supervisor the team total and one line per member, in Chinese", async () => {

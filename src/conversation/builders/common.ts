@@ -51,15 +51,24 @@ export function errorText(session: Session, err: { code: string; params: Record<
   return session.t(err.code, translateParams(session, err.params));
 }
 
+/**
+ * Days in message params ('YYYY-MM-DD', as the grammar and the core pass them) in the member's
+ * convention; a `value` is what the member typed, echoed back as typed.
+ */
+export function dayParams(session: Session, params: Record<string, string | number>): Record<string, string | number> {
+  const out: Record<string, string | number> = {};
+  for (const [k, v] of Object.entries(params)) out[k] = k !== "value" && isIsoDay(v) ? localDay(session, v) : v;
+  return out;
+}
+
 /** Enum values in error params (statuses, roles, decisions) shown in the member's language. */
-export function translateParams(session: Session, params: Record<string, string | number>): Record<string, string | number> {
+function translateParams(session: Session, params: Record<string, string | number>): Record<string, string | number> {
   const out: Record<string, string | number> = {};
   // A setting's name and range (settings.out_of_range…) in the member's words and units.
   const setting = settingErrorParams(session, params);
   if (setting !== params) return setting;
   for (const [k, v] of Object.entries(params)) {
-    // Core errors carry days as 'YYYY-MM-DD'; the member reads them in their convention. A `value`
-    // is what the member typed, echoed back as typed.
+    // Days as dayParams shows them.
     if (k !== "value" && isIsoDay(v)) {
       out[k] = localDay(session, v);
       continue;
