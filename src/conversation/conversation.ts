@@ -11,7 +11,7 @@ import { BusyError, createAdmission, DEFAULT_ADMISSION, type Admission, type Adm
 import { allAreas } from "./areas/index.js";
 import { myDayView } from "./areas/home/myday.js";
 import { SHORTCUT_KINDS, shortcutReply, type ShortcutKind } from "./areas/home/shortcuts.js";
-import { errorView, noticeView } from "./builders/common.js";
+import { dayParams, errorView, noticeView } from "./builders/common.js";
 import { customerOptions, settleCustomerDefaults } from "./customer-field.js";
 import { checkFormField } from "./field-check.js";
 import { parseCommand, type Command } from "./grammar/index.js";
@@ -125,7 +125,7 @@ export function createConversation(options: ConversationOptions): Conversation {
       });
       if (!parsed.ok) {
         const { key, params, usage } = parsed.error;
-        const text = [session.t(key, params as Record<string, string | number>), "", ...usage.map((u) => `• ${u}`)].join("\n");
+        const text = [session.t(key, dayParams(session, params as Record<string, string | number>)), "", ...usage.map((u) => `• ${u}`)].join("\n");
         return { kind: "view", view: noticeView(session, text, "warning") };
       }
       commandKinds.set(request, parsed.command.kind);

@@ -4,6 +4,7 @@
 import { AmbiguousCustomerError } from "../core/customers/errors.js";
 import { lookupCustomerInTenant } from "../core/customers/lookup.js";
 import { isDomainError } from "../core/shared/errors.js";
+import { errorText, scheduleDay } from "./builders/common.js";
 import type { FieldCheck } from "./port.js";
 import type { Session } from "./session.js";
 import { validateFieldValue, type FormField } from "./views/form.js";
@@ -12,6 +13,8 @@ export async function checkFormField(session: Session, field: FormField, value: 
   const read = validateFieldValue(field, value, session);
   if (!read.ok) return { kind: "error", message: session.t(read.error.code, read.error.params) };
   const normalized = read.value === undefined ? undefined : String(read.value);
+  // The day the grammar read ("next fri"), as the member will check it before submitting.
+  if (field.kind === "date" && normalized !== undefined) return { kind: "ok", value: normalized, shown: scheduleDay(session, normalized) };
   // A picker's options already name one customer each; only typed names are looked up.
   if (field.kind !== "customer" || field.options || normalized === undefined) return { kind: "ok", value: normalized };
   try {
@@ -27,7 +30,7 @@ export async function checkFormField(session: Session, field: FormField, value: 
         options: err.candidates.map((c) => ({ value: c.name, label: c.name })),
       };
     }
-    if (isDomainError(err)) return { kind: "error", message: session.t(err.code, err.params) };
+    if (isDomainError(err)) return { kind: "error", message: errorText(session, err) };
     throw err;
   }
 }

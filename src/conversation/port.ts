@@ -103,8 +103,11 @@ export interface FieldChoices {
 }
 
 export type FieldCheck =
-  /** Fine; `value` is the raw value to submit (a date as YYYY-MM-DD, a customer's full name). */
-  | { kind: "ok"; value: string | undefined }
+  /**
+   * Fine; `value` is the raw value to submit (a date as YYYY-MM-DD, a customer's full name),
+   * `shown` how it reads to the member when that differs (a date in their convention: 12月4日 周五).
+   */
+  | { kind: "ok"; value: string | undefined; shown?: string }
   | { kind: "error"; message: string }
   /** Several things match (customers by a partial name): ask the user to pick one of `options`. */
   | { kind: "choose"; message: string; options: FormOption[] };

@@ -81,13 +81,13 @@ describe("callbacks (my due list)", () => {
 
     const view = viewOf(await conversation.command({ user: s.as(s.alice), text: "callbacks" }));
     const { text: shown, choices } = renderText(view);
-    expect(shown).toContain("My callbacks · 2026-11-23");
+    expect(shown).toContain("My callbacks · Mon, Nov 23");
     expect(shown).toContain("1 due today · 2 overdue");
     const order = ["Vega Group", "Beta Trading", "Gamma Ltd"].map((n) => shown.indexOf(n));
     expect(order.every((i) => i >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     expect(shown).toContain("due today · regular follow-up");
-    expect(shown).toContain("⚠ 3 days overdue (due 2026-11-20)");
+    expect(shown).toContain("⚠ 3 days overdue (due Fri, Nov 20)");
     expect(shown).toContain("Note: ask about the new quote");
     expect(shown).not.toContain("Alpha Steel");
     expect(shown).not.toContain("Amy's Customer");
@@ -120,7 +120,7 @@ describe("callbacks (my due list)", () => {
     expect(await audits(s.tenant.id, "callback.completed")).toHaveLength(0);
     const answer = await submit(conversation, s.as(s.alice), form, { result: "REACHED" });
     expect(replyText(answer.reply)).toContain("Callback with Vega Group done.");
-    expect(replyText(answer.reply)).toContain("Next regular callback: 2026-12-07.");
+    expect(replyText(answer.reply)).toContain("Next regular callback: Mon, Dec 7.");
     expect(answer.updatedCard).toMatchObject({ entityType: "CallbackList", entityId: s.alice.id });
     const refreshed = renderText(answer.updatedCard!.view);
     expect(refreshed.text).not.toContain("Vega Group");
@@ -144,7 +144,7 @@ describe("callbacks (my due list)", () => {
     const auditCount = await tdb.prisma.auditLog.count({ where: { tenantId: s.tenant.id } });
 
     const again = await click(conversation, s.as(s.alice), done);
-    expect(replyText(again.reply)).toBe("This callback was already done by Alice at 2026-11-23 09:00.");
+    expect(replyText(again.reply)).toBe("This callback was already done by Alice at Nov 23, 09:00.");
     expect(again.updatedCard?.entityType).toBe("CallbackList");
     expect(renderText(again.updatedCard!.view).choices).toEqual([]);
     expect(await tdb.prisma.auditLog.count({ where: { tenantId: s.tenant.id } })).toBe(auditCount);
@@ -185,13 +185,13 @@ describe("callbacks (my due list)", () => {
     const snooze = choiceByAction(list, "callback.snooze");
 
     const first = await click(conversation, s.as(s.alice), snooze);
-    expect(replyText(first.reply)).toBe("Callback with Beta Trading moved to 2026-11-24.");
+    expect(replyText(first.reply)).toBe("Callback with Beta Trading moved to Tue, Nov 24.");
     expect(renderText(first.updatedCard!.view).text).not.toContain("Beta Trading");
     const stored = await tdb.prisma.callback.findUniqueOrThrow({ where: { id: beta.cadenceId! } });
     expect([fromDateColumn(stored.dueOn), stored.snoozeCount]).toEqual(["2026-11-24", 1]);
 
     const second = await click(conversation, s.as(s.alice), snooze);
-    expect(replyText(second.reply)).toBe("This callback was already snoozed; it is now due 2026-11-24.");
+    expect(replyText(second.reply)).toBe("This callback was already snoozed; it is now due Tue, Nov 24.");
     const after = await tdb.prisma.callback.findUniqueOrThrow({ where: { id: beta.cadenceId! } });
     expect([fromDateColumn(after.dueOn), after.snoozeCount]).toEqual(["2026-11-24", 1]);
     expect(await audits(s.tenant.id, "callback.snoozed")).toHaveLength(1);
@@ -211,7 +211,7 @@ describe("callbacks (my due list)", () => {
     const ok = await submit(conversation, s.as(s.alice), form, { reason: "Customer on holiday until January" });
     expect(replyText(ok.reply)).toContain("Callback with Beta Trading skipped.");
     // 90 days land on Sunday 2027-02-21: the call rolls forward to the next working day.
-    expect(replyText(ok.reply)).toContain("Next regular callback: 2027-02-22.");
+    expect(replyText(ok.reply)).toContain("Next regular callback: Mon, Feb 22, 2027.");
     expect(await tdb.prisma.callback.findUniqueOrThrow({ where: { id: beta.cadenceId! } })).toMatchObject({
       status: "SKIPPED",
       outcome: "Customer on holiday until January",
@@ -220,7 +220,7 @@ describe("callbacks (my due list)", () => {
     expect(await audits(s.tenant.id, "callback.skipped")).toHaveLength(1);
 
     const late = await click(conversation, s.as(s.alice), choiceByAction(list, "callback.skip"));
-    expect(replyText(late.reply)).toBe("This callback was already skipped by Alice at 2026-11-23 09:00.");
+    expect(replyText(late.reply)).toBe("This callback was already skipped by Alice at Nov 23, 09:00.");
   });
 
   it("refuses someone else's button, and a forged one for a callback outside the team with the localized message", async () => {
@@ -253,7 +253,7 @@ describe("callback (scheduling)", () => {
     const acme = await makeCustomer(s.tenant.id, s.alice.id, "ACME Corp", "C");
     const reply = await conversation.command({ user: s.as(s.alice), text: "callback \"ACME Corp\" 2026-12-01 ask about renewal" });
     const shown = renderText(viewOf(reply));
-    expect(shown.text).toContain("Callback with ACME Corp scheduled for 2026-12-01.");
+    expect(shown.text).toContain("Callback with ACME Corp scheduled for Tue, Dec 1.");
     expect(shown.text).toContain("Note: ask about renewal");
     expect(shown.text).toContain("scheduled by hand");
     expect(shown.choices.map((c) => c.actionId)).toEqual(["callback.done", "visit.open_form", "callback.snooze", "callback.skip"]);
@@ -268,7 +268,7 @@ describe("callback (scheduling)", () => {
     await tdb.prisma.member.update({ where: { id: s.alice.id }, data: { locale: "zh-CN" } });
     const c = await makeCustomer(s.tenant.id, s.alice.id, "华为技术有限公司", "C");
     const reply = await conversation.command({ user: s.as(s.alice), text: "回访 华为技术有限公司 明天 确认报价" });
-    expect(replyText(reply)).toContain("已安排 2026-11-24 回访 华为技术有限公司。");
+    expect(replyText(reply)).toContain("已安排 11月24日 周二 回访 华为技术有限公司。");
     expect(replyText(reply)).toContain("手动安排");
     expect(await tdb.prisma.callback.count({ where: { customerId: c.id, reason: "MANUAL" } })).toBe(1);
   });
@@ -284,15 +284,15 @@ describe("callback (scheduling)", () => {
     ]);
 
     const past = await submit(conversation, s.as(s.alice), form, { customer: "ACME Corp", dueDate: "2026-11-22" });
-    expect(past.reply).toEqual({ kind: "form_errors", errors: { dueDate: "The due date 2026-11-22 is in the past (today is 2026-11-23)." } });
+    expect(past.reply).toEqual({ kind: "form_errors", errors: { dueDate: "The due date Nov 22 is in the past (today is Nov 23)." } });
     const garbled = await submit(conversation, s.as(s.alice), form, { customer: "ACME Corp", dueDate: "next week" });
-    expect(garbled.reply).toEqual({ kind: "form_errors", errors: { dueDate: "Enter a date, e.g. 2026-12-01, 12/1, tomorrow or next fri." } });
+    expect(garbled.reply).toEqual({ kind: "form_errors", errors: { dueDate: "Enter a date, e.g. Dec 1, 12/1, tomorrow, next fri or 2026-12-01." } });
     const nobody = await submit(conversation, s.as(s.alice), form, { customer: "Nobody", dueDate: "2026-12-01" });
     expect(nobody.reply).toEqual({ kind: "form_errors", errors: { customer: "No customer matches “Nobody”." } });
     expect(await tdb.prisma.callback.count({ where: { customerId: acme.id } })).toBe(0);
 
     const ok = await submit(conversation, s.as(s.alice), form, { customer: "ACME Corp", dueDate: "2026-12-01 +0800", note: "" });
-    expect(replyText(ok.reply)).toContain("Callback with ACME Corp scheduled for 2026-12-01.");
+    expect(replyText(ok.reply)).toContain("Callback with ACME Corp scheduled for Tue, Dec 1.");
     expect(await tdb.prisma.callback.count({ where: { customerId: acme.id, status: "PENDING" } })).toBe(1);
   });
 
@@ -307,7 +307,7 @@ describe("callback (scheduling)", () => {
     expect(form.fields.find((f) => f.name === "dueDate")?.default).toBe("2026-12-02");
 
     const ok = await submit(conversation, s.as(s.alice), form, { customer: picker.options![1]!.value, dueDate: "2026-12-02" });
-    expect(replyText(ok.reply)).toContain("Callback with Delta South scheduled for 2026-12-02.");
+    expect(replyText(ok.reply)).toContain("Callback with Delta South scheduled for Wed, Dec 2.");
     expect(await tdb.prisma.callback.count({ where: { customerId: south.id } })).toBe(1);
   });
 
@@ -339,14 +339,14 @@ describe("the Callback card", () => {
     const shown = renderText(before!);
     expect(shown.text).toContain("Callback · ACME Corp  [pending]");
     expect(shown.text).toContain("Assigned to: Alice");
-    expect(shown.text).toContain("Due: ⚠ 2 days overdue (due 2026-11-21)");
+    expect(shown.text).toContain("Due: ⚠ 2 days overdue (due Sat, Nov 21)");
     expect(shown.choices.map((c) => c.actionId)).toEqual(["callback.done", "visit.open_form", "callback.snooze", "callback.skip"]);
 
     const answer = await doneVia(s.as(s.alice), choiceByAction(before!, "callback.done"), { result: "CALL_LATER", outcome: "Call again after the 1st" });
     expect(answer.updatedCard).toMatchObject({ entityType: "Callback", entityId: cb.id });
     const after = renderText(answer.updatedCard!.view);
     expect(after.text).toContain("[done]");
-    expect(after.text).toContain("Done by Alice at 2026-11-23 09:00");
+    expect(after.text).toContain("Done by Alice at Nov 23, 09:00");
     expect(after.text).toContain("Result: Asked to call later");
     expect(after.text).toContain("Outcome: Call again after the 1st");
     expect(after.choices).toEqual([]);
@@ -359,7 +359,7 @@ describe("the Callback card", () => {
     await makeCustomer(s.tenant.id, s.alice.id, "Vega Group", "VIP", TODAY);
     const view = await conversation.renderEntityCard(s.tenant.id, "CallbackList", s.alice.id);
     const shown = renderText(view!);
-    expect(shown.text).toContain("我的回访 · 2026-11-23");
+    expect(shown.text).toContain("我的回访 · 11月23日 周一");
     expect(shown.text).toContain("Vega Group");
     const done = await doneVia(s.as(s.alice), shown.choices[0]!);
     expect(replyText(done.reply)).toContain("已完成对 Vega Group 的回访。");

@@ -127,16 +127,16 @@ describe("registering a complaint", () => {
 
     const shown = textOf(reply);
     expect(shown).toContain("Complaint #1 · Acme Trading  [open]");
-    expect(shown).toContain("Complaint #1 registered. Alice must acknowledge it by 2026-11-23 13:00.");
+    expect(shown).toContain("Complaint #1 registered. Alice must acknowledge it by Nov 23, 13:00.");
     expect(shown).toContain("Severity: high");
     expect(shown).toContain("Category: other");
     expect(shown).toContain("Escalation: not escalated");
     expect(shown).toContain("Handled by: Alice");
     expect(shown).toContain("Reported by: Bob");
-    expect(shown).toContain("Acknowledge by: 2026-11-23 13:00");
-    expect(shown).toContain("Resolve by: 2026-11-26 09:00");
+    expect(shown).toContain("Acknowledge by: Nov 23, 13:00");
+    expect(shown).toContain("Resolve by: Nov 26, 09:00");
     expect(shown).toContain("Third late delivery this month");
-    expect(shown).toContain("2026-11-23 09:00 · Registered by Bob");
+    expect(shown).toContain("Nov 23, 09:00 · Registered by Bob");
     // Bob reported it but works in another team: he may escalate, not acknowledge.
     expect(labelsOf(reply)).toEqual(["Escalate"]);
 
@@ -165,7 +165,7 @@ describe("registering a complaint", () => {
     const post = await delivered(s, complaint.id, "complaint.registered", "channel:complaints");
     expect(post.to).toEqual({ kind: "channel", channelId: CHANNEL });
     expect(textOf(post.view)).toContain("New complaint #1 about Acme Trading (high), assigned to Alice.");
-    expect(textOf(post.view)).toContain("Acknowledge by: 2026-11-23 13:00");
+    expect(textOf(post.view)).toContain("Acknowledge by: Nov 23, 13:00");
     expect(labelsOf(post.view)).toEqual([]);
   });
 
@@ -177,11 +177,11 @@ describe("registering a complaint", () => {
 
     const shown = textOf(reply);
     expect(shown).toContain("投诉 #1 · 华东机电有限公司  [待处理]");
-    expect(shown).toContain("投诉 #1 已登记，小王 须在 2026-11-23 10:00 前受理。");
+    expect(shown).toContain("投诉 #1 已登记，小王 须在 11月23日 10:00 前受理。");
     expect(shown).toContain("严重程度：紧急");
-    expect(shown).toContain("受理时限：2026-11-23 10:00");
-    expect(shown).toContain("解决时限：2026-11-24 09:00");
-    expect(shown).toContain("2026-11-23 09:00 · 小赵 登记");
+    expect(shown).toContain("受理时限：11月23日 10:00");
+    expect(shown).toContain("解决时限：11月24日 09:00");
+    expect(shown).toContain("11月23日 09:00 · 小赵 登记");
     expect(labelsOf(reply)).toEqual(["升级"]);
 
     const toLi = await delivered(s, complaint!.id, "complaint.registered", `member:${s.members.li.id}`);
@@ -198,11 +198,11 @@ describe("registering a complaint", () => {
 
     // Li acknowledges for Alice from his DM.
     const acked = await click(s.conversation, s.users.li, choiceByLabel(toLi.view, "受理"));
-    expect(textOf(viewOf(acked.reply))).toBe("投诉 #1 已受理，请在 2026-11-24 09:00 前解决。");
+    expect(textOf(viewOf(acked.reply))).toBe("投诉 #1 已受理，请在 11月24日 09:00 前解决。");
     const card = textOf(updatedCardOf(acked, complaint!.id, s.members.alice.id));
     expect(card).toContain("状态：已受理");
-    expect(card).toContain("受理时限：已于 2026-11-23 09:00 完成");
-    expect(card).toContain("2026-11-23 09:00 · 李主管 受理");
+    expect(card).toContain("受理时限：已于 11月23日 09:00 完成");
+    expect(card).toContain("11月23日 09:00 · 李主管 受理");
     expect((await complaints(s.tenant.id))[0]!.status).toBe("ACKNOWLEDGED");
   });
 
@@ -224,7 +224,7 @@ describe("registering a complaint", () => {
     expect(await complaints(s.tenant.id)).toEqual([]);
 
     const done = await submit(s.conversation, s.users.alice, form, { customer: "Acme Trading", severity: "MEDIUM", category: "BILLING", description: "Invoice title is wrong" });
-    expect(textOf(viewOf(done.reply))).toContain("Complaint #1 registered. Alice must acknowledge it by 2026-11-24 09:00.");
+    expect(textOf(viewOf(done.reply))).toContain("Complaint #1 registered. Alice must acknowledge it by Nov 24, 09:00.");
     expect(await complaints(s.tenant.id)).toMatchObject([{ severity: "MEDIUM", category: "BILLING", reporterId: s.members.alice.id }]);
 
     // A bare "complaint" asks for everything.
@@ -304,11 +304,11 @@ describe("working a complaint", () => {
     s.deps.clock.advance(30 * MINUTE);
     const ackButton = choiceByLabel(dm.view, "Acknowledge");
     const acked = await click(s.conversation, s.users.alice, ackButton);
-    expect(textOf(viewOf(acked.reply))).toBe("Complaint #1 acknowledged. Resolve it by 2026-11-26 09:00.");
+    expect(textOf(viewOf(acked.reply))).toBe("Complaint #1 acknowledged. Resolve it by Nov 26, 09:00.");
     const ackCard = updatedCardOf(acked, complaint.id, s.members.alice.id);
     expect(textOf(ackCard)).toContain("Complaint #1 · Acme Trading  [acknowledged]");
-    expect(textOf(ackCard)).toContain("Acknowledge by: done 2026-11-23 09:30");
-    expect(textOf(ackCard)).toContain("2026-11-23 09:30 · Acknowledged by Alice");
+    expect(textOf(ackCard)).toContain("Acknowledge by: done Nov 23, 09:30");
+    expect(textOf(ackCard)).toContain("Nov 23, 09:30 · Acknowledged by Alice");
     expect(labelsOf(ackCard)).toEqual(["Resolve", "Escalate"]);
 
     // The same button again: who did it, and the card once more (nothing written).
@@ -327,10 +327,10 @@ describe("working a complaint", () => {
 
     s.deps.clock.advance(2 * HOUR);
     const resolved = await submit(s.conversation, s.users.alice, resolveForm, { resolution: "Sent the missing parts by courier" });
-    expect(textOf(viewOf(resolved.reply))).toBe("Complaint #1 resolved. A satisfaction callback is due on 2026-11-26.");
+    expect(textOf(viewOf(resolved.reply))).toBe("Complaint #1 resolved. A satisfaction callback is due on Thu, Nov 26.");
     const resolvedCard = updatedCardOf(resolved, complaint.id, s.members.alice.id);
     expect(textOf(resolvedCard)).toContain("Resolution\nSent the missing parts by courier");
-    expect(textOf(resolvedCard)).toContain("Resolve by: done 2026-11-23 11:30");
+    expect(textOf(resolvedCard)).toContain("Resolve by: done Nov 23, 11:30");
     expect(labelsOf(resolvedCard)).toEqual(["Close", "Reopen"]);
     const callback = await tdb.prisma.callback.findFirstOrThrow({ where: { sourceComplaintId: complaint.id } });
     expect(callback).toMatchObject({ reason: "AFTER_COMPLAINT", status: "PENDING", assigneeId: s.members.alice.id });
@@ -353,10 +353,10 @@ describe("working a complaint", () => {
     const reopenForm = formOf((await click(s.conversation, s.users.bob, choiceByLabel(toBob.view, "Reopen"))).reply);
     expect(reopenForm.fields.map((f) => f.name)).toEqual(["reason"]);
     const reopened = await submit(s.conversation, s.users.bob, reopenForm, { reason: "Parts arrived broken" });
-    expect(textOf(viewOf(reopened.reply))).toBe("Complaint #1 reopened; Alice must acknowledge it again by 2026-11-23 15:30.");
+    expect(textOf(viewOf(reopened.reply))).toBe("Complaint #1 reopened; Alice must acknowledge it again by Nov 23, 15:30.");
     const reopenedCard = textOf(updatedCardOf(reopened, complaint.id, s.members.alice.id));
     expect(reopenedCard).toContain("[open]");
-    expect(reopenedCard).toContain("2026-11-23 11:30 · Reopened by Bob\n  Parts arrived broken");
+    expect(reopenedCard).toContain("Nov 23, 11:30 · Reopened by Bob\n  Parts arrived broken");
 
     // The stale Reopen button and a resubmitted form both say who reopened it.
     expect(textOf(viewOf((await click(s.conversation, s.users.bob, choiceByLabel(toBob.view, "Reopen"))).reply))).toBe("Already reopened by Bob.");
@@ -454,12 +454,12 @@ describe("working a complaint", () => {
     s.deps.clock.set(new Date(Date.parse(NOW) + 3 * HOUR + 12 * MINUTE));
     await sweepSlaWarnings(s.deps, s.deps.clock.now());
     const warning = await delivered(s, complaint.id, "complaint.sla_warning", `member:${s.members.alice.id}`);
-    expect(textOf(warning.view)).toContain("Complaint #1 about Acme Trading (high): the acknowledge deadline is at 2026-11-23 13:00. Act before it escalates.");
+    expect(textOf(warning.view)).toContain("Complaint #1 about Acme Trading (high): the acknowledge deadline is at Nov 23, 13:00. Act before it escalates.");
     expect(labelsOf(warning.view)).toContain("Acknowledge");
     await tdb.prisma.member.update({ where: { id: s.members.alice.id }, data: { locale: "zh-CN" } });
     const zh = await delivered(s, complaint.id, "complaint.sla_warning", `member:${s.members.alice.id}`);
     expect(textOf(zh.view)).toContain("关于 Acme Trading 的投诉 #1（高）：");
-    expect(textOf(zh.view)).toContain("2026-11-23 13:00，请在升级前处理。");
+    expect(textOf(zh.view)).toContain("11月23日 13:00，请在升级前处理。");
   });
 
   it("renders SLA escalations and a breach at the top level for the new owner and the channel", async () => {
@@ -469,11 +469,11 @@ describe("working a complaint", () => {
     // 4 h to acknowledge: at 13:01 the sweep hands it to Li.
     s.deps.clock.set(new Date(Date.parse(NOW) + 4 * HOUR + MINUTE));
     const overdue = textOf(viewOf(await say(s, s.users.alice, "complaints")));
-    expect(overdue).toContain("acknowledge by 2026-11-23 13:00 ⚠ overdue");
+    expect(overdue).toContain("acknowledge by Nov 23, 13:00 ⚠ overdue");
     await sweepComplaintSla(s.deps, s.deps.clock.now());
     const toLi = await delivered(s, complaint.id, "complaint.escalated", `member:${s.members.li.id}`);
     expect(textOf(toLi.view)).toContain("Complaint #1 about Acme Trading was escalated to you (level 1): the acknowledge deadline was missed by Alice.");
-    expect(textOf(toLi.view)).toContain("Acknowledge by: 2026-11-23 13:00 ⚠ overdue");
+    expect(textOf(toLi.view)).toContain("Acknowledge by: Nov 23, 13:00 ⚠ overdue");
     expect(textOf(toLi.view)).toContain("Escalated to level 1 (acknowledge deadline missed), now with Li");
     const post = await delivered(s, complaint.id, "complaint.escalated", "channel:complaints");
     expect(textOf(post.view)).toContain("Complaint #1 about Acme Trading missed its acknowledge deadline and was escalated to level 1; now with Li.");
@@ -514,7 +514,7 @@ describe("the complaints list", () => {
     const text = textOf(mine);
     expect(text).toContain("Open complaints (2)");
     expect(text.indexOf("#2 Acme Tools")).toBeLessThan(text.indexOf("#1 Acme Trading"));
-    expect(text).toContain("#2 Acme Tools · critical · open · not escalated\n  Alice · acknowledge by 2026-11-23 10:00");
+    expect(text).toContain("#2 Acme Tools · critical · open · not escalated\n  Alice · acknowledge by Nov 23, 10:00");
     expect(labelsOf(mine)).toEqual(["Details", "Acknowledge", "Escalate", "Details", "Acknowledge", "Escalate"]);
 
     // Li supervises Alice: the same complaints, buttons bound to Li. Bob's team has none.
@@ -527,8 +527,8 @@ describe("the complaints list", () => {
     // Acknowledging from the list: the list comes back refreshed, every copy of the card updates.
     const acked = await click(s.conversation, s.users.alice, choiceByLabel(mine, "Acknowledge"));
     const list = viewOf(acked.reply);
-    expect(textOf(list)).toContain("Complaint #2 acknowledged. Resolve it by 2026-11-24 09:00.");
-    expect(textOf(list)).toContain("#2 Acme Tools · critical · acknowledged · not escalated\n  Alice · resolve by 2026-11-24 09:00");
+    expect(textOf(list)).toContain("Complaint #2 acknowledged. Resolve it by Nov 24, 09:00.");
+    expect(textOf(list)).toContain("#2 Acme Tools · critical · acknowledged · not escalated\n  Alice · resolve by Nov 24, 09:00");
     expect(labelsOf(list)).toEqual(["Details", "Resolve", "Escalate", "Details", "Acknowledge", "Escalate"]);
     expect(labelsOf(updatedCardOf(acked, critical!.id, s.members.alice.id))).toEqual(["Resolve", "Escalate"]);
 
@@ -541,6 +541,6 @@ describe("the complaints list", () => {
     await say(zh, zh.users.bob, "投诉 华东机电 中 回复慢");
     const zhList = textOf(viewOf(await say(zh, zh.users.alice, "投诉列表")));
     expect(zhList).toContain("未结投诉（1）");
-    expect(zhList).toContain("#1 华东机电有限公司 · 中 · 待处理 · 未升级\n  小王 · 受理时限 2026-11-24 09:00");
+    expect(zhList).toContain("#1 华东机电有限公司 · 中 · 待处理 · 未升级\n  小王 · 受理时限 11月24日 09:00");
   });
 });

@@ -102,8 +102,8 @@ describe("tier snapshot", () => {
 
 describe("settlement date", () => {
   for (const [locale, text, button, refusal] of [
-    ["en", "hospitality Acme 1500 2026-11-25 meal 4pax Lunch", "Record actual amount", "The actual amount can be recorded on or after the event date 2026-11-25 (today is 2026-11-23)."],
-    ["zh-CN", "招待 华东 1500 2026-11-25 宴请 4人 午餐", "登记实际金额", "招待日期 2026-11-25 当天或之后才能登记实际金额（今天是 2026-11-23）。"],
+    ["en", "hospitality Acme 1500 2026-11-25 meal 4pax Lunch", "Record actual amount", "The actual amount can be recorded on or after the event date Nov 25 (today is Nov 23)."],
+    ["zh-CN", "招待 华东 1500 2026-11-25 宴请 4人 午餐", "登记实际金额", "招待日期11月25日当天或之后才能登记实际金额（今天是11月23日）。"],
   ] as const) {
     it(`refuses to record the actual amount before the event date, then takes it on the day (${locale})`, async () => {
       const s = await scene(locale);

@@ -117,7 +117,7 @@ describe("hospitality request and approval through the conversation", () => {
     expect(shown).toContain("Estimated amount: ¥6,000.00");
     expect(shown).toContain("Per head: ¥1,500.00 (guideline ¥200.00) ⚠");
     expect(shown).toContain("⚠ Per head ¥1,500.00 is above the B guideline of ¥200.00.");
-    expect(shown).toContain("1. supervisor Li: awaiting decision since 2026-11-23 09:00");
+    expect(shown).toContain("1. supervisor Li: awaiting decision since Nov 23, 09:00");
     expect(shown).toContain("2. manager Wang: waiting");
     expect(labelsOf(reply)).toEqual(["Cancel request"]);
     expect(request).toMatchObject({
@@ -154,8 +154,8 @@ describe("hospitality request and approval through the conversation", () => {
     const first = await click(s.conversation, s.users.li, liApprove);
     expect(textOf(viewOf(first.reply))).toBe("You approved request #1. It now waits for Wang (manager).");
     const afterFirst = expectButtonlessCard(first, request.id);
-    expect(afterFirst).toContain("1. supervisor Li: approved at 2026-11-23 09:05");
-    expect(afterFirst).toContain("Step 1 approved by Li at 2026-11-23 09:05");
+    expect(afterFirst).toContain("1. supervisor Li: approved at Nov 23, 09:05");
+    expect(afterFirst).toContain("Step 1 approved by Li at Nov 23, 09:05");
     expect(afterFirst).toContain("Waiting for Wang (manager)");
 
     // The manager's step: a DM to Wang at the new version.
@@ -172,7 +172,7 @@ describe("hospitality request and approval through the conversation", () => {
     expect(textOf(viewOf(second.reply))).toBe("You approved request #1. Alice has been told.");
     const afterSecond = expectButtonlessCard(second, request.id);
     expect(afterSecond).toContain("Hospitality request #1  [approved]");
-    expect(afterSecond).toContain("Approved by Wang at 2026-11-23 09:15");
+    expect(afterSecond).toContain("Approved by Wang at Nov 23, 09:15");
     const stored = await tdb.prisma.hospitalityRequest.findUniqueOrThrow({ where: { id: request.id } });
     expect(stored.status).toBe("APPROVED");
     expect(stored.decidedAt).toEqual(new Date("2026-11-23T01:15:00Z"));
@@ -195,7 +195,7 @@ describe("hospitality request and approval through the conversation", () => {
 
     // Li clicks the old card again: told who decided, and the card refreshed; nothing written.
     const again = await click(s.conversation, s.users.li, liApprove);
-    expect(textOf(viewOf(again.reply))).toBe("Already decided: approved by Wang at 2026-11-23 09:15.");
+    expect(textOf(viewOf(again.reply))).toBe("Already decided: approved by Wang at Nov 23, 09:15.");
     expect(expectButtonlessCard(again, request.id)).toContain("[approved]");
     expect(await audits(request.id, "hospitality.step_approved")).toHaveLength(2);
 
@@ -238,7 +238,7 @@ describe("hospitality request and approval through the conversation", () => {
 
     const first = await click(s.conversation, s.users.li, choiceByLabel(delivery.view, "批准"));
     expect(textOf(viewOf(first.reply))).toBe("您已批准申请 #1，现等待 王经理（经理）审批。");
-    expect(expectButtonlessCard(first, request.id)).toContain("第 1 步已由 李主管 于 2026-11-23 09:00 批准");
+    expect(expectButtonlessCard(first, request.id)).toContain("第 1 步已由 李主管 于 11月23日 09:00 批准");
 
     const [toWang] = (await outbox(request.id, "hospitality.approval_requested")).filter((r) => r.target === `member:${s.members.wang.id}`);
     const wangCard = (await s.conversation.renderDelivery(toWang!))!.view;
@@ -256,7 +256,7 @@ describe("hospitality request and approval through the conversation", () => {
     expect(textOf(viewOf(rejected.reply))).toBe("您已驳回申请 #1，已通知 小王。");
     const card = expectButtonlessCard(rejected, request.id);
     expect(card).toContain("招待申请 #1  [已驳回]");
-    expect(card).toContain("已由 王经理 于 2026-11-23 09:30 驳回：预算超标");
+    expect(card).toContain("已由 王经理 于 11月23日 09:30 驳回：预算超标");
     const stored = await requests(s.tenant.id);
     expect(stored[0]!.status).toBe("REJECTED");
     expect(stored[0]!.steps.map((st) => [st.status, st.reason])).toEqual([
@@ -274,7 +274,7 @@ describe("hospitality request and approval through the conversation", () => {
 
     // Li's Reject on the old card no longer opens a form: it says who decided.
     const late = await click(s.conversation, s.users.li, choiceByLabel(delivery.view, "驳回"));
-    expect(textOf(viewOf(late.reply))).toBe("已由 王经理 于 2026-11-23 09:30 处理：已驳回。");
+    expect(textOf(viewOf(late.reply))).toBe("已由 王经理 于 11月23日 09:30 处理：已驳回。");
     expectButtonlessCard(late, request.id);
 
     // Self-approval, in Chinese: a button that names the requester still cannot decide.
@@ -354,13 +354,13 @@ describe("hospitality request and approval through the conversation", () => {
     const past = await submit(s.conversation, s.users.alice, form, { ...good, eventDate: "2026-11-01" });
     expect(past.reply).toEqual({
       kind: "form_errors",
-      errors: { eventDate: "The hospitality date 2026-11-01 is in the past (today is 2026-11-23)." },
+      errors: { eventDate: "The hospitality date Nov 1 is in the past (today is Nov 23)." },
     });
     const unknown = await submit(s.conversation, s.users.alice, form, { ...good, customer: "Nobody" });
     expect(unknown.reply).toEqual({ kind: "form_errors", errors: { customer: "No customer matches “Nobody”." } });
 
     const command = viewOf(await s.conversation.command({ user: s.users.alice, text: "hospitality Acme 900 2026-11-01 meal 3pax Lunch" }));
-    expect(textOf(command)).toBe("The hospitality date 2026-11-01 is in the past (today is 2026-11-23).");
+    expect(textOf(command)).toBe("The hospitality date Nov 1 is in the past (today is Nov 23).");
 
     // Bob may not ask for a customer outside his team.
     const bobsForm = formOf(await s.conversation.command({ user: s.users.bob, text: "hospitality" }));
@@ -437,9 +437,9 @@ describe("hospitality request and approval through the conversation", () => {
     const list = viewOf(await s.conversation.command({ user: s.users.li, text: "approvals" }));
     const shown = textOf(list);
     expect(shown).toContain("Waiting for your approval (2)");
-    expect(shown).toContain("#1 · Acme Trading · ¥6,000.00 · 2026-11-25");
+    expect(shown).toContain("#1 · Acme Trading · ¥6,000.00 · Wed, Nov 25");
     expect(shown).toContain("Meal · 4 guests / 0 staff · per head ¥1,500.00 ⚠ (¥200.00) · by Alice");
-    expect(shown).toContain("#2 · Acme Trading · ¥1,500.00 · 2026-11-26");
+    expect(shown).toContain("#2 · Acme Trading · ¥1,500.00 · Thu, Nov 26");
     expect(shown).toContain("Gift · 2 guests / 0 staff · per head ¥750.00 ⚠ (¥200.00) · by Alice");
     expect(labelsOf(list)).toEqual(["Approve", "Reject", "Approve", "Reject"]);
 
@@ -466,7 +466,7 @@ describe("hospitality request and approval through the conversation", () => {
     const [reminder] = await outbox(request.id, "hospitality.approval_reminder");
     const toLi = (await s.conversation.renderDelivery(reminder!))!;
     expect(toLi.to).toEqual({ kind: "member", platformUserId: "li" });
-    expect(textOf(toLi.view)).toContain("Reminder: request #1 from Alice has been waiting for your decision since 2026-11-23 09:00.");
+    expect(textOf(toLi.view)).toContain("Reminder: request #1 from Alice has been waiting for your decision since Nov 23, 09:00.");
     const approved = await click(s.conversation, s.users.li, choiceByLabel(toLi.view, "Approve"));
     expect(textOf(viewOf(approved.reply))).toBe("You approved request #1. It now waits for Wang (manager).");
     // Once decided, the reminder no longer applies.
@@ -482,7 +482,7 @@ describe("hospitality request and approval through the conversation", () => {
     const texts = replies.map((r) => textOf(viewOf(r.reply)));
     expect(texts.filter((t) => t === "You approved request #1. It now waits for Wang (manager).")).toHaveLength(1);
     // The losers are Li's own clicks: told in the first person.
-    expect(texts.filter((t) => t === "Already decided: you approved it at 2026-11-23 09:00.")).toHaveLength(9);
+    expect(texts.filter((t) => t === "Already decided: you approved it at Nov 23, 09:00.")).toHaveLength(9);
     for (const r of replies) expectButtonlessCard(r, request.id);
 
     const [stored] = await requests(s.tenant.id);

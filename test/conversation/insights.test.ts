@@ -311,12 +311,12 @@ describe("callback digest notifications", () => {
     const delivery = await deliver(s, s.alice, "digest.callbacks");
     expect(delivery!.to).toEqual({ kind: "member", platformUserId: `U-alice-${s.n}` });
     const { text } = renderText(delivery!.view);
-    expect(text).toContain("Callbacks for 2026-11-23");
+    expect(text).toContain("Callbacks for Mon, Nov 23");
     expect(text).toContain("2 due today, 2 overdue");
     before(text, "Vortex", "Vega");
     before(text, "Vega", "Apex");
     before(text, "Apex", "Birch");
-    expect(text).toContain("⚠ 10 days overdue (due 2026-11-13)");
+    expect(text).toContain("⚠ 10 days overdue (due Fri, Nov 13)");
 
     const done = choices(delivery!.view, "callback.done");
     const visit = choices(delivery!.view, "visit.open_form");
@@ -339,7 +339,7 @@ describe("callback digest notifications", () => {
 
     // A second click on the same digest button: told who did it, nothing written twice.
     const again = await click(conversation, s.as(s.alice), done[0]!);
-    expect(renderText(viewOf(again.reply)).text).toBe("This callback was already done by Alice at 2026-11-23 09:30.");
+    expect(renderText(viewOf(again.reply)).text).toBe("This callback was already done by Alice at Nov 23, 09:30.");
     expect(await tdb.prisma.auditLog.count({ where: { tenantId: s.tenant.id, action: "callback.completed" } })).toBe(1);
 
     // Content is computed at send time: a digest sent after the click no longer shows it.
@@ -355,9 +355,9 @@ describe("callback digest notifications", () => {
 
     const delivery = await deliver(s, s.alice, "digest.callbacks");
     const { text, choices: buttons } = renderText(delivery!.view);
-    expect(text).toContain("2026-11-23 回访提醒");
+    expect(text).toContain("11月23日 周一 回访提醒");
     expect(text).toContain("今日到期 2 个，逾期 2 个");
-    expect(text).toContain("⚠ 已逾期 3 天（应于 2026-11-20）");
+    expect(text).toContain("⚠ 已逾期 3 天（应于11月20日 周五）");
     expect(buttons.slice(0, 4).map((c) => c.label)).toEqual(["完成", "记录拜访", "明天再回访", "跳过"]);
   });
 
@@ -365,7 +365,7 @@ describe("callback digest notifications", () => {
     const s = await dueScene();
     const delivery = await deliver(s, s.sam, "digest.callbacks.team");
     const { text, choices: buttons } = renderText(delivery!.view);
-    expect(text).toContain("Your team's callbacks for 2026-11-23");
+    expect(text).toContain("Your team's callbacks for Mon, Nov 23");
     expect(text).toContain("2 due today · 2 overdue · 1 done yesterday");
     // 30-day window: Alice's two overdue pending, Amy's one done → 1 of 3.
     expect(text).toContain("Team completion rate (last 30 days): 33.3%");
@@ -394,7 +394,7 @@ describe("callback digest notifications", () => {
     const { text } = renderText(delivery!.view);
     expect(text).toContain("2 due today, 2 overdue · 1 visit overdue");
     before(text, "Birch", "Visits overdue");
-    expect(text).toContain("⚠ planned for 2026-11-19, 4 days overdue · quarterly review");
+    expect(text).toContain("⚠ planned for Thu, Nov 19, 4 days overdue · quarterly review");
     // Done and today's plans are not overdue.
     expect(text.slice(text.indexOf("Visits overdue"))).not.toContain("Apex");
     expect(text.slice(text.indexOf("Visits overdue"))).not.toContain("Birch");
@@ -410,7 +410,7 @@ describe("callback digest notifications", () => {
     const bobs = renderText((await deliver(s, s.bob, "digest.callbacks"))!.view);
     expect(bobs.text).toContain("今日到期 0 个，逾期 0 个 · 拜访逾期 1 个");
     expect(bobs.text).toContain("逾期未拜访");
-    expect(bobs.text).toContain("⚠ 计划于 2026-11-21，已逾期 2 天");
+    expect(bobs.text).toContain("⚠ 计划于11月21日 周六，已逾期 2 天");
     expect(bobs.choices.map((c) => c.label)).toEqual(["记录拜访"]);
   });
 
@@ -433,7 +433,7 @@ describe("churn digest notifications", () => {
 
     const delivery = await deliver(s, s.alice, "digest.churn");
     const { text } = renderText(delivery!.view);
-    expect(text).toContain("Customers at risk, 2026-11-23");
+    expect(text).toContain("Customers at risk · Mon, Nov 23");
     expect(text).toContain("1 high, 1 medium, 1 newly risen");
     expect(text).toContain("🆕 Vega Group · VIP · High risk 71/100 · new since yesterday");
     expect(text).toContain("No contact for 45 days (cadence every 14 days) +35");
@@ -459,7 +459,7 @@ describe("churn digest notifications", () => {
 
     const delivery = await deliver(s, s.sam, "digest.churn.team");
     const { text } = renderText(delivery!.view);
-    expect(text).toContain("Your team's top customers at risk, 2026-11-23");
+    expect(text).toContain("Your team's top customers at risk · Mon, Nov 23");
     expect(text).toContain("1 high, 12 medium, 12 newly risen");
     // Vega was already HIGH yesterday: listed first, not marked.
     expect(text).toContain("• Vega Group · VIP · High risk 71/100 · account manager Alice\n");
@@ -475,7 +475,7 @@ describe("churn digest notifications", () => {
     expect(decoded(open[0]!)).toMatchObject({ entityId: vega.id, memberId: s.sam.id });
 
     const wang = await deliver(s, s.wang, "digest.churn.team");
-    expect(renderText(wang!.view).text).toContain("Top customers at risk in the department, 2026-11-23");
+    expect(renderText(wang!.view).text).toContain("Top customers at risk in the department · Mon, Nov 23");
     expect(renderText(wang!.view).text).toContain("1 high, 13 medium, 13 newly risen");
     expect(await deliver(s, s.alice, "digest.churn.team")).toBeNull();
   });
@@ -484,7 +484,7 @@ describe("churn digest notifications", () => {
     const s = await scene("zh-CN");
     await mediumRisk(s, s.alice.id, "华为技术");
     const { text } = renderText((await deliver(s, s.sam, "digest.churn.team"))!.view);
-    expect(text).toContain("2026-11-23 团队流失风险客户前十");
+    expect(text).toContain("11月23日 周一 团队流失风险客户前十");
     expect(text).toContain("高风险 0，中风险 1，新增 1");
     expect(text).toContain("🆕 华为技术 · 一级（A） · 中风险 60/100 · 客户经理 Alice · 较昨日新增");
   });
@@ -497,11 +497,11 @@ describe("digest / 日报 (preview)", () => {
     for (let i = 1; i <= 6; i++) await mediumRisk(s, s.alice.id, `Zeta ${i}`);
     const view = viewOf(await conversation.command({ user: s.as(s.alice), text: "digest" }));
     const { text } = renderText(view);
-    expect(text).toContain("Your digests for 2026-11-23");
+    expect(text).toContain("Your digests for Mon, Nov 23");
     expect(text).toContain("Callback digest at 09:00, churn warning at 09:30");
-    expect(text).toContain("Callbacks for 2026-11-23");
+    expect(text).toContain("Callbacks for Mon, Nov 23");
     expect(text).toContain("2 due today, 2 overdue");
-    expect(text).toContain("Customers at risk, 2026-11-23");
+    expect(text).toContain("Customers at risk · Mon, Nov 23");
     expect(text).toContain("Apex Risk · A (key) · Medium risk 60/100");
     expect(text).toContain("0 high, 7 medium, 7 newly risen");
     // The preview keeps each list short (one message holds every digest); the rest is counted.
@@ -512,7 +512,7 @@ describe("digest / 日报 (preview)", () => {
     expect(decoded(choices(view, "callback.snooze")[1]!)).toMatchObject({ entityId: s.cbs.vega.id, version: 2, memberId: s.alice.id });
 
     const onlyCallbacks = await say(s.as(s.alice), "digest callbacks");
-    expect(onlyCallbacks).toContain("Callbacks for 2026-11-23");
+    expect(onlyCallbacks).toContain("Callbacks for Mon, Nov 23");
     expect(onlyCallbacks).not.toContain("Customers at risk");
   });
 
@@ -524,13 +524,13 @@ describe("digest / 日报 (preview)", () => {
 
     await mediumRisk(s, s.amy.id, "华为技术");
     const sam = await say(s.as(s.sam), "日报 预警");
-    expect(sam).toContain("2026-11-23 我的日报");
+    expect(sam).toContain("11月23日 周一 我的日报");
     expect(sam).toContain("流失预警 09:30 发送");
-    expect(sam).toContain("2026-11-23 团队流失风险客户前十");
+    expect(sam).toContain("11月23日 周一 团队流失风险客户前十");
     expect(sam).not.toContain("回访概况");
 
     const samCallbacks = await say(s.as(s.sam), "日报 回访");
-    expect(samCallbacks).toContain("2026-11-23 团队回访概况");
+    expect(samCallbacks).toContain("11月23日 周一 团队回访概况");
     expect(samCallbacks).toContain("Alice：到期 2，逾期 2，昨日完成 0");
   });
 
@@ -615,7 +615,7 @@ describe("report / 报表", () => {
     const s = await reportScene();
     const stored = await writes(s.tenant.id);
     const text = await say(s.as(s.alice), "report 2026-11-01 2026-11-23");
-    expect(text).toContain("KPIs 2026-11-01 – 2026-11-23");
+    expect(text).toContain("KPIs Nov 1 – Nov 23");
     expect(text).toContain("Your figures");
     expect(text).toContain("Callback completion: 50% (2 of 4)");
     expect(text).toContain("Median time to acknowledge: 3 h 15 min (n = 2)");
@@ -640,12 +640,17 @@ describe("report / 报表", () => {
     const all = await say(s.as(s.alice), "report 2026-11-01 2026-11-23 all");
     expect(all).toContain("Callback completion: 50% (2 of 4)");
     expect(all).toContain("Your role shows figures for yourself only.");
+
+    // A period typed backwards is refused naming both days as the member reads dates; a day copied
+    // from the title reads back.
+    expect(await say(s.as(s.alice), "report 2026-11-23 2026-11-01")).toContain("The period starts Nov 23, after it ends Nov 1.");
+    expect(await say(s.as(s.alice), "report Nov 1 Nov 23")).toContain("KPIs Nov 1 – Nov 23");
   });
 
   it("shows a supervisor the team total and one line per member, in Chinese", async () => {
     const s = await reportScene("zh-CN");
     const text = await say(s.as(s.sam), "报表 2026-11-01 2026-11-23 团队");
-    expect(text).toContain("绩效指标 2026-11-01 至 2026-11-23");
+    expect(text).toContain("绩效指标 11月1日至11月23日");
     expect(text).toContain("我的团队（3 人）");
     expect(text).toContain("回访完成率：50%（4 个中的 2 个）");
     expect(text).toContain("投诉受理时长中位数：3 小时 15 分钟（共 2 起）");
@@ -720,7 +725,7 @@ describe("the digests channel post", () => {
     const delivery = await postToChannel(s, "digest.callbacks.team");
     expect(delivery!.to).toEqual({ kind: "channel", channelId: "C0DIGESTS" });
     const { text, choices: buttons } = renderText(delivery!.view);
-    expect(text).toContain("Department callbacks for 2026-11-23");
+    expect(text).toContain("Department callbacks for Mon, Nov 23");
     expect(text).toContain("3 due today · 3 overdue · 1 done yesterday");
     // Window: Alice's two overdue, Amy's done, Carl's overdue → 1 of 4.
     expect(text).toContain("Department completion rate (last 30 days): 25%");
@@ -744,7 +749,7 @@ describe("the digests channel post", () => {
   it("speaks the tenant's language whoever renders it", async () => {
     const s = await departmentScene("zh-CN");
     const { text } = renderText((await postToChannel(s, "digest.callbacks.team"))!.view);
-    expect(text).toContain("2026-11-23 全部门回访概况");
+    expect(text).toContain("11月23日 周一 全部门回访概况");
     expect(text).toContain("部门近 30 天回访完成率：25%");
     expect(text).toContain("Sam 团队 · 今日到期 2 · 逾期 2 · 昨日完成 1 · 团队近 30 天回访完成率：33.3%");
     expect(text).toContain("未归入团队的成员");
@@ -762,7 +767,7 @@ describe("the digests channel post", () => {
     const delivery = await postToChannel(s, "digest.churn.team");
     expect(delivery!.to).toEqual({ kind: "channel", channelId: "C0DIGESTS" });
     const { text, choices: buttons } = renderText(delivery!.view);
-    expect(text).toContain("Top customers at risk in the department, 2026-11-23");
+    expect(text).toContain("Top customers at risk in the department · Mon, Nov 23");
     expect(text).toContain("1 high, 11 medium, 11 newly risen");
     expect(text).toContain("• Vega Group · VIP · High risk 71/100 · account manager Alice\n");
     expect(text).toContain("No contact for 45 days (cadence every 14 days) +35");
@@ -785,7 +790,7 @@ describe("the digests channel post", () => {
     const s = await scene("zh-CN", DIGESTS_CHANNEL);
     await mediumRisk(s, s.bob.id, "华为技术");
     const { text } = renderText((await postToChannel(s, "digest.churn.team"))!.view);
-    expect(text).toContain("2026-11-23 全部门流失风险客户前十");
+    expect(text).toContain("11月23日 周一 全部门流失风险客户前十");
     expect(text).toContain("🆕 华为技术 · 一级（A） · 中风险 60/100 · 客户经理 Bob · 较昨日新增");
   });
 });

@@ -44,11 +44,11 @@ describe("calendar / 日历 and admin calendar / 管理 日历", () => {
   it("shows the coming Spring Festival arrangement with its make-up Saturdays, in English", async () => {
     const s = await scene("en");
     const text = replyText(await conversation.command({ user: s.as(s.alice), text: "calendar 2026-02" }));
-    expect(text).toContain("Work calendar · 2026-02");
+    expect(text).toContain("Work calendar · February 2026");
     expect(text).toContain("Working days Mon, Tue, Wed, Thu, Fri, 09:00–18:00 (Asia/Shanghai)");
-    expect(text).toContain("2026-02-14 Sat · make-up working day — Spring Festival");
-    expect(text).toContain("2026-02-17 Tue · holiday — Spring Festival");
-    expect(text).toContain("2026-02-28 Sat · make-up working day — Spring Festival");
+    expect(text).toContain("Sat, Feb 14 · make-up working day — Spring Festival");
+    expect(text).toContain("Tue, Feb 17 · holiday — Spring Festival");
+    expect(text).toContain("Sat, Feb 28 · make-up working day — Spring Festival");
     // The next three months from today run into 2027, which the data does not know yet.
     const coming = replyText(await conversation.command({ user: s.as(s.alice), text: "calendar" }));
     expect(coming).toContain("does not cover 2027 yet");
@@ -61,16 +61,16 @@ describe("calendar / 日历 and admin calendar / 管理 日历", () => {
     expect(await tdb.prisma.calendarDay.count({ where: { tenantId: s.tenant.id } })).toBe(0);
 
     expect(replyText(await conversation.command({ user: s.as(s.admin), text: "管理 日历 2026-12-31 休息日 年会" }))).toBe(
-      "2026-12-31 已设为本工作区的休息日（年会）。",
+      "12月31日 周四 已设为本工作区的休息日（年会）。",
     );
-    expect(replyText(await conversation.command({ user: s.as(s.admin), text: "管理 日历 2026-12-26 工作日" }))).toBe("2026-12-26 已设为本工作区的工作日。");
+    expect(replyText(await conversation.command({ user: s.as(s.admin), text: "管理 日历 2026-12-26 工作日" }))).toBe("12月26日 周六 已设为本工作区的工作日。");
     const row = await tdb.prisma.calendarDay.findUniqueOrThrow({ where: { tenantId_date: { tenantId: s.tenant.id, date: day("2026-12-31") } } });
     expect(row).toMatchObject({ working: false, name: "年会", createdById: s.admin.id });
     expect(await tdb.prisma.auditLog.count({ where: { tenantId: s.tenant.id, action: "calendar.day_set" } })).toBe(2);
 
     const cal = replyText(await conversation.command({ user: s.as(s.alice), text: "日历 12月" }));
-    expect(cal).toContain("2026-12-26 周六 · 上班（本工作区设定）");
-    expect(cal).toContain("2026-12-31 周四 · 休息（本工作区设定）—— 年会");
+    expect(cal).toContain("12月26日 周六 · 上班（本工作区设定）");
+    expect(cal).toContain("12月31日 周四 · 休息（本工作区设定）—— 年会");
 
     const bad = replyText(await conversation.command({ user: s.as(s.admin), text: "管理 日历 2026-12-31 放风" }));
     expect(bad).toContain("既不是工作日也不是休息日");
@@ -119,13 +119,13 @@ describe("plan / 计划", () => {
     const s = await planScene("en");
     const reply = await conversation.command({ user: s.as(s.alice), text: "plan" });
     const text = replyText(reply);
-    expect(text).toContain("Contact plan 2026-12-03 – 2026-12-09");
+    expect(text).toContain("Contact plan Dec 3 – Dec 9");
     expect(text).toContain("2 callbacks and 2 visits, 1 overdue");
-    const order = ["Overdue", "〔no region〕 *Delta*", "2026-12-04 Fri", "〔华东〕 *Acme*", "2026-12-09 Wed", "〔华东〕 *Beta*"].map((x) => text.indexOf(x));
+    const order = ["Overdue", "〔no region〕 *Delta*", "Fri, Dec 4", "〔华东〕 *Acme*", "Wed, Dec 9", "〔华东〕 *Beta*"].map((x) => text.indexOf(x));
     expect(order.every((i) => i >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
-    expect(text).toContain("due 2026-11-30");
-    expect(text).toContain("Same region (华东), same day: Beta (planned 2026-12-09)");
+    expect(text).toContain("due Mon, Nov 30");
+    expect(text).toContain("Same region (华东), same day: Beta (planned Dec 9)");
     expect(text).not.toContain("Gamma");
     // One click completes the callback; one click opens the visit form for the planned visit.
     const view = viewOf(reply);
@@ -180,9 +180,9 @@ describe("visit plan / 拜访 计划", () => {
     const acme = await customer(s.tenant.id, s.alice.id, "Acme Trading", null);
     const text = replyText(await conversation.command({ user: s.as(s.alice), text: 'visit plan "Acme Trading" 2026-12-12 quarterly review' }));
     expect(text).toContain("Visit to Acme Trading planned");
-    expect(text).toContain("Date: 2026-12-12 Sat");
+    expect(text).toContain("Date: Sat, Dec 12");
     expect(text).toContain("Purpose: quarterly review");
-    expect(text).toContain("2026-12-12 is not a working day");
+    expect(text).toContain("Sat, Dec 12 is not a working day");
     await tdb.prisma.member.update({ where: { id: s.alice.id }, data: { locale: "zh-CN" } });
     expect(replyText(await conversation.command({ user: s.as(s.alice), text: "拜访 计划 acme 下周一 送样品" }))).toContain("已计划拜访 Acme Trading");
     const plans = await tdb.prisma.visitPlan.findMany({ where: { customerId: acme.id }, orderBy: { plannedOn: "asc" } });
@@ -204,13 +204,13 @@ describe("visit with a past moment", () => {
     const acme = await customer(s.tenant.id, s.alice.id, "华为技术", null, "VIP");
     await tdb.prisma.member.update({ where: { id: s.alice.id }, data: { locale: "zh-CN" } });
     const zh = replyText(await conversation.command({ user: s.as(s.alice), text: "拜访 华为技术 昨天下午 谈了明年的采购" }));
-    expect(zh).toContain("2026-12-02 15:00");
+    expect(zh).toContain("12月2日 15:00");
     await tdb.prisma.member.update({ where: { id: s.alice.id }, data: { locale: "en" } });
     const en = replyText(await conversation.command({ user: s.as(s.alice), text: "visit 华为技术 12/1 14:00 met the buyer" }));
-    expect(en).toContain("When: 2026-12-01 14:00");
+    expect(en).toContain("When: Dec 1, 14:00");
     // The VIP visit cadence runs from the latest visit (12-02 + 30 days), not from the back-dated 12-01 one.
-    expect(zh).toContain("下次例行拜访：2027-01-01。");
-    expect(en).toContain("Next regular visit: 2027-01-01.");
+    expect(zh).toContain("下次例行拜访：2027年1月1日 周五。");
+    expect(en).toContain("Next regular visit: Fri, Jan 1, 2027.");
     const visits = await tdb.prisma.visit.findMany({ where: { customerId: acme.id }, orderBy: { occurredAt: "asc" } });
     expect(visits.map((v) => [v.occurredAt.toISOString(), v.summary])).toEqual([
       ["2026-12-01T06:00:00.000Z", "met the buyer"],

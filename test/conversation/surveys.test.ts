@@ -123,7 +123,7 @@ describe("survey / 调查", () => {
     });
     const card = renderText(viewOf(await conversation.command({ user: s.as(s.alice), text: "customer Vega Group" }))).text;
     expect(card).toContain("Purchases, last 12 months: ¥1,000.00 (-50% on the 12 months before)");
-    expect(card).toContain("Latest survey 2026Q4 (2026-11-23): 需求满意度 4 · 产品满意度 2 · 服务满意度 5");
+    expect(card).toContain("Latest survey 2026Q4 (Nov 23): 需求满意度 4 · 产品满意度 2 · 服务满意度 5");
 
     // The answer is the churn score's satisfaction signal.
     const tenant = await loadTenant(tdb.prisma, s.tenant.id);

@@ -9,6 +9,7 @@ import { loadTenant } from "../../src/core/tenants/tenants.js";
 import { findButton, sleep, textOf, waitFor } from "../fakes/slack.js";
 import { createAcmeTrading, localDateInDays } from "../support/platform.js";
 import { COMPLAINTS_CHANNEL, latestIn, seedDepartment, startHarness, type Harness } from "./harness.js";
+import { formatScheduleDay } from "../../src/conversation/builders/dates.js";
 
 let h: Harness;
 let team: Awaited<ReturnType<typeof seedDepartment>>;
@@ -176,7 +177,7 @@ describe("the digests channel over Slack", () => {
     const posts = h.fake.messagesIn(DIGESTS_CHANNEL);
     expect(posts).toHaveLength(1);
     const text = textOf(posts[0]!.blocks);
-    expect(text).toContain(`Department callbacks for ${today}`);
+    expect(text).toContain(`Department callbacks for ${formatScheduleDay(today, { locale: "en", today })}`);
     expect(text).toContain("Li Supervisor's team");
     expect(text).toMatch(/⚠ Alice Zhang: \d+ due, 1 overdue, 0 done yesterday/);
     expect(text).toContain("Amy Chen: 0 due, 0 overdue, 0 done yesterday");

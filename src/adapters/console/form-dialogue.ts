@@ -23,6 +23,8 @@ export type DialogueOutcome =
 export class FormDialogue {
   private readonly text: TextForm;
   private readonly values: Record<string, string | undefined> = {};
+  /** How an accepted value reads to the member where it differs from the raw value (dates). */
+  private readonly shown: Record<string, string> = {};
   /** Indexes of the fields still to ask, in order. */
   private queue: number[];
   private choosing: Choosing | undefined;
@@ -65,7 +67,7 @@ export class FormDialogue {
     if (this.choosing) {
       const picked = /^\d+$/.test(typed) ? this.choosing.options.find((o) => o.number === Number(typed)) : undefined;
       this.choosing = undefined;
-      if (picked) return this.accept(picked.value);
+      if (picked) return this.accept(picked.value, undefined);
     }
     const raw = resolveTextAnswer(step, line);
     if (step.required && (raw === undefined || raw.trim() === "")) {
@@ -79,16 +81,18 @@ export class FormDialogue {
       this.choosing = { options: check.options.map((o, i) => ({ number: i + 1, value: o.value, label: o.label })) };
       return { kind: "asking", lines: [check.message] };
     }
-    return this.accept(check.value);
+    return this.accept(check.value, check.shown);
   }
 
   private step(): TextFormStep {
     return this.text.steps[this.queue[0]!]!;
   }
 
-  private accept(value: string | undefined): DialogueOutcome {
+  private accept(value: string | undefined, shown: string | undefined): DialogueOutcome {
     const field = this.form.fields[this.queue.shift()!]!;
     this.values[field.name] = value;
+    if (shown !== undefined) this.shown[field.name] = shown;
+    else delete this.shown[field.name];
     if (this.queue.length === 0) this.confirming = true;
     return { kind: "asking", lines: [] };
   }
@@ -96,7 +100,7 @@ export class FormDialogue {
   private summary(): string {
     const lines = this.form.fields.map((field, i) => {
       const value = this.values[field.name];
-      const shown = value === undefined || value === "" ? "—" : (field.options?.find((o) => o.value === value)?.label ?? value);
+      const shown = value === undefined || value === "" ? "—" : (this.shown[field.name] ?? field.options?.find((o) => o.value === value)?.label ?? value);
       return t(this.locale, "console.form_summary_line", { number: i + 1, label: field.label, value: shown });
     });
     return [t(this.locale, "console.form_summary", { submit: this.text.submitLabel }), ...lines, t(this.locale, "console.form_confirm")].join("\n");

@@ -5,7 +5,7 @@ import { myPendingCreditApprovals } from "../../core/credit/requests.js";
 import type { CreditRequestView } from "../../core/credit/requests.js";
 import { perHeadFen } from "../../core/hospitality/rules.js";
 import type { ConversationArea } from "../area.js";
-import { money, moreTemplate } from "../builders/common.js";
+import { money, moreTemplate, scheduleDay } from "../builders/common.js";
 import { limitText } from "../builders/credit.js";
 import type { Reply } from "../port.js";
 import type { Session } from "../session.js";
@@ -17,7 +17,7 @@ function hospitalityItem(session: Session, a: PendingApproval): ListItem {
   const heads = a.guests + a.staff;
   return {
     text: [
-      session.t("hospitality.view.approvals_item", { number: a.number, customer: a.customer.name, amount: money(a.estimatedFen), date: a.eventDate }),
+      session.t("hospitality.view.approvals_item", { number: a.number, customer: a.customer.name, amount: money(a.estimatedFen), date: scheduleDay(session, a.eventDate) }),
       session.t("hospitality.view.approvals_item_detail", {
         kind: kindLabel(session, a.kind),
         heads: session.t("hospitality.view.heads_value", { guests: a.guests, staff: a.staff }),

@@ -45,7 +45,7 @@ import { isDomainError, type DomainError } from "../../core/shared/errors.js";
 import { addDays, fromDateColumn } from "../../core/shared/time.js";
 import { visitIdFromOutcome } from "../../core/visits/rules.js";
 import type { ConversationArea } from "../area.js";
-import { button, enumLabel, errorView, localDateTime, moreTemplate, noticeView, payloadFor, tierLabel } from "../builders/common.js";
+import { button, dateDefault, enumLabel, errorText, errorView, localDateTime, localDay, moreTemplate, noticeView, payloadFor, scheduleDay, tierLabel } from "../builders/common.js";
 import { formErrorsReply, oneFieldError } from "../builders/forms.js";
 import { customerOfFieldValue, type CustomerRef } from "../customer-field.js";
 import { localDateSchema, nameSchema } from "../grammar/index.js";
@@ -165,15 +165,15 @@ export function fieldErrorReply(session: Session, err: unknown, fieldOf: (err: D
   if (!isDomainError(err)) throw err;
   const field = fieldOf(err);
   if (!field) throw err;
-  return oneFieldError(session, field, err, session.t(err.code, err.params));
+  return oneFieldError(session, field, err, errorText(session, err));
 }
 
 // ---------------------------------------------------------------------------------------------
 // Views
 
 function dueText(session: Session, dueOn: string, daysOverdue: number): string {
-  if (daysOverdue > 0) return session.t("callback.view.overdue", { days: daysOverdue, date: dueOn });
-  return dueOn === session.today ? session.t("callback.view.due_today") : session.t("callback.view.due_on", { date: dueOn });
+  if (daysOverdue > 0) return session.t("callback.view.overdue", { days: daysOverdue, date: scheduleDay(session, dueOn) });
+  return dueOn === session.today ? session.t("callback.view.due_today") : session.t("callback.view.due_on", { date: scheduleDay(session, dueOn) });
 }
 
 /** Done / Log visit / Snooze / Skip for one pending callback, clickable only by `memberId`. */
@@ -190,7 +190,7 @@ function callbackButtons(
   const snoozeLabel =
     target === addDays(session.today, 1)
       ? session.t("callback.view.button.snooze")
-      : session.t("callback.view.button.snooze_to", { date: target });
+      : session.t("callback.view.button.snooze_to", { date: localDay(session, target) });
   return [
     button(session, "callback.view.button.done", "callback.done", { entityId: cb.id, memberId, args: at }, { style: "primary" }),
     button(session, "callback.view.button.log_visit", "visit.open_form", { entityId: cb.customerId, memberId, args: { ...at, cb: cb.id } }),
@@ -217,7 +217,7 @@ export function dueListView(session: Session, ownerId: string, items: readonly D
     buttons: callbackButtons(session, item, ownerId, "list"),
   }));
   return {
-    header: { title: session.t("callback.view.list_title", { date: session.today }), subtitle: counts, tone: overdue > 0 ? "warning" : "info" },
+    header: { title: session.t("callback.view.list_title", { date: scheduleDay(session, session.today) }), subtitle: counts, tone: overdue > 0 ? "warning" : "info" },
     blocks: [
       {
         kind: "list",
@@ -226,7 +226,7 @@ export function dueListView(session: Session, ownerId: string, items: readonly D
         emptyText: session.t("callback.view.list_empty"),
       },
     ],
-    summary: items.length > 0 ? `${session.t("callback.view.list_title", { date: session.today })} · ${counts}` : session.t("callback.view.list_empty"),
+    summary: items.length > 0 ? `${session.t("callback.view.list_title", { date: scheduleDay(session, session.today) })} · ${counts}` : session.t("callback.view.list_empty"),
     moreTemplate: moreTemplate(session),
   };
 }
@@ -273,12 +273,12 @@ export function callbackCardView(session: Session, data: CallbackCardData): View
     { label: session.t("callback.view.field.customer"), value: data.customerName },
     { label: session.t("callback.view.field.tier"), value: tierLabel(session, data.tier) },
     { label: session.t("callback.view.field.assignee"), value: data.names.get(cb.assigneeId) ?? cb.assigneeId },
-    { label: session.t("callback.view.field.due"), value: pending ? dueText(session, dueOn, daysOverdue) : dueOn },
+    { label: session.t("callback.view.field.due"), value: pending ? dueText(session, dueOn, daysOverdue) : localDay(session, dueOn) },
     { label: session.t("callback.view.field.reason"), value: enumLabel(session, cb.reason) },
     ...(cb.note ? [{ label: session.t("callback.view.field.note"), value: cb.note }] : []),
     ...(cb.status === "DONE" && cb.result ? [{ label: session.t("callback.view.field.result"), value: session.t(`callback.view.result.${cb.result}`) }] : []),
     ...(cb.originalDueOn && cb.snoozeCount > 0
-      ? [{ label: session.t("callback.view.field.postponed"), value: session.t("callback.view.postponed_from", { date: fromDateColumn(cb.originalDueOn), count: cb.snoozeCount }) }]
+      ? [{ label: session.t("callback.view.field.postponed"), value: session.t("callback.view.postponed_from", { date: localDay(session, cb.originalDueOn), count: cb.snoozeCount }) }]
       : []),
     ...(cb.status === "DONE" && cb.outcome && !visitIdFromOutcome(cb.outcome)
       ? [{ label: session.t("callback.view.field.outcome"), value: cb.outcome }]
@@ -336,7 +336,7 @@ async function answer(session: Session, payload: ButtonPayload, reply: Reply): P
 }
 
 function nextCadenceLine(session: Session, cadence: CadenceRef): string {
-  return cadence ? `\n${session.t("callback.view.next_cadence", { date: cadence.dueOn })}` : "";
+  return cadence ? `\n${session.t("callback.view.next_cadence", { date: scheduleDay(session, cadence.dueOn) })}` : "";
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -389,7 +389,7 @@ function outcomeForm(session: Session, callback: Callback, customerName: string,
     submitLabel: session.t("callback.view.form.outcome_submit"),
     intro: session.t("callback.view.form.outcome_intro", {
       customer: customerName,
-      date: fromDateColumn(callback.dueOn),
+      date: localDay(session, callback.dueOn),
       reason: enumLabel(session, callback.reason),
     }),
     fields: [
@@ -424,7 +424,7 @@ function skipForm(session: Session, callback: Callback, customerName: string, pl
     submitLabel: session.t("callback.view.form.skip_submit"),
     intro: session.t("callback.view.form.outcome_intro", {
       customer: customerName,
-      date: fromDateColumn(callback.dueOn),
+      date: localDay(session, callback.dueOn),
       reason: enumLabel(session, callback.reason),
     }),
     fields: [{ name: "reason", label: session.t("callback.view.field.skip_reason"), kind: "textarea", required: true, maxLength: 500 }],
@@ -462,7 +462,7 @@ function scheduleForm(
     ...ambiguousIntro(session, preset.ambiguous),
     fields: [
       customerField(session, session.t("callback.view.field.customer"), preset),
-      { name: "dueDate", label: session.t("callback.view.field.due_date"), kind: "date", required: true, ...(preset.dueDate ? { default: preset.dueDate } : {}) },
+      { name: "dueDate", label: session.t("callback.view.field.due_date"), kind: "date", required: true, ...dateDefault(session, preset.dueDate) },
       { name: "note", label: session.t("callback.view.field.note"), kind: "textarea", required: false, maxLength: 500, ...(preset.note ? { default: preset.note } : {}) },
     ],
     actionId: "callback.schedule",
@@ -475,7 +475,7 @@ const scheduleFormSchema = z.object({ customer: nameSchema, dueDate: localDateSc
 async function schedule(session: Session, customer: CustomerRef, dueDate: string, note: string | undefined): Promise<View> {
   const created = await scheduleCallback(session.deps, session.actor, { customerId: customer.id, dueOn: dueDate, ...(note ? { note } : {}) });
   const card = await callbackCard(session, created.id);
-  const done = session.t("callback.view.scheduled", { customer: customer.name, date: created.dueOn });
+  const done = session.t("callback.view.scheduled", { customer: customer.name, date: scheduleDay(session, created.dueOn) });
   if (!card) return noticeView(session, done, "success");
   return { ...card, blocks: [{ kind: "text", text: done }, ...card.blocks], summary: done };
 }
@@ -521,7 +521,7 @@ export const callbacksArea: ConversationArea = {
       if (callback.status !== "PENDING") return closedReply(session, payload, callback);
       if (payload.version !== undefined && payload.version !== callback.snoozeCount) {
         // The same (stale) Snooze button clicked again: the first click already moved it.
-        const text = session.t("callback.view.already_snoozed", { date: fromDateColumn(callback.dueOn) });
+        const text = session.t("callback.view.already_snoozed", { date: scheduleDay(session, callback.dueOn) });
         return answer(session, payload, { kind: "view", view: noticeView(session, text, "warning") });
       }
       const days = payload.args?.days;
@@ -531,7 +531,7 @@ export const callbacksArea: ConversationArea = {
           ...(typeof days === "number" ? { days } : {}),
         });
         const customer = await customerNameOf(session, moved.customerId);
-        return { kind: "view", view: noticeView(session, session.t("callback.view.snoozed", { customer, date: moved.dueOn }), "success") };
+        return { kind: "view", view: noticeView(session, session.t("callback.view.snoozed", { customer, date: scheduleDay(session, moved.dueOn) }), "success") };
       });
     },
 

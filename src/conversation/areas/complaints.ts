@@ -46,7 +46,7 @@ import { actorOf } from "../../core/members/members.js";
 import type { Actor } from "../../core/shared/context.js";
 import { ConflictError, ForbiddenError, InvalidInputError, isDomainError, NotFoundError, type DomainError } from "../../core/shared/errors.js";
 import type { ActionHandler, ConversationArea, FormHandler, IntentRenderer } from "../area.js";
-import { button, enumLabel, errorView, localDateTime, moreTemplate, noticeView, payloadFor } from "../builders/common.js";
+import { button, enumLabel, errorText, errorView, localDateTime, moreTemplate, noticeView, payloadFor, scheduleDay } from "../builders/common.js";
 import { formErrorsReply, oneFieldError, sourceLinkField } from "../builders/forms.js";
 import { customerOfFieldValue } from "../customer-field.js";
 import { missingFields, type CommandOf } from "../grammar/index.js";
@@ -514,7 +514,7 @@ function fieldOfError(err: DomainError): string | undefined {
 function formFailure(session: Session, err: unknown, fields: readonly string[]): ActionReply {
   if (!isDomainError(err)) throw err;
   const field = fieldOfError(err);
-  if (field && fields.includes(field)) return oneFieldError(session, field, err, session.t(err.code, err.params));
+  if (field && fields.includes(field)) return oneFieldError(session, field, err, errorText(session, err));
   return { reply: { kind: "view", view: errorView(session, err) } };
 }
 
@@ -692,7 +692,7 @@ const submitResolve: FormHandler = async (session, values, payload) => {
     session,
     payload,
     () => resolveComplaint(session.deps, session.actor, { complaintId: complaintIdOf(payload), resolution: result.data.resolution }),
-    (c) => session.t("complaint.view.resolved", { number: c.number, date: c.callbackDueOn }),
+    (c) => session.t("complaint.view.resolved", { number: c.number, date: scheduleDay(session, c.callbackDueOn) }),
     "resolution",
   );
 };

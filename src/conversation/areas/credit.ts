@@ -22,7 +22,7 @@ import { ConflictError, isDomainError, NotFoundError } from "../../core/shared/e
 import { localDateOf } from "../../core/shared/time.js";
 import type { ActionHandler, CommandHandler, ConversationArea, FormHandler, IntentRenderer } from "../area.js";
 import { mentionOf } from "../mention.js";
-import { button, localDateTime, money, moreTemplate, noticeView, tierLabel } from "../builders/common.js";
+import { button, localDateTime, localDay, money, moreTemplate, noticeView, tierLabel } from "../builders/common.js";
 import { formErrorsReply } from "../builders/forms.js";
 import type { ActionReply, Reply } from "../port.js";
 import type { Session } from "../session.js";
@@ -55,8 +55,8 @@ export function creditCardView(session: Session, s: CreditStatusView, lead?: str
     { label: session.t("credit.view.field.outstanding"), value: `${money(s.outstandingFen)}${s.overLimit ? " ⚠" : ""}` },
     { label: session.t("credit.view.field.overdue"), value: s.overdueFen > 0n ? `${money(s.overdueFen)} ⚠` : money(0n) },
     { label: session.t("credit.view.field.available"), value: s.availableFen === null ? "—" : money(s.availableFen) },
-    { label: session.t("credit.view.field.last_review"), value: review ? session.t("credit.view.review_value", { date: review.reviewedOn, rating: review.rating, by: review.reviewer.name }) : session.t("credit.view.never_reviewed") },
-    { label: session.t("credit.view.field.next_review"), value: s.nextReviewOn ? `${s.nextReviewOn}${s.reviewOverdue ? " ⚠" : ""}` : session.t("credit.view.review_due_now") },
+    { label: session.t("credit.view.field.last_review"), value: review ? session.t("credit.view.review_value", { date: localDay(session, review.reviewedOn), rating: review.rating, by: review.reviewer.name }) : session.t("credit.view.never_reviewed") },
+    { label: session.t("credit.view.field.next_review"), value: s.nextReviewOn ? `${localDay(session, s.nextReviewOn)}${s.reviewOverdue ? " ⚠" : ""}` : session.t("credit.view.review_due_now") },
   ];
   const flags: string[] = [];
   if (s.overLimit && s.limitFen !== null) flags.push(`⚠ ${session.t("credit.view.over_limit", { outstanding: money(s.outstandingFen), limit: money(s.limitFen) })}`);
@@ -287,7 +287,7 @@ const reviewCommand: CommandHandler<"credit.review"> = async (session, command) 
   const { rating, summary } = command;
   return withCustomer(session, command.customer, async (customerId) => {
     const status = await recordCreditReview(session.deps, session.actor, { customerId, rating, summary });
-    const lead = session.t("credit.view.reviewed", { rating, next: status.nextReviewOn ?? "—" });
+    const lead = session.t("credit.view.reviewed", { rating, next: status.nextReviewOn ? localDay(session, status.nextReviewOn) : "—" });
     return { kind: "view", view: creditCardView(session, status, lead) };
   });
 };
@@ -297,8 +297,8 @@ const awayCommand: CommandHandler<"member.away"> = async (session, command) => {
   const delegate = command.delegate ? await session.memberFor(command.delegate.platformUserId, command.delegate.name) : null;
   const result = await setAway(session.deps, session.actor, { from: command.from, to: command.to, delegateId: delegate?.id ?? null });
   const text = result.delegate
-    ? session.t("approval.view.away_delegate", { from: result.from, to: result.to, delegate: result.delegate.name, moved: result.rerouted.rerouted })
-    : session.t("approval.view.away_next_level", { from: result.from, to: result.to, moved: result.rerouted.rerouted });
+    ? session.t("approval.view.away_delegate", { from: localDay(session, result.from), to: localDay(session, result.to), delegate: result.delegate.name, moved: result.rerouted.rerouted })
+    : session.t("approval.view.away_next_level", { from: localDay(session, result.from), to: localDay(session, result.to), moved: result.rerouted.rerouted });
   return { kind: "view", view: noticeView(session, text, "success") };
 };
 

@@ -7,7 +7,7 @@ import { AmbiguousCustomerError } from "../../core/customers/errors.js";
 import { findCustomer, findCustomerRowByPrefix } from "../../core/customers/lookup.js";
 import type { CustomerRisk } from "../../core/risk/risk.js";
 import type { ConversationArea } from "../area.js";
-import { button, enumLabel, localDateTime, money, moreTemplate, noticeView, tierLabel } from "../builders/common.js";
+import { button, enumLabel, localDateTime, localDay, money, moreTemplate, noticeView, scheduleDay, tierLabel } from "../builders/common.js";
 import { moneyInput } from "../builders/money.js";
 import { domainErrorReply, formErrorsReply } from "../builders/forms.js";
 import { customerAddFieldsSchema } from "../grammar/index.js";
@@ -52,12 +52,12 @@ export function customerCardView(session: Session, card: CustomerCard, risk?: Cu
     { label: session.t("customer.field.status"), value: enumLabel(session, card.status) },
     { label: session.t("customer.field.tier"), value: card.tierOverridden ? session.t("customer.tier_with_override", { tier: tierLabel(session, card.tier), note: session.t("customer.tier_overridden") }) : tierLabel(session, card.tier) },
     { label: session.t("customer.field.annual"), value: money(card.annualPurchaseFen) },
-    { label: session.t("customer.field.last_contact"), value: card.lastContactOn ?? session.t("customer.never") },
+    { label: session.t("customer.field.last_contact"), value: card.lastContactOn ? localDay(session, card.lastContactOn) : session.t("customer.never") },
     ...(card.industry ? [{ label: session.t("customer.field.industry"), value: card.industry }] : []),
     ...(card.region ? [{ label: session.t("customer.field.region"), value: card.region }] : []),
   ];
   const callbackItems: ListItem[] = card.openCallbacks.next.map((cb) => ({
-    text: `${cb.overdue ? "⚠ " : ""}${cb.dueOn} · ${enumLabel(session, cb.reason)}`,
+    text: `${cb.overdue ? "⚠ " : ""}${scheduleDay(session, cb.dueOn)} · ${enumLabel(session, cb.reason)}`,
   }));
   const visitItems: ListItem[] = card.recentVisits.map((v) => ({
     text: `${localDateTime(session, v.occurredAt)} · ${enumLabel(session, v.kind)} · ${v.visitorName ?? ""}\n${v.summary}`,

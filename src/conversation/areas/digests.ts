@@ -36,7 +36,7 @@ import { digestDateSchema, digestFor } from "../../core/digests/digest.js";
 import { InvalidInputError } from "../../core/shared/errors.js";
 import type { LocalDate } from "../../core/shared/time.js";
 import type { ConversationArea, IntentRenderer } from "../area.js";
-import { button, moreTemplate, tierLabel } from "../builders/common.js";
+import { button, moreTemplate, scheduleDay, tierLabel } from "../builders/common.js";
 import { mentionsOf } from "../mention.js";
 import type { Session } from "../session.js";
 import type { ListItem, View, ViewBlock } from "../views/view.js";
@@ -105,7 +105,7 @@ function surveySectionBlocks(session: Session, section: SurveyDigestSection): Vi
 export function callbackDigestView(session: Session, localDate: LocalDate, digest: MemberCallbackDigest, items: readonly DueCallback[]): View {
   // "due today" and the list's date are the digest's day, whenever it is sent.
   const list = dueListView({ ...session, today: localDate }, digest.memberId, items);
-  const title = session.t("digest.callbacks.title", { date: localDate });
+  const title = session.t("digest.callbacks.title", { date: scheduleDay(session, localDate) });
   const visits = digest.overdueVisits;
   const counts = [
     session.t("digest.callbacks.summary", { due: digest.due, overdue: digest.overdue }),
@@ -136,7 +136,7 @@ function overdueVisitBlocks(session: Session, memberId: string, visits: readonly
   const items: ListItem[] = shown.map((v) => ({
     text: [
       `*${v.customerName}* · ${tierLabel(session, v.tier)}`,
-      `⚠ ${session.t("digest.visits.overdue", { date: v.plannedOn, days: v.daysOverdue })}${v.purpose ? ` · ${v.purpose}` : ""}`,
+      `⚠ ${session.t("digest.visits.overdue", { date: scheduleDay(session, v.plannedOn), days: v.daysOverdue })}${v.purpose ? ` · ${v.purpose}` : ""}`,
     ].join("\n"),
     buttons: [button(session, "plan.view.button.log_visit", "visit.open_form", { entityId: v.customerId, memberId }, { style: "primary" })],
   }));
@@ -171,7 +171,7 @@ function rateText(session: Session, rate: number | null, of: "team" | "departmen
  * plain names, where mentions would notify the whole department every morning.
  */
 export function teamCallbackDigestView(session: Session, localDate: LocalDate, team: SupervisorCallbackDigest, mentions?: ReadonlyMap<string, string>): View {
-  const title = session.t("digest.callbacks.team_title", { date: localDate });
+  const title = session.t("digest.callbacks.team_title", { date: scheduleDay(session, localDate) });
   const counts = teamCountsText(session, team.totals);
   const rows = team.team.slice(0, TEAM_ROWS_LIMIT);
   const items: ListItem[] = rows.map((r) => ({ text: teamRowText(session, r, mentions?.get(r.memberId)) }));
@@ -198,7 +198,7 @@ export function departmentCallbackDigestView(
   department: DepartmentCallbackDigest,
   leadNames: ReadonlyMap<string, string>,
 ): View {
-  const title = session.t("digest.callbacks.department_title", { date: localDate });
+  const title = session.t("digest.callbacks.department_title", { date: scheduleDay(session, localDate) });
   const counts = teamCountsText(session, department.totals);
   const group = (head: string, rows: readonly TeamCallbackRow[]): ListItem => {
     const shown = rows.slice(0, TEAM_ROWS_LIMIT);
@@ -231,7 +231,7 @@ export function departmentCallbackDigestView(
 // Churn digests
 
 export function churnDigestView(session: Session, localDate: LocalDate, own: OwnerChurnDigest, options: { buttons: boolean }): View {
-  const title = session.t("digest.churn.title", { date: localDate });
+  const title = session.t("digest.churn.title", { date: scheduleDay(session, localDate) });
   const newlyRisen = own.customers.filter((c) => c.newlyRisen).length;
   const counts = session.t("digest.churn.counts", { high: own.high, medium: own.medium, newlyRisen });
   const shown = own.customers.slice(0, CHURN_ITEMS_LIMIT);
@@ -261,7 +261,7 @@ export function teamChurnDigestView(
   options: { buttonsFor?: string },
 ): View {
   const buttonsFor = options.buttonsFor;
-  const title = session.t(team.scope === "tenant" ? "digest.churn.tenant_title" : "digest.churn.team_title", { date: localDate });
+  const title = session.t(team.scope === "tenant" ? "digest.churn.tenant_title" : "digest.churn.team_title", { date: scheduleDay(session, localDate) });
   const counts = session.t("digest.churn.counts", { high: team.high, medium: team.medium, newlyRisen: team.newlyRisen });
   const items = team.top.map((c) =>
     riskItem(session, c, {
@@ -390,7 +390,7 @@ export const digestsArea: ConversationArea = {
         if (parts.length === before) parts.push(session.t("digest.view.no_churn"));
       }
       const { callbacksAt, churnAt } = session.tenant.settings.digests;
-      const title = session.t("digest.view.preview_title", { date });
+      const title = session.t("digest.view.preview_title", { date: scheduleDay(session, date) });
       const subtitle = session.t(
         command.digest === "CALLBACKS" ? "digest.view.preview_when_callbacks" : command.digest === "CHURN" ? "digest.view.preview_when_churn" : "digest.view.preview_when",
         { callbacksAt, churnAt },

@@ -24,7 +24,7 @@ import { yuanToFen } from "../../core/shared/money.js";
 import { moneyInput } from "../builders/money.js";
 import type { ActionHandler, ConversationArea, FormHandler, IntentRenderer } from "../area.js";
 import { mentionOf } from "../mention.js";
-import { button, enumLabel, errorView, localDateTime, money, moreTemplate, noticeView, tierLabel } from "../builders/common.js";
+import { button, dateDefault, enumLabel, errorText, errorView, localDateTime, localDay, localMonth, money, moreTemplate, noticeView, scheduleDay, tierLabel } from "../builders/common.js";
 import { domainErrorReply, formErrorsReply, oneFieldError } from "../builders/forms.js";
 import { customerOfFieldValue } from "../customer-field.js";
 import type { CommandOf } from "../grammar/index.js";
@@ -142,6 +142,7 @@ export function overspendPercentText(actualFen: bigint, approvedFen: bigint): st
 
 /** "Q4 2026" / "2026年第4季度". */
 function budgetPeriodLabel(session: Session, period: BudgetPeriod): string {
+  if (period.kind === "month") return localMonth(session, `${period.year}-${String(period.index ?? 1).padStart(2, "0")}`);
   return session.t(`hospitality.period.${period.kind}`, {
     year: period.year,
     index: period.index ?? "",
@@ -164,7 +165,7 @@ export function hospitalityCardView(session: Session, view: HospitalityView, opt
       value: session.t("hospitality.view.customer_value", { name: view.customer.name, tier: tierLabel(session, view.customer.tier) }),
     },
     { label: session.t("hospitality.view.field.requester"), value: view.requester.name },
-    { label: session.t("hospitality.view.field.date"), value: view.eventDate },
+    { label: session.t("hospitality.view.field.date"), value: scheduleDay(session, view.eventDate) },
     { label: session.t("hospitality.view.field.kind"), value: kindLabel(session, view.kind) },
     { label: session.t("hospitality.view.field.heads"), value: session.t("hospitality.view.heads_value", { guests: view.guests, staff: view.staff }) },
     { label: session.t("hospitality.view.field.estimated"), value: money(view.estimatedFen) },
@@ -188,7 +189,7 @@ export function hospitalityCardView(session: Session, view: HospitalityView, opt
       : []),
   ];
   const flags: string[] = [];
-  if (view.afterTheFact) flags.push(`⚠ ${session.t("approval.view.after_the_fact", { date: view.eventDate })}`);
+  if (view.afterTheFact) flags.push(`⚠ ${session.t("approval.view.after_the_fact", { date: localDay(session, view.eventDate) })}`);
   if (view.perHeadFlagged) {
     flags.push(
       `⚠ ${session.t("hospitality.per_head_flag", {
@@ -517,7 +518,7 @@ interface RequestDefaults {
 function requestFields(session: Session, d: RequestDefaults): Form["fields"] {
   return [
     { name: "customer", label: session.t("hospitality.view.form.customer"), kind: "customer", required: true, maxLength: 200, ...(d.customer ? { default: d.customer } : {}) },
-    { name: "eventDate", label: session.t("hospitality.view.form.date"), kind: "date", required: true, ...(d.eventDate ? { default: d.eventDate } : {}) },
+    { name: "eventDate", label: session.t("hospitality.view.form.date"), kind: "date", required: true, ...dateDefault(session, d.eventDate) },
     {
       name: "kind",
       label: session.t("hospitality.view.form.kind"),

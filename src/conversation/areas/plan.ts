@@ -8,14 +8,14 @@
 // visit completes the planned visit. Buttons appear only on the clicker's own items.
 import { z } from "zod";
 import { calendarOutlook, setCalendarDay } from "../../core/calendar/store.js";
-import { isoWeekday, type DayInfo } from "../../core/calendar/calendar.js";
+import type { DayInfo } from "../../core/calendar/calendar.js";
 import { requireRoleAtLeast } from "../../core/members/authorization.js";
 import { contactPlan, type ContactPlan, type PlanItem, type RegionGroup } from "../../core/plans/plan.js";
 import { planVisit } from "../../core/plans/visit-plans.js";
 import { addRegion, listRegions, removeRegion, setMemberRegions } from "../../core/regions/regions.js";
 import type { DomainError } from "../../core/shared/errors.js";
 import type { ConversationArea, IntentRenderer } from "../area.js";
-import { button, enumLabel, moreTemplate, noticeView, payloadFor } from "../builders/common.js";
+import { button, dateDefault, enumLabel, localDay, localMonth, moreTemplate, noticeView, payloadFor, scheduleDay } from "../builders/common.js";
 import { formErrorsReply } from "../builders/forms.js";
 import { localDateSchema, nameSchema, textSchema } from "../grammar/index.js";
 import type { ActionReply } from "../port.js";
@@ -28,7 +28,6 @@ import { ambiguousIntro, customerField, customerFromCommand, customerOfSubmissio
 /** Items shown per day (and in the overdue list); the rest are counted in "… and N more". */
 export const PLAN_ITEMS_PER_DAY = 15;
 
-const weekday = (session: Session, date: string) => session.t(`weekday.${isoWeekday(date)}`);
 const nameIn = (session: Session, name: { en: string; zh: string } | null) => (name ? (session.locale === "en" ? name.en : name.zh) : "");
 
 // ---- plan ------------------------------------------------------------------------------------
@@ -37,7 +36,7 @@ function itemText(session: Session, item: PlanItem, withDate: boolean, team: boo
   const reason = item.kind === "callback" ? enumLabel(session, item.reason) : session.t(`enum.reason.visit.${item.reason}`);
   const text =
     (item.text ? ` · ${item.text}` : "") +
-    (withDate ? session.t("plan.view.due", { date: item.date }) : "") +
+    (withDate ? session.t("plan.view.due", { date: scheduleDay(session, item.date) }) : "") +
     (team ? session.t("plan.view.who", { name: item.assigneeName }) : "");
   return session.t(item.kind === "callback" ? "plan.view.callback" : "plan.view.visit", { customer: item.customerName, tier: item.tier, reason, text });
 }
@@ -65,7 +64,7 @@ function listItems(session: Session, groups: RegionGroup[], withDate: boolean, t
 
 export function planView(session: Session, plan: ContactPlan): View {
   const team = plan.scope === "team";
-  const title = session.t("plan.view.title", { from: plan.from, to: plan.to });
+  const title = session.t("plan.view.title", { from: localDay(session, plan.from), to: localDay(session, plan.to) });
   const blocks: ViewBlock[] = [
     {
       kind: "context",
@@ -82,15 +81,15 @@ export function planView(session: Session, plan: ContactPlan): View {
   for (const day of plan.days) {
     if (day.groups.length === 0) continue;
     const label = day.dayName
-      ? session.t("plan.view.day_special", { date: day.date, weekday: weekday(session, day.date), name: nameIn(session, day.dayName) })
+      ? session.t("plan.view.day_special", { date: scheduleDay(session, day.date), name: nameIn(session, day.dayName) })
       : day.working
-        ? session.t("plan.view.day", { date: day.date, weekday: weekday(session, day.date) })
-        : session.t("plan.view.day_off", { date: day.date, weekday: weekday(session, day.date) });
+        ? session.t("plan.view.day", { date: scheduleDay(session, day.date) })
+        : session.t("plan.view.day_off", { date: scheduleDay(session, day.date) });
     const { items, total } = listItems(session, day.groups, false, team, day.total);
     blocks.push({ kind: "list", title: label, items, totalCount: total });
     const byRegion = new Map<string, string[]>();
     for (const s of day.suggestions) {
-      byRegion.set(s.region, [...(byRegion.get(s.region) ?? []), session.t("plan.view.suggest_item", { customer: s.customerName, date: s.plannedOn })]);
+      byRegion.set(s.region, [...(byRegion.get(s.region) ?? []), session.t("plan.view.suggest_item", { customer: s.customerName, date: localDay(session, s.plannedOn) })]);
     }
     if (byRegion.size > 0) {
       blocks.push({
@@ -120,7 +119,7 @@ function visitPlanForm(session: Session, preset: PlanFormPreset): Form {
     ...ambiguousIntro(session, preset.ambiguous),
     fields: [
       customerField(session, session.t("plan.view.field.customer"), preset),
-      { name: "date", label: session.t("plan.view.field.date"), kind: "date", required: true, ...(preset.date ? { default: preset.date } : {}) },
+      { name: "date", label: session.t("plan.view.field.date"), kind: "date", required: true, ...dateDefault(session, preset.date) },
       { name: "purpose", label: session.t("plan.view.field.purpose"), kind: "text", required: false, maxLength: 200, ...(preset.purpose ? { default: preset.purpose } : {}) },
     ],
     actionId: "visit.plan",
@@ -146,11 +145,11 @@ async function plannedView(session: Session, customer: { id: string; name: strin
       {
         kind: "fields",
         fields: [
-          { label: session.t("plan.view.planned_on"), value: `${result.plan.plannedOn} ${weekday(session, result.plan.plannedOn)}` },
+          { label: session.t("plan.view.planned_on"), value: scheduleDay(session, result.plan.plannedOn) },
           ...(result.plan.purpose ? [{ label: session.t("plan.view.purpose"), value: result.plan.purpose }] : []),
         ],
       },
-      ...(result.nonWorkingDay ? [{ kind: "context" as const, lines: [session.t("plan.view.non_working", { date: result.plan.plannedOn })] }] : []),
+      ...(result.nonWorkingDay ? [{ kind: "context" as const, lines: [session.t("plan.view.non_working", { date: scheduleDay(session, result.plan.plannedOn) })] }] : []),
     ],
     summary: title,
     moreTemplate: moreTemplate(session),
@@ -160,14 +159,14 @@ async function plannedView(session: Session, customer: { id: string; name: strin
 // ---- calendar --------------------------------------------------------------------------------
 
 function dayLine(session: Session, d: DayInfo): string {
-  const params = { date: d.date, weekday: weekday(session, d.date), name: nameIn(session, d.name) || "—" };
+  const params = { date: scheduleDay(session, d.date), name: nameIn(session, d.name) || "—" };
   if (d.source === "override") return session.t(d.working ? "calendar.view.override_on" : "calendar.view.override_off", params);
   return session.t(d.source === "makeup" ? "calendar.view.makeup" : "calendar.view.holiday", params);
 }
 
 async function calendarView(session: Session, month: string | undefined): Promise<View> {
   const o = await calendarOutlook(session.deps, session.tenant, session.today, month);
-  const title = month ? session.t("calendar.view.title_month", { month }) : session.t("calendar.view.title");
+  const title = month ? session.t("calendar.view.title_month", { month: localMonth(session, month) }) : session.t("calendar.view.title");
   const days = o.workdays.map((d) => session.t(`weekday.${d}`)).join(session.locale === "en" ? ", " : "、");
   const sourceKey = `calendar.view.source.${o.country}`;
   const source = session.t(sourceKey) === sourceKey ? o.country : session.t(sourceKey);
@@ -179,7 +178,7 @@ async function calendarView(session: Session, month: string | undefined): Promis
     { kind: "context", lines },
     {
       kind: "list",
-      title: session.t("calendar.view.days", { from: o.from, to: o.to }),
+      title: session.t("calendar.view.days", { from: localDay(session, o.from), to: localDay(session, o.to) }),
       items: o.days.map((d) => ({ text: dayLine(session, d) })),
       emptyText: session.t("calendar.view.none"),
     },
@@ -233,7 +232,7 @@ export const planArea: ConversationArea = {
       if (!command.date || command.working === undefined) return { kind: "view", view: noticeView(session, session.t("calendar.usage"), "warning") };
       const day = await setCalendarDay(session.deps, session.actor, { date: command.date, working: command.working, name: command.name });
       const name = command.name ? (session.locale === "en" ? ` (${command.name})` : `（${command.name}）`) : "";
-      return { kind: "view", view: noticeView(session, session.t(day.working ? "calendar.day_set_on" : "calendar.day_set_off", { date: day.date, name }), "success") };
+      return { kind: "view", view: noticeView(session, session.t(day.working ? "calendar.day_set_on" : "calendar.day_set_off", { date: scheduleDay(session, day.date), name }), "success") };
     },
 
     "admin.region": async (session, command) => {

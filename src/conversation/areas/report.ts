@@ -7,7 +7,7 @@ import { kpiReport, type KpiMetrics, type KpiReport, type KpiRow } from "../../c
 import { TIERS } from "../../core/kpi/rules.js";
 import type { ConversationArea } from "../area.js";
 import { reportWorkbook } from "../exports/report-xlsx.js";
-import { money, moreTemplate, tierLabel } from "../builders/common.js";
+import { localDay, money, moreTemplate, tierLabel } from "../builders/common.js";
 import type { Session } from "../session.js";
 import type { Field, ListItem, View, ViewBlock } from "../views/view.js";
 
@@ -224,7 +224,7 @@ export function reportView(session: Session, report: KpiReport, requested?: Scop
   const scope: Scope = SCOPE_RANK[wanted] > SCOPE_RANK[allowed] ? allowed : wanted;
   const mine = report.members.find((r) => r.id === session.member.id);
   const main = scope === "me" ? (mine ?? report.total) : report.total;
-  const title = session.t("kpi.title", { from: report.from, to: report.to });
+  const title = session.t("kpi.title", { from: localDay(session, report.from), to: localDay(session, report.to) });
   const subtitle = session.t(`report.view.scope.${scope}`, { count: main.members });
   const blocks: ViewBlock[] = [{ kind: "fields", fields: metricFields(session, main.metrics) }];
   if (scope !== "me" && report.teams.length > 0) {

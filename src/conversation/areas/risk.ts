@@ -6,7 +6,7 @@ import { myRisk, riskForCustomer, type CustomerRisk, type MyRisk } from "../../c
 import type { RiskLevel, RiskReason } from "../../core/risk/rules.js";
 import { isDomainError } from "../../core/shared/errors.js";
 import type { ConversationArea } from "../area.js";
-import { button, localDateTime, money, moreTemplate, tierLabel } from "../builders/common.js";
+import { button, localDateTime, localDay, localDayOf, money, moreTemplate, tierLabel } from "../builders/common.js";
 import { customerFigures, type CustomerFigures } from "../../core/kpi/customer-figures.js";
 import type { Session } from "../session.js";
 import type { Button, ListItem, Tone, View } from "../views/view.js";
@@ -125,7 +125,7 @@ export function riskListView(session: Session, result: MyRisk, names: ReadonlyMa
     header: { title, subtitle: counts, tone: riskTone(result.high, result.medium) },
     blocks: [
       { kind: "list", items, ...(total > items.length ? { totalCount: total } : {}), emptyText: session.t("risk.none") },
-      { kind: "context", lines: [session.t("risk.view.as_of", { date: result.asOf, high: highAt, medium: mediumAt })] },
+      { kind: "context", lines: [session.t("risk.view.as_of", { date: localDay(session, result.asOf), high: highAt, medium: mediumAt })] },
     ],
     summary: `${title} · ${counts}`,
     moreTemplate: moreTemplate(session),
@@ -174,7 +174,7 @@ function figuresLines(session: Session, figures: CustomerFigures): string[] {
     const scores = Object.entries(sv.scores).map(([d, n]) => `${d} ${n}`).join(" · ");
     const trend =
       sv.previousAvg === null ? "" : sv.avgScore > sv.previousAvg ? " ↑" : sv.avgScore < sv.previousAvg ? " ↓" : " →";
-    lines.push(session.t("risk.view.latest_survey", { survey: sv.surveyName, date: localDateTime(session, sv.respondedAt).slice(0, 10), scores, trend }));
+    lines.push(session.t("risk.view.latest_survey", { survey: sv.surveyName, date: localDayOf(session, sv.respondedAt), scores, trend }));
   }
   return lines;
 }

@@ -17,7 +17,7 @@ import {
   type SurveyTaskView,
 } from "../../core/surveys/surveys.js";
 import type { ConversationArea } from "../area.js";
-import { button, moreTemplate, noticeView, payloadFor, tierLabel } from "../builders/common.js";
+import { button, errorText, moreTemplate, noticeView, payloadFor, tierLabel } from "../builders/common.js";
 import type { ActionReply } from "../port.js";
 import type { Session } from "../session.js";
 import { defineForm, type Form } from "../views/form.js";
@@ -172,7 +172,7 @@ export const surveysArea: ConversationArea = {
         const field =
           err.code === "survey.invalid_nps" ? "nps" : err.code === "survey.comment_too_long" ? "comment" : err.code === "survey.invalid_score" ? `d${task.dimensions.indexOf(String(err.params.dimension))}` : undefined;
         if (!field) throw err;
-        return { reply: { kind: "form_errors", errors: { [field]: session.t(err.code, err.params) } } };
+        return { reply: { kind: "form_errors", errors: { [field]: errorText(session, err) } } };
       }
     },
   },

@@ -17,7 +17,7 @@ import { normalizeName } from "../../core/customers/rules.js";
 import type { DomainError } from "../../core/shared/errors.js";
 import { logVisit, logVisitSchema, VISIT_KINDS, type LogVisitResult } from "../../core/visits/visits.js";
 import type { ConversationArea } from "../area.js";
-import { button, enumLabel, localDateTime, moreTemplate, payloadFor } from "../builders/common.js";
+import { button, dateDefault, enumLabel, localDateTime, localDay, moreTemplate, payloadFor, scheduleDay } from "../builders/common.js";
 import { formErrorsReply, sourceLinkField } from "../builders/forms.js";
 import { customerNameCandidates, localDateSchema, nameSchema, splitCustomerAndText } from "../grammar/index.js";
 import { checkOccurredAt } from "../../core/visits/rules.js";
@@ -102,7 +102,7 @@ export function visitForm(session: Session, preset: VisitFormPreset): Form {
         kind: "date",
         required: false,
         lean: "past",
-        default: preset.occurredOn ?? session.today,
+        ...dateDefault(session, preset.occurredOn ?? session.today),
         hint: session.t("visit.view.field.occurred_on_hint"),
       },
       {
@@ -220,11 +220,11 @@ export function visitLoggedView(session: Session, customer: CustomerRef, result:
     ...(v.nextStep ? [{ label: session.t("visit.view.field.next_step"), value: v.nextStep }] : []),
   ];
   const lines = [
-    ...result.closedCallbacks.map((c) => session.t("visit.view.closed_callback", { date: c.dueOn, reason: enumLabel(session, c.reason) })),
-    ...(result.followUp ? [session.t("visit.view.follow_up", { date: result.followUp.dueOn })] : []),
-    ...(result.cadence ? [session.t("visit.view.next_cadence", { date: result.cadence.dueOn })] : []),
-    ...(result.visitPlans?.done ?? []).map((p) => session.t("visit.view.plan_done", { date: p.plannedOn })),
-    ...(result.visitPlans?.next ? [session.t("visit.view.next_visit", { date: result.visitPlans.next.plannedOn })] : []),
+    ...result.closedCallbacks.map((c) => session.t("visit.view.closed_callback", { date: localDay(session, c.dueOn), reason: enumLabel(session, c.reason) })),
+    ...(result.followUp ? [session.t("visit.view.follow_up", { date: scheduleDay(session, result.followUp.dueOn) })] : []),
+    ...(result.cadence ? [session.t("visit.view.next_cadence", { date: scheduleDay(session, result.cadence.dueOn) })] : []),
+    ...(result.visitPlans?.done ?? []).map((p) => session.t("visit.view.plan_done", { date: localDay(session, p.plannedOn) })),
+    ...(result.visitPlans?.next ? [session.t("visit.view.next_visit", { date: scheduleDay(session, result.visitPlans.next.plannedOn) })] : []),
   ];
   const title = session.t("visit.view.logged_title", { customer: customer.name });
   return {

@@ -1,8 +1,10 @@
 // Small view builders every area uses: errors, notices, "and N more" text, money and dates in
-// the member's language, and button payloads with the house defaults.
+// the member's language (dates through dates.ts), and button payloads with the house defaults.
 import type { Tier } from "@prisma/client";
 import { isDomainError } from "../../core/shared/errors.js";
 import type { Session } from "../session.js";
+import type { LocalDate } from "../../core/shared/time.js";
+import { asLocalDate, formatDateTime, formatDay, formatDayOf, formatMonth, formatScheduleDay, isIsoDay, type DateConvention } from "./dates.js";
 import { settingErrorParams } from "./settings.js";
 import { buttonExpiry, encodeButtonPayload, type ButtonPayload, type EncodedButtonPayload } from "../views/payload.js";
 import type { Button, Tone, View } from "../views/view.js";
@@ -39,9 +41,24 @@ export function noticeView(session: Session, text: string, tone: Tone = "info", 
 
 export function errorView(session: Session, err: unknown): View {
   if (isDomainError(err)) {
-    return noticeView(session, session.t(err.code, translateParams(session, err.params)), "danger");
+    return noticeView(session, errorText(session, err), "danger");
   }
   return noticeView(session, session.t("views.internal_error"), "danger");
+}
+
+/** A domain error's message with its params in the member's words, units and date convention. */
+export function errorText(session: Session, err: { code: string; params: Record<string, string | number> }): string {
+  return session.t(err.code, translateParams(session, err.params));
+}
+
+/**
+ * Days in message params ('YYYY-MM-DD', as the grammar and the core pass them) in the member's
+ * convention; a `value` is what the member typed, echoed back as typed.
+ */
+export function dayParams(session: Session, params: Record<string, string | number>): Record<string, string | number> {
+  const out: Record<string, string | number> = {};
+  for (const [k, v] of Object.entries(params)) out[k] = k !== "value" && isIsoDay(v) ? localDay(session, v) : v;
+  return out;
 }
 
 /** Enum values in error params (statuses, roles, decisions) shown in the member's language. */
@@ -51,6 +68,11 @@ function translateParams(session: Session, params: Record<string, string | numbe
   const setting = settingErrorParams(session, params);
   if (setting !== params) return setting;
   for (const [k, v] of Object.entries(params)) {
+    // Days as dayParams shows them.
+    if (k !== "value" && isIsoDay(v)) {
+      out[k] = localDay(session, v);
+      continue;
+    }
     const key =
       typeof v !== "string" ? undefined : /^[A-Z_]+$/.test(v) ? `enum.${v}` : /^[a-z]+$/.test(v) ? `entity.${v}` : undefined;
     out[k] = key && session.t(key) !== key ? session.t(key) : v;
@@ -70,17 +92,36 @@ export function enumLabel(session: Session, value: string): string {
   return text === key ? value : text;
 }
 
-/** A date-time in the tenant's zone, short: "2026-11-23 09:30". */
-// Building an Intl.DateTimeFormat costs far more than formatting with it (it was the largest
-// single cost of rendering a customer card): one per time zone, reused.
-const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
+function convention(session: Session): DateConvention {
+  return { locale: session.locale, today: session.today, timeZone: session.tenant.timeZone };
+}
 
+/** An instant on the tenant's clock in the member's convention: "11月23日 09:30", "Nov 23, 09:30". */
 export function localDateTime(session: Session, at: Date): string {
-  const timeZone = session.tenant.timeZone;
-  let format = dateTimeFormats.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat("sv-SE", { timeZone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" });
-    dateTimeFormats.set(timeZone, format);
-  }
-  return format.format(at);
+  return formatDateTime(at, convention(session));
+}
+
+/** A calendar day (a local date or a DATE column) in the member's convention: "11月23日", "Nov 23". */
+export function localDay(session: Session, date: LocalDate | Date): string {
+  return formatDay(asLocalDate(date), convention(session));
+}
+
+/** A day in a schedule (callbacks due, plans, my day, digests): "11月23日 周一", "Mon, Nov 23". */
+export function scheduleDay(session: Session, date: LocalDate | Date): string {
+  return formatScheduleDay(asLocalDate(date), convention(session));
+}
+
+/** The day an instant falls on in the tenant's zone: "11月23日", "Nov 23". */
+export function localDayOf(session: Session, at: Date): string {
+  return formatDayOf(at, convention(session));
+}
+
+/** A calendar month ('YYYY-MM'): "2026年12月", "December 2026". */
+export function localMonth(session: Session, month: string): string {
+  return formatMonth(month, convention(session));
+}
+
+/** A date field's prefilled day: the raw value for pickers, the member's convention for text. */
+export function dateDefault(session: Session, date: LocalDate | undefined): { default?: string; defaultLabel?: string } {
+  return date ? { default: date, defaultLabel: localDay(session, date) } : {};
 }

@@ -5,11 +5,11 @@ import { customerChoicesOf } from "../customer-field.js";
 import type { ActionReply, Reply } from "../port.js";
 import type { Session } from "../session.js";
 import { FORM_ERROR_KEY, type FormErrors, type FormField } from "../views/form.js";
-import { errorView } from "./common.js";
+import { errorText, errorView } from "./common.js";
 
 export function formErrorsReply(session: Session, errors: FormErrors): ActionReply {
   const out: Record<string, string> = {};
-  for (const [field, e] of Object.entries(errors)) out[field] = session.t(e.code, e.params);
+  for (const [field, e] of Object.entries(errors)) out[field] = errorText(session, e);
   return { reply: { kind: "form_errors", errors: out } };
 }
 
@@ -31,7 +31,7 @@ export function oneFieldError(session: Session, field: string, err: unknown, mes
 export function domainErrorReply(session: Session, err: unknown, fieldOf: (name: string) => string | undefined = (n) => n): ActionReply {
   if (isDomainError(err) && typeof err.params.field === "string") {
     const field = fieldOf(err.params.field);
-    if (field) return oneFieldError(session, field, err, session.t(err.code, err.params));
+    if (field) return oneFieldError(session, field, err, errorText(session, err));
   }
   if (!isDomainError(err)) throw err;
   return { reply: { kind: "view", view: errorView(session, err) } };

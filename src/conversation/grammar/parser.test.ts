@@ -173,6 +173,13 @@ const accepted: Accepted[] = [
   // A month-day already past this year is next year's for something to be done.
   ["callback Acme 1/5", { kind: "callback.schedule", customer: "Acme", dueDate: "2027-01-05" }],
   ["回访 华为 12月1日", { kind: "callback.schedule", customer: "华为", dueDate: "2026-12-01" }],
+  // Days as Accord shows them, copied from a card: several words, one day.
+  ["callback Acme Corp Dec 4 confirm the quote", { kind: "callback.schedule", customer: "Acme Corp", dueDate: "2026-12-04", note: "confirm the quote" }],
+  ["callback Acme Fri, Dec 4", { kind: "callback.schedule", customer: "Acme", dueDate: "2026-12-04" }],
+  ["callback Acme Dec 4, 2026, confirm", { kind: "callback.schedule", customer: "Acme", dueDate: "2026-12-04", note: "confirm" }],
+  ["callback Acme 4 Dec 2026", { kind: "callback.schedule", customer: "Acme", dueDate: "2026-12-04" }],
+  ["回访 华为 12月4日 周五 确认报价", { kind: "callback.schedule", customer: "华为", dueDate: "2026-12-04", note: "确认报价" }],
+  ["回访 华为 2027年1月4日", { kind: "callback.schedule", customer: "华为", dueDate: "2027-01-04" }],
   ["回访 华为 2027年1月5号", { kind: "callback.schedule", customer: "华为", dueDate: "2027-01-05" }],
   ["回访 华为 2026/12/01", { kind: "callback.schedule", customer: "华为", dueDate: "2026-12-01" }],
   ["回访 华为 ２０２６-１２-０１", { kind: "callback.schedule", customer: "华为", dueDate: "2026-12-01" }],
@@ -220,6 +227,7 @@ const accepted: Accepted[] = [
   ["招待 华为 ￥1200.50 明天 用餐 商务午餐", { kind: "hospitality.request", customer: "华为", amountFen: 120_050n, date: "2026-11-24", hospitalityKind: "MEAL", purpose: "商务午餐" }],
   ["hospitality Acme 1200元 +3d lunch", { kind: "hospitality.request", customer: "Acme", amountFen: 120_000n, date: "2026-11-26", purpose: "lunch" }],
   ["hospitality Acme 1.2k tomorrow gift", { kind: "hospitality.request", customer: "Acme", amountFen: 120_000n, date: "2026-11-24", hospitalityKind: "GIFT" }],
+  ["hospitality Acme 1.2k Sat, Nov 28 lunch", { kind: "hospitality.request", customer: "Acme", amountFen: 120_000n, date: "2026-11-28", purpose: "lunch" }],
   ['hospitality "360 Security" 800 tomorrow meal', { kind: "hospitality.request", customer: "360 Security", amountFen: 80_000n, date: "2026-11-24", hospitalityKind: "MEAL" }],
   ["招待 华为 １２００ 明天 答谢", { kind: "hospitality.request", customer: "华为", amountFen: 120_000n, date: "2026-11-24", purpose: "答谢" }],
   ["招待 华为 5000", { kind: "hospitality.request", customer: "华为", amountFen: 500_000n }],
@@ -235,6 +243,8 @@ const accepted: Accepted[] = [
   ["digest risk", { kind: "digest.preview", digest: "CHURN" }],
   ["report", { kind: "report.kpi" }],
   ["report 2026-10-01 2026-10-31", { kind: "report.kpi", from: "2026-10-01", to: "2026-10-31" }],
+  ["report Oct 1 Oct 31 team", { kind: "report.kpi", from: "2026-10-01", to: "2026-10-31", scope: "team" }],
+  ["报表 10月1日 10月31日", { kind: "report.kpi", from: "2026-10-01", to: "2026-10-31" }],
   // A month-day in a report is the latest one not after today.
   ["报表 12/1 今天", { kind: "report.kpi", from: "2025-12-01", to: "2026-11-23" }],
   ["report last-month team", { kind: "report.kpi", from: "2026-10-01", to: "2026-10-31", scope: "team" }],

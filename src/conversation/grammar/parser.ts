@@ -48,7 +48,7 @@ import {
   parseCustomersList,
   recordNumber,
 } from "./book.js";
-import { joinNextWeekday, joinWords, restText, tokenize, type Token } from "./tokens.js";
+import { joinNextWeekday, joinShownDays, joinWords, restText, tokenize, type Token } from "./tokens.js";
 import {
   parseAmount,
   parseChannel,
@@ -149,7 +149,7 @@ export function failure(s: State, key: string, params: GrammarParams = {}): Gram
 function parseTokens(s: State): Command {
   const tokenized = tokenize(s.text);
   if (!tokenized.ok) throw failure(s, tokenized.key, tokenized.params);
-  const tokens = joinNextWeekday(tokenized.tokens);
+  const tokens = joinShownDays(joinNextWeekday(tokenized.tokens));
   const head = tokens[0];
   if (!head) return { kind: "help" };
   const word = head.quoted ? undefined : topLevelWord(head, tokens);

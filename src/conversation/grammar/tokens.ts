@@ -113,3 +113,40 @@ export function joinNextWeekday(tokens: readonly Token[]): Token[] {
   }
   return out;
 }
+
+const MONTH_NAME = /^(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|august|september|october|november|december)\.?,?$/i;
+const DAY_OF_MONTH = /^\d{1,2}(st|nd|rd|th)?,?$/i;
+const YEAR = /^\d{4},?$/;
+const EN_WEEKDAY_COMMA = /^(mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|monday|tuesday|wednesday|thursday|friday|saturday|sunday),$/i;
+const ZH_DAY = /^(\d{4}年)?\d{1,2}月\d{1,2}[日号]$/;
+const ZH_WEEKDAY = /^[(（]?(周|星期|礼拜)[一二三四五六日天][)）]?$/;
+
+/**
+ * A day as Accord shows it takes a few words: "Nov 20", "Nov 20, 2025", "20 Nov 2025",
+ * "Fri, Nov 20", "11月20日 周五". Each becomes one token (offsets spanning its words), so what a
+ * member copies from a card reads back as one day in a command ("callback Acme Nov 20 …").
+ */
+export function joinShownDays(tokens: readonly Token[]): Token[] {
+  const out: Token[] = [];
+  const plain = (i: number, re: RegExp) => {
+    const t = tokens[i];
+    return t !== undefined && !t.quoted && re.test(t.text);
+  };
+  for (let i = 0; i < tokens.length; i++) {
+    let width = 0;
+    const lead = plain(i, EN_WEEKDAY_COMMA) && plain(i + 1, MONTH_NAME) ? 1 : 0;
+    const at = i + lead;
+    if (plain(at, MONTH_NAME) && plain(at + 1, DAY_OF_MONTH)) width = lead + 2 + (plain(at + 2, YEAR) ? 1 : 0);
+    else if (!lead && plain(i, /^\d{1,2}$/) && plain(i + 1, MONTH_NAME)) width = plain(i + 2, YEAR) ? 3 : 2;
+    else if (!lead && plain(i, ZH_DAY) && plain(i + 1, ZH_WEEKDAY)) width = 2;
+    if (width === 0) {
+      out.push(tokens[i]!);
+      continue;
+    }
+    const words = tokens.slice(i, i + width);
+    // A trailing comma ends the sentence's clause, not the day ("Nov 20, 2025, at …").
+    out.push({ text: words.map((w) => w.text).join(" ").replace(/,$/, ""), quoted: false, start: words[0]!.start, end: words[width - 1]!.end });
+    i += width - 1;
+  }
+  return out;
+}

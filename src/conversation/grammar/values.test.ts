@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { suggestAlias, TOP_LEVEL, allAliases } from "./aliases.js";
 import { restText, tokenize } from "./tokens.js";
-import { parseAmount, parseChannel, parseDate, parseMention, parseRole, parseSeverity, parseTier } from "./values.js";
+import { parseAmount, parseChannel, parseDate, parseDateTime, parseMention, parseRole, parseSeverity, parseTier } from "./values.js";
 
 describe("parseAmount", () => {
   it.each([
@@ -83,8 +83,55 @@ describe("parseDate", () => {
     expect(parseDate(text, { today, lean: "future" })).toEqual({ ok: false, key: "grammar.invalid_date", params: { value: text } });
   });
 
+  it.each([
+    ["11月20日", "2027-11-20"],
+    ["11月25日", "2026-11-25"],
+    ["2025年11月20日", "2025-11-20"],
+    ["Nov 20", "2027-11-20"],
+    ["nov 25", "2026-11-25"],
+    ["Nov 20, 2025", "2025-11-20"],
+    ["November 20th 2025", "2025-11-20"],
+    ["20 Nov 2025", "2025-11-20"],
+    ["25 Nov", "2026-11-25"],
+    ["Sept 3", "2027-09-03"],
+    ["Jan 4, 2027", "2027-01-04"],
+    ["11月27日 周五", "2026-11-27"],
+    ["11月27日（周五）", "2026-11-27"],
+    ["2027年1月4日 周一", "2027-01-04"],
+    ["Fri, Nov 27", "2026-11-27"],
+    ["Mon, Jan 4, 2027", "2027-01-04"],
+    ["Nov 20,", "2027-11-20"],
+  ])("reads %s, as Accord shows a day, as %s", (text, date) => {
+    expect(parseDate(text, { today, lean: "future" })).toEqual({ ok: true, value: date });
+  });
+
+  it("reads a day Accord showed without its year in the lean's direction", () => {
+    expect(parseDate("Nov 20", { today, lean: "past" })).toEqual({ ok: true, value: "2026-11-20" });
+    expect(parseDate("11月20日 周五", { today, lean: "past" })).toEqual({ ok: true, value: "2026-11-20" });
+  });
+
+  it.each(["11月27日 周一", "Mon, Nov 27", "Feb 30, 2026", "30 Feb"])("refuses %s: a weekday or day that does not exist", (text) => {
+    expect(parseDate(text, { today, lean: "future" })).toEqual({ ok: false, key: "grammar.invalid_date", params: { value: text } });
+  });
+
+  it.each(["may", "Nov", "20", "3d", "2w", "10am", "下周", "next"])("does not take %j for a date either", (text) => {
+    expect(parseDate(text, { today, lean: "future" })).toBeNull();
+  });
+
   it.each(["华为", "soon", "1200", "高"])("does not take %j for a date", (text) => {
     expect(parseDate(text, { today, lean: "future" })).toBeNull();
+  });
+});
+
+describe("parseDateTime with the days Accord shows", () => {
+  const ctx = { today: "2026-11-23", lean: "past" as const };
+  it.each([
+    ["11月20日 10:00", { date: "2026-11-20", time: "10:00" }],
+    ["2025年11月20日 10:00", { date: "2025-11-20", time: "10:00" }],
+    ["Nov 20, 10:00", { date: "2026-11-20", time: "10:00" }],
+    ["Nov 20, 2025, 14:30", { date: "2025-11-20", time: "14:30" }],
+  ])("reads %s", (text, value) => {
+    expect(parseDateTime(text, ctx)).toEqual({ ok: true, value });
   });
 });
 

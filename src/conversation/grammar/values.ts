@@ -117,6 +117,20 @@ const ISO_DAY = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$/;
 const ZH_FULL_DAY = /^(\d{4})年(\d{1,2})月(\d{1,2})[日号]?$/;
 const MONTH_DAY = /^(\d{1,2})[-/](\d{1,2})$/;
 const ZH_MONTH_DAY = /^(\d{1,2})月(\d{1,2})[日号]?$/;
+const EN_MONTH_NAMES = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"];
+const EN_MONTHS: ReadonlyMap<string, number> = new Map([
+  ...EN_MONTH_NAMES.flatMap((name, i): Array<[string, number]> => [
+    [name, i + 1],
+    [name.slice(0, 3), i + 1],
+  ]),
+  ["sept", 9],
+]);
+// "nov 20", "nov 20, 2025", "november 20th 2025" (how Accord shows an English day) and "20 nov 2025".
+const EN_MONTH_FIRST = /^([a-z]+)\.?\s*(\d{1,2})(?:st|nd|rd|th)?(?:,?\s*(\d{4}))?$/;
+const EN_DAY_FIRST = /^(\d{1,2})(?:st|nd|rd|th)?\s*([a-z]+)\.?,?(?:\s*(\d{4}))?$/;
+// A weekday beside a day, as schedules show it: "11月20日 周五", "fri, nov 20", "2025-11-20 (fri)".
+const WEEKDAY_AFTER = /^(.+?)[\s,，]*[(（]?(周[一二三四五六日天]|星期[一二三四五六日天]|礼拜[一二三四五六日天]|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|monday|tuesday|wednesday|thursday|friday|saturday|sunday)[)）]?$/;
+const WEEKDAY_BEFORE = /^(周[一二三四五六日天]|星期[一二三四五六日天]|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|monday|tuesday|wednesday|thursday|friday|saturday|sunday)[\s,，]+(.+)$/;
 const OFFSET = /^\+(\d{1,3})(d|day|days|天|日|w|wk|week|weeks|周|星期)$/i;
 const ZH_AFTER = /^(\d{1,3})(天|周|个星期|星期)后$/;
 const NEXT_WEEK = /^下(?:个)?(周|星期|礼拜)([一二三四五六日天])$/;
@@ -125,11 +139,28 @@ const EN_NEXT_WEEK = /^next\s+(?:week\s+)?([a-z]+)$/;
 /**
  * A day the user typed, as a local date: 2026-12-01, 2026/12/1, 2026年12月1日, 12/1, 12-1,
  * 12月1日, today/今天, tomorrow/明天, 后天, +3d/+3天/+2w, 3天后, a weekday (mon, 周一, 星期一:
- * the next such day, never today) or 下周一 / next mon (that day of next week). `today` must already be
- * the tenant-local day, so "tomorrow" typed at 00:30 in Shanghai is right.
+ * the next such day, never today) or 下周一 / next mon (that day of next week), and every way Accord
+ * shows a day: Nov 20, Nov 20, 2025, 20 Nov 2025, 11月20日 周五, Fri, Nov 20 (a weekday beside a day
+ * must be that day's). `today` must already be the tenant-local day, so "tomorrow" typed at 00:30
+ * in Shanghai is right.
  */
 export function parseDate(input: string, ctx: DateContext): Parsed<LocalDate> {
-  const text = toHalfWidth(input).trim().toLowerCase();
+  // "Nov 20," as the day of "Nov 20, 10:00": the comma belongs to the sentence, not the day.
+  const text = toHalfWidth(input).trim().toLowerCase().replace(/\s+/g, " ").replace(/[,，]$/, "");
+  // A day with its weekday is that day; a weekday that does not match it is a mistake to point out.
+  const withWeekday = WEEKDAY_AFTER.exec(text) ?? WEEKDAY_BEFORE.exec(text);
+  if (withWeekday) {
+    const [day, weekday] = WEEKDAYS.has(withWeekday[1]!) ? [withWeekday[2]!, withWeekday[1]!] : [withWeekday[1]!, withWeekday[2]!];
+    const parsed = WEEKDAYS.has(day) ? null : calendarText(input, day, ctx);
+    if (parsed?.ok) {
+      return DateTime.fromISO(parsed.value, { zone: "utc" }).weekday === WEEKDAYS.get(weekday) ? parsed : fail("grammar.invalid_date", { value: input });
+    }
+    if (parsed) return parsed;
+  }
+  return calendarText(input, text, ctx);
+}
+
+function calendarText(input: string, text: string, ctx: DateContext): Parsed<LocalDate> {
   // Every token of a command may be probed as a date: a luxon DateTime is made only once the
   // text looks like one (it was most of the parse time of a long command).
   const today = () => DateTime.fromISO(ctx.today, { zone: "utc" });
@@ -161,10 +192,13 @@ export function parseDate(input: string, ctx: DateContext): Parsed<LocalDate> {
   const full = ISO_DAY.exec(text) ?? ZH_FULL_DAY.exec(text);
   if (full) return calendarDay(input, Number(full[1]), Number(full[2]), Number(full[3]));
 
+  const named = englishDay(text);
+  if (named && named.year !== undefined) return calendarDay(input, named.year, named.month, named.day);
+
   const monthDay = MONTH_DAY.exec(text) ?? ZH_MONTH_DAY.exec(text);
-  if (monthDay) {
-    const month = Number(monthDay[1]);
-    const day = Number(monthDay[2]);
+  if (monthDay || named) {
+    const month = named ? named.month : Number(monthDay![1]);
+    const day = named ? named.day : Number(monthDay![2]);
     // A leap day exists only in some years; try the nearest years in the lean's direction.
     const step = ctx.lean === "future" ? 1 : -1;
     const base = today();
@@ -183,6 +217,17 @@ export function parseDate(input: string, ctx: DateContext): Parsed<LocalDate> {
 
   if (/^[+-]\d/.test(text) || /^\d{4}-\d/.test(text)) return fail("grammar.invalid_date", { value: input });
   return null;
+}
+
+/** "nov 20", "nov 20, 2025", "20 nov 2025": the month by its English name. */
+function englishDay(text: string): { month: number; day: number; year?: number } | null {
+  const first = EN_MONTH_FIRST.exec(text);
+  const m = first ? { name: first[1]!, day: first[2]!, year: first[3] } : null;
+  const second = m ? null : EN_DAY_FIRST.exec(text);
+  const parts = m ?? (second ? { name: second[2]!, day: second[1]!, year: second[3] } : null);
+  const month = parts ? EN_MONTHS.get(parts.name) : undefined;
+  if (!parts || month === undefined) return null;
+  return { month, day: Number(parts.day), ...(parts.year ? { year: Number(parts.year) } : {}) };
 }
 
 function calendarDay(input: string, year: number, month: number, day: number): Parsed<LocalDate> {
@@ -415,8 +460,8 @@ function clockMinutes(clock: RegExpExecArray): number {
  */
 export function parseDateTime(input: string, ctx: DateContext): Parsed<DateTimeValue> {
   const text = toHalfWidth(input).trim();
-  // The time is the last word; the day may be two ("next mon 14:00").
-  const spaced = /^(\S+(?:\s+\S+)?)\s+(\S+)$/.exec(text);
+  // The time is the last word; the day may be a few ("next mon 14:00", "Nov 20, 2025, 10:00").
+  const spaced = /^(\S+(?:\s+\S+){0,3})\s+(\S+)$/.exec(text);
   if (spaced) {
     const date = parseDate(spaced[1]!, ctx);
     const time = parseTimeOfDay(spaced[2]!);

@@ -58,6 +58,14 @@ describe("text forms", () => {
     expect(form.steps.map((s) => s.name)).toEqual(hospitalityForm.fields.map((f) => f.name));
   });
 
+  it("shows a date's default in the member's convention, submits it as the day, and reads the shown text back", () => {
+    const date = hospitalityForm.fields.find((f) => f.name === "date")!;
+    expect(step("date").prompt.split("\n")[0]).toBe("Date * [Nov 28]");
+    expect(resolveTextAnswer(step("date"), "")).toBe("2026-11-28");
+    const typedBack = resolveTextAnswer(step("date"), "Nov 28");
+    expect(validateFieldValue(date, typedBack, { today: "2026-11-23" })).toEqual({ ok: true, value: "2026-11-28" });
+  });
+
   it("takes the default on an empty answer and options by number, value or label", () => {
     expect(resolveTextAnswer(step("date"), "")).toBe("2026-11-28");
     expect(resolveTextAnswer(step("guests"), "  ")).toBeUndefined();

@@ -133,9 +133,10 @@ export interface TextForm {
   payload: EncodedButtonPayload;
 }
 
-// Formats that read the same in every language; anything wordier belongs in the field's hint.
+// Formats that read the same in every language; anything wordier belongs in the field's hint. A
+// date has none: the grammar reads 11月20日, Nov 20, 12/1, 明天, next fri and 2026-12-01 alike, and
+// its default shows in the member's convention.
 const FORMAT_HINT: Partial<Record<FormFieldKind, string>> = {
-  date: "YYYY-MM-DD",
   amount: "¥0.00",
 };
 
@@ -174,8 +175,9 @@ function textStep(field: FormField): TextFormStep {
   const head = [
     `${field.label}${format && chinese ? `（${format}）` : ""}${field.required ? " *" : ""}`,
     format && !chinese ? `(${format})` : "",
-    // A select's default reads as its option's label (拜访方式 [实地拜访]), never the stored value.
-    field.default ? `[${options?.find((o) => o.value === field.default)?.label ?? field.default}]` : "",
+    // A select's default reads as its option's label (拜访方式 [实地拜访]), a date's in the member's
+    // convention (拜访日期 [11月23日]), never the stored value.
+    field.default ? `[${field.defaultLabel ?? options?.find((o) => o.value === field.default)?.label ?? field.default}]` : "",
   ]
     .filter(Boolean)
     .join(" ");

@@ -35,6 +35,11 @@ export interface FormField {
    * was sent (customer-field.ts), so a searching picker can preselect the customer itself.
    */
   defaultId?: string;
+  /**
+   * How the default reads to the member where it is shown as text (the console): a date in their
+   * convention ("11月23日"), which the date parser reads back. Pickers keep the raw default.
+   */
+  defaultLabel?: string;
   placeholder?: string;
   maxLength?: number;
   /** One line of help under the field. */
@@ -72,6 +77,7 @@ export const formFieldSchema = z.strictObject({
   options: z.array(z.strictObject({ value: z.string().min(1), label: z.string().min(1) })).optional(),
   default: z.string().optional(),
   defaultId: z.string().optional(),
+  defaultLabel: z.string().optional(),
   placeholder: z.string().optional(),
   maxLength: z.number().int().positive().optional(),
   hint: z.string().optional(),

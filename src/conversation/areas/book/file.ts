@@ -8,8 +8,9 @@ import { customerContacts, findContact, removeContact, setPrimaryContact, update
 import { addContact, clearTierOverride, updateCustomer } from "../../../core/customers/customers.js";
 import { findCustomer, loadCustomerFor } from "../../../core/customers/lookup.js";
 import { yuanToFen } from "../../../core/shared/money.js";
+import { fromDateColumn } from "../../../core/shared/time.js";
 import type { ActionHandler, CommandHandler, FormHandler } from "../../area.js";
-import { button, enumLabel, money, moreTemplate, noticeView, tierLabel } from "../../builders/common.js";
+import { button, dateDefault, enumLabel, money, moreTemplate, noticeView, tierLabel } from "../../builders/common.js";
 import { moneyInput } from "../../builders/money.js";
 import { domainErrorReply, formErrorsReply } from "../../builders/forms.js";
 import type { Reply } from "../../port.js";
@@ -67,7 +68,7 @@ export async function editForm(session: Session, customerId: string): Promise<Fo
         label: session.t("book.edit.cooperation_start"),
         kind: "date",
         required: false,
-        ...(c.cooperationStart ? { default: c.cooperationStart.toISOString().slice(0, 10) } : {}),
+        ...dateDefault(session, c.cooperationStart ? fromDateColumn(c.cooperationStart) : undefined),
       },
       {
         name: "strategic",

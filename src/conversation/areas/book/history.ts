@@ -3,12 +3,15 @@ import { customerHistory, HISTORY_PAGE_SIZE, type HistoryEntry, type HistoryPage
 import { findCustomer } from "../../../core/customers/lookup.js";
 import { money } from "../../builders/money.js";
 import type { ActionHandler, CommandHandler } from "../../area.js";
-import { button, enumLabel, localDateTime, moreTemplate, noticeView, tierLabel } from "../../builders/common.js";
+import { button, enumLabel, localDateTime, localDay, moreTemplate, noticeView, tierLabel } from "../../builders/common.js";
 import type { Session } from "../../session.js";
 import type { ListItem, View } from "../../views/view.js";
 
 type Json = Record<string, unknown>;
 const str = (v: unknown) => (v === null || v === undefined ? "" : String(v));
+// Audit rows keep days as 'YYYY-MM-DD' (or a DATE column's UTC midnight); the history shows them as days.
+const CALENDAR_DAY = /^\d{4}-\d{2}-\d{2}(T00:00:00(\.000)?Z)?$/;
+const dayOrDash = (session: Session, v: unknown) => (CALENDAR_DAY.test(str(v)) ? localDay(session, str(v).slice(0, 10)) : str(v) || "—");
 
 function auditLine(session: Session, data: Json): string {
   const action = str(data.action);
@@ -32,7 +35,9 @@ function auditLine(session: Session, data: Json): string {
             ? money(BigInt(String(v)))
             : k === "status"
               ? enumLabel(session, String(v))
-              : str(v);
+              : CALENDAR_DAY.test(String(v))
+                ? localDay(session, String(v).slice(0, 10))
+                : str(v);
       const fields = Object.keys(after)
         .map((k) => session.t("book.history.change", { field: session.t(`book.history.field.${k}`), before: shown(k, before[k]), after: shown(k, after[k]) }))
         .join(session.t("book.history.change_separator"));
@@ -55,7 +60,7 @@ function entryText(session: Session, e: HistoryEntry): string {
     case "callback_skipped":
       return session.t("book.history.callback_skipped", { outcome: str(d.outcome) || "—" });
     case "callback_postponed":
-      return session.t("book.history.callback_postponed", { to: str(((d.after ?? {}) as Json).dueOn) || "—" });
+      return session.t("book.history.callback_postponed", { to: dayOrDash(session, ((d.after ?? {}) as Json).dueOn) });
     case "complaint":
       return session.t("book.history.complaint", { number: str(d.number), event: enumLabel(session, `complaint_event.${str(d.event)}`), severity: enumLabel(session, str(d.severity)) });
     case "hospitality_requested":

@@ -8,7 +8,7 @@ import { listCustomers, LIST_PAGE_SIZE, type CustomerListFilter, type CustomerLi
 import { searchCustomers, type SearchResult } from "../../../core/customers/search.js";
 import type { ScopeChoice } from "../../../core/members/scope-sql.js";
 import type { ActionHandler, CommandHandler } from "../../area.js";
-import { button, enumLabel, moreTemplate, tierLabel } from "../../builders/common.js";
+import { button, enumLabel, localDay, moreTemplate, tierLabel } from "../../builders/common.js";
 import type { Session } from "../../session.js";
 import type { ButtonPayload } from "../../views/payload.js";
 import type { Button, ListItem, View } from "../../views/view.js";
@@ -116,7 +116,7 @@ export function customerListView(session: Session, filter: CustomerListFilter, p
   const shownTo = page.offset + page.items.length;
   const context = [
     session.t("book.list.showing", { from: page.offset + 1, to: shownTo, total: page.total }),
-    page.riskAsOf ? session.t("book.list.risk_as_of", { date: page.riskAsOf }) : session.t("book.list.risk_none"),
+    page.riskAsOf ? session.t("book.list.risk_as_of", { date: localDay(session, page.riskAsOf) }) : session.t("book.list.risk_none"),
   ];
   const nextArgs = shownTo < page.total ? encodeListArgs(filter, shownTo) : null;
   return {

@@ -7,7 +7,7 @@ import { getHospitality } from "../../../core/hospitality/hospitality.js";
 import { NotFoundError } from "../../../core/shared/errors.js";
 import { addDays } from "../../../core/shared/time.js";
 import type { CommandHandler } from "../../area.js";
-import { button, enumLabel, localDateTime, moreTemplate } from "../../builders/common.js";
+import { button, enumLabel, localDateTime, localDay, moreTemplate } from "../../builders/common.js";
 import type { ListItem } from "../../views/view.js";
 import { ownCard } from "../complaints.js";
 import { decisionButtons, hospitalityCardView, requesterButtons } from "../hospitality.js";
@@ -52,9 +52,9 @@ export const complaintsClosed: CommandHandler<"complaints.closed"> = async (sess
   return {
     kind: "view",
     view: {
-      header: { title: session.t("book.closed.title", { from, to }) },
+      header: { title: session.t("book.closed.title", { from: localDay(session, from), to: localDay(session, to) }) },
       blocks: [{ kind: "list", items: list, totalCount: total, emptyText: session.t("book.closed.none") }],
-      summary: session.t("book.closed.title", { from, to }),
+      summary: session.t("book.closed.title", { from: localDay(session, from), to: localDay(session, to) }),
       moreTemplate: moreTemplate(session),
     },
   };

@@ -6,7 +6,7 @@
 import { myCallbacks } from "../../../core/callbacks/callbacks.js";
 import { buildChurnDigests } from "../../../core/digests/churn.js";
 import { contactPlan, type PlanItem } from "../../../core/plans/plan.js";
-import { button, localDateTime, moreTemplate, tierLabel } from "../../builders/common.js";
+import { button, localDateTime, moreTemplate, scheduleDay, tierLabel } from "../../builders/common.js";
 import type { Session } from "../../session.js";
 import type { ListItem, View, ViewBlock } from "../../views/view.js";
 import { pendingApprovalItems } from "../approvals.js";
@@ -41,7 +41,7 @@ function visitItem(session: Session, item: PlanItem): ListItem {
     text: session.t("home.visit_item", {
       customer: item.customerName,
       tier: tierLabel(session, item.tier),
-      date: item.date,
+      date: scheduleDay(session, item.date),
       overdue: item.overdue ? session.t("home.visit_overdue") : "",
       purpose: item.text ? ` · ${item.text}` : "",
     }),
@@ -68,7 +68,7 @@ export async function myDayView(session: Session): Promise<View> {
   const risky = mine?.customers ?? [];
   const riskItems = risky.slice(0, MY_DAY_ITEMS).map((c) => riskItem(session, c, { newlyRisen: c.newlyRisen, buttons: riskButtons(session, c.customerId, me) }));
 
-  const title = session.t("home.title", { date: session.today });
+  const title = session.t("home.title", { date: scheduleDay(session, session.today) });
   const subtitle = session.t("home.subtitle", {
     callbacks: callbacks.length,
     visits: visitTotal,

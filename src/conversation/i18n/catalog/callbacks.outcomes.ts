@@ -22,11 +22,11 @@ export const callbacksOutcomesCatalog: Catalog = {
     "callback.view.field.result": "回访结果",
     "callback.view.field.outcome_line": "回访结论（一句话）",
     "callback.view.field.postponed": "已推迟",
-    "callback.view.postponed_from": "{count} 次；原定 {date} 回访",
+    "callback.view.postponed_from": "{count} 次；原定{date}回访",
     "callback.view.result.REACHED": "已接通",
     "callback.view.result.NO_ANSWER": "未接通",
     "callback.view.result.CALL_LATER": "客户要求稍后再联系",
-    "callback.view.button.snooze_to": "推迟到 {date}",
+    "callback.view.button.snooze_to": "推迟到{date}",
     "digest.view.postponed_overdue": "⏰ 推迟后已过原定日期 {count} 个",
   },
 };

@@ -159,7 +159,7 @@ export const complaintsViewsCatalog: Catalog = {
     "complaint.view.duration.days": "{n} 天",
     "complaint.view.registered": "投诉 #{number} 已登记，{assignee} 须在 {due} 前受理。",
     "complaint.view.acknowledged": "投诉 #{number} 已受理，请在 {due} 前解决。",
-    "complaint.view.resolved": "投诉 #{number} 已处理完毕，满意度回访安排在 {date}。",
+    "complaint.view.resolved": "投诉 #{number} 已处理完毕，满意度回访安排在{date}。",
     "complaint.view.closed": "投诉 #{number} 已关闭。",
     "complaint.view.reopened": "投诉 #{number} 已重新打开，{assignee} 须在 {due} 前重新受理。",
     "complaint.view.escalated": "投诉 #{number} 已升级至 {level} 级，现由 {assignee} 处理。",

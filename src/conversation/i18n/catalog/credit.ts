@@ -95,7 +95,7 @@ export const creditCatalog: Catalog = {
     "credit.status.CANCELLED": "已撤销",
 
     "approval.away_invalid_dates": "请用 YYYY-MM-DD 格式填写外出日期。",
-    "approval.away_range_inverted": "外出开始日期 {from} 晚于结束日期 {to}，请把较早的日期写在前面。",
+    "approval.away_range_inverted": "外出开始日期{from}晚于结束日期{to}，请把较早的日期写在前面。",
     "approval.away_self_delegate": "不能指定自己为代理人。",
     "approval.away_in_past": "该外出时间在今天（{today}）之前已结束。",
     "approval.delegate_not_found": "代理人不是本团队的在职成员。",

@@ -180,7 +180,7 @@ export const customerBookCatalog: Catalog = {
     "book.list.title": "客户列表",
     "book.list.count": "*共 {count} 个客户*",
     "book.list.showing": "第 {from}–{to} 个，共 {total} 个",
-    "book.list.risk_as_of": "风险取自 {date} 的流失预警日报。",
+    "book.list.risk_as_of": "风险取自{date}的流失预警日报。",
     "book.list.risk_none": "尚无流失预警日报，暂不显示风险。",
     "book.list.risk.HIGH": "⚠ 高风险 {score}",
     "book.list.risk.MEDIUM": "中风险 {score}",
@@ -246,7 +246,7 @@ export const customerBookCatalog: Catalog = {
     "book.history.visit": "拜访（{kind}）：{summary}",
     "book.history.callback_done": "回访完成：{outcome}",
     "book.history.callback_skipped": "回访跳过：{outcome}",
-    "book.history.callback_postponed": "回访推迟至 {to}",
+    "book.history.callback_postponed": "回访推迟至{to}",
     "book.history.complaint": "投诉 #{number}（{severity}）{event}",
     "book.history.hospitality_requested": "招待 #{number} 提交申请，{amount}",
     "book.history.hospitality_decided": "招待 #{number} {status}",
@@ -277,7 +277,7 @@ export const customerBookCatalog: Catalog = {
     "book.history.field.creditLimitFen": "赊销额度",
     "book.history.field.ownerId": "客户经理",
 
-    "book.closed.title": "已解决和已关闭的投诉（{from} 至 {to}）",
+    "book.closed.title": "已解决和已关闭的投诉（{from}至{to}）",
     "book.closed.item": "*#{number}* {customer} · {severity} · {status} · {assignee} · {at}",
     "book.closed.none": "该时段内没有已解决的投诉。",
 

@@ -73,7 +73,7 @@ export const customersCatalog: Catalog = {
     "customer.tier_reason_required": "调整客户等级需要填写原因。",
     "customer.invalid_input": "客户信息“{field}”无效。",
     "customer.name_required": "请输入客户名称。",
-    "customer.order_in_future": "订单日期 {date} 晚于今天。",
+    "customer.order_in_future": "订单日期{date}晚于今天。",
 
     "import.problem_line": "第 {line} 行：{message}",
     "import.rejected": "未导入任何数据：共 {rows} 行，发现 {count} 个问题。请修改后重新导入。",

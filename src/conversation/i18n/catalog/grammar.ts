@@ -81,7 +81,7 @@ export const grammarCatalog: Catalog = {
     "grammar.invalid_digest": "“{value}”不是日报类型：请写 回访 或 预警，不写则两者都预览。",
     "grammar.invalid_guests": "“{value}”不是有效的客人数。",
     "grammar.invalid_report_argument": "报表中无法识别“{value}”。可写最多两个日期（2026-11-01、11/1）、一个期间（本月、上月）或范围（我、团队、全部）。",
-    "grammar.date_range_inverted": "开始日期 {from} 晚于结束日期 {to}，请把较早的日期写在前面。",
+    "grammar.date_range_inverted": "开始日期{from}晚于结束日期{to}，请把较早的日期写在前面。",
     "grammar.duplicate_option": "“{option}”重复出现了。",
     "grammar.option_needs_value": "“{option}”后面需要填写值。",
     "grammar.unknown_setting": "没有名为“{key}”的设置。发送 管理 设置 可查看全部设置。",

@@ -85,7 +85,7 @@ const en: Record<string, TopicText> = {
     title: "Schedule a callback",
     usage: "callback <customer> <date> [note]",
     description:
-      "Schedules a callback. Dates: 2026-12-01, 12/1, today, tomorrow, +3d, +2w, or a weekday (mon is the next Monday).",
+      "Schedules a callback. Dates: Dec 1, 2026-12-01, 12/1, today, tomorrow, +3d, +2w, or a weekday (mon is the next Monday).",
     examples: [
       ["callback Acme +3d Ask about the new quote", "In three days"],
       ["回访 华为 下周一 确认报价", "The same in Chinese: Monday next week"],

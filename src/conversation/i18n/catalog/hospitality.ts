@@ -41,7 +41,7 @@ export const hospitalityCatalog: Catalog = {
   },
   "zh-CN": {
     "hospitality.invalid_input": "招待申请的{field}缺失或无效。",
-    "hospitality.date_in_past": "招待日期 {date} 已过（今天是 {today}）。",
+    "hospitality.date_in_past": "招待日期{date}已过（今天是{today}）。",
     "hospitality.customer_not_found": "没有找到该客户。",
     "hospitality.not_found": "没有找到该招待申请。",
     "hospitality.no_approver": "该申请的{step}审批环节没有可用的审批人，请联系管理员设置主管、经理或终审人。",

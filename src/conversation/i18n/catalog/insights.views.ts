@@ -67,7 +67,7 @@ export const insightsViewsCatalog: Catalog = {
     "risk.view.counts": "高风险 {high} · 中风险 {medium} · 共评估 {scored} 个客户",
     "risk.view.score": "{level} {score}/100",
     "risk.view.owner": "{@account_manager} {name}",
-    "risk.view.as_of": "评分日期 {date}：{high} 分起为高风险，{medium} 分起为中风险。C 级及已流失客户不评分。",
+    "risk.view.as_of": "评分日期{date}：{high} 分起为高风险，{medium} 分起为中风险。C 级及已流失客户不评分。",
     "risk.view.card_line": "流失风险：*{score}*",
 
     "digest.view.team_counts": "{@due_today} {due} · {@overdue} {overdue} · 昨日完成 {doneYesterday}",

@@ -23,7 +23,7 @@ export const kpiCatalog: Catalog = {
     "kpi.invalid_date": "日期格式应为 2026-11-30（收到的是 {value}）。",
     "kpi.invalid_range": "报表开始日期（{from}）晚于结束日期（{to}）。",
     "kpi.range_too_long": "报表最多覆盖 {maxDays} 天。",
-    "kpi.title": "绩效指标 {from} 至 {to}",
+    "kpi.title": "绩效指标 {from}至{to}",
     "kpi.total": "合计",
     "kpi.team": "{name} 团队",
     "kpi.callback_completion": "回访完成率",

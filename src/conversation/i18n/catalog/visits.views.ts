@@ -33,7 +33,7 @@ export const visitsViewsCatalog: Catalog = {
     "visit.view.field.next_follow_up": "下次跟进日期",
     "visit.view.field.next_follow_up_hint": "将在该日为客户经理安排一次跟进回访。",
     "visit.view.logged_title": "已记录对 {customer} 的拜访",
-    "visit.view.closed_callback": "已关闭 {date} 到期的回访（{reason}）。",
+    "visit.view.closed_callback": "已关闭{date}到期的回访（{reason}）。",
     "visit.view.follow_up": "已安排 {date} 跟进回访。",
     "visit.view.next_cadence": "下次例行回访：{date}。",
     "visit.view.button.schedule_callback": "安排回访",

@@ -36,7 +36,7 @@ export const customerCard: View = {
         { label: "等级", value: "VIP（战略客户）" },
         { label: "状态", value: "有风险" },
         { label: "年采购额", value: "¥6,200,000" },
-        { label: "最近联系", value: "2026-11-01（22 天前）" },
+        { label: "最近联系", value: "11月1日（22 天前）" },
         { label: "流失风险", value: "高 · 78" },
       ],
     },
@@ -46,11 +46,11 @@ export const customerCard: View = {
       kind: "list",
       title: "待办回访",
       items: [
-        { text: "*2026-11-20* 周期回访 · 已逾期 3 天", fields: [{ label: "负责人", value: "张伟" }], buttons: callbackButtons("7e1d2c3b-4a59-4687-9a0b-1c2d3e4f5a60") },
-        { text: "*2026-11-25* 投诉后回访", buttons: callbackButtons("8f2e3d4c-5b6a-4798-8b1c-2d3e4f5a6b71") },
+        { text: "*11月20日 周五* 周期回访 · 已逾期 3 天", fields: [{ label: "负责人", value: "张伟" }], buttons: callbackButtons("7e1d2c3b-4a59-4687-9a0b-1c2d3e4f5a60") },
+        { text: "*11月25日 周三* 投诉后回访", buttons: callbackButtons("8f2e3d4c-5b6a-4798-8b1c-2d3e4f5a6b71") },
       ],
     },
-    { kind: "context", lines: ["更新于 2026-11-23 09:00 · Accord"] },
+    { kind: "context", lines: ["更新于 11月23日 09:00 · Accord"] },
   ],
 };
 
@@ -67,7 +67,7 @@ export const escapingText: View = {
 
 /** A callback digest: a list whose items each carry buttons, plus an empty list. */
 export const callbackDigest: View = {
-  header: { title: "Callbacks due today", subtitle: "Monday 2026-11-23", tone: "info" },
+  header: { title: "Callbacks due today", subtitle: "Mon, Nov 23", tone: "info" },
   moreTemplate: "… and {count} more",
   blocks: [
     {
@@ -86,7 +86,7 @@ export const callbackDigest: View = {
 /** Context lines and dividers only. */
 export const contextAndDivider: View = {
   blocks: [
-    { kind: "context", lines: ["Sent by Accord", "Digest for *2026-11-23*"] },
+    { kind: "context", lines: ["Sent by Accord", "Digest for *Mon, Nov 23*"] },
     { kind: "divider" },
     { kind: "text", text: "All caught up." },
     { kind: "divider" },
@@ -102,7 +102,7 @@ export const approvalCard: View = {
       kind: "fields",
       fields: [
         { label: "Requester", value: "Zhang Wei" },
-        { label: "Date", value: "2026-11-28" },
+        { label: "Date", value: "Sat, Nov 28" },
         { label: "Guests / staff", value: "6 / 3" },
         { label: "Per head", value: "¥955.56 (guideline ¥500)" },
       ],
@@ -148,7 +148,7 @@ export const hospitalityForm: Form = defineForm({
       default: "BANQUET",
     },
     { name: "amount", label: "Estimated amount (CNY)", kind: "amount", required: true, placeholder: "e.g. 8600" },
-    { name: "date", label: "Date", kind: "date", required: true, default: "2026-11-28" },
+    { name: "date", label: "Date", kind: "date", required: true, default: "2026-11-28", defaultLabel: "Nov 28" },
     { name: "guests", label: "Guests", kind: "number", required: true },
     { name: "approver", label: "Ask first", kind: "member", required: false, hint: "Leave empty to follow the usual chain." },
     { name: "venue", label: "Venue", kind: "text", required: false, maxLength: 100 },
