@@ -3,12 +3,12 @@
 // whether anything changes. Columns the file does not have keep the customer's values.
 import type { Contact, Customer, CustomerStatus, Tier } from "@prisma/client";
 import { z } from "zod";
-import { onOrNextWorkingDay, type WorkCalendar } from "../calendar/calendar.js";
-import { cadenceDaysFor } from "../callbacks/cadence.js";
-import { nextCadenceVisit, visitCadenceDays } from "../plans/visit-plans.js";
+import type { WorkCalendar } from "../calendar/calendar.js";
+import { cadenceDaysFor, nextCadenceDate } from "../callbacks/cadence.js";
+import { visitCadenceDays } from "../plans/visit-plans.js";
 import { nameSearchKeys } from "../customers/search-keys.js";
 import { cleanName, computeTier, defaultStatus, effectiveTier, normalizeName } from "../customers/rules.js";
-import { addDays, fromDateColumn, type LocalDate } from "../shared/time.js";
+import { fromDateColumn, type LocalDate } from "../shared/time.js";
 import type { TenantSettings } from "../tenants/settings.js";
 import type { ImportProblem, ImportRow } from "./csv.js";
 import { contactColumn, contactColumns, MAX_CONTACTS } from "./customer-columns.js";
@@ -233,8 +233,8 @@ export function resolveCustomerRow(row: ParsedRow, match: Existing | null, ctx: 
     nameInitials: keys?.nameInitials ?? null,
     ...values,
     contacts: contactsChange ? row.contacts.map((c, i) => ({ ...c, primary: i === 0 && hadPrimary })) : null,
-    cadenceDueOn: match === null && days !== null ? onOrNextWorkingDay(ctx.calendar, addDays(ctx.today, days)) : null,
-    visitDueOn: match === null && visitDays !== null ? nextCadenceVisit(ctx.calendar, ctx.today, null, visitDays) : null,
+    cadenceDueOn: match === null && days !== null ? nextCadenceDate(ctx.calendar, ctx.today, null, days) : null,
+    visitDueOn: match === null && visitDays !== null ? nextCadenceDate(ctx.calendar, ctx.today, null, visitDays) : null,
   };
   if (match === null) return { ...base, outcome: "created", id: ctx.newId(), previousOwnerId: null, before: null, after: null };
 
