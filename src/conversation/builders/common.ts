@@ -1,7 +1,7 @@
 // Small view builders every area uses: errors, notices, "and N more" text, money and dates in
 // the member's language, and button payloads with the house defaults.
 import type { Tier } from "@prisma/client";
-import { isDomainError } from "../../core/shared/errors.js";
+import { isDomainError, type ErrorParams } from "../../core/shared/errors.js";
 import type { Session } from "../session.js";
 import { settingErrorParams } from "./settings.js";
 import { buttonExpiry, encodeButtonPayload, type ButtonPayload, type EncodedButtonPayload } from "../views/payload.js";
@@ -45,8 +45,8 @@ export function errorView(session: Session, err: unknown): View {
 }
 
 /** Enum values in error params (statuses, roles, decisions) shown in the member's language. */
-function translateParams(session: Session, params: Record<string, string | number>): Record<string, string | number> {
-  const out: Record<string, string | number> = {};
+function translateParams(session: Session, params: ErrorParams): ErrorParams {
+  const out: Record<string, ErrorParams[string]> = {};
   // A setting's name and range (settings.out_of_range…) in the member's words and units.
   const setting = settingErrorParams(session, params);
   if (setting !== params) return setting;

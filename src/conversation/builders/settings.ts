@@ -1,6 +1,7 @@
 // Workspace settings as members see and type them, in one place: each by its name in their
 // language (never the dotted key alone), each value in its unit — yuan, days, hours, months —
 // never fen or minutes. The use case (core/tenants/admin.ts) reads typed values in the same units.
+import type { ErrorParams } from "../../core/shared/errors.js";
 import { catalogs, locales } from "../i18n/index.js";
 import type { Session } from "../session.js";
 import { money } from "./money.js";
@@ -73,10 +74,10 @@ export function typedValueText(session: Session, key: string, n: number): string
 }
 
 /** Error params of a settings error in the member's terms: the setting's name, its range in units. */
-export function settingErrorParams(session: Session, params: Record<string, string | number>): Record<string, string | number> {
+export function settingErrorParams(session: Session, params: ErrorParams): ErrorParams {
   const key = params.key;
   if (typeof key !== "string" || session.t(`settings.label.${key}`) === `settings.label.${key}`) return params;
-  const out: Record<string, string | number> = { ...params, key: settingLabel(session, key) };
+  const out: Record<string, ErrorParams[string]> = { ...params, key: settingLabel(session, key) };
   for (const bound of ["min", "max"] as const) {
     const n = params[bound];
     if (typeof n === "number") out[bound] = typedValueText(session, key, n);

@@ -15,6 +15,7 @@ import {
   recordPurchaseOrder,
   updateCustomer,
 } from "./customers.js";
+import { addRegion } from "../regions/regions.js";
 import { AmbiguousCustomerError } from "./errors.js";
 import { findCustomer, lookupCustomerInTenant } from "./lookup.js";
 
@@ -455,5 +456,41 @@ describe("recomputeTiersByCooperation (the daily sweep)", () => {
     const nextDay = depsAt(tdb.prisma, "2026-11-24T01:00:00Z");
     expect(await recomputeTiersByCooperation(nextDay, await loadTenant(tdb.prisma, tenant.id))).toBe(1);
     expect((await tdb.prisma.customer.findUniqueOrThrow({ where: { id: tomorrow.id } })).tier).toBe("A");
+  });
+});
+
+describe("customer regions and the tenant's region list", () => {
+  it("takes any region as free text while the tenant keeps no list", async () => {
+    const { d, deps } = await scene();
+    await expect(createCustomer(deps, actor(d.a1), { name: "Free Text Co", region: "Somewhere" })).resolves.toMatchObject({ region: "Somewhere" });
+  });
+
+  it("refuses a region not on the list with customer.unknown_region naming it and the known ones, and writes nothing", async () => {
+    const { tenant, d, deps } = await scene();
+    await addRegion(deps, actor(d.admin), "华东");
+    await addRegion(deps, actor(d.admin), "East China");
+    const refused = await createCustomer(deps, actor(d.a1), { name: "Nowhere Co", region: "西北" }).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: "customer.unknown_region", params: { field: "region", region: "西北" } });
+    expect([...(refused as { params: { known: string[] } }).params.known].sort()).toEqual(["East China", "华东"]);
+    expect(await tdb.prisma.customer.count({ where: { tenantId: tenant.id } })).toBe(0);
+
+    // Matched case-insensitively and stored as the list spells it.
+    const c = await createCustomer(deps, actor(d.a1), { name: "Listed Co", region: "east china" });
+    expect(c.region).toBe("East China");
+    await expect(updateCustomer(deps, actor(d.a1), c.id, { region: "Mars" })).rejects.toMatchObject({ code: "customer.unknown_region" });
+    expect((await tdb.prisma.customer.findUniqueOrThrow({ where: { id: c.id } })).region).toBe("East China");
+    await expect(updateCustomer(deps, actor(d.a1), c.id, { region: "华东" })).resolves.toMatchObject({ region: "华东" });
+    await expect(updateCustomer(deps, actor(d.a1), c.id, { region: null })).resolves.toMatchObject({ region: null });
+  });
+
+  it("keeps a region from before the list when an edit leaves it alone", async () => {
+    const { d, deps } = await scene();
+    const c = await createCustomer(deps, actor(d.a1), { name: "Legacy Region Co", region: "老区域" });
+    await addRegion(deps, actor(d.admin), "华东");
+    // The edit form sends the whole file back, the old region with it.
+    await expect(updateCustomer(deps, actor(d.a1), c.id, { region: "老区域", industry: "retail" })).resolves.toMatchObject({
+      region: "老区域",
+      industry: "retail",
+    });
   });
 });

@@ -11,6 +11,7 @@ import { syncCustomerVisitCadence } from "../plans/visit-plans.js";
 import { inTransaction, type Actor, type CoreDeps, type Tx } from "../shared/context.js";
 import { ConflictError, InvalidInputError, NotFoundError } from "../shared/errors.js";
 import { addDays, fromDateColumn, localDateOf, toDateColumn, type LocalDate } from "../shared/time.js";
+import { customerRegion } from "../regions/regions.js";
 import { loadTenant, type TenantView } from "../tenants/tenants.js";
 import { loadCustomerFor } from "./lookup.js";
 import { cleanName, computeTier, defaultStatus, effectiveTier, maskEmail, maskPhone, normalizeName } from "./rules.js";
@@ -111,6 +112,7 @@ export async function createCustomer(deps: CoreDeps, actor: Actor, input: unknow
   const computed = computeTier(tt.tenant.settings, { annualPurchaseFen, strategic, cooperationStart, status }, tt.today);
   const override = data.tier !== undefined && data.tier !== computed ? data.tier : null;
   if (override !== null) requireRoleAtLeast(actor, "SUPERVISOR");
+  const region = await customerRegion(deps.db, actor.tenantId, data.region ?? null);
   const name = cleanName(data.name);
   const keys = nameSearchKeys(name);
   const nameKey = keys.nameKey;
@@ -132,7 +134,7 @@ export async function createCustomer(deps: CoreDeps, actor: Actor, input: unknow
           annualPurchaseFen,
           cooperationStart: cooperationStart ? toDateColumn(cooperationStart) : null,
           industry: data.industry ?? null,
-          region: data.region ?? null,
+          region,
           creditRating: data.creditRating ?? null,
           creditLimitFen: data.creditLimitFen ?? null,
         },
@@ -194,7 +196,8 @@ export async function updateCustomer(deps: CoreDeps, actor: Actor, customerId: s
       ...(renamed ? { name: cleanName(data.name!), ...renamed } : {}),
       lostReason,
       industry: data.industry !== undefined ? data.industry : before.industry,
-      region: data.region !== undefined ? data.region : before.region,
+      // A region kept from before the tenant's list (or since removed from it) stays as it is.
+      region: data.region !== undefined && data.region !== before.region ? await customerRegion(tx, actor.tenantId, data.region) : before.region,
       annualPurchaseFen,
       strategic,
       cooperationStart: cooperationStart ? toDateColumn(cooperationStart) : null,

@@ -7,6 +7,7 @@ import type { WorkCalendar } from "../calendar/calendar.js";
 import { cadenceDaysFor, nextCadenceDate } from "../callbacks/cadence.js";
 import { visitCadenceDays } from "../plans/visit-plans.js";
 import { nameSearchKeys } from "../customers/search-keys.js";
+import { regionOnList, type RegionList } from "../regions/regions.js";
 import { cleanName, computeTier, defaultStatus, effectiveTier, normalizeName } from "../customers/rules.js";
 import { fromDateColumn, type LocalDate } from "../shared/time.js";
 import type { TenantSettings } from "../tenants/settings.js";
@@ -158,6 +159,8 @@ interface ResolveContext {
   today: LocalDate;
   /** Due dates roll to working days exactly as syncCadenceCallback and the visit cadence roll them. */
   calendar: WorkCalendar;
+  /** The tenant's region list (null: none kept, a region is free text). */
+  regions: RegionList | null;
   /** The importing member for rows without an owner; null for the system (owner required). */
   defaultOwnerId: string | null;
   newId: () => string;
@@ -201,6 +204,16 @@ export function resolveCustomerRow(row: ParsedRow, match: Existing | null, ctx: 
   const { override, reason } = overrideOf(r.tier, has("tier_override_reason") ? r.tier_override_reason : null, computed, match, present);
   const tier = effectiveTier(computed, override);
 
+  // A region must be on the tenant's list, when it keeps one; one the customer already has stays.
+  let region = keep("region", r.region, match?.region ?? null);
+  if (region !== null && region !== (match?.region ?? null)) {
+    const listed = regionOnList(ctx.regions, region);
+    if (listed === null) {
+      return { line: row.line, field: "region", code: "import.unknown_region", params: { field: "region", value: region, known: ctx.regions!.names } };
+    }
+    region = listed;
+  }
+
   const contactsGiven = contactColumns(1).some(has) || [...present].some((c) => /^contact\d+_/u.test(c));
   const existingContacts = match ? match.contacts.map((c) => ({ name: c.name, title: c.title, phone: c.phone, email: c.email })) : [];
   const contactsChange = contactsGiven && (!match || !sameContacts(existingContacts, row.contacts));
@@ -218,7 +231,7 @@ export function resolveCustomerRow(row: ParsedRow, match: Existing | null, ctx: 
     annualPurchaseFen,
     cooperationStart,
     industry: keep("industry", r.industry, match?.industry ?? null),
-    region: keep("region", r.region, match?.region ?? null),
+    region,
     creditRating: keep("credit_rating", r.credit_rating, match?.creditRating ?? null),
     creditLimitFen: keep("credit_limit", r.credit_limit, match?.creditLimitFen ?? null),
     lostReason: keep("lost_reason", r.lost_reason, match?.lostReason ?? null),

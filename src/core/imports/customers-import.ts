@@ -14,6 +14,7 @@ import { normalizeName } from "../customers/rules.js";
 import { requireRoleAtLeast } from "../members/authorization.js";
 import type { CoreDeps } from "../shared/context.js";
 import { ConflictError } from "../shared/errors.js";
+import { loadRegionList } from "../regions/regions.js";
 import { localDateOf } from "../shared/time.js";
 import { loadTenant } from "../tenants/tenants.js";
 import { auditIdentity, isSystemActor, type ImportActor } from "./actor.js";
@@ -201,6 +202,7 @@ async function importCustomerRows(
     settings: tenant.settings,
     today,
     calendar,
+    regions: await loadRegionList(deps.db, actor.tenantId),
     defaultOwnerId: isSystemActor(actor) ? null : actor.memberId,
     newId: () => randomUUID(),
   };
