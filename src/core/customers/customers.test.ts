@@ -17,6 +17,7 @@ import {
 } from "./customers.js";
 import { addRegion } from "../regions/regions.js";
 import { AmbiguousCustomerError } from "./errors.js";
+import { handOverCustomer } from "./handover.js";
 import { findCustomer, lookupCustomerInTenant } from "./lookup.js";
 
 let tdb: TestDatabase;
@@ -286,9 +287,14 @@ describe("visit cadence at once", () => {
     expect(plans).toHaveLength(1);
     expect(fromDateColumn(plans[0]!.plannedOn)).toBe("2026-12-23");
 
-    await assignOwner(deps, actor(d.s1), c.id, d.a2.id);
+    // Handed over (`customer assign`): the planned visits go with the callbacks, not at the next sweep.
+    const manual = await tdb.prisma.visitPlan.create({
+      data: { tenantId: c.tenantId, customerId: c.id, assigneeId: d.a1.id, plannedOn: new Date("2026-12-01T00:00:00Z"), reason: "MANUAL" },
+    });
+    await handOverCustomer(deps, actor(d.s1), c.id, d.a2.id, "team change");
     plans = await openVisitPlans(c.id);
     expect(plans.map((p) => p.assigneeId)).toEqual([d.a2.id]);
+    expect((await tdb.prisma.visitPlan.findUniqueOrThrow({ where: { id: manual.id } })).assigneeId).toBe(d.a2.id);
 
     await updateCustomer(deps, actor(d.s1), c.id, { status: "CHURNED" });
     expect(await openVisitPlans(c.id)).toHaveLength(0);

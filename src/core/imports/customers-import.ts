@@ -416,12 +416,17 @@ async function writeStaged(
     FROM import_customer_rows s WHERE s.outcome = 'updated' AND c."id" = s.id AND c."tenantId" = ${tenantId}`);
   // An updated customer's cadence follows its new tier, owner and status as after a command.
   const cadenceAudit = await syncUpdatedCadences(tx, { ...cadence, importId });
-  // A row that changes the owner hands over the customer's other open callbacks with it.
+  // A row that changes the owner hands over the customer's other open callbacks and planned visits with it.
   await tx.execute(Prisma.sql`
     UPDATE "Callback" cb SET "assigneeId" = s.owner_id, "updatedAt" = now()
     FROM import_customer_rows s
     WHERE s.outcome = 'updated' AND s.prev_owner IS NOT NULL AND cb."tenantId" = ${tenantId} AND cb."customerId" = s.id
       AND cb."assigneeId" = s.prev_owner AND cb."status" = 'PENDING'`);
+  await tx.execute(Prisma.sql`
+    UPDATE "VisitPlan" p SET "assigneeId" = s.owner_id, "updatedAt" = now()
+    FROM import_customer_rows s
+    WHERE s.outcome = 'updated' AND s.prev_owner IS NOT NULL AND p."tenantId" = ${tenantId} AND p."customerId" = s.id
+      AND p."assigneeId" = s.prev_owner AND p."status" = 'PLANNED'`);
   await tx.execute(Prisma.sql`
     DELETE FROM "Contact" ct USING import_customer_rows s
     WHERE s.outcome = 'updated' AND s.contacts IS NOT NULL AND ct."tenantId" = ${tenantId} AND ct."customerId" = s.id`);

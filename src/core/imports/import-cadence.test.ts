@@ -4,7 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestDatabase, type TestDatabase } from "../../../test/support/db.js";
 import { actor, depsAt, makeDepartment, makeTenant } from "../../../test/support/fixtures.js";
-import { assignOwner, createCustomer, overrideTier } from "../customers/customers.js";
+import { createCustomer, overrideTier } from "../customers/customers.js";
+import { handOverCustomer } from "../customers/handover.js";
 import { fromDateColumn } from "../shared/time.js";
 import { systemActor } from "./actor.js";
 import { importCustomersCsv } from "./customers-import.js";
@@ -86,9 +87,12 @@ describe("import customers --update and the cadence", () => {
     expect(await tdb.prisma.auditLog.count({ where: { entityId: closed.id, action: "callback.cadence_closed" } })).toBe(1);
   });
 
-  it("hands the next planned visit to a new owner with the callbacks, as `customer assign` does", async () => {
+  it("hands the planned visits to a new owner with the callbacks, as `customer assign` does", async () => {
     const { tenant, d, deps, byCommand, byImport } = await twins(["Command Owner", "Import Owner"]);
-    await assignOwner(deps, actor(d.s1), byCommand.id, d.a2.id);
+    const manual = await tdb.prisma.visitPlan.create({
+      data: { tenantId: tenant.id, customerId: byImport.id, assigneeId: d.a1.id, plannedOn: new Date("2026-09-10T00:00:00Z"), reason: "MANUAL" },
+    });
+    await handOverCustomer(deps, actor(d.s1), byCommand.id, d.a2.id, "team change");
     const result = await importCustomersCsv(deps, systemActor(tenant.id), `name,owner\r\nImport Owner,Amy\r\n`, { update: true });
     expect(result).toMatchObject({ ok: true, updated: 1 });
 
@@ -96,5 +100,6 @@ describe("import customers --update and the cadence", () => {
     expect(expected.callback?.assigneeId).toBe(d.a2.id);
     expect(expected.plan?.assigneeId).toBe(d.a2.id);
     expect(await cadenceOf(byImport.id)).toEqual(expected);
+    expect((await tdb.prisma.visitPlan.findUniqueOrThrow({ where: { id: manual.id } })).assigneeId).toBe(d.a2.id);
   });
 });
