@@ -1,12 +1,11 @@
-// Customer use cases (客户档案, DESIGN.md §2): create, update, assign, re-tier, contacts and
-// purchase orders. Every tier or owner change re-syncs the cadence callback and the visit cadence
-// in the same transaction, so "every tiered customer has exactly one open cadence callback" and
+// Customer use cases (客户档案, DESIGN.md §2): create, update, re-tier, contacts and purchase
+// orders (a new owner: handover.ts). Every tier change re-syncs the cadence callback and the visit
+// cadence in the same transaction, so "every tiered customer has exactly one open cadence callback" and
 // "every customer of a tier with a visit cadence has its next planned visit" always hold.
 import type { Customer, Member } from "@prisma/client";
 import { recordAudit } from "../audit/audit.js";
 import { syncCadenceCallback } from "../callbacks/cadence.js";
 import { requireCanActFor, requireRoleAtLeast } from "../members/authorization.js";
-import { enqueueNotifications } from "../outbox/outbox.js";
 import { syncCustomerVisitCadence } from "../plans/visit-plans.js";
 import { inTransaction, type Actor, type CoreDeps, type Tx } from "../shared/context.js";
 import { ConflictError, InvalidInputError, NotFoundError } from "../shared/errors.js";
@@ -217,47 +216,6 @@ export async function updateCustomer(deps: CoreDeps, actor: Actor, customerId: s
     }
     await resyncCadence(tx, tt, before, after);
     await audit(tx, actor, "customer.updated", after.id, diff.before, diff.after);
-    return toCustomerView(after);
-  });
-}
-
-/**
- * Hands a customer to another account manager (SUPERVISOR and up, who must be able to act for
- * both the old and the new owner). The open cadence callback and the old owner's other pending
- * callbacks for this customer move with it; the new owner is told.
- */
-export async function assignOwner(deps: CoreDeps, actor: Actor, customerId: string, newOwnerId: string): Promise<CustomerView> {
-  requireRoleAtLeast(actor, "SUPERVISOR");
-  const tt = await tenantToday(deps, actor.tenantId);
-  return inTransaction(deps, async (tx) => {
-    const before = await loadCustomerFor(tx, actor, customerId);
-    await requireActiveMember(tx, actor.tenantId, newOwnerId);
-    await requireCanActFor(tx, actor, newOwnerId);
-    if (before.ownerId === newOwnerId) return toCustomerView(before);
-    const after = await tx.customer.update({ where: { id: before.id }, data: { ownerId: newOwnerId } });
-    // Pending calls the old owner had for this customer are the new owner's job now.
-    const moved = await tx.callback.updateMany({
-      where: { tenantId: actor.tenantId, customerId: before.id, status: "PENDING", assigneeId: before.ownerId },
-      data: { assigneeId: newOwnerId },
-    });
-    await resyncCadence(tx, tt, before, after);
-    await audit(tx, actor, "customer.owner_assigned", after.id, { ownerId: before.ownerId }, {
-      ownerId: after.ownerId,
-      movedCallbacks: moved.count,
-    });
-    if (newOwnerId !== actor.memberId) {
-      await enqueueNotifications(tx, [
-        {
-          tenantId: actor.tenantId,
-          platform: tt.tenant.platform,
-          target: `member:${newOwnerId}`,
-          intent: { kind: "customer.assigned", customerId: after.id, fromOwnerId: before.ownerId, byMemberId: actor.memberId },
-          dedupeKey: `customer.assigned:${after.id}:${newOwnerId}:${deps.clock.now().toISOString()}`,
-          entityType: "Customer",
-          entityId: after.id,
-        },
-      ]);
-    }
     return toCustomerView(after);
   });
 }
