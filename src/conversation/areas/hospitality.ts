@@ -19,20 +19,21 @@ import {
 } from "../../core/hospitality/hospitality.js";
 import type { BudgetPeriod } from "../../core/hospitality/rules.js";
 import { hospitalityKinds } from "../../core/hospitality/schemas.js";
-import { loadRequest, toHospitalityView, type ApprovalStepView, type HospitalityView } from "../../core/hospitality/view.js";
-import { ConflictError, isDomainError, NotFoundError, type DomainError } from "../../core/shared/errors.js";
+import { loadRequest, toHospitalityView, type HospitalityView } from "../../core/hospitality/view.js";
+import { ConflictError, isDomainError, NotFoundError } from "../../core/shared/errors.js";
 import { yuanToFen } from "../../core/shared/money.js";
+import { approvalCardView, approvalConflictReply, approvalDecisionButtons, approverDmView, decidedSteps, decisionInput, malformedClick, pendingStep, renderedErrorText, roleLabel, type ApprovalCard } from "../builders/approvals.js";
 import { moneyInput } from "../builders/money.js";
 import type { ActionHandler, ConversationArea, FormHandler, IntentRenderer } from "../area.js";
 import { mentionOf } from "../mention.js";
-import { button, enumLabel, errorView, localDateTime, money, moreTemplate, noticeView, tierLabel } from "../builders/common.js";
+import { button, localDateTime, money, noticeView, tierLabel } from "../builders/common.js";
 import { domainErrorReply, formErrorsReply } from "../builders/forms.js";
 import type { CommandOf } from "../grammar/index.js";
 import type { ActionReply, Reply } from "../port.js";
 import type { Session } from "../session.js";
 import { defineForm, validateForm, type Form } from "../views/form.js";
 import type { ButtonPayload } from "../views/payload.js";
-import type { Button, ListItem, Tone, View, ViewBlock } from "../views/view.js";
+import type { Button, Tone, View } from "../views/view.js";
 import { ambiguousView } from "./customers.js";
 
 export { HOSPITALITY_ENTITY };
@@ -41,7 +42,6 @@ export { HOSPITALITY_ENTITY };
 
 export const kindLabel = (session: Session, kind: string) => session.t(`hospitality.kind.${kind}`);
 const statusLabel = (session: Session, status: string) => session.t(`hospitality.status.${status}`);
-export const roleLabel = (session: Session, role: string) => session.t(`hospitality.role.${role}`);
 
 const STATUS_TONE: Record<HospitalityView["status"], Tone> = {
   PENDING: "warning",
@@ -50,85 +50,6 @@ const STATUS_TONE: Record<HospitalityView["status"], Tone> = {
   CANCELLED: "neutral",
   SETTLED: "info",
 };
-
-export function decidedSteps(view: { steps: ApprovalStepView[] }): ApprovalStepView[] {
-  return view.steps
-    .filter((s) => (s.status === "APPROVED" || s.status === "REJECTED") && s.decidedAt && s.decidedBy)
-    .sort((a, b) => a.decidedAt!.getTime() - b.decidedAt!.getTime() || a.position - b.position);
-}
-
-export function pendingStep(view: { status: string; steps: ApprovalStepView[] }): ApprovalStepView | undefined {
-  return view.status === "PENDING" ? view.steps.find((s) => s.status === "PENDING") : undefined;
-}
-
-// ---- the card ----------------------------------------------------------------------------------
-
-/** One line per approval step (shared by every kind of request's card). */
-export function stepLine(session: Session, step: ApprovalStepView): string {
-  const base = { position: step.position, role: roleLabel(session, step.role), approver: step.approver.name };
-  const status = session.t(`hospitality.step.${step.status}`);
-  let line: string;
-  if ((step.status === "APPROVED" || step.status === "REJECTED") && step.decidedAt) {
-    const at = localDateTime(session, step.decidedAt);
-    line =
-      step.decidedBy && step.decidedBy.id !== step.approver.id
-        ? session.t("hospitality.view.step_decided_for", {
-            ...base,
-            status: enumLabel(session, step.status === "APPROVED" ? "APPROVE" : "REJECT"),
-            by: step.decidedBy.name,
-            at,
-          })
-        : session.t("hospitality.view.step_decided", { ...base, status, at });
-  } else if (step.status === "PENDING" && step.pendingSince) {
-    line = session.t("hospitality.view.step_pending", { ...base, status, since: localDateTime(session, step.pendingSince) });
-  } else if (step.status === "SKIPPED" && step.collapsedInto !== null) {
-    line = session.t("hospitality.view.step", { ...base, status: session.t("hospitality.step_collapsed", { position: step.collapsedInto }) });
-  } else {
-    line = session.t("hospitality.view.step", { ...base, status });
-  }
-  if (step.routedFrom && step.routedReason) {
-    line = `${line}\n${session.t(`approval.view.routed.${step.routedReason}`, { from: step.routedFrom.name })}`;
-  }
-  return step.reason ? `${line}\n${session.t("hospitality.view.step_reason", { reason: step.reason })}` : line;
-}
-
-/** The small print under the card: who decided what and when, and who is next. */
-function outcomeLines(session: Session, view: HospitalityView): string[] {
-  const decided = decidedSteps(view);
-  const last = decided.at(-1);
-  const lines: string[] = [];
-  const at = (d: Date) => localDateTime(session, d);
-  switch (view.status) {
-    case "PENDING": {
-      if (last) lines.push(session.t("hospitality.view.step_approved_by", { position: last.position, by: last.decidedBy!.name, at: at(last.decidedAt!) }));
-      const next = pendingStep(view);
-      if (next) lines.push(session.t("hospitality.view.waiting_for", { approver: next.approver.name, role: roleLabel(session, next.role) }));
-      break;
-    }
-    case "APPROVED":
-    case "SETTLED":
-      if (last) lines.push(session.t("hospitality.view.approved_by", { by: last.decidedBy!.name, at: at(last.decidedAt!) }));
-      if (view.status === "SETTLED" && view.settledAt && view.actualFen !== null) {
-        lines.push(session.t("hospitality.view.settled", { at: at(view.settledAt), actual: money(view.actualFen) }));
-      }
-      break;
-    case "REJECTED":
-      if (last) {
-        lines.push(
-          session.t("hospitality.view.rejected_by", { by: last.decidedBy!.name, at: at(last.decidedAt!), reason: last.reason ?? "—" }),
-        );
-      }
-      break;
-    case "CANCELLED":
-      lines.push(
-        view.cancelReason
-          ? session.t("hospitality.view.cancelled_reason", { by: view.requester.name, reason: view.cancelReason })
-          : session.t("hospitality.view.cancelled", { by: view.requester.name }),
-      );
-      break;
-  }
-  return lines;
-}
 
 /** How far over the approved amount, as a percentage with one decimal ("11.7"), exact to the rounding. */
 export function overspendPercentText(actualFen: bigint, approvedFen: bigint): string {
@@ -216,50 +137,30 @@ export function hospitalityCardView(session: Session, view: HospitalityView, opt
       })} ${session.t("hospitality.overspend_percent", { percent: overspendPercentText(view.actualFen, view.estimatedFen) })}`,
     );
   }
-  const blocks: ViewBlock[] = [
-    ...(options.lead ? [{ kind: "text" as const, text: options.lead }] : []),
-    { kind: "fields", fields },
-    { kind: "text", text: `*${session.t("hospitality.view.field.purpose")}:* ${view.purpose}` },
-    ...(flags.length > 0 ? [{ kind: "text" as const, text: flags.join("\n") }] : []),
-    {
-      kind: "list",
-      title: session.t("hospitality.view.chain_title"),
-      items: view.steps.map((s) => ({ text: stepLine(session, s) })),
-    },
-    { kind: "context", lines: outcomeLines(session, view) },
-    ...(options.buttons && options.buttons.length > 0 ? [{ kind: "actions" as const, buttons: options.buttons }] : []),
-  ];
-  const summary = session.t("hospitality.view.summary", {
-    number: view.number,
-    customer: view.customer.name,
-    amount: money(view.estimatedFen),
-    status: statusLabel(session, view.status),
-  });
-  return {
-    header: {
-      title: session.t("hospitality.view.title", { number: view.number }),
-      subtitle: `${view.customer.name} · ${money(view.estimatedFen)}`,
-      tag: { text: statusLabel(session, view.status), tone: STATUS_TONE[view.status] },
-      tone: STATUS_TONE[view.status],
-    },
-    blocks,
-    summary: options.lead ? `${summary} — ${options.lead.replaceAll("*", "")}` : summary,
-    moreTemplate: moreTemplate(session),
+  const at = (d: Date) => localDateTime(session, d);
+  const card: ApprovalCard = {
+    title: session.t("hospitality.view.title", { number: view.number }),
+    subtitle: `${view.customer.name} · ${money(view.estimatedFen)}`,
+    status: { label: statusLabel(session, view.status), tone: STATUS_TONE[view.status] },
+    fields,
+    details: [`*${session.t("hospitality.view.field.purpose")}:* ${view.purpose}`, ...(flags.length > 0 ? [flags.join("\n")] : [])],
+    request: view,
+    approvedLine: (by, when) => session.t("hospitality.view.approved_by", { by, at: when }),
+    cancelledLine: view.cancelReason
+      ? session.t("hospitality.view.cancelled_reason", { by: view.requester.name, reason: view.cancelReason })
+      : session.t("hospitality.view.cancelled", { by: view.requester.name }),
+    laterLines:
+      view.status === "SETTLED" && view.settledAt && view.actualFen !== null
+        ? [session.t("hospitality.view.settled", { at: at(view.settledAt), actual: money(view.actualFen) })]
+        : [],
+    summary: session.t("hospitality.view.summary", {
+      number: view.number,
+      customer: view.customer.name,
+      amount: money(view.estimatedFen),
+      status: statusLabel(session, view.status),
+    }),
   };
-}
-
-/** Approve / Reject for one step of an approval-engine request; `kind` picks the area that handles the click. */
-export function approvalDecisionButtons(
-  session: Session,
-  kind: "hospitality" | "credit",
-  request: { id: string; version: number },
-  step: { id: string; approverId: string },
-): Button[] {
-  const fields = { entityId: request.id, version: request.version, memberId: step.approverId, args: { step: step.id } };
-  return [
-    button(session, "hospitality.view.button.approve", `${kind}.approve`, fields, { style: "primary" }),
-    button(session, "hospitality.view.button.reject", `${kind}.reject`, fields, { style: "danger" }),
-  ];
+  return approvalCardView(session, card, options);
 }
 
 export function decisionButtons(session: Session, request: { id: string; version: number }, step: { id: string; approverId: string }): Button[] {
@@ -304,51 +205,12 @@ async function systemView(session: Session, requestId: string): Promise<Hospital
 
 // ---- decisions and conflicts -------------------------------------------------------------------
 
-/** The core's conflict in the member's words, with the decision time in the tenant's zone. */
-export function conflictText(session: Session, err: DomainError): string {
-  if (err.code.endsWith(".already_decided")) {
-    const at = typeof err.params.at === "string" ? new Date(err.params.at) : null;
-    // One's own earlier click (a double click, a second copy of the card) is told as such.
-    const key = err.params.byId === session.member.id ? "hospitality.already_decided_by_you" : err.code;
-    return session.t(key, {
-      ...err.params,
-      decision: session.t(`hospitality.step.${String(err.params.decision)}`),
-      at: at && !Number.isNaN(at.getTime()) ? localDateTime(session, at) : String(err.params.at ?? ""),
-    });
-  }
-  return renderedErrorText(session, err);
-}
-
-export function renderedErrorText(session: Session, err: unknown): string {
-  const view = errorView(session, err);
-  const first = view.blocks[0];
-  return first && first.kind === "text" ? first.text : "";
-}
-
-/**
- * A late click (a double click, a stale card, a lost race): the reason as a message, and the
- * current card so the clicked copy loses its buttons. Anything else is rethrown.
- */
-async function conflictReply(session: Session, err: unknown, requestId: string): Promise<ActionReply> {
-  if (!(err instanceof ConflictError)) throw err;
-  const current = await systemView(session, requestId);
-  return {
-    reply: { kind: "view", view: noticeView(session, conflictText(session, err), "warning") },
-    ...(current ? { updatedCard: cardUpdate(session, current) } : {}),
-  };
-}
-
-function malformed(session: Session): ActionReply {
-  return { reply: { kind: "view", view: noticeView(session, session.t("button.malformed"), "warning") } };
-}
-
-function decisionInput(payload: ButtonPayload, requestId: string) {
-  const step = payload.args?.step;
-  return {
-    requestId,
-    ...(typeof step === "string" ? { stepId: step } : {}),
-    ...(payload.version !== undefined ? { cardVersion: payload.version } : {}),
-  };
+/** A late click: the reason, and the current card for the clicked copy. */
+function conflictReply(session: Session, err: unknown, requestId: string): Promise<ActionReply> {
+  return approvalConflictReply(session, err, async () => {
+    const current = await systemView(session, requestId);
+    return current ? cardUpdate(session, current) : null;
+  });
 }
 
 function decidedReply(session: Session, view: HospitalityView, decision: "APPROVE" | "REJECT"): ActionReply {
@@ -364,7 +226,7 @@ function decidedReply(session: Session, view: HospitalityView, decision: "APPROV
 
 const approve: ActionHandler = async (session, payload) => {
   const requestId = payload.entityId;
-  if (!requestId) return malformed(session);
+  if (!requestId) return malformedClick(session);
   try {
     const view = await decideApproval(session.deps, session.actor, { ...decisionInput(payload, requestId), decision: "APPROVE" });
     return decidedReply(session, view, "APPROVE");
@@ -402,7 +264,7 @@ function rejectForm(session: Session, view: HospitalityView, payload: ButtonPayl
 
 const reject: ActionHandler = async (session, payload) => {
   const requestId = payload.entityId;
-  if (!requestId) return malformed(session);
+  if (!requestId) return malformedClick(session);
   // The core checks who may decide, the card's version and the step before it asks for a
   // reason, and writes nothing when it refuses: asking it without a reason tells us whether a
   // reason form is worth opening, or the click is late or not allowed, without a second copy
@@ -418,7 +280,7 @@ const reject: ActionHandler = async (session, payload) => {
 
 const submitReject: FormHandler = async (session, values, payload) => {
   const requestId = payload.entityId;
-  if (!requestId) return malformed(session);
+  if (!requestId) return malformedClick(session);
   const result = validateForm({ fields: rejectFields(session) }, values, rejectFormSchema, session);
   if (!result.ok) return formErrorsReply(session, result.errors);
   try {
@@ -435,7 +297,7 @@ const submitReject: FormHandler = async (session, values, payload) => {
 
 const cancel: ActionHandler = async (session, payload) => {
   const requestId = payload.entityId;
-  if (!requestId) return malformed(session);
+  if (!requestId) return malformedClick(session);
   try {
     const view = await cancelHospitality(session.deps, session.actor, { requestId });
     return {
@@ -463,7 +325,7 @@ function settleFields(session: Session, defaultFen?: bigint): Form["fields"] {
 
 const settle: ActionHandler = async (session, payload) => {
   const requestId = payload.entityId;
-  if (!requestId) return malformed(session);
+  if (!requestId) return malformedClick(session);
   const view = await getHospitality(session.deps, session.actor, requestId);
   // The core refuses these on submit too; saying so now spares filling in a form for nothing.
   if (view.status !== "APPROVED") return conflictReply(session, new ConflictError("hospitality.not_approved", { status: view.status }), requestId);
@@ -487,7 +349,7 @@ const settle: ActionHandler = async (session, payload) => {
 
 const submitSettle: FormHandler = async (session, values, payload) => {
   const requestId = payload.entityId;
-  if (!requestId) return malformed(session);
+  if (!requestId) return malformedClick(session);
   const result = validateForm({ fields: settleFields(session) }, values, settleFormSchema, session);
   if (!result.ok) return formErrorsReply(session, result.errors);
   try {
@@ -710,22 +572,9 @@ function intentRenderer(render: (session: Session, intent: Intent, view: Hospita
 
 /** An approver's DM: the card with Approve / Reject while their step is still open, else dropped. */
 function approverDm(leadKey: string) {
-  return intentRenderer(async (session, intent, view) => {
-    const step = view.steps.find((s) => s.id === intent.stepId);
-    if (view.status !== "PENDING" || !step || step.status !== "PENDING") return null;
-    const lead = session.t(leadKey, {
-      requester: await mentionOf(session, view.requester),
-      number: view.number,
-      position: step.position,
-      role: roleLabel(session, step.role),
-      since: localDateTime(session, step.pendingSince ?? view.createdAt),
-    });
-    const buttons =
-      intent.audience === "channel"
-        ? []
-        : decisionButtons(session, { id: view.id, version: intent.version ?? view.version }, { id: step.id, approverId: step.approver.id });
-    return hospitalityCardView(session, view, { lead, buttons });
-  });
+  return intentRenderer((session, intent, view) =>
+    approverDmView(session, "hospitality", leadKey, view, intent, (options) => hospitalityCardView(session, view, options)),
+  );
 }
 
 const intents: Record<string, IntentRenderer> = {
