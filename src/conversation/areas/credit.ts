@@ -10,27 +10,21 @@ import { CREDIT_REQUEST_ENTITY } from "../../core/approvals/kinds.js";
 import { findCustomer } from "../../core/customers/lookup.js";
 import { AmbiguousCustomerError } from "../../core/customers/errors.js";
 import { creditStatusOf, getCreditStatus, recordCreditReview, type CreditStatusView } from "../../core/credit/credit.js";
-import {
-  cancelCreditRequest,
-  creditRequestView,
-  decideCreditRequest,
-  getCreditRequest,
-  requestCreditLimit,
-  type CreditRequestView,
-} from "../../core/credit/requests.js";
-import { isDomainError, NotFoundError } from "../../core/shared/errors.js";
+import { cancelCreditRequest, creditRequestView, decideCreditRequest, getCreditRequest, requestCreditLimit, type CreditRequestView } from "../../core/credit/requests.js";
+import { NotFoundError } from "../../core/shared/errors.js";
 import { localDateOf } from "../../core/shared/time.js";
-import type { ActionHandler, CommandHandler, ConversationArea, FormHandler, IntentRenderer } from "../area.js";
+import type { CommandHandler, ConversationArea, IntentRenderer } from "../area.js";
 import { mentionOf } from "../mention.js";
 import { button, money, moreTemplate, noticeView, tierLabel } from "../builders/common.js";
-import { formErrorsReply } from "../builders/forms.js";
+
 import type { ActionReply, Reply } from "../port.js";
 import type { Session } from "../session.js";
-import { defineForm, validateForm, type Form } from "../views/form.js";
+
 import type { Button, Tone, View, ViewBlock } from "../views/view.js";
+import { approvalActions } from "../builders/approval-actions.js";
 import { creditLine, limitText } from "../builders/credit.js";
 import { ambiguousView } from "./customers.js";
-import { approvalCardView, approvalConflictReply, approvalDecisionButtons, approverDmView, decidedSteps, decisionInput, malformedClick, pendingStep, roleLabel } from "../builders/approvals.js";
+import { approvalCardView, approvalDecisionButtons, approverDmView, decidedSteps, pendingStep, roleLabel } from "../builders/approvals.js";
 
 export { CREDIT_REQUEST_ENTITY, creditLine };
 
@@ -128,92 +122,28 @@ async function systemView(session: Session, requestId: string): Promise<CreditRe
 
 // ---- decisions -----------------------------------------------------------------------------------
 
-function conflictReply(session: Session, err: unknown, requestId: string): Promise<ActionReply> {
-  return approvalConflictReply(session, err, async () => {
-    const current = await systemView(session, requestId);
-    return current ? cardUpdate(session, current) : null;
-  });
-}
-
-function decidedReply(session: Session, view: CreditRequestView, decision: "APPROVE" | "REJECT"): ActionReply {
-  const next = pendingStep(view);
-  const text =
-    decision === "REJECT"
+const { approve, reject, submitReject, cancel } = approvalActions<CreditRequestView>({
+  kind: "credit",
+  decide: (session, input) => decideCreditRequest(session.deps, session.actor, input),
+  cancel: (session, requestId) => cancelCreditRequest(session.deps, session.actor, { requestId }),
+  load: (session, requestId) => getCreditRequest(session.deps, session.actor, requestId),
+  current: systemView,
+  cardUpdate,
+  reasonRequiredCode: "credit.reason_required",
+  rejectTexts: (session, view) => ({
+    title: session.t("credit.view.form.reject_title", { number: view.number }),
+    intro: session.t("credit.view.form.reject_intro", { requester: view.requester.name, limit: money(view.requestedLimitFen), customer: view.customer.name }),
+  }),
+  decidedText: (session, view, decision) => {
+    const next = pendingStep(view);
+    return decision === "REJECT"
       ? session.t("credit.view.you_rejected", { number: view.number, requester: view.requester.name })
       : next
         ? session.t("credit.view.you_approved_next", { number: view.number, approver: next.approver.name, role: roleLabel(session, next.role) })
         : session.t("credit.view.you_approved_final", { number: view.number, customer: view.customer.name, limit: money(view.requestedLimitFen) });
-  return { reply: { kind: "view", view: noticeView(session, text, "success") }, updatedCard: cardUpdate(session, view) };
-}
-
-const approve: ActionHandler = async (session, payload) => {
-  const requestId = payload.entityId;
-  if (!requestId) return malformedClick(session);
-  try {
-    return decidedReply(session, await decideCreditRequest(session.deps, session.actor, { ...decisionInput(payload, requestId), decision: "APPROVE" }), "APPROVE");
-  } catch (err) {
-    return conflictReply(session, err, requestId);
-  }
-};
-
-const rejectFormSchema = z.object({ reason: z.string().trim().min(1).max(1_000) });
-const rejectFields = (session: Session): Form["fields"] => [
-  { name: "reason", label: session.t("hospitality.view.form.reject_reason"), kind: "textarea", required: true, maxLength: 1_000 },
-];
-
-const reject: ActionHandler = async (session, payload) => {
-  const requestId = payload.entityId;
-  if (!requestId) return malformedClick(session);
-  // As in hospitality: asking the core without a reason tells whether the click may go on.
-  try {
-    await decideCreditRequest(session.deps, session.actor, { ...decisionInput(payload, requestId), decision: "REJECT" });
-  } catch (err) {
-    if (!(isDomainError(err) && err.code === "credit.reason_required")) return conflictReply(session, err, requestId);
-  }
-  const view = await getCreditRequest(session.deps, session.actor, requestId);
-  const form = defineForm({
-    formId: "credit.reject",
-    title: session.t("credit.view.form.reject_title", { number: view.number }),
-    submitLabel: session.t("hospitality.view.form.reject_submit"),
-    intro: session.t("credit.view.form.reject_intro", { requester: view.requester.name, limit: money(view.requestedLimitFen), customer: view.customer.name }),
-    fields: rejectFields(session),
-    actionId: "credit.reject",
-    payload: button(session, "hospitality.view.form.reject_submit", "credit.reject", {
-      entityId: view.id,
-      ...(payload.version !== undefined ? { version: payload.version } : {}),
-      memberId: session.member.id,
-      ...(payload.args ? { args: payload.args } : {}),
-    }).payload,
-  });
-  return { reply: { kind: "form", form } };
-};
-
-const submitReject: FormHandler = async (session, values, payload) => {
-  const requestId = payload.entityId;
-  if (!requestId) return malformedClick(session);
-  const result = validateForm({ fields: rejectFields(session) }, values, rejectFormSchema, session);
-  if (!result.ok) return formErrorsReply(session, result.errors);
-  try {
-    const view = await decideCreditRequest(session.deps, session.actor, { ...decisionInput(payload, requestId), decision: "REJECT", reason: result.data.reason });
-    return decidedReply(session, view, "REJECT");
-  } catch (err) {
-    return conflictReply(session, err, requestId);
-  }
-};
-
-const cancel: ActionHandler = async (session, payload) => {
-  const requestId = payload.entityId;
-  if (!requestId) return malformedClick(session);
-  try {
-    const view = await cancelCreditRequest(session.deps, session.actor, { requestId });
-    return {
-      reply: { kind: "view", view: noticeView(session, session.t("credit.view.you_cancelled", { number: view.number }), "success") },
-      updatedCard: cardUpdate(session, view),
-    };
-  } catch (err) {
-    return conflictReply(session, err, requestId);
-  }
-};
+  },
+  cancelledText: (session, view) => session.t("credit.view.you_cancelled", { number: view.number }),
+});
 
 // ---- commands ------------------------------------------------------------------------------------
 

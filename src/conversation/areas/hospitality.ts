@@ -10,29 +10,24 @@ import { z } from "zod";
 import { AmbiguousCustomerError } from "../../core/customers/errors.js";
 import { findCustomer } from "../../core/customers/lookup.js";
 import { decideApproval } from "../../core/hospitality/approvals.js";
-import {
-  cancelHospitality,
-  getHospitality,
-  HOSPITALITY_ENTITY,
-  requestHospitality,
-  settleHospitality,
-} from "../../core/hospitality/hospitality.js";
+import { cancelHospitality, getHospitality, HOSPITALITY_ENTITY, requestHospitality, settleHospitality } from "../../core/hospitality/hospitality.js";
 import type { BudgetPeriod } from "../../core/hospitality/rules.js";
 import { hospitalityKinds } from "../../core/hospitality/schemas.js";
 import { loadRequest, toHospitalityView, type HospitalityView } from "../../core/hospitality/view.js";
 import { ConflictError, isDomainError, NotFoundError } from "../../core/shared/errors.js";
 import { yuanToFen } from "../../core/shared/money.js";
-import { approvalCardView, approvalConflictReply, approvalDecisionButtons, approverDmView, decidedSteps, decisionInput, malformedClick, pendingStep, renderedErrorText, roleLabel, type ApprovalCard } from "../builders/approvals.js";
+import { approvalCardView, approvalConflictReply, approvalDecisionButtons, approverDmView, decidedSteps, malformedClick, pendingStep, renderedErrorText, roleLabel, type ApprovalCard } from "../builders/approvals.js";
+import { approvalActions } from "../builders/approval-actions.js";
 import { moneyInput } from "../builders/money.js";
 import type { ActionHandler, ConversationArea, FormHandler, IntentRenderer } from "../area.js";
 import { mentionOf } from "../mention.js";
-import { button, localDateTime, money, noticeView, tierLabel } from "../builders/common.js";
+import { button, localDateTime, money, tierLabel } from "../builders/common.js";
 import { domainErrorReply, formErrorsReply } from "../builders/forms.js";
 import type { CommandOf } from "../grammar/index.js";
 import type { ActionReply, Reply } from "../port.js";
 import type { Session } from "../session.js";
 import { defineForm, validateForm, type Form } from "../views/form.js";
-import type { ButtonPayload } from "../views/payload.js";
+
 import type { Button, Tone, View } from "../views/view.js";
 import { ambiguousView } from "./customers.js";
 
@@ -213,101 +208,28 @@ function conflictReply(session: Session, err: unknown, requestId: string): Promi
   });
 }
 
-function decidedReply(session: Session, view: HospitalityView, decision: "APPROVE" | "REJECT"): ActionReply {
-  const next = pendingStep(view);
-  const text =
-    decision === "REJECT"
+const { approve, reject, submitReject, cancel } = approvalActions<HospitalityView>({
+  kind: "hospitality",
+  decide: (session, input) => decideApproval(session.deps, session.actor, input),
+  cancel: (session, requestId) => cancelHospitality(session.deps, session.actor, { requestId }),
+  load: (session, requestId) => getHospitality(session.deps, session.actor, requestId),
+  current: systemView,
+  cardUpdate,
+  reasonRequiredCode: "hospitality.reason_required",
+  rejectTexts: (session, view) => ({
+    title: session.t("hospitality.view.form.reject_title", { number: view.number }),
+    intro: session.t("hospitality.view.form.reject_intro", { requester: view.requester.name, amount: money(view.estimatedFen), customer: view.customer.name }),
+  }),
+  decidedText: (session, view, decision) => {
+    const next = pendingStep(view);
+    return decision === "REJECT"
       ? session.t("hospitality.view.you_rejected", { number: view.number, requester: view.requester.name })
       : next
         ? session.t("hospitality.view.you_approved_next", { number: view.number, approver: next.approver.name, role: roleLabel(session, next.role) })
         : session.t("hospitality.view.you_approved_final", { number: view.number, requester: view.requester.name });
-  return { reply: { kind: "view", view: noticeView(session, text, "success") }, updatedCard: cardUpdate(session, view) };
-}
-
-const approve: ActionHandler = async (session, payload) => {
-  const requestId = payload.entityId;
-  if (!requestId) return malformedClick(session);
-  try {
-    const view = await decideApproval(session.deps, session.actor, { ...decisionInput(payload, requestId), decision: "APPROVE" });
-    return decidedReply(session, view, "APPROVE");
-  } catch (err) {
-    return conflictReply(session, err, requestId);
-  }
-};
-
-const rejectFormSchema = z.object({ reason: z.string().trim().min(1).max(1_000) });
-
-function rejectFields(session: Session): Form["fields"] {
-  return [{ name: "reason", label: session.t("hospitality.view.form.reject_reason"), kind: "textarea", required: true, maxLength: 1_000 }];
-}
-
-function rejectForm(session: Session, view: HospitalityView, payload: ButtonPayload): Form {
-  return defineForm({
-    formId: "hospitality.reject",
-    title: session.t("hospitality.view.form.reject_title", { number: view.number }),
-    submitLabel: session.t("hospitality.view.form.reject_submit"),
-    intro: session.t("hospitality.view.form.reject_intro", {
-      requester: view.requester.name,
-      amount: money(view.estimatedFen),
-      customer: view.customer.name,
-    }),
-    fields: rejectFields(session),
-    actionId: "hospitality.reject",
-    payload: button(session, "hospitality.view.form.reject_submit", "hospitality.reject", {
-      entityId: view.id,
-      ...(payload.version !== undefined ? { version: payload.version } : {}),
-      memberId: session.member.id,
-      ...(payload.args ? { args: payload.args } : {}),
-    }).payload,
-  });
-}
-
-const reject: ActionHandler = async (session, payload) => {
-  const requestId = payload.entityId;
-  if (!requestId) return malformedClick(session);
-  // The core checks who may decide, the card's version and the step before it asks for a
-  // reason, and writes nothing when it refuses: asking it without a reason tells us whether a
-  // reason form is worth opening, or the click is late or not allowed, without a second copy
-  // of those rules here.
-  try {
-    await decideApproval(session.deps, session.actor, { ...decisionInput(payload, requestId), decision: "REJECT" });
-  } catch (err) {
-    if (!(isDomainError(err) && err.code === "hospitality.reason_required")) return conflictReply(session, err, requestId);
-  }
-  const view = await getHospitality(session.deps, session.actor, requestId);
-  return { reply: { kind: "form", form: rejectForm(session, view, payload) } };
-};
-
-const submitReject: FormHandler = async (session, values, payload) => {
-  const requestId = payload.entityId;
-  if (!requestId) return malformedClick(session);
-  const result = validateForm({ fields: rejectFields(session) }, values, rejectFormSchema, session);
-  if (!result.ok) return formErrorsReply(session, result.errors);
-  try {
-    const view = await decideApproval(session.deps, session.actor, {
-      ...decisionInput(payload, requestId),
-      decision: "REJECT",
-      reason: result.data.reason,
-    });
-    return decidedReply(session, view, "REJECT");
-  } catch (err) {
-    return conflictReply(session, err, requestId);
-  }
-};
-
-const cancel: ActionHandler = async (session, payload) => {
-  const requestId = payload.entityId;
-  if (!requestId) return malformedClick(session);
-  try {
-    const view = await cancelHospitality(session.deps, session.actor, { requestId });
-    return {
-      reply: { kind: "view", view: noticeView(session, session.t("hospitality.view.you_cancelled", { number: view.number }), "success") },
-      updatedCard: cardUpdate(session, view),
-    };
-  } catch (err) {
-    return conflictReply(session, err, requestId);
-  }
-};
+  },
+  cancelledText: (session, view) => session.t("hospitality.view.you_cancelled", { number: view.number }),
+});
 
 const settleFormSchema = z.object({ actual: z.string() });
 
