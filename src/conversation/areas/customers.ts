@@ -280,7 +280,7 @@ export const customersArea: ConversationArea = {
         });
         return { reply: { kind: "view", view } };
       } catch (err) {
-        return domainErrorReply(session, err, (f) => (f === "annualPurchaseFen" ? "annual" : f === "name" ? "name" : undefined));
+        return domainErrorReply(session, err, (f) => (f === "annualPurchaseFen" ? "annual" : f === "name" || f === "region" ? f : undefined));
       }
     },
   },
