@@ -24,7 +24,7 @@ import type { Button, Tone, View, ViewBlock } from "../views/view.js";
 import { approvalActions } from "../builders/approval-actions.js";
 import { creditLine, limitText } from "../builders/credit.js";
 import { ambiguousView } from "./customers.js";
-import { approvalCardView, approvalDecisionButtons, approverDmView, decidedSteps, pendingStep, roleLabel } from "../builders/approvals.js";
+import { approvalCardView, approvalDecisionButtons, approvalIntentRenderer, approverDmView, decidedSteps, pendingStep, roleLabel } from "../builders/approvals.js";
 
 export { CREDIT_REQUEST_ENTITY, creditLine };
 
@@ -199,21 +199,7 @@ const awayCommand: CommandHandler<"member.away"> = async (session, command) => {
 
 // ---- outbox intents --------------------------------------------------------------------------------
 
-const intentSchema = z.object({
-  requestId: z.string().min(1),
-  stepId: z.string().min(1).optional(),
-  version: z.number().int().optional(),
-  audience: z.string().optional(),
-});
-
-function requestIntent(render: (session: Session, intent: z.infer<typeof intentSchema>, view: CreditRequestView) => View | null | Promise<View | null>): IntentRenderer {
-  return async (session, raw) => {
-    const parsed = intentSchema.safeParse(raw);
-    if (!parsed.success) return null;
-    const view = await systemView(session, parsed.data.requestId);
-    return view ? render(session, parsed.data, view) : null;
-  };
-}
+const requestIntent = (render: Parameters<typeof approvalIntentRenderer<CreditRequestView>>[1]) => approvalIntentRenderer(systemView, render);
 
 function approverDm(leadKey: string) {
   return requestIntent((session, intent, view) =>

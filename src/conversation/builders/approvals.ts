@@ -3,7 +3,9 @@
 // and details, the approval chain step by step, and the outcome in small print; plus the pieces
 // every kind's area shares (step lines, decision buttons, conflict texts, decision inputs).
 import type { ApprovalStepView } from "../../core/approvals/view.js";
+import { z } from "zod";
 import { ConflictError, type DomainError } from "../../core/shared/errors.js";
+import type { IntentRenderer } from "../area.js";
 import { mentionOf } from "../mention.js";
 import type { ActionReply } from "../port.js";
 import type { Session } from "../session.js";
@@ -220,4 +222,30 @@ export async function approverDmView(
       ? []
       : approvalDecisionButtons(session, kind, { id: view.id, version: intent.version ?? view.version }, { id: step.id, approverId: step.approver.id });
   return card({ lead, buttons });
+}
+
+/** What the core's outbox intents about a request carry (approval requested, reminded, decided…). */
+const approvalIntentSchema = z.object({
+  requestId: z.string().min(1),
+  stepId: z.string().min(1).optional(),
+  version: z.number().int().optional(),
+  audience: z.string().optional(),
+});
+
+export type ApprovalIntent = z.infer<typeof approvalIntentSchema>;
+
+/**
+ * A renderer for an intent about a request: parses it and loads the request as the system sees
+ * it (`load`, null when gone); a malformed intent or a vanished request is dropped.
+ */
+export function approvalIntentRenderer<V>(
+  load: (session: Session, requestId: string) => Promise<V | null>,
+  render: (session: Session, intent: ApprovalIntent, view: V) => View | null | Promise<View | null>,
+): IntentRenderer {
+  return async (session, raw) => {
+    const parsed = approvalIntentSchema.safeParse(raw);
+    if (!parsed.success) return null;
+    const view = await load(session, parsed.data.requestId);
+    return view ? render(session, parsed.data, view) : null;
+  };
 }

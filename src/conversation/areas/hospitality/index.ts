@@ -17,6 +17,7 @@ import { ConflictError, isDomainError, NotFoundError } from "../../../core/share
 import { yuanToFen } from "../../../core/shared/money.js";
 import {
   approvalConflictReply,
+  approvalIntentRenderer,
   approverDmView,
   decidedSteps,
   malformedClick,
@@ -331,26 +332,7 @@ const submitRequestForm: FormHandler = async (session, values) => {
 
 // ---- outbox intents ----------------------------------------------------------------------------
 
-const intentSchema = z.object({
-  requestId: z.string().min(1),
-  stepId: z.string().min(1).optional(),
-  number: z.number().int().optional(),
-  position: z.number().int().optional(),
-  version: z.number().int().optional(),
-  audience: z.string().optional(),
-});
-
-type Intent = z.infer<typeof intentSchema>;
-
-/** Parses the intent and loads the request; a malformed intent or a vanished request is dropped. */
-function intentRenderer(render: (session: Session, intent: Intent, view: HospitalityView) => View | null | Promise<View | null>): IntentRenderer {
-  return async (session, raw) => {
-    const parsed = intentSchema.safeParse(raw);
-    if (!parsed.success) return null;
-    const view = await systemView(session, parsed.data.requestId);
-    return view ? render(session, parsed.data, view) : null;
-  };
-}
+const intentRenderer = (render: Parameters<typeof approvalIntentRenderer<HospitalityView>>[1]) => approvalIntentRenderer(systemView, render);
 
 /** An approver's DM: the card with Approve / Reject while their step is still open, else dropped. */
 function approverDm(leadKey: string) {
