@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { createReadStream } from "node:fs";
+import { createReadStream, readFileSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -12,6 +12,19 @@ import { decodeCsvBytes } from "./core/imports/csv.js";
 import { ManualClock } from "./core/shared/clock.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+/**
+ * `npm run accord` as package.json spells it, run without npm: node with the script's flags. The
+ * `tsx` command would relay a stop signal to a child of its own and SIGKILL it when slow to exit
+ * (a long import), so the script runs node itself, as `npm start` does.
+ */
+function accordArgs(): string[] {
+  const scripts = (JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
+  const [bin, ...args] = scripts.accord!.split(/\s+/);
+  expect([bin, ...args.slice(0, 2)]).toEqual(["node", "--import", "tsx"]);
+  expect(scripts.start!.startsWith("node --import tsx ")).toBe(true);
+  return args;
+}
+
 const fixture = (name: string) => path.join(root, "test", "fixtures", "csv", name);
 
 let tdb: TestDatabase;
@@ -169,12 +182,11 @@ describe("accord CLI", () => {
   });
 
   it("runs as `npm run accord` does: a child process answering help and exiting 2 on an unknown command", () => {
-    const tsx = path.join(root, "node_modules", "tsx", "dist", "cli.mjs");
     const env: Record<string, string> = { PATH: process.env.PATH ?? "", ACCORD_LOCALE: "en" };
-    const help = spawnSync(process.execPath, [tsx, "src/cli.ts", "help"], { cwd: root, env, encoding: "utf8", timeout: 30_000 });
+    const help = spawnSync(process.execPath, [...accordArgs(), "help"], { cwd: root, env, encoding: "utf8", timeout: 30_000 });
     expect(help.status).toBe(0);
     expect(help.stdout).toContain("export customers");
-    const bad = spawnSync(process.execPath, [tsx, "src/cli.ts", "frobnicate"], { cwd: root, env, encoding: "utf8", timeout: 30_000 });
+    const bad = spawnSync(process.execPath, [...accordArgs(), "frobnicate"], { cwd: root, env, encoding: "utf8", timeout: 30_000 });
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain("Unknown command “frobnicate”.");
   });
@@ -303,9 +315,8 @@ describe("accord CLI", () => {
   it("migrates a fresh embedded database and exits, as `npm run accord -- migrate` does", async () => {
     const dir = await mkdtemp(path.join(tmpdir(), "accord-migrate-"));
     try {
-      const tsx = path.join(root, "node_modules", "tsx", "dist", "cli.mjs");
       const env: Record<string, string> = { PATH: process.env.PATH ?? "", ACCORD_LOCALE: "en", ACCORD_DATA_DIR: path.join(dir, "data") };
-      const migrated = spawnSync(process.execPath, [tsx, "src/cli.ts", "migrate"], { cwd: root, env, encoding: "utf8", timeout: 90_000 });
+      const migrated = spawnSync(process.execPath, [...accordArgs(), "migrate"], { cwd: root, env, encoding: "utf8", timeout: 90_000 });
       expect(migrated.stderr).toBe("");
       expect(migrated.status).toBe(0);
       // Every committed migration, the init one first (other branches add theirs after it).

@@ -9,7 +9,6 @@ import { decideApproval } from "../core/hospitality/approvals.js";
 import { requestHospitality, settleHospitality } from "../core/hospitality/hospitality.js";
 import type { Actor, CoreDeps } from "../core/shared/context.js";
 import { addDays, type LocalDate } from "../core/shared/time.js";
-import { DEFAULT_DIMENSIONS } from "../core/surveys/rules.js";
 import { recordSurveyResult, startSurvey } from "../core/surveys/surveys.js";
 import type { ShiftedClock } from "./clock.js";
 import type { DemoText } from "./text.js";
@@ -125,9 +124,10 @@ async function settledHospitality({ deps, clock, actor, ownerKey, customers, tod
 /** A survey of the VIP customers three weeks ago, three in four answered (kept small: the seed runs on first start). */
 async function answeredSurvey({ deps, clock, actor, ownerKey, text }: HistoryContext): Promise<void> {
   const past: CoreDeps = { db: deps.db, clock };
-  const dimensions = [...(text.surveyDimensions ?? DEFAULT_DIMENSIONS)];
   clock.at(21);
-  const survey = await startSurvey(past, actor("wang"), { name: text.surveyName, tiers: ["VIP"], dimensions });
+  // No dimensions: the usual three in the demo department's language.
+  const survey = await startSurvey(past, actor("wang"), { name: text.surveyName, tiers: ["VIP"] });
+  const dimensions = survey.dimensions;
   const tasks = await deps.db.surveyTask.findMany({ where: { surveyId: survey.surveyId }, orderBy: { id: "asc" } });
   for (const [j, task] of tasks.entries()) {
     if (j % 4 === 3) continue;

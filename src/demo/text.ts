@@ -28,8 +28,6 @@ export interface DemoText {
   giftPurpose: string;
   rejectReason: string;
   surveyName: string;
-  /** Absent: the default dimensions (Chinese). */
-  surveyDimensions?: readonly string[];
   surveyComments: readonly string[];
 }
 
@@ -102,7 +100,6 @@ const en: DemoText = {
   giftPurpose: "Spring Festival thank-you gifts",
   rejectReason: "The gift is over this quarter's budget.",
   surveyName: "Q4 customer satisfaction survey",
-  surveyDimensions: ["Needs met", "Product", "Service"],
   surveyComments: ["Very responsive team.", "Delivery could be faster.", "Good value for money."],
 };
 

@@ -87,4 +87,25 @@ describe("help, customers and admin through the conversation", () => {
     const bad = replyText(await conversation.command({ user: user("UADMIN"), text: "admin settings timeZone Mars/Base" }));
     expect(bad).toContain("Mars/Base");
   });
+
+  it("refuses a region not on the department's list at the add form's region field, naming the known ones, in both languages", async () => {
+    await conversation.command({ user: user("UADMIN"), text: "管理 区域 添加 华东" });
+    await conversation.command({ user: user("UADMIN"), text: "管理 区域 添加 华南" });
+    const submitAdd = async (who: PlatformUser, values: Record<string, string>) => {
+      const reply = await conversation.command({ user: who, text: "customer add" });
+      const form = (reply as { form: { actionId: string; payload: string } }).form;
+      return (await conversation.submit({ user: who, actionId: form.actionId, payload: form.payload, values })).reply;
+    };
+    expect(await submitAdd(user("U2"), { name: "西北贸易", region: "西北" })).toEqual({
+      kind: "form_errors",
+      errors: { region: "“西北”不在本工作区的区域列表中：华东、华南。请从中选择，或请管理员添加（管理 区域 添加 <名称>）。" },
+    });
+    expect(await submitAdd(user("U1"), { name: "Mars Trading", region: "Mars" })).toEqual({
+      kind: "form_errors",
+      errors: { region: "“Mars” is not one of this workspace's regions: 华东, 华南. Choose one of them, or ask an administrator to add it (admin region add <name>)." },
+    });
+    expect(await tdb.prisma.customer.count({ where: { name: { in: ["西北贸易", "Mars Trading"] } } })).toBe(0);
+    await submitAdd(user("U2"), { name: "华南贸易", region: "华南" });
+    expect((await tdb.prisma.customer.findFirstOrThrow({ where: { name: "华南贸易" } })).region).toBe("华南");
+  });
 });

@@ -1,6 +1,7 @@
 // Hospitality policy through the conversation (issue #18): the customer's budget per period on
 // the request card, the tier snapshotted on the request, settlement only from the event date,
-// and the approvals list showing credit steps beside hospitality ones — in both languages.
+// the approvals list showing credit steps beside hospitality ones — in both languages — and a
+// credit request's Reject (with its reason form) and Cancel buttons.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { normalizeName } from "../../src/core/customers/rules.js";
 import { decideApproval } from "../../src/core/hospitality/approvals.js";
@@ -156,3 +157,34 @@ describe("approvals list", () => {
     });
   }
 });
+
+describe("credit requests on the approval engine's buttons", () => {
+  it("rejects with a reason from the form, answers a second click with who decided, and lets the requester cancel another", async () => {
+    const s = await scene("en");
+    await s.conversation.command({ user: s.users.alice, text: "credit request acme 500,000 Orders doubled" });
+    const list = viewOf(await s.conversation.command({ user: s.users.li, text: "approvals" }));
+    const rejectChoice = choiceByLabel(list, "Reject");
+
+    const opened = await click(s.conversation, s.users.li, rejectChoice);
+    const form = formOf(opened.reply);
+    expect(form.title).toBe("Reject credit request #1");
+    expect(await submit(s.conversation, s.users.li, form, { reason: " " })).toMatchObject({ reply: { kind: "form_errors" } });
+    const rejected = await submit(s.conversation, s.users.li, form, { reason: "Receivables overdue" });
+    expect(replyText(rejected.reply)).toBe("You rejected credit request #1. Alice has been told.");
+    expect(textOf(rejected.updatedCard!.view)).toContain("Receivables overdue");
+    const stored = await tdb.prisma.creditRequest.findFirstOrThrow({ where: { tenantId: s.tenant.id }, include: { steps: true } });
+    expect(stored.status).toBe("REJECTED");
+    expect(stored.steps.find((st) => st.status === "REJECTED")?.reason).toBe("Receivables overdue");
+
+    // The stale button: told who decided, with the current card and no second decision.
+    const again = await click(s.conversation, s.users.li, rejectChoice);
+    expect(replyText(again.reply)).toBe("Already decided: you rejected it at 2026-11-23 09:00.");
+    expect(again.updatedCard?.entityId).toBe(stored.id);
+
+    const second = viewOf(await s.conversation.command({ user: s.users.alice, text: "credit request acme 300,000 New plant" }));
+    const cancelled = await click(s.conversation, s.users.alice, choiceByLabel(second, "Cancel request"));
+    expect(replyText(cancelled.reply)).toBe("You cancelled credit request #2.");
+    expect((await tdb.prisma.creditRequest.findFirstOrThrow({ where: { tenantId: s.tenant.id, number: 2 } })).status).toBe("CANCELLED");
+  });
+});
+

@@ -58,7 +58,7 @@ describe("settings ranges", () => {
     await conversation.command({ user: user("UADMIN"), text: "lang zh" });
     // Complaint deadlines are typed in hours, by their name.
     const zh = replyText(await conversation.command({ user: user("UADMIN"), text: "管理 设置 高级投诉受理时限 600000" }));
-    expect(zh).toContain("高级投诉受理时限 的取值范围是 0.02 小时 至 8760 小时");
+    expect(zh).toContain("高级投诉受理时限 的取值范围是 1 分钟 至 8760 小时");
     const money = replyText(await conversation.command({ user: user("UADMIN"), text: "管理 设置 hospitality.managerMaxFen 20000000000" }));
     expect(money).toContain("¥0.00 至 ¥10,000,000,000.00");
     const weight = replyText(await conversation.command({ user: user("UADMIN"), text: "管理 设置 risk.weights.contactGap 101" }));
@@ -74,6 +74,21 @@ describe("settings ranges", () => {
     const ok = replyText(await conversation.command({ user: user("UADMIN"), text: "管理 设置 tiers.callbackCadenceDays.VIP 3650" }));
     expect(ok).toContain("3650");
     expect(await tdb.prisma.auditLog.count({ where: { action: "tenant.setting_changed" } })).toBe(1);
+  });
+
+  it("takes a complaint deadline in minutes or hours and shows one under an hour in minutes, in both languages", async () => {
+    const zh = replyText(await conversation.command({ user: user("UADMIN"), text: "管理 设置 紧急投诉受理时限 30 分钟" }));
+    expect(zh).toContain("紧急投诉受理时限 已设为 30 分钟");
+    expect(parseTenantSettings((await tdb.prisma.tenant.findFirstOrThrow({ where: { externalId: tenant } })).settings).sla.CRITICAL.ackMinutes).toBe(30);
+    await conversation.command({ user: user("UADMIN"), text: "lang en" });
+    expect(replyText(await conversation.command({ user: user("UADMIN"), text: "admin settings sla.CRITICAL.ackMinutes 1 min" }))).toContain("1 minute");
+    expect(replyText(await conversation.command({ user: user("UADMIN"), text: "admin settings sla.CRITICAL.ackMinutes 45min" }))).toContain("45 minutes");
+    expect(replyText(await conversation.command({ user: user("UADMIN"), text: "admin settings sla.CRITICAL.ackMinutes 1.5" }))).toContain("1.5 hours");
+    expect(replyText(await conversation.command({ user: user("UADMIN"), text: "admin settings sla.CRITICAL.ackMinutes min" }))).not.toContain("set to");
+    const shown = replyText(await conversation.command({ user: user("UADMIN"), text: "admin settings sla.CRITICAL.ackMinutes" }));
+    expect(shown).toMatch(/: 1\.5 hours$/);
+    expect(parseTenantSettings((await tdb.prisma.tenant.findFirstOrThrow({ where: { externalId: tenant } })).settings).sla.CRITICAL.ackMinutes).toBe(90);
+    await conversation.command({ user: user("UADMIN"), text: "admin settings sla.CRITICAL.ackMinutes 1" });
   });
 
   it("loads a tenant whose stored settings were written before the ranges, with defaults for the bad values", async () => {

@@ -29,13 +29,15 @@ afterAll(async () => {
   await tdb?.close();
 });
 
-async function scene() {
-  const tenant = await makeTenant(tdb.prisma, { locale: "en" });
+/** A department working in `locale` (Chinese by default) whose supervisor Sam reads Chinese and Wang and Alice English. */
+async function scene(locale: "zh-CN" | "en" = "zh-CN") {
+  const tenant = await makeTenant(tdb.prisma, { locale });
   const people = consoleMembers(tdb.prisma, tenant, 1);
   const wang = await people.add("Wang", { role: "MANAGER" });
   const sam = await people.add("Sam", { role: "SUPERVISOR", supervisorId: wang.id });
   const alice = await people.add("Alice", { supervisorId: sam.id });
   await tdb.prisma.member.update({ where: { id: sam.id }, data: { locale: "zh-CN" } });
+  await tdb.prisma.member.updateMany({ where: { id: { in: [wang.id, alice.id] } }, data: { locale: "en" } });
   const customer = (name: string, tier: Tier, ownerId = alice.id) =>
     tdb.prisma.customer.create({
       data: { tenantId: tenant.id, ownerId, name, nameKey: normalizeName(name), tier, status: "ACTIVE", lastContactAt: new Date(NOW), createdAt: new Date("2025-01-01T00:00:00Z") },
@@ -84,7 +86,7 @@ describe("survey / 调查", () => {
       "Answers of Vega Group recorded. 产品满意度 scored 2: your supervisor is told and a follow-up callback is set for tomorrow.",
     );
     const followUp = await tdb.prisma.callback.findFirstOrThrow({ where: { tenantId: s.tenant.id, customerId: s.vega.id, status: "PENDING" } });
-    expect([fromDateColumn(followUp.dueOn), followUp.assigneeId, followUp.note]).toEqual(["2026-11-24", s.alice.id, "2026Q4: 产品满意度 2/5"]);
+    expect([fromDateColumn(followUp.dueOn), followUp.assigneeId, followUp.note]).toEqual(["2026-11-24", s.alice.id, "2026Q4：产品满意度 2/5"]);
 
     // The supervisor's alert, in the supervisor's language, then in English.
     const alert = await tdb.prisma.outboxMessage.findFirstOrThrow({ where: { tenantId: s.tenant.id, target: `member:${s.sam.id}` } });
@@ -139,10 +141,10 @@ describe("survey / 调查", () => {
     const list = viewOf(await conversation.command({ user: s.as(s.alice), text: "survey" }));
     const form = formOf((await click(conversation, s.as(s.alice), choiceByAction(list, "survey.record"))).reply);
     expect(form.fields.slice(0, 2).map((f) => f.label)).toEqual(["交付", "价格"]);
-    const reply = await submit(conversation, s.as(s.alice), form, { d0: "1", d1: "3", followUp: "complaint" });
+    const reply = await submit(conversation, s.as(s.alice), form, { d0: "1", d1: "3", followUp: "complaint", comment: "太慢" });
     expect(replyText(reply.reply)).toContain("a complaint is registered");
     const complaint = await tdb.prisma.complaint.findFirstOrThrow({ where: { tenantId: s.tenant.id, customerId: s.vega.id } });
-    expect(complaint).toMatchObject({ severity: "HIGH", category: "SERVICE", description: "Pulse: 交付 1/5" });
+    expect(complaint).toMatchObject({ severity: "HIGH", category: "SERVICE", description: "Pulse：交付 1/5——太慢" });
     expect(await tdb.prisma.callback.count({ where: { tenantId: s.tenant.id, customerId: s.vega.id } })).toBe(0);
 
     // Sam reads Chinese, whichever language the command was typed in.
@@ -151,6 +153,18 @@ describe("survey / 调查", () => {
     );
     expect(replyText(await conversation.command({ user: s.as(s.sam), text: "survey start Bad Z" }))).toContain("“Z”不是客户等级");
     expect(await tdb.prisma.survey.count({ where: { tenantId: s.tenant.id } })).toBe(1);
+  });
+
+  it("gives an English department the default dimensions and follow-up notes in English, whoever starts the survey", async () => {
+    const s = await scene("en");
+    // Sam reads Chinese, but the survey and its follow-ups are the department's records.
+    await conversation.command({ user: s.as(s.sam), text: "调查 发起 Q1 VIP" });
+    expect((await tdb.prisma.survey.findFirstOrThrow({ where: { tenantId: s.tenant.id } })).dimensions).toEqual(["Needs met", "Product", "Service"]);
+    const list = viewOf(await conversation.command({ user: s.as(s.alice), text: "survey" }));
+    const form = formOf((await click(conversation, s.as(s.alice), choiceByAction(list, "survey.record"))).reply);
+    await submit(conversation, s.as(s.alice), form, { d0: "2", d1: "4", d2: "4" });
+    const followUp = await tdb.prisma.callback.findFirstOrThrow({ where: { tenantId: s.tenant.id, customerId: s.vega.id, status: "PENDING" } });
+    expect(followUp.note).toBe("Q1: Needs met 2/5");
   });
 
   it("puts the pending survey tasks in the account manager's morning digest: count and the first customers, VIP first", async () => {

@@ -55,6 +55,8 @@ export interface ScriptedAnswer {
   headers?: Record<string, string>;
   /** Wait this long before answering (then answer normally unless status/code are set). */
   delayMs?: number;
+  /** Only for a call to this receive_id (a post to one group); other calls pass it by. */
+  receiveId?: string;
 }
 
 export interface FakeFeishuUser {
@@ -297,7 +299,9 @@ export class FakeFeishu {
     };
 
     if (operation !== "unknown") {
-      const scripted = this.scripts.get(operation)?.shift();
+      const queue = this.scripts.get(operation) ?? [];
+      const at = queue.findIndex((a) => a.receiveId === undefined || a.receiveId === body?.receive_id);
+      const scripted = at >= 0 ? queue.splice(at, 1)[0] : undefined;
       if (scripted?.delayMs) await new Promise((r) => setTimeout(r, scripted.delayMs));
       if (scripted && (scripted.status !== undefined || scripted.code !== undefined)) {
         answer(scripted.status ?? 200, { code: scripted.code ?? 0, msg: scripted.msg ?? "scripted", data: {} }, scripted.headers);

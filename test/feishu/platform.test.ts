@@ -134,6 +134,38 @@ describe("admin channel", () => {
   });
 });
 
+describe("a post Feishu refuses as an invalid parameter (230001)", () => {
+  it("fails that message for good, logged with its code and no token, and never reports the group as gone", async () => {
+    // The complaints group from the test above, where Accord is a member.
+    const group = "oc_e5ca1a7e0002";
+    await h.deliverAll();
+    const adminDm = h.fake.dmOf(team.admin.openId);
+    const toldBefore = h.fake.messagesIn(adminDm).filter((m) => JSON.stringify(m.content).includes("could not post to")).length;
+    const logsBefore = h.logs.length;
+    h.fake.script("message.create", {
+      status: 400,
+      code: 230001,
+      msg: "Your request contains an invalid request parameter, ext=card content is invalid.",
+      receiveId: group,
+    });
+    const sent = await h.feishu.message(team.amy, "complaint acme critical The whole batch is damaged");
+    await waitFor(() => h.fake.repliesTo(sent.message.messageId)[0], "Amy's answer");
+    await h.deliverAll();
+
+    expect(h.fake.callsTo("message.create").filter((c) => c.body.receive_id === group).map((c) => c.code)).toEqual([230001]);
+    const row = await h.db.prisma.outboxMessage.findFirstOrThrow({ where: { target: "channel:complaints" }, orderBy: { createdAt: "desc" } });
+    expect(row.status).toBe("FAILED");
+    expect(row.attempts).toBe(1);
+    const line = h.logs.slice(logsBefore).find((l) => l.msg === "feishu: delivery failed permanently");
+    expect(line).toMatchObject({ code: 230001, outboxId: row.id, target: "channel:complaints" });
+    expect(JSON.stringify(h.logs)).not.toMatch(/Bearer t-/);
+    for (const token of h.fake.issuedTokens()) expect(JSON.stringify(h.logs)).not.toContain(token);
+    // The group is still there and still the complaints channel: the admins are not told otherwise.
+    expect(h.fake.messagesIn(adminDm).filter((m) => JSON.stringify(m.content).includes("could not post to"))).toHaveLength(toldBefore);
+    expect(await h.db.prisma.outboxMessage.count({ where: { payload: { path: ["kind"], equals: "admin.channel_unreachable" }, createdAt: { gte: row.createdAt } } })).toBe(0);
+  });
+});
+
 describe("credentials in logs", () => {
   it("keeps the tenant access token out of the log when a call fails and the SDK logs the request", async () => {
     // An ephemeral card to a chat Feishu refuses, then the DM fallback fails too: two failed calls.

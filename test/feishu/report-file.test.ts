@@ -3,7 +3,7 @@
 // reply card says it was sent.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cardText, waitFor } from "../fakes/feishu.js";
-import { workbookRows } from "../support/report-file.js";
+import { expectDepartmentWorkbook, seedReportCustomer } from "../support/report-file.js";
 import { seedDepartment, startHarness, type Harness } from "./harness.js";
 
 let h: Harness;
@@ -12,10 +12,7 @@ let team: Awaited<ReturnType<typeof seedDepartment>>;
 beforeAll(async () => {
   h = await startHarness();
   team = await seedDepartment(h);
-  const tenant = await h.db.prisma.tenant.findFirstOrThrow();
-  await h.db.prisma.customer.create({
-    data: { tenantId: tenant.id, ownerId: team.alice.memberId, name: "Acme", nameKey: "acme", tier: "VIP", status: "ACTIVE", lastContactAt: new Date() },
-  });
+  await seedReportCustomer(h.db.prisma, team.alice);
 });
 
 afterAll(async () => {
@@ -35,12 +32,7 @@ describe("report as a file", () => {
     expect(uploaded.fileType).toBe("xls");
     expect(uploaded.fileName).toMatch(/^KPI report \d{4}-\d{2}-\d{2} to \d{4}-\d{2}-\d{2}\.xlsx$/);
 
-    const rows = await workbookRows(uploaded.bytes);
-    expect(rows[0]!.slice(0, 3)).toEqual(["Row", "Name", "Members"]);
-    const alice = rows.find((r) => r[1] === "Alice Zhang")!;
-    expect(alice[0]).toBe("member");
-    expect(alice[3]).toBe(1);
-    for (const name of ["Wang Manager", "Li Supervisor", "Amy Chen"]) expect(rows.map((r) => r[1])).toContain(name);
+    await expectDepartmentWorkbook(uploaded.bytes);
   });
 
   it("says so when the upload is refused (no im:resource), and sends no file message", async () => {

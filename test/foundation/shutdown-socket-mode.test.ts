@@ -4,58 +4,29 @@
 // left unacknowledged (Slack re-sends those, never commands), a command is answered "busy" — none
 // is acknowledged and then dropped. Real `npm start` against the fake Slack's Socket Mode
 // (hello, envelope_id, acks), on PostgreSQL when TEST_DATABASE_URL is set, else embedded.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { FakeSlack, SlackClientSide, sleep, waitFor } from "../fakes/slack.js";
-import { openTestDatabase, type TestDatabase } from "../support/db.js";
-import { spawnAccord, withChildDatabase, type AccordProcess } from "../support/process.js";
+import { BUSY_TEXT, expectCleanExit, finalAnswers, shutdownScene } from "../support/shutdown.js";
 
 const SECRET = "socket-drain-signing-secret-0001";
 const GRACE_SECONDS = 20;
 const COMMANDS = 40;
-const BUSY = "Accord is very busy right now and could not get to this in time. Please try again in a moment.";
 
-let tdb: TestDatabase;
-let fake: FakeSlack;
-let dataDir: string | undefined;
-let accord: AccordProcess | undefined;
-
-beforeAll(async () => {
-  tdb = await openTestDatabase();
-  fake = await FakeSlack.start({ teamId: "TSOCKET" });
-  if (tdb.mode === "pglite") dataDir = mkdtempSync(path.join(tmpdir(), "accord-socket-drain-"));
-});
-
-afterAll(async () => {
-  if (accord && accord.child.exitCode === null && accord.child.signalCode === null) accord.child.kill("SIGKILL");
-  await fake?.close();
-  await tdb?.close();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-});
+const scene = shutdownScene({ startFake: () => FakeSlack.start({ teamId: "TSOCKET" }), dataDirPrefix: "accord-socket-drain-" });
 
 describe("SIGTERM in Socket Mode", () => {
   const users = Array.from({ length: COMMANDS }, (_, i) => ({ id: `USOCK${i}`, name: `sock.${i}` }));
-  const childDb = () => ({ dataDir, tdb });
 
   beforeAll(async () => {
-    await withChildDatabase(childDb(), async (db) => {
-      const tenant = await db.tenant.create({ data: { platform: "SLACK", externalId: "TSOCKET", name: "Socket", locale: "en" } });
-      for (const u of users) {
-        await db.member.create({
-          data: { tenantId: tenant.id, displayName: `Sock ${u.name}`, identities: { create: { tenantId: tenant.id, platform: "SLACK", platformUserId: u.id } } },
-        });
-      }
-    });
+    await scene.seedWorkspace(
+      { platform: "SLACK", externalId: "TSOCKET", name: "Socket" },
+      users.map((u) => ({ userId: u.id, name: `Sock ${u.name}` })),
+    );
   });
 
   it(`carries out every one of ${COMMANDS} acknowledged envelopes once, closes the connection at once, and never acknowledges an envelope it drops`, async () => {
-    accord = spawnAccord({
-      ...(dataDir ? { ACCORD_DATA_DIR: dataDir } : { DATABASE_URL: tdb.url }),
-      PORT: "0",
-      ACCORD_LOCALE: "en",
-      ACCORD_SHUTDOWN_GRACE_SECONDS: String(GRACE_SECONDS),
+    const fake = scene.fake;
+    const accord = scene.start(GRACE_SECONDS, {
       SLACK_BOT_TOKEN: fake.botToken,
       SLACK_SIGNING_SECRET: SECRET,
       SLACK_APP_TOKEN: "xapp-1-A0ACCORD-drain",
@@ -76,11 +47,7 @@ describe("SIGTERM in Socket Mode", () => {
     });
     const ackOf = (envelopeId: string) => fake.socketAcks.filter((a) => a.envelope_id === envelopeId);
     await waitFor(() => sent.every((s) => ackOf(s.envelopeId).length === 1), "every command envelope acknowledged");
-    const answersTo = (responseUrl: string) =>
-      fake
-        .responsesTo(responseUrl)
-        .map((r) => JSON.stringify(r.body))
-        .filter((body) => !body.includes("Working on it"));
+    const answersTo = (responseUrl: string) => finalAnswers(fake, responseUrl);
     expect(sent.filter((s) => answersTo(s.responseUrl).length > 0).length, "the commands must still be in hand at the signal").toBe(0);
 
     const signalled = Date.now();
@@ -114,19 +81,15 @@ describe("SIGTERM in Socket Mode", () => {
     expect(fake.socketConnections, "the connection closes while the work goes on").toBe(0);
     expect(closedAfterMs).toBeLessThan(5_000);
 
-    const { code } = await accord.exited((GRACE_SECONDS + 10) * 1_000);
-    const tookMs = Date.now() - signalled;
-    expect(code, accord.output()).toBe(0);
-    expect(tookMs).toBeLessThan(GRACE_SECONDS * 1_000);
+    await expectCleanExit(accord, signalled, GRACE_SECONDS);
     expect(accord.output()).toContain("socket mode connection closed for shutdown");
-    expect(accord.output()).toContain("every accepted request answered");
 
     for (const s of sent) {
       const answers = answersTo(s.responseUrl);
       expect(answers, s.name).toHaveLength(1);
       expect(answers[0], s.name).toContain(s.name);
     }
-    const stored = await withChildDatabase(childDb(), (db) => db.customer.findMany({ select: { name: true } }));
+    const stored = await scene.withDb((db) => db.customer.findMany({ select: { name: true } }));
     const storedNames = new Set(stored.map((c) => c.name));
     for (const s of sent) expect(storedNames.has(s.name), s.name).toBe(true);
 
@@ -142,7 +105,7 @@ describe("SIGTERM in Socket Mode", () => {
         else expect(acks, l.name).toHaveLength(1);
       } else {
         if (carriedOut) expect(acks, l.name).toHaveLength(1);
-        else if (acks.length > 0) expect(JSON.stringify(acks[0]!.payload ?? {}) + JSON.stringify(fake.responsesTo(l.responseUrl!).map((r) => r.body)), l.name).toContain(BUSY);
+        else if (acks.length > 0) expect(JSON.stringify(acks[0]!.payload ?? {}) + JSON.stringify(fake.responsesTo(l.responseUrl!).map((r) => r.body)), l.name).toContain(BUSY_TEXT);
       }
     }
     expect(stored.filter((c) => !c.name.startsWith("Sock Customer") && !c.name.startsWith("Late ")).length).toBe(0);

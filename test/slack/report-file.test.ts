@@ -3,7 +3,7 @@
 // the requester's DM as channel_id), and the answer says it was sent.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { textOf, waitFor } from "../fakes/slack.js";
-import { workbookRows } from "../support/report-file.js";
+import { expectDepartmentWorkbook, seedReportCustomer } from "../support/report-file.js";
 import { seedDepartment, startHarness, type Harness } from "./harness.js";
 
 let h: Harness;
@@ -22,10 +22,7 @@ let team: Awaited<ReturnType<typeof seedDepartment>>;
 beforeAll(async () => {
   h = await startHarness();
   team = await seedDepartment(h);
-  const tenant = await h.db.prisma.tenant.findFirstOrThrow();
-  await h.db.prisma.customer.create({
-    data: { tenantId: tenant.id, ownerId: team.alice.memberId, name: "Acme", nameKey: "acme", tier: "VIP", status: "ACTIVE", lastContactAt: new Date() },
-  });
+  await seedReportCustomer(h.db.prisma, team.alice);
 });
 
 afterAll(async () => {
@@ -49,13 +46,7 @@ describe("report as a file", () => {
     expect(file.filename).toMatch(/\.xlsx$/);
     expect(file.declaredLength).toBe(file.bytes.length);
 
-    const rows = await workbookRows(file.bytes);
-    expect(rows[0]!.slice(0, 3)).toEqual(["Row", "Name", "Members"]);
-    const names = rows.map((r) => r[1]);
-    for (const name of ["Wang Manager", "Li Supervisor", "Alice Zhang", "Amy Chen"]) expect(names).toContain(name);
-    const alice = rows.find((r) => r[1] === "Alice Zhang")!;
-    expect(alice[0]).toBe("member");
-    expect(alice[3]).toBe(1); // her one customer
+    await expectDepartmentWorkbook(file.bytes);
   });
 
   it("tells the requester when Slack refuses the upload (no files:write), and sends nothing", async () => {

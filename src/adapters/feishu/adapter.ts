@@ -106,10 +106,12 @@ export interface FeishuAdapter {
   sender: Sender;
 }
 
-// im.message.create codes meaning the group refuses every post until someone acts: the bot is
-// not in the chat (230002), the chat was disbanded or does not exist (230001 invalid receive_id
-// for a chat, 232009/232010/232011).
-const CHAT_GONE = new Set([230002, 230001, 232009, 232010, 232011]);
+// Codes meaning the group refuses every post until someone acts (Feishu's error tables for
+// im/v1/messages and im/v1/chats): the bot is not in the group (230002, 232011 "Operator can NOT
+// be out of the chat"), the group was disbanded (232009), it belongs to another tenant (232010).
+// Not 230001: "Your request contains an invalid request parameter" is about that one request
+// (a malformed card as much as a bad id); it fails that message, not the channel.
+const CHAT_GONE = new Set([230002, 232009, 232010, 232011]);
 // "帮助" / "help" (with or without /crm) typed in the bot's direct chat.
 const HELP_TEXT = /^\s*(\/crm\s+)?(help|帮助)\s*$/i;
 const SENDER_RETRY: RetryPolicy = { attempts: 2, baseDelayMs: 300, maxDelayMs: 1_000 };
@@ -784,7 +786,8 @@ export function createFeishuAdapter(config: FeishuConfig, deps: FeishuAdapterDep
     } catch (err) {
       const failure =
         err instanceof FeishuApiError ? err : new FeishuApiError("im.message.create", "request_failed", false, undefined, (err as Error).message);
-      const context = { feishu: failure.message, outboxId: message.id, target: message.target, attempt: message.attempts };
+      // Feishu's code and message (never the card, which may carry contact details, nor the token).
+      const context = { code: failure.code, feishu: failure.message, outboxId: message.id, target: message.target, attempt: message.attempts };
       if (failure.permanent) log.error(context, "feishu: delivery failed permanently");
       else log.warn(context, "feishu: delivery failed, will retry");
       if (delivery.to.kind === "channel" && typeof failure.code === "number" && CHAT_GONE.has(failure.code)) {

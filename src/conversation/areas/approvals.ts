@@ -11,7 +11,7 @@ import type { Reply } from "../port.js";
 import type { Session } from "../session.js";
 import type { ListItem } from "../views/view.js";
 import { decisionButtons as creditDecisionButtons } from "./credit.js";
-import { decisionButtons, kindLabel } from "./hospitality.js";
+import { decisionButtons, kindLabel } from "./hospitality/index.js";
 
 function hospitalityItem(session: Session, a: PendingApproval): ListItem {
   const heads = a.guests + a.staff;

@@ -10,28 +10,20 @@ import { CREDIT_REQUEST_ENTITY } from "../../core/approvals/kinds.js";
 import { findCustomer } from "../../core/customers/lookup.js";
 import { AmbiguousCustomerError } from "../../core/customers/errors.js";
 import { creditStatusOf, getCreditStatus, recordCreditReview, type CreditStatusView } from "../../core/credit/credit.js";
-import {
-  cancelCreditRequest,
-  creditRequestView,
-  decideCreditRequest,
-  getCreditRequest,
-  requestCreditLimit,
-  type CreditRequestView,
-} from "../../core/credit/requests.js";
-import { ConflictError, isDomainError, NotFoundError } from "../../core/shared/errors.js";
+import { cancelCreditRequest, creditRequestView, decideCreditRequest, getCreditRequest, requestCreditLimit, type CreditRequestView } from "../../core/credit/requests.js";
+import { NotFoundError } from "../../core/shared/errors.js";
 import { localDateOf } from "../../core/shared/time.js";
-import type { ActionHandler, CommandHandler, ConversationArea, FormHandler, IntentRenderer } from "../area.js";
+import type { CommandHandler, ConversationArea, IntentRenderer } from "../area.js";
 import { mentionOf } from "../mention.js";
-import { button, localDateTime, localDay, money, moreTemplate, noticeView, tierLabel } from "../builders/common.js";
-import { formErrorsReply } from "../builders/forms.js";
+import { button, localDay, money, moreTemplate, noticeView, tierLabel } from "../builders/common.js";
 import type { ActionReply, Reply } from "../port.js";
 import type { Session } from "../session.js";
-import { defineForm, validateForm, type Form } from "../views/form.js";
-import type { ButtonPayload } from "../views/payload.js";
+
 import type { Button, Tone, View, ViewBlock } from "../views/view.js";
+import { approvalActions } from "../builders/approval-actions.js";
 import { creditLine, limitText } from "../builders/credit.js";
 import { ambiguousView } from "./customers.js";
-import { approvalDecisionButtons, conflictText, decidedSteps, pendingStep, roleLabel, stepLine } from "./hospitality.js";
+import { approvalCardView, approvalDecisionButtons, approvalIntentRenderer, approverDmView, decidedSteps, pendingStep, roleLabel } from "../builders/approvals.js";
 
 export { CREDIT_REQUEST_ENTITY, creditLine };
 
@@ -75,26 +67,6 @@ export function creditCardView(session: Session, s: CreditStatusView, lead?: str
 
 // ---- the request card ----------------------------------------------------------------------------
 
-function outcomeLines(session: Session, view: CreditRequestView): string[] {
-  const last = decidedSteps(view).at(-1);
-  const at = (d: Date) => localDateTime(session, d);
-  switch (view.status) {
-    case "PENDING": {
-      const lines: string[] = [];
-      if (last) lines.push(session.t("hospitality.view.step_approved_by", { position: last.position, by: last.decidedBy!.name, at: at(last.decidedAt!) }));
-      const next = pendingStep(view);
-      if (next) lines.push(session.t("hospitality.view.waiting_for", { approver: next.approver.name, role: roleLabel(session, next.role) }));
-      return lines;
-    }
-    case "APPROVED":
-      return last ? [session.t("credit.view.approved_by", { by: last.decidedBy!.name, at: at(last.decidedAt!), limit: money(view.requestedLimitFen) })] : [];
-    case "REJECTED":
-      return last ? [session.t("hospitality.view.rejected_by", { by: last.decidedBy!.name, at: at(last.decidedAt!), reason: last.reason ?? "—" })] : [];
-    case "CANCELLED":
-      return [session.t("hospitality.view.cancelled", { by: view.requester.name })];
-  }
-}
-
 export function creditRequestCardView(session: Session, view: CreditRequestView, options: { lead?: string; buttons?: Button[] } = {}): View {
   const fields = [
     { label: session.t("credit.view.field.customer"), value: session.t("credit.view.customer_value", { name: view.customer.name, tier: tierLabel(session, view.customer.tier) }) },
@@ -103,31 +75,26 @@ export function creditRequestCardView(session: Session, view: CreditRequestView,
     { label: session.t("credit.view.field.requested_limit"), value: money(view.requestedLimitFen) },
     ...(view.status === "APPROVED" ? [{ label: session.t("credit.view.field.limit_now"), value: limitText(session, view.customer.creditLimitFen) }] : []),
   ];
-  const blocks: ViewBlock[] = [
-    ...(options.lead ? [{ kind: "text" as const, text: options.lead }] : []),
-    { kind: "fields", fields },
-    { kind: "text", text: session.t("credit.view.reason", { reason: view.reason }) },
-    { kind: "list", title: session.t("hospitality.view.chain_title"), items: view.steps.map((s) => ({ text: stepLine(session, s) })) },
-    { kind: "context", lines: outcomeLines(session, view) },
-    ...(options.buttons && options.buttons.length ? [{ kind: "actions" as const, buttons: options.buttons }] : []),
-  ];
-  const summary = session.t("credit.view.request_summary", {
-    number: view.number,
-    customer: view.customer.name,
-    limit: money(view.requestedLimitFen),
-    status: statusLabel(session, view.status),
-  });
-  return {
-    header: {
+  return approvalCardView(
+    session,
+    {
       title: session.t("credit.view.request_title", { number: view.number }),
       subtitle: `${view.customer.name} · ${money(view.requestedLimitFen)}`,
-      tag: { text: statusLabel(session, view.status), tone: STATUS_TONE[view.status] },
-      tone: STATUS_TONE[view.status],
+      status: { label: statusLabel(session, view.status), tone: STATUS_TONE[view.status] },
+      fields,
+      details: [session.t("credit.view.reason", { reason: view.reason })],
+      request: view,
+      approvedLine: (by, at) => session.t("credit.view.approved_by", { by, at, limit: money(view.requestedLimitFen) }),
+      cancelledLine: session.t("hospitality.view.cancelled", { by: view.requester.name }),
+      summary: session.t("credit.view.request_summary", {
+        number: view.number,
+        customer: view.customer.name,
+        limit: money(view.requestedLimitFen),
+        status: statusLabel(session, view.status),
+      }),
     },
-    blocks,
-    summary: options.lead ? `${summary} — ${options.lead.replaceAll("*", "")}` : summary,
-    moreTemplate: moreTemplate(session),
-  };
+    options,
+  );
 }
 
 export function decisionButtons(session: Session, request: { id: string; version: number }, step: { id: string; approverId: string }): Button[] {
@@ -154,101 +121,28 @@ async function systemView(session: Session, requestId: string): Promise<CreditRe
 
 // ---- decisions -----------------------------------------------------------------------------------
 
-async function conflictReply(session: Session, err: unknown, requestId: string): Promise<ActionReply> {
-  if (!(err instanceof ConflictError)) throw err;
-  const current = await systemView(session, requestId);
-  return {
-    reply: { kind: "view", view: noticeView(session, conflictText(session, err), "warning") },
-    ...(current ? { updatedCard: cardUpdate(session, current) } : {}),
-  };
-}
-
-const malformed = (session: Session): ActionReply => ({ reply: { kind: "view", view: noticeView(session, session.t("button.malformed"), "warning") } });
-
-function decisionInput(payload: ButtonPayload, requestId: string) {
-  const step = payload.args?.step;
-  return { requestId, ...(typeof step === "string" ? { stepId: step } : {}), ...(payload.version !== undefined ? { cardVersion: payload.version } : {}) };
-}
-
-function decidedReply(session: Session, view: CreditRequestView, decision: "APPROVE" | "REJECT"): ActionReply {
-  const next = pendingStep(view);
-  const text =
-    decision === "REJECT"
+const { approve, reject, submitReject, cancel } = approvalActions<CreditRequestView>({
+  kind: "credit",
+  decide: (session, input) => decideCreditRequest(session.deps, session.actor, input),
+  cancel: (session, requestId) => cancelCreditRequest(session.deps, session.actor, { requestId }),
+  load: (session, requestId) => getCreditRequest(session.deps, session.actor, requestId),
+  current: systemView,
+  cardUpdate,
+  reasonRequiredCode: "credit.reason_required",
+  rejectTexts: (session, view) => ({
+    title: session.t("credit.view.form.reject_title", { number: view.number }),
+    intro: session.t("credit.view.form.reject_intro", { requester: view.requester.name, limit: money(view.requestedLimitFen), customer: view.customer.name }),
+  }),
+  decidedText: (session, view, decision) => {
+    const next = pendingStep(view);
+    return decision === "REJECT"
       ? session.t("credit.view.you_rejected", { number: view.number, requester: view.requester.name })
       : next
         ? session.t("credit.view.you_approved_next", { number: view.number, approver: next.approver.name, role: roleLabel(session, next.role) })
         : session.t("credit.view.you_approved_final", { number: view.number, customer: view.customer.name, limit: money(view.requestedLimitFen) });
-  return { reply: { kind: "view", view: noticeView(session, text, "success") }, updatedCard: cardUpdate(session, view) };
-}
-
-const approve: ActionHandler = async (session, payload) => {
-  const requestId = payload.entityId;
-  if (!requestId) return malformed(session);
-  try {
-    return decidedReply(session, await decideCreditRequest(session.deps, session.actor, { ...decisionInput(payload, requestId), decision: "APPROVE" }), "APPROVE");
-  } catch (err) {
-    return conflictReply(session, err, requestId);
-  }
-};
-
-const rejectFormSchema = z.object({ reason: z.string().trim().min(1).max(1_000) });
-const rejectFields = (session: Session): Form["fields"] => [
-  { name: "reason", label: session.t("hospitality.view.form.reject_reason"), kind: "textarea", required: true, maxLength: 1_000 },
-];
-
-const reject: ActionHandler = async (session, payload) => {
-  const requestId = payload.entityId;
-  if (!requestId) return malformed(session);
-  // As in hospitality: asking the core without a reason tells whether the click may go on.
-  try {
-    await decideCreditRequest(session.deps, session.actor, { ...decisionInput(payload, requestId), decision: "REJECT" });
-  } catch (err) {
-    if (!(isDomainError(err) && err.code === "credit.reason_required")) return conflictReply(session, err, requestId);
-  }
-  const view = await getCreditRequest(session.deps, session.actor, requestId);
-  const form = defineForm({
-    formId: "credit.reject",
-    title: session.t("credit.view.form.reject_title", { number: view.number }),
-    submitLabel: session.t("hospitality.view.form.reject_submit"),
-    intro: session.t("credit.view.form.reject_intro", { requester: view.requester.name, limit: money(view.requestedLimitFen), customer: view.customer.name }),
-    fields: rejectFields(session),
-    actionId: "credit.reject",
-    payload: button(session, "hospitality.view.form.reject_submit", "credit.reject", {
-      entityId: view.id,
-      ...(payload.version !== undefined ? { version: payload.version } : {}),
-      memberId: session.member.id,
-      ...(payload.args ? { args: payload.args } : {}),
-    }).payload,
-  });
-  return { reply: { kind: "form", form } };
-};
-
-const submitReject: FormHandler = async (session, values, payload) => {
-  const requestId = payload.entityId;
-  if (!requestId) return malformed(session);
-  const result = validateForm({ fields: rejectFields(session) }, values, rejectFormSchema, session);
-  if (!result.ok) return formErrorsReply(session, result.errors);
-  try {
-    const view = await decideCreditRequest(session.deps, session.actor, { ...decisionInput(payload, requestId), decision: "REJECT", reason: result.data.reason });
-    return decidedReply(session, view, "REJECT");
-  } catch (err) {
-    return conflictReply(session, err, requestId);
-  }
-};
-
-const cancel: ActionHandler = async (session, payload) => {
-  const requestId = payload.entityId;
-  if (!requestId) return malformed(session);
-  try {
-    const view = await cancelCreditRequest(session.deps, session.actor, { requestId });
-    return {
-      reply: { kind: "view", view: noticeView(session, session.t("credit.view.you_cancelled", { number: view.number }), "success") },
-      updatedCard: cardUpdate(session, view),
-    };
-  } catch (err) {
-    return conflictReply(session, err, requestId);
-  }
-};
+  },
+  cancelledText: (session, view) => session.t("credit.view.you_cancelled", { number: view.number }),
+});
 
 // ---- commands ------------------------------------------------------------------------------------
 
@@ -304,36 +198,12 @@ const awayCommand: CommandHandler<"member.away"> = async (session, command) => {
 
 // ---- outbox intents --------------------------------------------------------------------------------
 
-const intentSchema = z.object({
-  requestId: z.string().min(1),
-  stepId: z.string().min(1).optional(),
-  version: z.number().int().optional(),
-  audience: z.string().optional(),
-});
-
-function requestIntent(render: (session: Session, intent: z.infer<typeof intentSchema>, view: CreditRequestView) => View | null | Promise<View | null>): IntentRenderer {
-  return async (session, raw) => {
-    const parsed = intentSchema.safeParse(raw);
-    if (!parsed.success) return null;
-    const view = await systemView(session, parsed.data.requestId);
-    return view ? render(session, parsed.data, view) : null;
-  };
-}
+const requestIntent = (render: Parameters<typeof approvalIntentRenderer<CreditRequestView>>[1]) => approvalIntentRenderer(systemView, render);
 
 function approverDm(leadKey: string) {
-  return requestIntent(async (session, intent, view) => {
-    const step = view.steps.find((s) => s.id === intent.stepId);
-    if (view.status !== "PENDING" || !step || step.status !== "PENDING") return null;
-    const lead = session.t(leadKey, {
-      requester: await mentionOf(session, view.requester),
-      number: view.number,
-      position: step.position,
-      role: roleLabel(session, step.role),
-      since: localDateTime(session, step.pendingSince ?? view.createdAt),
-    });
-    const buttons = intent.audience === "channel" ? [] : decisionButtons(session, { id: view.id, version: intent.version ?? view.version }, { id: step.id, approverId: step.approver.id });
-    return creditRequestCardView(session, view, { lead, buttons });
-  });
+  return requestIntent((session, intent, view) =>
+    approverDmView(session, "credit", leadKey, view, intent, (options) => creditRequestCardView(session, view, options)),
+  );
 }
 
 const customerIntent = z.object({ customerId: z.string().min(1), invoices: z.string().optional() });

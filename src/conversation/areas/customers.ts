@@ -1,6 +1,5 @@
 // customer / 客户: the customer card, adding a customer, reassigning, overriding the tier.
 import type { Tier } from "@prisma/client";
-import { mentionOf } from "../mention.js";
 import { customerCardByName, customerCardOf, getCustomerCard, type CustomerCard } from "../../core/customers/card.js";
 import { createCustomer, overrideTier } from "../../core/customers/customers.js";
 import { AmbiguousCustomerError } from "../../core/customers/errors.js";
@@ -285,19 +284,8 @@ export const customersArea: ConversationArea = {
         });
         return { reply: { kind: "view", view } };
       } catch (err) {
-        return domainErrorReply(session, err, (f) => (f === "annualPurchaseFen" ? "annual" : f === "name" ? "name" : undefined));
+        return domainErrorReply(session, err, (f) => (f === "annualPurchaseFen" ? "annual" : f === "name" || f === "region" ? f : undefined));
       }
-    },
-  },
-
-  intents: {
-    "customer.assigned": async (session, intent) => {
-      const card = await getCustomerCard(session.deps, session.actor, String(intent.customerId));
-      const from = await session.deps.db.member.findFirst({ where: { tenantId: session.tenant.id, id: String(intent.fromOwnerId) } });
-      const view = customerCardView(session, card, await cardRisk(session, card.id));
-      // The previous manager as a mention: the new one can reach them about the customer.
-      const note = session.t("customer.handed_over", { name: card.name, from: from ? await mentionOf(session, { id: from.id, name: from.displayName }) : "—" });
-      return { ...view, summary: note, blocks: [{ kind: "text", text: note }, ...view.blocks] };
     },
   },
 

@@ -1,6 +1,6 @@
 // Overspend is stated as the actual percentage over the approved amount.
 import { describe, expect, it } from "vitest";
-import { overspendPercentText } from "./hospitality.js";
+import { overspendPercentText } from "./hospitality/index.js";
 
 describe("overspendPercentText", () => {
   it("states the actual percentage over, to a tenth, rounded half up", () => {

@@ -6,7 +6,7 @@ import { approvalsArea } from "./approvals.js";
 import { creditArea } from "./credit.js";
 import { customersArea } from "./customers.js";
 import { helpArea } from "./help.js";
-import { hospitalityArea } from "./hospitality.js";
+import { hospitalityArea } from "./hospitality/index.js";
 import { insightsArea } from "./insights.js";
 import { planArea } from "./plan.js";
 import { surveysArea } from "./surveys.js";

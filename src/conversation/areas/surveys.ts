@@ -118,8 +118,8 @@ export const surveysArea: ConversationArea = {
         name: command.name,
         tiers: command.tiers,
         regions: command.regions,
-        // Without dimensions, the usual three in the language of whoever starts the survey.
-        dimensions: command.dimensions.length > 0 ? command.dimensions : session.t("survey.default_dimensions").split("|"),
+        // Without dimensions, the core gives the usual three in the department's language.
+        dimensions: command.dimensions,
       });
       const text = session.t("survey.view.started", {
         name: started.name,

@@ -1,7 +1,7 @@
 // Small view builders every area uses: errors, notices, "and N more" text, money and dates in
 // the member's language (dates through dates.ts), and button payloads with the house defaults.
 import type { Tier } from "@prisma/client";
-import { isDomainError } from "../../core/shared/errors.js";
+import { isDomainError, type ErrorParams } from "../../core/shared/errors.js";
 import type { Session } from "../session.js";
 import type { LocalDate } from "../../core/shared/time.js";
 import { asLocalDate, formatDateTime, formatDay, formatDayOf, formatMonth, formatScheduleDay, isIsoDay, type DateConvention } from "./dates.js";
@@ -47,7 +47,7 @@ export function errorView(session: Session, err: unknown): View {
 }
 
 /** A domain error's message with its params in the member's words, units and date convention. */
-export function errorText(session: Session, err: { code: string; params: Record<string, string | number> }): string {
+export function errorText(session: Session, err: { code: string; params: ErrorParams }): string {
   return session.t(err.code, translateParams(session, err.params));
 }
 
@@ -62,8 +62,8 @@ export function dayParams(session: Session, params: Record<string, string | numb
 }
 
 /** Enum values in error params (statuses, roles, decisions) shown in the member's language. */
-function translateParams(session: Session, params: Record<string, string | number>): Record<string, string | number> {
-  const out: Record<string, string | number> = {};
+function translateParams(session: Session, params: ErrorParams): ErrorParams {
+  const out: Record<string, ErrorParams[string]> = {};
   // A setting's name and range (settings.out_of_range…) in the member's words and units.
   const setting = settingErrorParams(session, params);
   if (setting !== params) return setting;

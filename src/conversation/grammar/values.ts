@@ -2,10 +2,11 @@
 // (so the parser can treat it as part of a name or free text), a failure when it clearly is
 // meant as one but is wrong (a negative amount, 2026-02-30), or the value.
 import { DateTime } from "luxon";
+import type { ErrorParams } from "../../core/shared/errors.js";
 import type { LocalDate } from "../../core/shared/time.js";
 import type { Locale } from "../i18n/catalog/types.js";
 
-export type GrammarParams = Record<string, string | number>;
+export type GrammarParams = ErrorParams;
 export type Parsed<T> = { ok: true; value: T } | { ok: false; key: string; params: GrammarParams } | null;
 
 const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });

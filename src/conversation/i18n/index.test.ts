@@ -82,6 +82,16 @@ describe("t", () => {
     expect(hasMessage("toString")).toBe(false);
   });
 
+  it("writes a list placeholder the way the language enumerates", () => {
+    const params = { region: "西北", known: ["华东", "华南", "East China"] };
+    expect(t("zh-CN", "customer.unknown_region", params)).toBe(
+      "“西北”不在本工作区的区域列表中：华东、华南、East China。请从中选择，或请管理员添加（管理 区域 添加 <名称>）。",
+    );
+    expect(t("en", "customer.unknown_region", params)).toBe(
+      "“西北” is not one of this workspace's regions: 华东, 华南, East China. Choose one of them, or ask an administrator to add it (admin region add <name>).",
+    );
+  });
+
   it("leaves unknown placeholders visible and formats numbers and bigints", () => {
     expect(format("{a} of {b}", { a: 3 })).toBe("3 of {b}");
     expect(format("{fen} fen", { fen: 120050n })).toBe("120050 fen");

@@ -89,7 +89,8 @@ export const catalogs: Readonly<Record<string, Catalog>> = {
   "visits.views": visitsViewsCatalog,
 };
 
-export type MessageParams = Record<string, string | number | bigint>;
+/** A list (readonly string[]) is written as the locale writes one: 华东、华北 / East, North. */
+export type MessageParams = Record<string, string | number | bigint | readonly string[]>;
 
 export type Translate = (locale: Locale | string, key: string, params?: MessageParams) => string;
 
@@ -156,13 +157,25 @@ export function resolveLocale(memberLocale: string | null | undefined, tenantLoc
  * parser would read as tags and quotes.
  */
 export function format(template: string, params: MessageParams, locale: Locale = "en"): string {
-  return fillPlain(expandPlurals(template, params, locale), params);
+  return fillPlain(expandPlurals(template, params, locale), params, locale);
 }
 
-function fillPlain(template: string, params: MessageParams): string {
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
-    Object.prototype.hasOwnProperty.call(params, name) ? String(params[name]) : whole,
-  );
+function fillPlain(template: string, params: MessageParams, locale: Locale): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
+    if (!Object.prototype.hasOwnProperty.call(params, name)) return whole;
+    const value = params[name]!;
+    return typeof value === "object" ? listFormat(locale).format(value) : String(value);
+  });
+}
+
+const listFormats = new Map<Locale, Intl.ListFormat>();
+
+// "narrow": a plain enumeration (华东、华北、华南 / East, North, South) without "and", which the
+// message's own wording supplies where it wants one.
+function listFormat(locale: Locale): Intl.ListFormat {
+  let f = listFormats.get(locale);
+  if (!f) listFormats.set(locale, (f = new Intl.ListFormat(locale, { type: "conjunction", style: "narrow" })));
+  return f;
 }
 
 const pluralRules = new Map<Locale, Intl.PluralRules>();

@@ -63,22 +63,46 @@ export async function syncCadenceCallback(
   by: CadenceAuditBy | null = null,
 ): Promise<CadenceSync> {
   const result = await applyCadence(tx, settings, customer, today, lastContact);
-  if (by && result.action !== "none" && result.action !== "unchanged") {
-    await recordAudit(tx, {
-      tenantId: customer.tenantId,
-      actorId: by.actorId,
-      platform: by.platform,
-      action: `callback.cadence_${result.action}`,
-      entityType: "Callback",
-      entityId: result.callbackId,
-      before: result.action === "updated" ? result.previous : result.action === "closed" ? { status: "PENDING" } : undefined,
-      after:
-        result.action === "closed"
-          ? { status: "SKIPPED" }
-          : { customerId: customer.id, reason: "CADENCE", dueOn: result.dueOn, assigneeId: result.assigneeId },
-    });
-  }
+  const entry = cadenceAuditEntry(customer.id, result);
+  if (by && entry) await recordAudit(tx, { tenantId: customer.tenantId, actorId: by.actorId, platform: by.platform, ...entry });
   return result;
+}
+
+/** The audit row of a sync that changed something (null: nothing to audit); the import writes the same rows set-based. */
+export function cadenceAuditEntry(
+  customerId: string,
+  result: CadenceSync,
+): { action: string; entityType: "Callback"; entityId: string; before: unknown; after: unknown } | null {
+  if (result.action === "none" || result.action === "unchanged") return null;
+  return {
+    action: `callback.cadence_${result.action}`,
+    entityType: "Callback",
+    entityId: result.callbackId,
+    before: result.action === "updated" ? result.previous : result.action === "closed" ? { status: "PENDING" } : undefined,
+    after:
+      result.action === "closed"
+        ? { status: "SKIPPED" }
+        : { customerId, reason: "CADENCE", dueOn: result.dueOn, assigneeId: result.assigneeId },
+  };
+}
+
+/**
+ * When the next cadence call or cadence visit falls: `cadence` days after the last contact (or
+ * today), never in the past, on a working day (a 调休 Saturday is one; the Spring Festival is not).
+ */
+export function nextCadenceDate(calendar: WorkCalendar, today: LocalDate, last: LocalDate | null, cadence: number): LocalDate {
+  let due = addDays(last ?? today, cadence);
+  if (due < today) due = today;
+  return onOrNextWorkingDay(calendar, due);
+}
+
+/**
+ * The new date of an open cadence item (callback or planned visit) after a re-sync. Counted
+ * afresh from a contact (`restarted`) the new date always holds; otherwise a tighter cadence
+ * (re-tiered up) pulls it in and a looser one never pushes an already-promised date further out.
+ */
+export function resyncedDue(current: LocalDate, due: LocalDate, restarted: boolean): LocalDate {
+  return !restarted && current < due ? current : due;
 }
 
 async function applyCadence(
@@ -105,12 +129,8 @@ async function applyCadence(
       if (closed.count === 1) return { action: "closed", callbackId: open.id, dueOn: fromDateColumn(open.dueOn) };
       continue;
     }
-    const base = lastContact ?? today;
-    let due = addDays(base, cadence);
-    if (due < today) due = today;
-    // A regular call falls on a working day (a 调休 Saturday is one; the Spring Festival is not).
     calendar ??= await loadDayCalendar(tx, customer.tenantId, settings);
-    due = onOrNextWorkingDay(calendar, due);
+    const due = nextCadenceDate(calendar, today, lastContact, cadence);
     if (!open) {
       const created = await tx.callback.create({
         data: {
@@ -125,9 +145,7 @@ async function applyCadence(
       return { action: "created", callbackId: created.id, dueOn: due, assigneeId: customer.ownerId };
     }
     const currentDue = fromDateColumn(open.dueOn);
-    // A tighter cadence (re-tiered up) pulls the due date in; a looser one never pushes an
-    // already-promised call further out. A new contact always restarts the cadence.
-    const newDue = lastContact === null && currentDue < due ? currentDue : due;
+    const newDue = resyncedDue(currentDue, due, lastContact !== null);
     if (open.assigneeId === customer.ownerId && newDue === currentDue) {
       return { action: "unchanged", callbackId: open.id, dueOn: currentDue };
     }

@@ -6,7 +6,6 @@ import { loadTenant } from "../tenants/tenants.js";
 import { getCustomerCard } from "./card.js";
 import {
   addContact,
-  assignOwner,
   clearTierOverride,
   createCustomer,
   listContacts,
@@ -15,7 +14,9 @@ import {
   recordPurchaseOrder,
   updateCustomer,
 } from "./customers.js";
+import { addRegion } from "../regions/regions.js";
 import { AmbiguousCustomerError } from "./errors.js";
+import { handOverCustomer } from "./handover.js";
 import { findCustomer, lookupCustomerInTenant } from "./lookup.js";
 
 let tdb: TestDatabase;
@@ -285,9 +286,14 @@ describe("visit cadence at once", () => {
     expect(plans).toHaveLength(1);
     expect(fromDateColumn(plans[0]!.plannedOn)).toBe("2026-12-23");
 
-    await assignOwner(deps, actor(d.s1), c.id, d.a2.id);
+    // Handed over (`customer assign`): the planned visits go with the callbacks, not at the next sweep.
+    const manual = await tdb.prisma.visitPlan.create({
+      data: { tenantId: c.tenantId, customerId: c.id, assigneeId: d.a1.id, plannedOn: new Date("2026-12-01T00:00:00Z"), reason: "MANUAL" },
+    });
+    await handOverCustomer(deps, actor(d.s1), c.id, d.a2.id, "team change");
     plans = await openVisitPlans(c.id);
     expect(plans.map((p) => p.assigneeId)).toEqual([d.a2.id]);
+    expect((await tdb.prisma.visitPlan.findUniqueOrThrow({ where: { id: manual.id } })).assigneeId).toBe(d.a2.id);
 
     await updateCustomer(deps, actor(d.s1), c.id, { status: "CHURNED" });
     expect(await openVisitPlans(c.id)).toHaveLength(0);
@@ -308,36 +314,37 @@ describe("visit cadence at once", () => {
   });
 });
 
-describe("assignOwner", () => {
-  it("moves the customer, its cadence callback and the old owner's pending callbacks; tells the new owner", async () => {
+describe("handOverCustomer (customer assign)", () => {
+  it("moves the customer, its cadence callback and the old owner's pending callbacks, audited; tells both owners and their supervisors", async () => {
     const { tenant, d, deps } = await scene();
     const c = await createCustomer(deps, actor(d.a1), { name: "Handover Co", annualPurchaseFen: yuan(2_000_000) });
     await tdb.prisma.callback.create({
       data: { tenantId: tenant.id, customerId: c.id, assigneeId: d.a1.id, dueOn: new Date("2026-11-30T00:00:00Z"), reason: "MANUAL" },
     });
-    await expect(assignOwner(deps, actor(d.a1), c.id, d.a2.id)).rejects.toMatchObject({ code: "auth.role_required" });
-    await expect(assignOwner(deps, actor(d.s1), c.id, d.b1.id)).rejects.toMatchObject({ code: "auth.not_yours" });
+    await expect(handOverCustomer(deps, actor(d.a1), c.id, d.a2.id, "leave")).rejects.toMatchObject({ code: "auth.role_required" });
+    await expect(handOverCustomer(deps, actor(d.s1), c.id, d.b1.id, "leave")).rejects.toMatchObject({ code: "auth.not_yours" });
+    await expect(handOverCustomer(deps, actor(d.s1), c.id, d.a2.id, " ")).rejects.toMatchObject({ code: "customer.handover_reason_required" });
 
-    const moved = await assignOwner(deps, actor(d.s1), c.id, d.a2.id);
+    const moved = await handOverCustomer(deps, actor(d.s1), c.id, d.a2.id, "leave");
     expect(moved.ownerId).toBe(d.a2.id);
     const pending = await tdb.prisma.callback.findMany({ where: { customerId: c.id, status: "PENDING" } });
     expect(pending).toHaveLength(2);
     expect(pending.every((cb) => cb.assigneeId === d.a2.id)).toBe(true);
     expect(await openCadence(c.id)).toHaveLength(1);
-    const audit = await tdb.prisma.auditLog.findFirstOrThrow({ where: { entityId: c.id, action: "customer.owner_assigned" } });
+    const audit = await tdb.prisma.auditLog.findFirstOrThrow({ where: { entityId: c.id, action: "customer.handed_over" } });
     expect(audit.before).toEqual({ ownerId: d.a1.id });
-    expect(audit.after).toEqual({ ownerId: d.a2.id, movedCallbacks: 2 });
+    expect(audit.after).toEqual({ ownerId: d.a2.id, reason: "leave" });
     const outbox = await tdb.prisma.outboxMessage.findMany({ where: { tenantId: tenant.id, entityId: c.id } });
-    expect(outbox).toHaveLength(1);
-    expect(outbox[0]!.target).toBe(`member:${d.a2.id}`);
-    expect(outbox[0]!.payload).toMatchObject({ kind: "customer.assigned", customerId: c.id });
+    // The actor (S1, both owners' supervisor) is not told what they did.
+    expect(outbox.map((m) => m.target).sort()).toEqual([`member:${d.a1.id}`, `member:${d.a2.id}`].sort());
+    expect(outbox.every((m) => (m.payload as { kind: string }).kind === "customer.handover")).toBe(true);
   });
 
   it("refuses an owner from another tenant as not found", async () => {
     const x = await scene();
     const y = await scene();
     const c = await createCustomer(x.deps, actor(x.d.a1), { name: "Stay Home" });
-    await expect(assignOwner(x.deps, actor(x.d.manager), c.id, y.d.a1.id)).rejects.toMatchObject({ code: "member.not_found" });
+    await expect(handOverCustomer(x.deps, actor(x.d.manager), c.id, y.d.a1.id, "move")).rejects.toMatchObject({ code: "member.not_found" });
   });
 });
 
@@ -405,7 +412,7 @@ describe("card, contacts and orders", () => {
     const extra = await makeMember(tdb.prisma, tenant.id, { supervisorId: d.s1.id, name: "Extra" });
     const c = await createCustomer(deps, actor(d.s1), { name: "Invariant Co", annualPurchaseFen: yuan(100) });
     await overrideTier(deps, actor(d.s1), c.id, "A", "exchange meetings");
-    await assignOwner(deps, actor(d.s1), c.id, extra.id);
+    await handOverCustomer(deps, actor(d.s1), c.id, extra.id, "new hire");
     await updateCustomer(deps, actor(d.s1), c.id, { annualPurchaseFen: yuan(7_000_000) });
     await clearTierOverride(deps, actor(d.s1), c.id);
     const open = await openCadence(c.id);
@@ -455,5 +462,41 @@ describe("recomputeTiersByCooperation (the daily sweep)", () => {
     const nextDay = depsAt(tdb.prisma, "2026-11-24T01:00:00Z");
     expect(await recomputeTiersByCooperation(nextDay, await loadTenant(tdb.prisma, tenant.id))).toBe(1);
     expect((await tdb.prisma.customer.findUniqueOrThrow({ where: { id: tomorrow.id } })).tier).toBe("A");
+  });
+});
+
+describe("customer regions and the tenant's region list", () => {
+  it("takes any region as free text while the tenant keeps no list", async () => {
+    const { d, deps } = await scene();
+    await expect(createCustomer(deps, actor(d.a1), { name: "Free Text Co", region: "Somewhere" })).resolves.toMatchObject({ region: "Somewhere" });
+  });
+
+  it("refuses a region not on the list with customer.unknown_region naming it and the known ones, and writes nothing", async () => {
+    const { tenant, d, deps } = await scene();
+    await addRegion(deps, actor(d.admin), "华东");
+    await addRegion(deps, actor(d.admin), "East China");
+    const refused = await createCustomer(deps, actor(d.a1), { name: "Nowhere Co", region: "西北" }).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: "customer.unknown_region", params: { field: "region", region: "西北" } });
+    expect([...(refused as { params: { known: string[] } }).params.known].sort()).toEqual(["East China", "华东"]);
+    expect(await tdb.prisma.customer.count({ where: { tenantId: tenant.id } })).toBe(0);
+
+    // Matched case-insensitively and stored as the list spells it.
+    const c = await createCustomer(deps, actor(d.a1), { name: "Listed Co", region: "east china" });
+    expect(c.region).toBe("East China");
+    await expect(updateCustomer(deps, actor(d.a1), c.id, { region: "Mars" })).rejects.toMatchObject({ code: "customer.unknown_region" });
+    expect((await tdb.prisma.customer.findUniqueOrThrow({ where: { id: c.id } })).region).toBe("East China");
+    await expect(updateCustomer(deps, actor(d.a1), c.id, { region: "华东" })).resolves.toMatchObject({ region: "华东" });
+    await expect(updateCustomer(deps, actor(d.a1), c.id, { region: null })).resolves.toMatchObject({ region: null });
+  });
+
+  it("keeps a region from before the list when an edit leaves it alone", async () => {
+    const { d, deps } = await scene();
+    const c = await createCustomer(deps, actor(d.a1), { name: "Legacy Region Co", region: "老区域" });
+    await addRegion(deps, actor(d.admin), "华东");
+    // The edit form sends the whole file back, the old region with it.
+    await expect(updateCustomer(deps, actor(d.a1), c.id, { region: "老区域", industry: "retail" })).resolves.toMatchObject({
+      region: "老区域",
+      industry: "retail",
+    });
   });
 });

@@ -1,16 +1,16 @@
-// Customer use cases (客户档案, DESIGN.md §2): create, update, assign, re-tier, contacts and
-// purchase orders. Every tier or owner change re-syncs the cadence callback and the visit cadence
-// in the same transaction, so "every tiered customer has exactly one open cadence callback" and
+// Customer use cases (客户档案, DESIGN.md §2): create, update, re-tier, contacts and purchase
+// orders (a new owner: handover.ts). Every tier change re-syncs the cadence callback and the visit
+// cadence in the same transaction, so "every tiered customer has exactly one open cadence callback" and
 // "every customer of a tier with a visit cadence has its next planned visit" always hold.
 import type { Customer, Member } from "@prisma/client";
 import { recordAudit } from "../audit/audit.js";
 import { syncCadenceCallback } from "../callbacks/cadence.js";
 import { requireCanActFor, requireRoleAtLeast } from "../members/authorization.js";
-import { enqueueNotifications } from "../outbox/outbox.js";
 import { syncCustomerVisitCadence } from "../plans/visit-plans.js";
 import { inTransaction, type Actor, type CoreDeps, type Tx } from "../shared/context.js";
 import { ConflictError, InvalidInputError, NotFoundError } from "../shared/errors.js";
 import { addDays, fromDateColumn, localDateOf, toDateColumn, type LocalDate } from "../shared/time.js";
+import { customerRegion } from "../regions/regions.js";
 import { loadTenant, type TenantView } from "../tenants/tenants.js";
 import { loadCustomerFor } from "./lookup.js";
 import { cleanName, computeTier, defaultStatus, effectiveTier, maskEmail, maskPhone, normalizeName } from "./rules.js";
@@ -111,6 +111,7 @@ export async function createCustomer(deps: CoreDeps, actor: Actor, input: unknow
   const computed = computeTier(tt.tenant.settings, { annualPurchaseFen, strategic, cooperationStart, status }, tt.today);
   const override = data.tier !== undefined && data.tier !== computed ? data.tier : null;
   if (override !== null) requireRoleAtLeast(actor, "SUPERVISOR");
+  const region = await customerRegion(deps.db, actor.tenantId, data.region ?? null);
   const name = cleanName(data.name);
   const keys = nameSearchKeys(name);
   const nameKey = keys.nameKey;
@@ -132,7 +133,7 @@ export async function createCustomer(deps: CoreDeps, actor: Actor, input: unknow
           annualPurchaseFen,
           cooperationStart: cooperationStart ? toDateColumn(cooperationStart) : null,
           industry: data.industry ?? null,
-          region: data.region ?? null,
+          region,
           creditRating: data.creditRating ?? null,
           creditLimitFen: data.creditLimitFen ?? null,
         },
@@ -194,7 +195,8 @@ export async function updateCustomer(deps: CoreDeps, actor: Actor, customerId: s
       ...(renamed ? { name: cleanName(data.name!), ...renamed } : {}),
       lostReason,
       industry: data.industry !== undefined ? data.industry : before.industry,
-      region: data.region !== undefined ? data.region : before.region,
+      // A region kept from before the tenant's list (or since removed from it) stays as it is.
+      region: data.region !== undefined && data.region !== before.region ? await customerRegion(tx, actor.tenantId, data.region) : before.region,
       annualPurchaseFen,
       strategic,
       cooperationStart: cooperationStart ? toDateColumn(cooperationStart) : null,
@@ -214,47 +216,6 @@ export async function updateCustomer(deps: CoreDeps, actor: Actor, customerId: s
     }
     await resyncCadence(tx, tt, before, after);
     await audit(tx, actor, "customer.updated", after.id, diff.before, diff.after);
-    return toCustomerView(after);
-  });
-}
-
-/**
- * Hands a customer to another account manager (SUPERVISOR and up, who must be able to act for
- * both the old and the new owner). The open cadence callback and the old owner's other pending
- * callbacks for this customer move with it; the new owner is told.
- */
-export async function assignOwner(deps: CoreDeps, actor: Actor, customerId: string, newOwnerId: string): Promise<CustomerView> {
-  requireRoleAtLeast(actor, "SUPERVISOR");
-  const tt = await tenantToday(deps, actor.tenantId);
-  return inTransaction(deps, async (tx) => {
-    const before = await loadCustomerFor(tx, actor, customerId);
-    await requireActiveMember(tx, actor.tenantId, newOwnerId);
-    await requireCanActFor(tx, actor, newOwnerId);
-    if (before.ownerId === newOwnerId) return toCustomerView(before);
-    const after = await tx.customer.update({ where: { id: before.id }, data: { ownerId: newOwnerId } });
-    // Pending calls the old owner had for this customer are the new owner's job now.
-    const moved = await tx.callback.updateMany({
-      where: { tenantId: actor.tenantId, customerId: before.id, status: "PENDING", assigneeId: before.ownerId },
-      data: { assigneeId: newOwnerId },
-    });
-    await resyncCadence(tx, tt, before, after);
-    await audit(tx, actor, "customer.owner_assigned", after.id, { ownerId: before.ownerId }, {
-      ownerId: after.ownerId,
-      movedCallbacks: moved.count,
-    });
-    if (newOwnerId !== actor.memberId) {
-      await enqueueNotifications(tx, [
-        {
-          tenantId: actor.tenantId,
-          platform: tt.tenant.platform,
-          target: `member:${newOwnerId}`,
-          intent: { kind: "customer.assigned", customerId: after.id, fromOwnerId: before.ownerId, byMemberId: actor.memberId },
-          dedupeKey: `customer.assigned:${after.id}:${newOwnerId}:${deps.clock.now().toISOString()}`,
-          entityType: "Customer",
-          entityId: after.id,
-        },
-      ]);
-    }
     return toCustomerView(after);
   });
 }

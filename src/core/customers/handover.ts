@@ -36,7 +36,7 @@ function requireReason(reason: string | null | undefined): string {
 
 /**
  * Moves `customerIds` (all owned by `fromId`) to `toId` inside `tx`: the customers, the old
- * owner's pending callbacks and open complaints for them (a REASSIGNED event on each complaint),
+ * owner's pending callbacks, planned visits and open complaints for them (a REASSIGNED event on each complaint),
  * one audit row per customer with the reason.
  */
 export async function moveCustomers(
@@ -53,6 +53,11 @@ export async function moveCustomers(
   await tx.customer.updateMany({ where: { tenantId, id: { in: customerIds }, ownerId: fromId }, data: { ownerId: toId } });
   const callbacks = await tx.callback.updateMany({
     where: { tenantId, customerId: { in: customerIds }, status: "PENDING", assigneeId: fromId },
+    data: { assigneeId: toId },
+  });
+  // The planned visits go with them (the cadence plan and any planned by hand), as the callbacks do.
+  await tx.visitPlan.updateMany({
+    where: { tenantId, customerId: { in: customerIds }, status: "PLANNED", assigneeId: fromId },
     data: { assigneeId: toId },
   });
   const complaints = await tx.complaint.findMany({

@@ -3,12 +3,13 @@
 // whether anything changes. Columns the file does not have keep the customer's values.
 import type { Contact, Customer, CustomerStatus, Tier } from "@prisma/client";
 import { z } from "zod";
-import { onOrNextWorkingDay, type WorkCalendar } from "../calendar/calendar.js";
-import { cadenceDaysFor } from "../callbacks/cadence.js";
-import { nextCadenceVisit, visitCadenceDays } from "../plans/visit-plans.js";
+import type { WorkCalendar } from "../calendar/calendar.js";
+import { cadenceDaysFor, nextCadenceDate } from "../callbacks/cadence.js";
+import { visitCadenceDays } from "../plans/visit-plans.js";
 import { nameSearchKeys } from "../customers/search-keys.js";
+import { regionOnList, type RegionList } from "../regions/regions.js";
 import { cleanName, computeTier, defaultStatus, effectiveTier, normalizeName } from "../customers/rules.js";
-import { addDays, fromDateColumn, type LocalDate } from "../shared/time.js";
+import { fromDateColumn, type LocalDate } from "../shared/time.js";
 import type { TenantSettings } from "../tenants/settings.js";
 import type { ImportProblem, ImportRow } from "./csv.js";
 import { contactColumn, contactColumns, MAX_CONTACTS } from "./customer-columns.js";
@@ -158,6 +159,8 @@ interface ResolveContext {
   today: LocalDate;
   /** Due dates roll to working days exactly as syncCadenceCallback and the visit cadence roll them. */
   calendar: WorkCalendar;
+  /** The tenant's region list (null: none kept, a region is free text). */
+  regions: RegionList | null;
   /** The importing member for rows without an owner; null for the system (owner required). */
   defaultOwnerId: string | null;
   newId: () => string;
@@ -201,6 +204,16 @@ export function resolveCustomerRow(row: ParsedRow, match: Existing | null, ctx: 
   const { override, reason } = overrideOf(r.tier, has("tier_override_reason") ? r.tier_override_reason : null, computed, match, present);
   const tier = effectiveTier(computed, override);
 
+  // A region must be on the tenant's list, when it keeps one; one the customer already has stays.
+  let region = keep("region", r.region, match?.region ?? null);
+  if (region !== null && region !== (match?.region ?? null)) {
+    const listed = regionOnList(ctx.regions, region);
+    if (listed === null) {
+      return { line: row.line, field: "region", code: "import.unknown_region", params: { field: "region", value: region, known: ctx.regions!.names } };
+    }
+    region = listed;
+  }
+
   const contactsGiven = contactColumns(1).some(has) || [...present].some((c) => /^contact\d+_/u.test(c));
   const existingContacts = match ? match.contacts.map((c) => ({ name: c.name, title: c.title, phone: c.phone, email: c.email })) : [];
   const contactsChange = contactsGiven && (!match || !sameContacts(existingContacts, row.contacts));
@@ -218,7 +231,7 @@ export function resolveCustomerRow(row: ParsedRow, match: Existing | null, ctx: 
     annualPurchaseFen,
     cooperationStart,
     industry: keep("industry", r.industry, match?.industry ?? null),
-    region: keep("region", r.region, match?.region ?? null),
+    region,
     creditRating: keep("credit_rating", r.credit_rating, match?.creditRating ?? null),
     creditLimitFen: keep("credit_limit", r.credit_limit, match?.creditLimitFen ?? null),
     lostReason: keep("lost_reason", r.lost_reason, match?.lostReason ?? null),
@@ -233,8 +246,8 @@ export function resolveCustomerRow(row: ParsedRow, match: Existing | null, ctx: 
     nameInitials: keys?.nameInitials ?? null,
     ...values,
     contacts: contactsChange ? row.contacts.map((c, i) => ({ ...c, primary: i === 0 && hadPrimary })) : null,
-    cadenceDueOn: match === null && days !== null ? onOrNextWorkingDay(ctx.calendar, addDays(ctx.today, days)) : null,
-    visitDueOn: match === null && visitDays !== null ? nextCadenceVisit(ctx.calendar, ctx.today, null, visitDays) : null,
+    cadenceDueOn: match === null && days !== null ? nextCadenceDate(ctx.calendar, ctx.today, null, days) : null,
+    visitDueOn: match === null && visitDays !== null ? nextCadenceDate(ctx.calendar, ctx.today, null, visitDays) : null,
   };
   if (match === null) return { ...base, outcome: "created", id: ctx.newId(), previousOwnerId: null, before: null, after: null };
 

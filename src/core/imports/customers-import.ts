@@ -5,7 +5,7 @@
 // take a few seconds even on PGlite.
 import { randomUUID } from "node:crypto";
 import { Prisma } from "@prisma/client";
-import type { Contact, Customer, Platform, Tier } from "@prisma/client";
+import type { Contact, Customer, Tier } from "@prisma/client";
 import { directTransaction, type DirectTx } from "../../db/direct.js";
 import { toAuditJson } from "../audit/audit.js";
 import { loadWorkCalendar } from "../calendar/store.js";
@@ -14,9 +14,11 @@ import { normalizeName } from "../customers/rules.js";
 import { requireRoleAtLeast } from "../members/authorization.js";
 import type { CoreDeps } from "../shared/context.js";
 import { ConflictError } from "../shared/errors.js";
+import { loadRegionList } from "../regions/regions.js";
 import { localDateOf } from "../shared/time.js";
 import { loadTenant } from "../tenants/tenants.js";
 import { auditIdentity, isSystemActor, type ImportActor } from "./actor.js";
+import { insertAuditRows, syncUpdatedCadences, type ImportCadenceContext } from "./cadence-sync.js";
 import { isUnreadable, sortProblems, type ImportFailure, type ImportProblem } from "./csv.js";
 import { CUSTOMER_CSV } from "./customer-columns.js";
 import { parseCustomerRow, resolveCustomerRow, type Existing, type ParsedRow, type ResolvedRow } from "./customer-rows.js";
@@ -200,6 +202,7 @@ async function importCustomerRows(
     settings: tenant.settings,
     today,
     calendar,
+    regions: await loadRegionList(deps.db, actor.tenantId),
     defaultOwnerId: isSystemActor(actor) ? null : actor.memberId,
     newId: () => randomUUID(),
   };
@@ -242,7 +245,7 @@ async function importCustomerRows(
             ...(problems.omitted > 0 ? { omitted: problems.omitted } : {}),
           });
         }
-        return { ...(await writeStaged(tx, actor)), warnings: sortProblems(warnings.kept) };
+        return { ...(await writeStaged(tx, actor, { tenant, calendar, today })), warnings: sortProblems(warnings.kept) };
       },
       { timeoutMs: IMPORT_TIMEOUT_MS },
     );
@@ -389,7 +392,11 @@ async function duplicateProblems(tx: DirectTx, tenantId: string, update: boolean
   ];
 }
 
-async function writeStaged(tx: DirectTx, actor: ImportActor): Promise<Omit<ImportSuccess, "warnings">> {
+async function writeStaged(
+  tx: DirectTx,
+  actor: ImportActor,
+  cadence: Omit<ImportCadenceContext, "importId">,
+): Promise<Omit<ImportSuccess, "warnings">> {
   const tenantId = actor.tenantId;
   const who = auditIdentity(actor);
   const importId = randomUUID();
@@ -407,12 +414,19 @@ async function writeStaged(tx: DirectTx, actor: ImportActor): Promise<Omit<Impor
       "strategic" = s.strategic, "ownerId" = s.owner_id, "status" = s.status::"CustomerStatus", "annualPurchaseFen" = s.annual,
       "cooperationStart" = s.coop, "creditRating" = s.rating, "creditLimitFen" = s.lim, "lostReason" = s.lost, "updatedAt" = now()
     FROM import_customer_rows s WHERE s.outcome = 'updated' AND c."id" = s.id AND c."tenantId" = ${tenantId}`);
-  // A row that changes the owner hands over the customer's open callbacks with it.
+  // An updated customer's cadence follows its new tier, owner and status as after a command.
+  const cadenceAudit = await syncUpdatedCadences(tx, { ...cadence, importId });
+  // A row that changes the owner hands over the customer's other open callbacks and planned visits with it.
   await tx.execute(Prisma.sql`
     UPDATE "Callback" cb SET "assigneeId" = s.owner_id, "updatedAt" = now()
     FROM import_customer_rows s
     WHERE s.outcome = 'updated' AND s.prev_owner IS NOT NULL AND cb."tenantId" = ${tenantId} AND cb."customerId" = s.id
       AND cb."assigneeId" = s.prev_owner AND cb."status" = 'PENDING'`);
+  await tx.execute(Prisma.sql`
+    UPDATE "VisitPlan" p SET "assigneeId" = s.owner_id, "updatedAt" = now()
+    FROM import_customer_rows s
+    WHERE s.outcome = 'updated' AND s.prev_owner IS NOT NULL AND p."tenantId" = ${tenantId} AND p."customerId" = s.id
+      AND p."assigneeId" = s.prev_owner AND p."status" = 'PLANNED'`);
   await tx.execute(Prisma.sql`
     DELETE FROM "Contact" ct USING import_customer_rows s
     WHERE s.outcome = 'updated' AND s.contacts IS NOT NULL AND ct."tenantId" = ${tenantId} AND ct."customerId" = s.id`);
@@ -469,6 +483,7 @@ async function writeStaged(tx: DirectTx, actor: ImportActor): Promise<Omit<Impor
   const outcomes = await tx.query<RowOutcome>(Prisma.sql`
     SELECT line, name, outcome FROM import_customer_rows ORDER BY line LIMIT ${MAX_REPORTED_PROBLEMS}`);
   await insertAuditRows(tx, tenantId, who, [
+    ...cadenceAudit,
     { action: "import.customers", entityType: "Import", entityId: importId, after: { customers: imported, updated, unchanged, contacts, byTier } },
   ]);
   return {
@@ -483,27 +498,4 @@ async function writeStaged(tx: DirectTx, actor: ImportActor): Promise<Omit<Impor
     overrides,
     byTier,
   };
-}
-
-// Audit rows as one unnest INSERT: a handful of parameters per statement instead of one per cell.
-interface AuditRow {
-  action: string;
-  entityType: string;
-  entityId: string;
-  after: unknown;
-}
-
-async function insertAuditRows(
-  tx: DirectTx,
-  tenantId: string,
-  who: { actorId: string | null; platform: Platform | null },
-  rows: AuditRow[],
-): Promise<void> {
-  await tx.execute(Prisma.sql`
-    INSERT INTO "AuditLog" ("tenantId", "actorId", "platform", "action", "entityType", "entityId", "after")
-    SELECT ${tenantId}, ${who.actorId}, ${who.platform}::"Platform", v.action, v.entity_type, v.entity_id, v.after
-    FROM unnest(
-      ${rows.map((r) => r.action)}::text[], ${rows.map((r) => r.entityType)}::text[], ${rows.map((r) => r.entityId)}::text[],
-      ${rows.map((r) => JSON.stringify(toAuditJson(r.after)))}::jsonb[]
-    ) AS v(action, entity_type, entity_id, after)`);
 }

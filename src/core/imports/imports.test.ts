@@ -8,6 +8,8 @@ import { decodeCsvBytes, type ImportProblem } from "./csv.js";
 import { exportCustomersCsv } from "./customers-export.js";
 import { importCustomersCsv, type ImportFailure } from "./customers-import.js";
 import { importMembersCsv } from "./members-import.js";
+import { t } from "../../conversation/i18n/index.js";
+import { addRegion } from "../regions/regions.js";
 
 let tdb: TestDatabase;
 beforeAll(async () => {
@@ -105,6 +107,24 @@ describe("importCustomersCsv", () => {
     expect(result).toMatchObject({ ok: true, imported: 1, cadenceCallbacks: 1 });
     const call = await tdb.prisma.callback.findFirstOrThrow({ where: { tenantId: tenant.id, reason: "CADENCE" } });
     expect(fromDateColumn(call.dueOn)).toBe("2026-10-08");
+  });
+
+  it("refuses a region not on the tenant's list per row, naming the column as the file writes it and the known regions", async () => {
+    const { tenant, d, deps } = await scene();
+    const legacy = await createCustomer(deps, actor(d.a1), { name: "旧区域客户", region: "老区域" });
+    await addRegion(deps, actor(d.admin), "华东");
+    await addRegion(deps, actor(d.admin), "华南");
+    const csv = ["客户名称,客户经理,区域", "甲公司,U_WANG,西北", "乙公司,U_WANG,华东", "丙公司,U_WANG,"].join("\n");
+    const problems = problemsOf(await importCustomersCsv(deps, systemActor(tenant.id), csv));
+    expect(problems).toEqual([{ line: 2, field: "region", code: "import.unknown_region", params: { field: "区域", value: "西北", known: ["华东", "华南"] } }]);
+    expect(t("zh-CN", problems[0]!.code, problems[0]!.params)).toBe("“区域”：“西北”不在本工作区的区域列表中（华东、华南）。");
+    expect(t("en", problems[0]!.code, problems[0]!.params)).toBe("“区域”: “西北” is not one of the workspace's regions (华东, 华南).");
+    expect(await tdb.prisma.customer.count({ where: { tenantId: tenant.id } })).toBe(1);
+
+    // With --update, a region the customer already has stays even when the list lacks it.
+    const update = ["客户名称,客户经理,区域", "旧区域客户,Alice,老区域", "乙公司,U_WANG,华东"].join("\n");
+    expect(await importCustomersCsv(deps, systemActor(tenant.id), update, { update: true })).toMatchObject({ ok: true, imported: 1, unchanged: 1 });
+    expect((await tdb.prisma.customer.findUniqueOrThrow({ where: { id: legacy.id } })).region).toBe("老区域");
   });
 
   it("writes nothing when one row is bad, and reports every bad row with its spreadsheet line and reason", async () => {

@@ -8,7 +8,7 @@ import { recordAudit } from "../audit/audit.js";
 import { onOrNextWorkingDay, type WorkCalendar } from "../calendar/calendar.js";
 import { loadWorkCalendar } from "../calendar/store.js";
 import { customerForActor } from "../callbacks/access.js";
-import { effectiveTier } from "../callbacks/cadence.js";
+import { effectiveTier, nextCadenceDate, resyncedDue } from "../callbacks/cadence.js";
 import { MAX_SCHEDULE_AHEAD_DAYS } from "../callbacks/rules.js";
 import { inTransaction, type Actor, type CoreDeps, type Tx } from "../shared/context.js";
 import { InvalidInputError } from "../shared/errors.js";
@@ -24,12 +24,6 @@ export function visitCadenceDays(settings: TenantSettings, tier: Tier): number |
   return tier === "C" ? null : settings.tiers.visitEveryDays[tier];
 }
 
-/** The next cadence visit: `cadence` days after the last face-to-face visit (or today), never in the past, on a working day. */
-export function nextCadenceVisit(cal: WorkCalendar, today: LocalDate, lastVisit: LocalDate | null, cadence: number): LocalDate {
-  let due = addDays(lastVisit ?? today, cadence);
-  if (due < today) due = today;
-  return onOrNextWorkingDay(cal, due);
-}
 
 export interface PlannedVisitView {
   id: string;
@@ -195,7 +189,7 @@ export async function syncCadencePlan(
     if (open) await tx.visitPlan.updateMany({ where: { id: open.id, status: "PLANNED" }, data: { status: "CANCELLED", openCadenceKey: null } });
     return null;
   }
-  const due = nextCadenceVisit(cal, today, lastVisit, cadence);
+  const due = nextCadenceDate(cal, today, lastVisit, cadence);
   if (!open) {
     const created = await tx.visitPlan.create({
       data: { tenantId: tenant.id, customerId: customer.id, assigneeId: customer.ownerId, plannedOn: toDateColumn(due), reason: "CADENCE", openCadenceKey: customer.id },
@@ -203,7 +197,7 @@ export async function syncCadencePlan(
     return toPlannedVisitView(created);
   }
   const current = fromDateColumn(open.plannedOn);
-  const plannedOn = lastVisit === null && current < due ? current : due;
+  const plannedOn = resyncedDue(current, due, lastVisit !== null);
   if (plannedOn === current && open.assigneeId === customer.ownerId) return toPlannedVisitView(open);
   const moved = await tx.visitPlan.update({ where: { id: open.id }, data: { plannedOn: toDateColumn(plannedOn), assigneeId: customer.ownerId } });
   return toPlannedVisitView(moved);
@@ -236,7 +230,7 @@ export async function ensureVisitCadence(deps: CoreDeps, tenant: TenantView, now
     after = missing[missing.length - 1]!.id;
     const cal = (calendar ??= await loadWorkCalendar(deps.db, tenant));
     const planned = missing.map((m) =>
-      nextCadenceVisit(cal, today, m.lastVisit ? localDateOf(m.lastVisit, tenant.timeZone) : null, cadences[m.tier as "VIP" | "A" | "B"]),
+      nextCadenceDate(cal, today, m.lastVisit ? localDateOf(m.lastVisit, tenant.timeZone) : null, cadences[m.tier as "VIP" | "A" | "B"]),
     );
     created += await deps.db.$executeRaw`
       INSERT INTO "VisitPlan" (id, "tenantId", "customerId", "assigneeId", "plannedOn", reason, status, "openCadenceKey", "updatedAt")

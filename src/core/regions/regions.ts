@@ -40,6 +40,40 @@ export async function findRegion(db: Db | Tx, tenantId: string, name: string): P
   return db.region.findUnique({ where: { tenantId_nameKey: { tenantId, nameKey: normalizeName(name) } }, select: { id: true, name: true } });
 }
 
+/**
+ * The tenant's list as it checks a customer's region: the list's spelling by name key, or null
+ * when the tenant keeps no list (a customer's region is then free text).
+ */
+export interface RegionList {
+  /** The names in list order, for messages. */
+  names: string[];
+  byKey: ReadonlyMap<string, string>;
+}
+
+export async function loadRegionList(db: Db | Tx, tenantId: string): Promise<RegionList | null> {
+  const rows = await db.region.findMany({ where: { tenantId }, select: { name: true, nameKey: true }, orderBy: { name: "asc" } });
+  if (rows.length === 0) return null;
+  return { names: rows.map((r) => r.name), byKey: new Map(rows.map((r) => [r.nameKey, r.name])) };
+}
+
+/** The list's spelling of `text` (matched case-insensitively), `text` itself without a list, or null when a list lacks it. */
+export function regionOnList(list: RegionList | null, text: string): string | null {
+  if (list === null) return text;
+  return list.byKey.get(normalizeName(text)) ?? null;
+}
+
+/**
+ * A customer's new region as stored: refused (customer.unknown_region, naming the region and the
+ * known ones) when the tenant keeps a list without it; blank stays blank.
+ */
+export async function customerRegion(db: Db | Tx, tenantId: string, text: string | null): Promise<string | null> {
+  if (text === null) return null;
+  const list = await loadRegionList(db, tenantId);
+  const region = regionOnList(list, text);
+  if (region === null) throw new InvalidInputError("customer.unknown_region", { field: "region", region: text, known: list!.names });
+  return region;
+}
+
 export async function requireRegion(db: Db | Tx, tenantId: string, name: string): Promise<{ id: string; name: string }> {
   const region = await findRegion(db, tenantId, name);
   if (!region) throw new NotFoundError("region.not_found", { name });

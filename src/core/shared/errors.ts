@@ -1,6 +1,7 @@
 // Typed domain errors. `code` is stable and doubles as the message-catalog key
 // (conversation/i18n); `params` fill the message's placeholders. Adapters never invent text.
-export type ErrorParams = Record<string, string | number>;
+// A list (the known regions…) stays a list: the catalog writes it the way the reader's language does.
+export type ErrorParams = Record<string, string | number | readonly string[]>;
 
 export class DomainError extends Error {
   constructor(

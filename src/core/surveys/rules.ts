@@ -2,8 +2,37 @@
 // when a response alerts the supervisor. Pure functions of data; surveys.ts loads and writes.
 import { InvalidInputError } from "../shared/errors.js";
 
-/** The seeds' three dimensions (需求 / 产品 / 服务), used when a survey names none. */
-export const DEFAULT_DIMENSIONS: readonly string[] = ["需求满意度", "产品满意度", "服务满意度"];
+/**
+ * The seeds' three dimensions (需求 / 产品 / 服务), used when a survey names none: in the
+ * department's language, since the survey and its results belong to the department, not to
+ * whoever started it. Stored as the survey's data, like names a supervisor types.
+ */
+const DEFAULT_DIMENSIONS = {
+  "zh-CN": ["需求满意度", "产品满意度", "服务满意度"],
+  en: ["Needs met", "Product", "Service"],
+} as const satisfies Record<string, readonly string[]>;
+
+const isEnglish = (locale: string) => locale.toLowerCase().startsWith("en");
+
+export function defaultDimensions(tenantLocale: string): string[] {
+  return [...(isEnglish(tenantLocale) ? DEFAULT_DIMENSIONS.en : DEFAULT_DIMENSIONS["zh-CN"])];
+}
+
+/**
+ * The text a low score leaves on its follow-up (the callback's note, the complaint's
+ * description): data the department reads, so in its language and punctuation — a full-width
+ * colon and dash in Chinese (the core cannot reach the catalog; the export's labels are kept
+ * the same way, imports/customer-columns.ts).
+ */
+export function lowScoreNote(
+  tenantLocale: string,
+  low: { survey: string; dimension: string; score: number; comment?: string | undefined },
+): string {
+  const zh = !isEnglish(tenantLocale);
+  const head = `${low.survey}${zh ? "：" : ": "}${low.dimension} ${low.score}/${SCORE_MAX}`;
+  if (!low.comment) return head;
+  return `${head}${zh ? "——" : " — "}${low.comment}`;
+}
 export const SCORE_MIN = 1;
 export const SCORE_MAX = 5;
 export const DEFAULT_ALERT_AT_OR_BELOW = 2;

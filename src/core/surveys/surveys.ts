@@ -17,7 +17,16 @@ import { inTransaction, type Actor, type CoreDeps } from "../shared/context.js";
 import { ConflictError, InvalidInputError, NotFoundError } from "../shared/errors.js";
 import { addDays, localDateOf, toDateColumn } from "../shared/time.js";
 import { loadTenant } from "../tenants/tenants.js";
-import { checkNps, DEFAULT_ALERT_AT_OR_BELOW, DEFAULT_DIMENSIONS, isLowScore, MAX_DIMENSIONS, netPromoterScore, scoreResponse } from "./rules.js";
+import {
+  checkNps,
+  DEFAULT_ALERT_AT_OR_BELOW,
+  defaultDimensions,
+  isLowScore,
+  lowScoreNote,
+  MAX_DIMENSIONS,
+  netPromoterScore,
+  scoreResponse,
+} from "./rules.js";
 
 const TIERS = ["VIP", "A", "B", "C"] as const;
 
@@ -51,8 +60,8 @@ export interface SurveyStarted {
 export async function startSurvey(deps: CoreDeps, actor: Actor, input: StartSurveyInput | unknown): Promise<SurveyStarted> {
   requireRoleAtLeast(actor, "SUPERVISOR");
   const data = parse(startSurveySchema, input);
-  const dimensions = data.dimensions.length > 0 ? [...new Set(data.dimensions)] : [...DEFAULT_DIMENSIONS];
   const tenant = await loadTenant(deps.db, actor.tenantId);
+  const dimensions = data.dimensions.length > 0 ? [...new Set(data.dimensions)] : defaultDimensions(tenant.locale);
   const alertAtOrBelow = data.alertAtOrBelow ?? tenant.settings.surveys?.alertAtOrBelow ?? DEFAULT_ALERT_AT_OR_BELOW;
   const visible = await visibleMemberIds(deps.db, actor);
   return inTransaction(deps, async (tx) => {
@@ -197,7 +206,7 @@ export async function recordSurveyResult(deps: CoreDeps, actor: Actor, input: Re
         const callback = await tx.callback.create({
           data: {
             tenantId: actor.tenantId, customerId: task.customerId, assigneeId: task.assigneeId, dueOn: toDateColumn(addDays(today, 1)), reason: "MANUAL",
-            note: `${task.survey.name}: ${scored.lowestDimension} ${scored.minScore}/5`,
+            note: lowScoreNote(tenant.locale, { survey: task.survey.name, dimension: scored.lowestDimension, score: scored.minScore }),
           },
         });
         followUpCallbackId = callback.id;
@@ -230,7 +239,12 @@ export async function recordSurveyResult(deps: CoreDeps, actor: Actor, input: Re
       customerId: result.task.customerId,
       severity: result.scored.minScore <= 1 ? "HIGH" : "MEDIUM",
       category: "SERVICE",
-      description: `${result.task.survey.name}: ${result.scored.lowestDimension} ${result.scored.minScore}/5${data.comment ? ` — ${data.comment}` : ""}`,
+      description: lowScoreNote(tenant.locale, {
+        survey: result.task.survey.name,
+        dimension: result.scored.lowestDimension,
+        score: result.scored.minScore,
+        comment: data.comment,
+      }),
     });
     followUpComplaintId = complaint.id;
     await deps.db.surveyTask.update({ where: { id: result.task.id }, data: { followUpComplaintId } });

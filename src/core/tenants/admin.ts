@@ -50,7 +50,7 @@ function currentAt(settings: TenantSettings, path: string[]): unknown {
 
 /**
  * How many stored units one typed unit is: amounts are stored in fen and typed in yuan, complaint
- * deadlines stored in minutes and typed (and shown) in hours.
+ * deadlines stored in minutes and typed in hours (or in minutes with a unit: `30 min`, `30 分钟`).
  */
 export function typedUnit(key: string): number {
   if (/Fen(\.|$)/.test(key)) return 100;
@@ -65,9 +65,11 @@ function coerce(key: string, current: unknown, raw: string): SettingValue {
   // A money setting may be per tier (hospitality.budgetFen.VIP): the amount is still in CNY.
   if (/Fen(\.|$)/.test(key)) return Number(parseYuanText(text));
   if (typeof current === "number" && typedUnit(key) !== 1) {
-    const hours = Number(text.replace(/\s*(h|hours?|小时|个小时)$/iu, ""));
-    if (!Number.isFinite(hours)) throw new InvalidInputError("settings.not_a_number", { key, value: raw });
-    return Math.round(hours * typedUnit(key));
+    // Under an hour a deadline is shown in minutes, so it may be typed that way too.
+    const minutes = /^(.*?)\s*(m|mins?|minutes?|分钟|分)$/iu.exec(text);
+    const typed = Number((minutes ? minutes[1]! : text).replace(/\s*(h|hours?|小时|个小时)$/iu, ""));
+    if (!Number.isFinite(typed) || (minutes?.[1] ?? text) === "") throw new InvalidInputError("settings.not_a_number", { key, value: raw });
+    return Math.round(minutes ? typed : typed * typedUnit(key));
   }
   if (typeof current === "number") {
     const n = Number(text);

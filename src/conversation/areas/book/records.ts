@@ -10,7 +10,7 @@ import type { CommandHandler } from "../../area.js";
 import { button, enumLabel, localDateTime, localDay, moreTemplate } from "../../builders/common.js";
 import type { ListItem } from "../../views/view.js";
 import { ownCard } from "../complaints.js";
-import { decisionButtons, hospitalityCardView, requesterButtons } from "../hospitality.js";
+import { decisionButtons, hospitalityCardView, requesterButtons } from "../hospitality/index.js";
 
 export const complaintShow: CommandHandler<"complaint.show"> = async (session, command) => {
   const c = await getComplaint(session.deps, session.actor, command.number);

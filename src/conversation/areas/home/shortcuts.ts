@@ -10,7 +10,7 @@ import type { Session } from "../../session.js";
 import { noticeView } from "../../builders/common.js";
 import { registerForm } from "../complaints.js";
 import { lookupForm } from "../customers.js";
-import { requestForm } from "../hospitality.js";
+import { requestForm } from "../hospitality/index.js";
 import { visitForm } from "../visits.js";
 
 export const SHORTCUT_KINDS = ["visit_note", "complaint", "hospitality", "find_customer"] as const;

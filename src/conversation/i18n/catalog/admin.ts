@@ -3,7 +3,7 @@ import type { Catalog } from "./types.js";
 export const adminCatalog: Catalog = {
   en: {
     "admin.settings_title": "Workspace settings",
-    "admin.settings_hint": "Change one with: admin settings \"<name>\" <value> — amounts in yuan, complaint deadlines in hours, cadences in days, times of day as HH:mm.",
+    "admin.settings_hint": "Change one with: admin settings \"<name>\" <value> — amounts in yuan, complaint deadlines in hours (or minutes: 30 min), cadences in days, times of day as HH:mm.",
     "admin.setting_shown": "{key}: {value}",
     "admin.setting_changed": "{key} is now {value}.",
     "admin.role_usage": "Usage: admin role <@user> <specialist|supervisor|manager|admin>",
@@ -27,7 +27,7 @@ export const adminCatalog: Catalog = {
   },
   "zh-CN": {
     "admin.settings_title": "工作区设置",
-    "admin.settings_hint": "修改：管理 设置 <设置名称> <值> —— 金额按元、投诉时限按小时、周期按天填写，时刻为 HH:mm。",
+    "admin.settings_hint": "修改：管理 设置 <设置名称> <值> —— 金额按元、投诉时限按小时（或分钟，如 30 分钟）、周期按天填写，时刻为 HH:mm。",
     "admin.setting_shown": "{key}：{value}",
     "admin.setting_changed": "{key} 已设为 {value}。",
     "admin.role_usage": "用法：管理 角色 <@成员> <客户经理|主管|经理|管理员>",

@@ -10,6 +10,8 @@ export const customersCatalog: Catalog = {
     "customer.invalid_input": "The customer field “{field}” is not valid.",
     "customer.name_required": "Please give a customer name.",
     "customer.order_in_future": "The order date {date} is in the future.",
+    "customer.unknown_region":
+      "“{region}” is not one of this workspace's {@region}s: {known}. Choose one of them, or ask an {@administrator} to add it (admin region add <name>).",
 
     "import.problem_line": "Line {line}: {message}",
     "import.rejected": "Nothing was imported: {count, plural, one {# problem} other {# problems}} in a file of {rows, plural, one {# row} other {# rows}}. Fix them and import the file again.",
@@ -37,6 +39,7 @@ export const customersCatalog: Catalog = {
     "import.invalid_role": "“{field}”: “{value}” is not a role (specialist, supervisor, manager or admin).",
     "import.contact_name_required": "Contact details are given without a contact_name.",
     "import.unknown_owner": "No member “{value}” (give a platform user id or the exact display name).",
+    "import.unknown_region": "“{field}”: “{value}” is not one of the workspace's {@region}s ({known}).",
     "import.ambiguous_owner": "Several members are called “{value}”; give the platform user id instead.",
     "import.duplicate_in_file": "“{name}” already appears on line {first}.",
     "import.duplicate_in_db": "A customer named “{name}” already exists.",
@@ -72,6 +75,7 @@ export const customersCatalog: Catalog = {
     "customer.duplicate_name": "已存在名为“{name}”的客户。",
     "customer.tier_reason_required": "调整客户等级需要填写原因。",
     "customer.invalid_input": "客户信息“{field}”无效。",
+    "customer.unknown_region": "“{region}”不在本工作区的{@region}列表中：{known}。请从中选择，或请{@administrator}添加（管理 区域 添加 <名称>）。",
     "customer.name_required": "请输入客户名称。",
     "customer.order_in_future": "订单日期{date}晚于今天。",
 
@@ -101,6 +105,7 @@ export const customersCatalog: Catalog = {
     "import.invalid_role": "“{field}”：“{value}”不是有效角色（specialist、supervisor、manager 或 admin）。",
     "import.contact_name_required": "填写了联系方式，但缺少联系人姓名（contact_name）。",
     "import.unknown_owner": "找不到成员“{value}”（请填写平台用户 ID 或完整的显示名称）。",
+    "import.unknown_region": "“{field}”：“{value}”不在本工作区的{@region}列表中（{known}）。",
     "import.ambiguous_owner": "有多个成员名为“{value}”，请改用平台用户 ID。",
     "import.duplicate_in_file": "“{name}”已在第 {first} 行出现。",
     "import.duplicate_in_db": "已存在名为“{name}”的客户。",

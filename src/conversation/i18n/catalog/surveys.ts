@@ -3,7 +3,6 @@ import type { Catalog } from "./types.js";
 
 export const surveysCatalog: Catalog = {
   en: {
-    "survey.default_dimensions": "Needs met|Product|Service",
     "survey.dimension_separator": ", ",
     "survey.name_required": "Give the survey a name, e.g. survey start 2026Q4 VIP A.",
     "survey.name_too_long": "A survey name has at most 100 characters.",
@@ -51,7 +50,6 @@ export const surveysCatalog: Catalog = {
     "risk.view.latest_survey": "Latest survey {survey} ({date}): {scores}{trend}",
   },
   "zh-CN": {
-    "survey.default_dimensions": "需求满意度|产品满意度|服务满意度",
     "survey.dimension_separator": "、",
     "survey.name_required": "请为调查命名，例如：调查 发起 2026Q4 VIP A。",
     "survey.name_too_long": "调查名称最多 100 个字符。",
