@@ -178,7 +178,7 @@ describe("credit requests on the approval engine's buttons", () => {
 
     // The stale button: told who decided, with the current card and no second decision.
     const again = await click(s.conversation, s.users.li, rejectChoice);
-    expect(replyText(again.reply)).toBe("Already decided: you rejected it at 2026-11-23 09:00.");
+    expect(replyText(again.reply)).toBe("Already decided: you rejected it at Nov 23, 09:00.");
     expect(again.updatedCard?.entityId).toBe(stored.id);
 
     const second = viewOf(await s.conversation.command({ user: s.users.alice, text: "credit request acme 300,000 New plant" }));

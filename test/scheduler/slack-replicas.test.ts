@@ -123,18 +123,22 @@ describe.runIf(process.env.TEST_DATABASE_URL)("exactly-once Slack delivery acros
     const at = Date.now();
     const workers = ["a1", "a2", "a3"].map((name) => spawnWorker(name, at));
     await until("deliveries to be under way", async () => (await postedByOutboxId(tenant.id)).posted.length >= 20, 60_000);
-    // The victim is a replica caught delivering (it has just sent one), so it holds claimed rows
-    // when it dies; a replica that started late may hold none, and then nothing is recovered.
+    // The victim is a replica caught delivering while every post takes 1.5 s: having just sent
+    // one it is on its next claimed row, whose post is on the way when it dies. (At full speed a
+    // replica caught delivering had often sent its whole claim by the time the kill landed, and
+    // then nothing was left to recover.)
+    fake.slow("chat.postMessage", 1_500);
     const delivered = (w: WorkerProcess) => (w.output().match(/^delivered \S+ \S+$/gm) ?? []).length;
     let victim: WorkerProcess | undefined;
     const seen = workers.map(delivered);
     await until("a replica caught delivering", () => {
-      victim = workers.find((w, i) => delivered(w) > seen[i]!);
+      victim = workers.find((w, i) => delivered(w) > seen[i]! + 1);
       return victim !== undefined;
     }, 60_000);
     const historyBefore = fake.callsTo("conversations.history").length;
     victim!.child.kill("SIGKILL");
     await victim!.exited(10_000);
+    fake.slow("chat.postMessage", 0);
 
     await expectExactlyOnce(tenant.id, expected);
     // The survivors took over the dead replica's claimed rows and looked before posting them again.
