@@ -123,16 +123,15 @@ describe.runIf(process.env.TEST_DATABASE_URL)("exactly-once Slack delivery acros
     const at = Date.now();
     const workers = ["a1", "a2", "a3"].map((name) => spawnWorker(name, at));
     await until("deliveries to be under way", async () => (await postedByOutboxId(tenant.id)).posted.length >= 20, 60_000);
-    // The victim is a replica caught delivering while every post takes 1.5 s: having just sent
-    // one it is on its next claimed row, whose post is on the way when it dies. (At full speed a
-    // replica caught delivering had often sent its whole claim by the time the kill landed, and
-    // then nothing was left to recover.)
+    // The victim is a replica with a post on the way (each takes 1.5 s meanwhile): it dies holding
+    // that claimed row. (Picked by a delivery just made instead, it had often sent or released
+    // its whole claim by the time the kill landed, and nothing was left to recover.)
     fake.slow("chat.postMessage", 1_500);
-    const delivered = (w: WorkerProcess) => (w.output().match(/^delivered \S+ \S+$/gm) ?? []).length;
+    const count = (w: WorkerProcess, what: "sending" | "delivered") => (w.output().match(new RegExp(`^${what} \\S+`, "gm")) ?? []).length;
+    const sendsBefore = workers.map((w) => count(w, "sending"));
     let victim: WorkerProcess | undefined;
-    const seen = workers.map(delivered);
-    await until("a replica caught delivering", () => {
-      victim = workers.find((w, i) => delivered(w) > seen[i]! + 1);
+    await until("a replica with a slow post on the way", () => {
+      victim = workers.find((w, i) => count(w, "sending") > sendsBefore[i]! + 1 && count(w, "sending") > count(w, "delivered"));
       return victim !== undefined;
     }, 60_000);
     const historyBefore = fake.callsTo("conversations.history").length;
@@ -145,8 +144,11 @@ describe.runIf(process.env.TEST_DATABASE_URL)("exactly-once Slack delivery acros
     const recovered = workers.filter((w) => w !== victim).reduce((n, w) => n + (w.output().match(/^delivered \S+ recovered$/gm) ?? []).length, 0);
     expect(recovered, "rows the dead replica had claimed, delivered by the others").toBeGreaterThan(0);
     expect(fake.callsTo("conversations.history").length).toBeGreaterThan(historyBefore);
-    for (const w of workers.slice(1)) w.child.kill("SIGTERM");
-    await Promise.all(workers.slice(1).map((w) => w.exited(20_000)));
+    // Every survivor, whichever replica died: one left running would take part in the next test
+    // on its own fake clock, and to it that test's leases would look expired.
+    const survivors = workers.filter((w) => w !== victim);
+    for (const w of survivors) w.child.kill("SIGTERM");
+    await Promise.all(survivors.map((w) => w.exited(20_000)));
   }, 180_000);
 
   it("SIGTERM of one of three replicas mid-digest: no message lost, none posted twice", async () => {

@@ -55,13 +55,18 @@ const slack = slackApiUrl
       createConversation: (await import("../../src/conversation/conversation.js")).createConversation,
     }
   : undefined;
-const senders = slack
+const slackSender = slack?.createSlackAdapter(
+  { botToken: "xoxb-fake-token", signingSecret: "unused-in-a-worker", apiUrl: slackApiUrl! },
+  { conversation: slack.createConversation({ deps, admins: [], defaultTimeZone: "Asia/Shanghai", defaultLocale: "en" }), db, logger, clock: systemClock },
+  { defaultLocale: "en" },
+).sender;
+const senders = slackSender
   ? {
-      SLACK: slack.createSlackAdapter(
-        { botToken: "xoxb-fake-token", signingSecret: "unused-in-a-worker", apiUrl: slackApiUrl! },
-        { conversation: slack.createConversation({ deps, admins: [], defaultTimeZone: "Asia/Shanghai", defaultLocale: "en" }), db, logger, clock: systemClock },
-        { defaultLocale: "en" },
-      ).sender,
+      // One line as each post leaves: a test kills a replica whose post is on the way.
+      SLACK: (...args: Parameters<typeof slackSender>) => {
+        process.stdout.write(`sending ${name} ${args[0].id}\n`);
+        return slackSender(...args);
+      },
     }
   : { FEISHU: createCountingSender(env("FAKE_PLATFORM_URL"), { worker: name }) };
 const pace = { app: { perSecond, burst }, target: { perSecond: 5, burst: 2 } };
