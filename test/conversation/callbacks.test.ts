@@ -353,6 +353,18 @@ describe("the Callback card", () => {
     expect(await conversation.renderEntityCard(s.tenant.id, "Callback", "no-such-callback")).toBeNull();
   });
 
+  it("in Chinese: a pending callback is 待回访 (not 待审批), and under 到期 stands the day alone", async () => {
+    const s = await scene({ locale: "zh-CN" });
+    const acme = await makeCustomer(s.tenant.id, s.alice.id, "ACME Corp", "C");
+    const later = await addCallback(s.tenant.id, acme.id, s.alice.id, "2026-12-01", "MANUAL", "续约");
+    const shown = renderText((await conversation.renderEntityCard(s.tenant.id, "Callback", later.id))!).text;
+    expect(shown).toContain("[待回访]");
+    expect(shown).not.toContain("待审批");
+    expect(shown).toContain("到期：12月1日 周二\n");
+    const today = await addCallback(s.tenant.id, acme.id, s.alice.id, TODAY, "MANUAL", "续约");
+    expect(renderText((await conversation.renderEntityCard(s.tenant.id, "Callback", today.id))!).text).toContain("到期：今天\n");
+  });
+
   it("renders a member's due list as a CallbackList card in that member's language", async () => {
     const s = await scene();
     await tdb.prisma.member.update({ where: { id: s.alice.id }, data: { locale: "zh-CN" } });

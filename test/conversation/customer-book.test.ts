@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { acknowledgeComplaint, registerComplaint, resolveComplaint } from "../../src/core/complaints/complaints.js";
 import { createCustomer } from "../../src/core/customers/customers.js";
+import { importCustomersCsv } from "../../src/core/imports/customers-import.js";
 import { snapshotRisk } from "../../src/core/risk/risk.js";
 import { buildCallbackDigests } from "../../src/core/digests/callbacks.js";
 import { loadTenant } from "../../src/core/tenants/tenants.js";
@@ -185,6 +186,24 @@ describe.each(["en", "zh-CN"] as const)("the customer book in %s", (locale) => {
     expect(history).toContain(NAMES[locale].li);
     expect(history).toContain(zh ? "新增客户" : "Customer created");
     expect(await s.read("bob", zh ? "客户 历史 北京华为终端" : "customer history 北京华为终端")).not.toContain(zh ? "新增客户" : "Customer created");
+  });
+
+  it("shows what imports did in the history: the customer imported, and what an update changed (the line of the file)", async () => {
+    const s = await scene(locale);
+    const wang = actorOf(s.m.wang, "CONSOLE");
+    const created = await importCustomersCsv(s.deps, wang, `name,owner,region\r\n深圳导入科技,${NAMES[locale].alice},华南\r\n`);
+    expect(created.ok).toBe(true);
+    const updated = await importCustomersCsv(s.deps, wang, `name,owner,region,industry\r\n北京华为终端,${NAMES[locale].bob},华东,通信\r\n`, { update: true });
+    expect(updated.ok).toBe(true);
+    const imported = await s.read("li", zh ? "客户 历史 深圳导入科技" : "customer history 深圳导入科技");
+    expect(imported).toContain(zh ? "导入建档（文件第 2 行）" : "Customer imported (line 2 of the file)");
+    const history = await s.read("wang", zh ? "客户 历史 北京华为终端" : "customer history 北京华为终端");
+    expect(history).toContain(
+      zh
+        ? "导入更新（文件第 2 行）：区域：华北 → 华东；行业：— → 通信；更换客户经理"
+        : "Updated by import (line 2 of the file): region: 华北 → 华东; industry: — → 通信; Account manager changed",
+    );
+    expect(history).not.toContain(s.m.bob.id);
   });
 
   it("opens complaints and hospitality requests by number with the viewer's buttons, scope-checked", async () => {

@@ -273,7 +273,8 @@ export function callbackCardView(session: Session, data: CallbackCardData): View
     { label: session.t("callback.view.field.customer"), value: data.customerName },
     { label: session.t("callback.view.field.tier"), value: tierLabel(session, data.tier) },
     { label: session.t("callback.view.field.assignee"), value: data.names.get(cb.assigneeId) ?? cb.assigneeId },
-    { label: session.t("callback.view.field.due"), value: pending ? dueText(session, dueOn, daysOverdue) : localDay(session, dueOn) },
+    // Under the "Due" label a day on its own ("Due: Tue, Dec 1", not "Due: due Tue, Dec 1").
+    { label: session.t("callback.view.field.due"), value: daysOverdue > 0 ? dueText(session, dueOn, daysOverdue) : pending && dueOn === session.today ? session.t("callback.view.today") : pending ? scheduleDay(session, dueOn) : localDay(session, dueOn) },
     { label: session.t("callback.view.field.reason"), value: enumLabel(session, cb.reason) },
     ...(cb.note ? [{ label: session.t("callback.view.field.note"), value: cb.note }] : []),
     ...(cb.status === "DONE" && cb.result ? [{ label: session.t("callback.view.field.result"), value: session.t(`callback.view.result.${cb.result}`) }] : []),
@@ -289,7 +290,7 @@ export function callbackCardView(session: Session, data: CallbackCardData): View
   return {
     header: {
       title,
-      tag: { text: enumLabel(session, cb.status), tone: pending ? (daysOverdue > 0 ? "warning" : "info") : cb.status === "DONE" ? "success" : "neutral" },
+      tag: { text: session.t(`callback.status.${cb.status}`), tone: pending ? (daysOverdue > 0 ? "warning" : "info") : cb.status === "DONE" ? "success" : "neutral" },
     },
     blocks: [
       { kind: "fields", fields },
@@ -298,7 +299,7 @@ export function callbackCardView(session: Session, data: CallbackCardData): View
         ? { kind: "actions", buttons: callbackButtons(session, { ...cb, dueOn }, cb.assigneeId, "card") }
         : { kind: "context", lines: [closedLine(session, data)] },
     ],
-    summary: `${title} · ${enumLabel(session, cb.status)}`,
+    summary: `${title} · ${session.t(`callback.status.${cb.status}`)}`,
     moreTemplate: moreTemplate(session),
   };
 }

@@ -37,7 +37,9 @@ export const HISTORY_PAGE_SIZE = 15;
 /** Audit actions of the customer's own row that belong in its history. */
 const CUSTOMER_ACTIONS = [
   "customer.created",
+  "customer.imported",
   "customer.updated",
+  "customer.updated_by_import",
   "customer.owner_assigned",
   "customer.handed_over",
   "customer.tier_overridden",

@@ -13,6 +13,29 @@ const str = (v: unknown) => (v === null || v === undefined ? "" : String(v));
 const CALENDAR_DAY = /^\d{4}-\d{2}-\d{2}(T00:00:00(\.000)?Z)?$/;
 const dayOrDash = (session: Session, v: unknown) => (CALENDAR_DAY.test(str(v)) ? localDay(session, str(v).slice(0, 10)) : str(v) || "—");
 
+/** "name: A → B; status: …": amounts in yuan, statuses in words, days as days, lists joined (audit rows keep fen, enum values and ISO days). */
+function changesText(session: Session, before: Json, after: Json): string {
+  const shown = (k: string, v: unknown): string =>
+    v === null || v === undefined || v === ""
+      ? "—"
+      : Array.isArray(v)
+        ? v.length === 0
+          ? "—"
+          : v.map(str).join(session.t("book.history.list_separator"))
+        : /Fen$/.test(k) && /^-?\d+$/.test(String(v))
+          ? money(BigInt(String(v)))
+          : k === "status"
+            ? enumLabel(session, String(v))
+            : k === "tier" || k === "tierOverride"
+              ? tierLabel(session, String(v) as never)
+              : CALENDAR_DAY.test(String(v))
+                ? localDay(session, String(v).slice(0, 10))
+                : str(v);
+  return Object.keys(after)
+    .map((k) => session.t("book.history.change", { field: session.t(`book.history.field.${k}`), before: shown(k, before[k]), after: shown(k, after[k]) }))
+    .join(session.t("book.history.change_separator"));
+}
+
 function auditLine(session: Session, data: Json): string {
   const action = str(data.action);
   const before = (data.before ?? {}) as Json;
@@ -26,23 +49,16 @@ function auditLine(session: Session, data: Json): string {
     case "customer.handed_over":
     case "customer.owner_assigned":
       return session.t("book.history.handed_over", { reason: str(after.reason) || "—" });
-    case "customer.updated": {
-      // Amounts in yuan and statuses in words, as everywhere else (audit rows keep fen and enum values).
-      const shown = (k: string, v: unknown) =>
-        v === null || v === undefined || v === ""
-          ? "—"
-          : /Fen$/.test(k) && /^-?\d+$/.test(String(v))
-            ? money(BigInt(String(v)))
-            : k === "status"
-              ? enumLabel(session, String(v))
-              : CALENDAR_DAY.test(String(v))
-                ? localDay(session, String(v).slice(0, 10))
-                : str(v);
-      const fields = Object.keys(after)
-        .map((k) => session.t("book.history.change", { field: session.t(`book.history.field.${k}`), before: shown(k, before[k]), after: shown(k, after[k]) }))
-        .join(session.t("book.history.change_separator"));
-      return session.t("book.history.edited", { changes: fields });
+    case "customer.updated":
+      return session.t("book.history.edited", { changes: changesText(session, before, after) });
+    case "customer.updated_by_import": {
+      // An import names who owns the customer by id: the line says the manager changed, as a handover does.
+      const { ownerId, importId: _import, line, ...rest } = after;
+      const changes = [changesText(session, before, rest), ownerId !== undefined ? session.t("book.history.owner_assigned") : ""].filter(Boolean);
+      return session.t("book.history.edited_by_import", { line: str(line), changes: changes.join(session.t("book.history.change_separator")) });
     }
+    case "customer.imported":
+      return session.t("book.history.imported", { line: str(after.line) });
     case "customer.created":
       return session.t("book.history.created");
     default:
