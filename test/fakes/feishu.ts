@@ -837,3 +837,16 @@ export function formFieldsOf(card: Json): string[] {
   });
   return out;
 }
+
+/** The component named `name` in a card (an input, a select, a date picker), wherever it is nested. */
+export function cardComponent(card: unknown, name: string): Record<string, unknown> | undefined {
+  let found: Record<string, unknown> | undefined;
+  const walk = (node: unknown) => {
+    if (found || node === null || typeof node !== "object") return;
+    const object = node as Record<string, unknown>;
+    if (!Array.isArray(node) && object.name === name && typeof object.tag === "string") found = object;
+    else for (const child of Object.values(object)) walk(child);
+  };
+  walk(card);
+  return found;
+}

@@ -4,7 +4,7 @@
 // into a select of the candidates in the member's scope (those outside only counted), on any
 // replica; picking one and submitting again files the record, and the posted form's row is gone.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buttonsOf, cardText, waitFor, type FeishuButton } from "../fakes/feishu.js";
+import { buttonsOf, cardComponent as component, cardText, waitFor, type FeishuButton } from "../fakes/feishu.js";
 import { localDateInDays, seedHuaCustomers } from "../support/platform.js";
 import { seedDepartment, startHarness, type FeishuMember, type Harness, type MountedAdapter } from "./harness.js";
 
@@ -27,16 +27,6 @@ afterAll(async () => {
 
 type Json = Record<string, unknown>;
 
-function component(card: unknown, name: string): Json | undefined {
-  let found: Json | undefined;
-  const walk = (node: unknown) => {
-    if (found || node === null || typeof node !== "object") return;
-    if (!Array.isArray(node) && (node as Json).name === name && typeof (node as Json).tag === "string") found = node as Json;
-    else for (const child of Object.values(node as Json)) walk(child);
-  };
-  walk(card);
-  return found;
-}
 
 const optionsOf = (select: Json | undefined) =>
   ((select?.options ?? []) as Array<{ text: { content: string }; value: string }>).map((o) => ({ label: o.text.content, value: o.value }));

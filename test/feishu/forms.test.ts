@@ -2,7 +2,7 @@
 // under its field — on whichever replica the submission lands: the form a card was drawn from
 // lives in the database (PostedForm), not in the process that posted it.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buttonsOf, cardText, formFieldsOf, waitFor } from "../fakes/feishu.js";
+import { buttonsOf, cardComponent as component, cardText, formFieldsOf, waitFor } from "../fakes/feishu.js";
 import { seedDepartment, startHarness, type FeishuMember, type Harness, type MountedAdapter } from "./harness.js";
 
 let h: Harness;
@@ -22,17 +22,6 @@ afterAll(async () => {
 
 type Json = Record<string, unknown>;
 
-/** The component named `name` in a card (an input, a select, a date picker). */
-function component(card: unknown, name: string): Json | undefined {
-  let found: Json | undefined;
-  const walk = (node: unknown) => {
-    if (found || node === null || typeof node !== "object") return;
-    if (!Array.isArray(node) && (node as Json).name === name && typeof (node as Json).tag === "string") found = node as Json;
-    else for (const child of Object.values(node as Json)) walk(child);
-  };
-  walk(card);
-  return found;
-}
 
 describe("Feishu form cards", () => {
   it("redraws a form with the values kept and the error on the field, on another replica", async () => {
