@@ -4,7 +4,7 @@
 // (the Feishu form card is redrawn with a select of them). One path for all, so a rule about
 // customers in forms exists once.
 import { AmbiguousCustomerError } from "../core/customers/errors.js";
-import { findCustomer, loadCustomerFor, loadCustomerRow, lookupCustomerInTenant } from "../core/customers/lookup.js";
+import { customerNamedExactly, findCustomer, loadCustomerFor, loadCustomerRow, lookupCustomerInTenant } from "../core/customers/lookup.js";
 import { normalizeName } from "../core/customers/rules.js";
 import { MATCH_EXACT, searchCustomers } from "../core/customers/search.js";
 import { isDomainError } from "../core/shared/errors.js";
@@ -60,12 +60,11 @@ export async function customerOfFieldValue(session: Session, value: string, opti
 export async function customerOptions(session: Session, query: string, field: { required: boolean; anyOwner?: boolean }): Promise<FormOption[]> {
   const none: FormOption[] = field.required ? [] : [{ value: NO_CUSTOMER_VALUE, label: session.t("form.no_customer") }];
   const typed = cleanBounded(query, "name", TEXT_LIMITS.name);
-  const key = typed.ok ? normalizeName(typed.text) : "";
-  if (!typed.ok || key === "") return none;
+  if (!typed.ok || normalizeName(typed.text) === "") return none;
   const found = await searchCustomers(session.deps, session.actor, typed.text, { limit: CUSTOMER_OPTION_LIMIT - none.length });
   const hits = found.hits.map((hit) => ({ value: hit.id, label: hit.name }));
   if (field.anyOwner && found.outsideScope > 0 && !found.hits.some((hit) => hit.rank === MATCH_EXACT)) {
-    const exact = await session.deps.db.customer.findFirst({ where: { tenantId: session.tenant.id, nameKey: key }, select: { id: true, name: true } });
+    const exact = await customerNamedExactly(session.deps.db, session.tenant.id, typed.text);
     if (exact) return [...none, { value: exact.id, label: exact.name }, ...hits].slice(0, CUSTOMER_OPTION_LIMIT);
   }
   return [...none, ...hits];

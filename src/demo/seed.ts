@@ -18,7 +18,7 @@ import { addDays, localDateOf } from "../core/shared/time.js";
 import { ensureTenant, type TenantView } from "../core/tenants/tenants.js";
 import { logVisit } from "../core/visits/visits.js";
 import { normalizeLocale } from "../conversation/i18n/index.js";
-import { DAY, ShiftedClock } from "./clock.js";
+import { ShiftedClock } from "./clock.js";
 import { addHistory } from "./history.js";
 import { demoText } from "./text.js";
 

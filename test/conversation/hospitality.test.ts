@@ -5,7 +5,7 @@ import type { OutboxMessage } from "@prisma/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { normalizeName } from "../../src/core/customers/rules.js";
 import { sweepApprovalReminders } from "../../src/core/hospitality/reminders.js";
-import type { ActionReply, Conversation } from "../../src/conversation/port.js";
+import type { ActionReply } from "../../src/conversation/port.js";
 import { renderFeishuCard } from "../../src/conversation/render/feishu.js";
 import { renderSlackMessage, renderSlackModal } from "../../src/conversation/render/slack.js";
 import { renderText } from "../../src/conversation/render/text.js";

@@ -20,7 +20,6 @@ afterAll(async () => {
   await h?.close();
 });
 
-type Json = Record<string, unknown>;
 
 
 describe("Feishu form cards", () => {

@@ -9,7 +9,7 @@ import { Prisma, type Platform } from "@prisma/client";
 import type { Clock } from "../../core/shared/clock.js";
 import type { Db } from "../../db/client.js";
 import { utcInstant } from "../../db/sql.js";
-import { directExecute, directQuery } from "../../db/direct.js";
+import { directExecute } from "../../db/direct.js";
 
 /** A claim older than this without completion belonged to a process that died mid-work. */
 export const STALE_CLAIM_MS = 10 * 60_000;

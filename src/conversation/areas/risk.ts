@@ -6,7 +6,7 @@ import { myRisk, riskForCustomer, type CustomerRisk, type MyRisk } from "../../c
 import type { RiskLevel, RiskReason } from "../../core/risk/rules.js";
 import { isDomainError } from "../../core/shared/errors.js";
 import type { ConversationArea } from "../area.js";
-import { button, localDateTime, localDay, localDayOf, money, moreTemplate, tierLabel } from "../builders/common.js";
+import { button, localDay, localDayOf, money, moreTemplate, tierLabel } from "../builders/common.js";
 import { customerFigures, type CustomerFigures } from "../../core/kpi/customer-figures.js";
 import type { Session } from "../session.js";
 import type { Button, ListItem, Tone, View } from "../views/view.js";

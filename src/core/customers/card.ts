@@ -9,7 +9,7 @@ import { requireCanActFor } from "../members/authorization.js";
 import { oneCustomerMeasuresSql, scoreMeasures, type CustomerRisk, type MeasureRow } from "../risk/risk.js";
 import { InvalidInputError, NotFoundError } from "../shared/errors.js";
 import { normalizeName } from "./rules.js";
-import type { ContactView } from "./customers.js";
+import type { ContactView } from "./contacts.js";
 import { loadCustomerFor } from "./lookup.js";
 import { toCustomerView, type CustomerView } from "./views.js";
 import { directQuery } from "../../db/direct.js";

@@ -1,14 +1,21 @@
-// A customer's contacts beyond adding one (customers.ts addContact): find by name, edit, remove,
-// and the one primary contact the card shows first. Audit rows keep masked phone and e-mail,
-// never a second copy of personal data.
+// A customer's contacts: add, find by name, edit, remove, and the one primary contact the card
+// shows first. Audit rows keep masked phone and e-mail, never a second copy of personal data.
 import type { Contact } from "@prisma/client";
 import { recordAudit } from "../audit/audit.js";
 import { inTransaction, type Actor, type CoreDeps, type Tx } from "../shared/context.js";
 import { NotFoundError } from "../shared/errors.js";
-import type { ContactView } from "./customers.js";
 import { loadCustomerFor } from "./lookup.js";
 import { maskEmail, maskPhone, normalizeName } from "./rules.js";
 import { contactSchema, parseCustomerInput } from "./schemas.js";
+
+export interface ContactView {
+  id: string;
+  customerId: string;
+  name: string;
+  title: string | null;
+  phone: string | null;
+  email: string | null;
+}
 
 export interface ContactEntry extends ContactView {
   primary: boolean;
@@ -24,6 +31,29 @@ function masked(c: Pick<Contact, "name" | "title" | "phone" | "email" | "primary
 
 function audit(tx: Tx, actor: Actor, action: string, customerId: string, before: unknown, after: unknown) {
   return recordAudit(tx, { tenantId: actor.tenantId, actorId: actor.memberId, platform: actor.platform, action, entityType: "Customer", entityId: customerId, before, after });
+}
+
+export async function addContact(deps: CoreDeps, actor: Actor, customerId: string, input: unknown): Promise<ContactEntry> {
+  const data = parseCustomerInput(contactSchema, input);
+  return inTransaction(deps, async (tx) => {
+    const customer = await loadCustomerFor(tx, actor, customerId);
+    // The first contact of a customer is its primary contact until someone picks another.
+    const hasPrimary = await tx.contact.findFirst({ where: { tenantId: actor.tenantId, customerId: customer.id, primary: true }, select: { id: true } });
+    const created = await tx.contact.create({
+      data: {
+        tenantId: actor.tenantId,
+        customerId: customer.id,
+        primary: hasPrimary === null,
+        name: data.name,
+        title: data.title ?? null,
+        phone: data.phone ?? null,
+        email: data.email ?? null,
+      },
+    });
+    // The audit trail records that a contact was added, not a second copy of personal data.
+    await audit(tx, actor, "customer.contact_added", customer.id, undefined, { contactId: created.id, ...masked(created) });
+    return toEntry(created);
+  });
 }
 
 /** The contacts of a customer the actor may see: primary first, then oldest first. */

@@ -4,11 +4,10 @@ import { actor, depsAt, makeDepartment, makeMember, makeTenant } from "../../../
 import { fromDateColumn } from "../shared/time.js";
 import { loadTenant } from "../tenants/tenants.js";
 import { getCustomerCard } from "./card.js";
+import { addContact, customerContacts } from "./contacts.js";
 import {
-  addContact,
   clearTierOverride,
   createCustomer,
-  listContacts,
   overrideTier,
   recomputeTiersByCooperation,
   recordPurchaseOrder,
@@ -384,8 +383,8 @@ describe("card, contacts and orders", () => {
     expect(card.recentVisits.map((v) => v.summary)).toEqual(["visit 5", "visit 4", "visit 3", "visit 2", "visit 1"]);
     expect(card.recentVisits[0]!.visitorName).toBe("Alice");
 
-    const contacts = await listContacts(deps, actor(d.a1), c.id);
-    expect(contacts).toHaveLength(1);
+    const contacts = await customerContacts(deps, actor(d.a1), c.id);
+    expect(contacts).toEqual([expect.objectContaining({ name: "张三", primary: true })]);
     const audit = await tdb.prisma.auditLog.findFirstOrThrow({ where: { entityId: c.id, action: "customer.contact_added" } });
     expect(audit.after).toMatchObject({ phone: "138****5678", email: "z***@example.com" });
   });

@@ -13,9 +13,8 @@ import { addDays, fromDateColumn, localDateOf, toDateColumn, type LocalDate } fr
 import { customerRegion } from "../regions/regions.js";
 import { loadTenant, type TenantView } from "../tenants/tenants.js";
 import { loadCustomerFor } from "./lookup.js";
-import { cleanName, computeTier, defaultStatus, effectiveTier, maskEmail, maskPhone, normalizeName } from "./rules.js";
+import { cleanName, computeTier, defaultStatus, effectiveTier } from "./rules.js";
 import {
-  contactSchema,
   createCustomerSchema,
   parseCustomerInput,
   purchaseOrderSchema,
@@ -287,58 +286,6 @@ export async function clearTierOverride(deps: CoreDeps, actor: Actor, customerId
     );
     return toCustomerView(after);
   });
-}
-
-export interface ContactView {
-  id: string;
-  customerId: string;
-  name: string;
-  title: string | null;
-  phone: string | null;
-  email: string | null;
-}
-
-function toContactView(c: { id: string; customerId: string; name: string; title: string | null; phone: string | null; email: string | null }): ContactView {
-  return { id: c.id, customerId: c.customerId, name: c.name, title: c.title, phone: c.phone, email: c.email };
-}
-
-export async function addContact(deps: CoreDeps, actor: Actor, customerId: string, input: unknown): Promise<ContactView> {
-  const data = parseCustomerInput(contactSchema, input);
-  return inTransaction(deps, async (tx) => {
-    const customer = await loadCustomerFor(tx, actor, customerId);
-    // The first contact of a customer is its primary contact until someone picks another.
-    const hasPrimary = await tx.contact.findFirst({ where: { tenantId: actor.tenantId, customerId: customer.id, primary: true }, select: { id: true } });
-    const created = await tx.contact.create({
-      data: {
-        tenantId: actor.tenantId,
-        customerId: customer.id,
-        primary: hasPrimary === null,
-        name: data.name,
-        title: data.title ?? null,
-        phone: data.phone ?? null,
-        email: data.email ?? null,
-      },
-    });
-    // The audit trail records that a contact was added, not a second copy of personal data.
-    await audit(tx, actor, "customer.contact_added", customer.id, undefined, {
-      contactId: created.id,
-      name: created.name,
-      title: created.title,
-      phone: created.phone === null ? null : maskPhone(created.phone),
-      email: created.email === null ? null : maskEmail(created.email),
-    });
-    return toContactView(created);
-  });
-}
-
-/** The customer's contacts, unmasked (use rules.maskContact before posting them to a channel). */
-export async function listContacts(deps: CoreDeps, actor: Actor, customerId: string): Promise<ContactView[]> {
-  const customer = await loadCustomerFor(deps.db, actor, customerId);
-  const rows = await deps.db.contact.findMany({
-    where: { tenantId: actor.tenantId, customerId: customer.id },
-    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-  });
-  return rows.map(toContactView);
 }
 
 export interface PurchaseOrderView {

@@ -3,7 +3,6 @@
 // with them; the old and the new owner and their supervisors are told (outbox). SUPERVISOR and
 // up, who must be able to act for both owners.
 import type { Prisma, Tier } from "@prisma/client";
-import { recordAudit } from "../audit/audit.js";
 import { requireCanActFor, requireRoleAtLeast } from "../members/authorization.js";
 import { enqueueNotifications, type EnqueueInput } from "../outbox/outbox.js";
 import { inTransaction, type Actor, type CoreDeps, type Tx } from "../shared/context.js";

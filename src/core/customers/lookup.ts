@@ -47,6 +47,17 @@ export async function lookupCustomerInTenant(db: Queryable, tenantId: string, qu
   return toCustomerView(await resolveCustomerRow(db, tenantId, query, viewer));
 }
 
+/**
+ * The tenant's customer whose whole name is `query` (in any case and spacing), wherever it
+ * belongs, or null: for the forms that may name any customer, where knowing the whole name is
+ * what lets a member pick one outside their scope.
+ */
+export async function customerNamedExactly(db: Queryable, tenantId: string, query: string): Promise<{ id: string; name: string } | null> {
+  const key = normalizeName(query);
+  if (key === "") return null;
+  return db.customer.findFirst({ where: { tenantId, nameKey: key }, select: { id: true, name: true } });
+}
+
 /** Resolves a typed name for `actor`; a customer the actor may not act for is refused. */
 export async function findCustomer(deps: CoreDeps, actor: Actor, query: string): Promise<CustomerView> {
   return toCustomerView(await findCustomerRow(deps, actor, query));

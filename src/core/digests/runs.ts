@@ -13,7 +13,7 @@
 // - the outbox carries intents only ({kind, localDate}); the digests conversation area renders
 //   the content when the message is sent.
 import { randomUUID } from "node:crypto";
-import { Prisma, type DigestKind } from "@prisma/client";
+import type { DigestKind } from "@prisma/client";
 import { recordAudit } from "../audit/audit.js";
 import { enqueueNotifications } from "../outbox/outbox.js";
 import { snapshotRisk } from "../risk/risk.js";

@@ -4,8 +4,8 @@
 // contact list. The core audits every change with before and after.
 import { z } from "zod";
 import { getCustomerCard } from "../../../core/customers/card.js";
-import { customerContacts, findContact, removeContact, setPrimaryContact, updateContact, type ContactEntry } from "../../../core/customers/contacts.js";
-import { addContact, clearTierOverride, updateCustomer } from "../../../core/customers/customers.js";
+import { addContact, customerContacts, findContact, removeContact, setPrimaryContact, updateContact, type ContactEntry } from "../../../core/customers/contacts.js";
+import { clearTierOverride, updateCustomer } from "../../../core/customers/customers.js";
 import { findCustomer, loadCustomerFor } from "../../../core/customers/lookup.js";
 import { yuanToFen } from "../../../core/shared/money.js";
 import { fromDateColumn } from "../../../core/shared/time.js";
