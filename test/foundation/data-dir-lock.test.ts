@@ -124,8 +124,11 @@ describe.skipIf(embeddedRunsElsewhere)("one process per embedded data directory"
       await db.close();
     }
 
-    // With the server stopped, the CLI does its work.
-    expect((await runCli(["seed-demo"])).code).toBe(0);
+    // With the server stopped, the CLI does its work: it reads both customers.
+    const exported = await runCli(["export", "customers"]);
+    expect(exported.code).toBe(0);
+    expect(exported.stdout).toContain("Written Before");
+    expect(exported.stdout).toContain("Written After");
   }, 240_000);
 
   it("takes over the lock of a process that died without removing it (same host, pid gone)", async () => {

@@ -8,7 +8,7 @@ import { loadConfig } from "../../src/config/config.js";
 import { startEmbeddedPostgres } from "../../src/db/embedded.js";
 import { committedMigrations, migrateDatabase } from "../../src/db/migrate.js";
 import { createLogger } from "../../src/logger.js";
-import { openTestDatabase, type TestDatabase } from "../support/db.js";
+import { embeddedRunsElsewhere, openTestDatabase, type TestDatabase } from "../support/db.js";
 import { spawnAccord } from "../support/process.js";
 
 const silent = createLogger("silent");
@@ -20,7 +20,8 @@ function withDatabase(url: string, database: string): string {
   return u.toString();
 }
 
-describe("migrations", () => {
+// Embedded PGlite whatever TEST_DATABASE_URL says: the PGlite pass runs these (embeddedRunsElsewhere).
+describe.skipIf(embeddedRunsElsewhere)("migrations", () => {
   it("apply on an empty database and are a no-op the second time", async () => {
     const embedded = await startEmbeddedPostgres();
     try {
@@ -89,7 +90,7 @@ describe.runIf(pgUrl)("several replicas on one PostgreSQL", () => {
   });
 });
 
-describe("npm start on a fresh machine (embedded PGlite)", () => {
+describe.skipIf(embeddedRunsElsewhere)("npm start on a fresh machine (embedded PGlite)", () => {
   let dataDir: string;
   beforeAll(() => {
     dataDir = mkdtempSync(path.join(tmpdir(), "accord-start-"));
