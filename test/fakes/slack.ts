@@ -8,6 +8,7 @@
 import { createHmac, randomBytes } from "node:crypto";
 import type http from "node:http";
 import type { Socket } from "node:net";
+import { slackCatalog } from "../../src/adapters/slack/messages.js";
 import { readBody, sendJson, sleep, startFakeHttpServer, waitFor, WebSocketPeers, WS_TEXT, type FakeHttpServer } from "./http-server.js";
 
 export { sleep, waitFor } from "./http-server.js";
@@ -945,10 +946,22 @@ export class SlackClientSide {
       is_enterprise_install: false,
       enterprise: null,
     };
+    const updatesBefore = this.fake.views.get(opened.id)?.history.length ?? 0;
     const answer = await postSigned(this.appUrl, new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), {
       secret: this.secret,
       ...options,
     });
+    // Past the ack budget (a loaded machine) Accord acknowledges with a "working…" modal and
+    // replaces it with views.update once the work is done: what the user ends up seeing is that
+    // replacement, so a test reads it, after the work, as it reads an answer in the ack.
+    const acked = answer.json as { response_action?: string; view?: Json } | null;
+    if (acked?.response_action === "update" && isWorkingModal(acked.view)) {
+      const replaced = await waitFor(() => {
+        const current = this.fake.views.get(opened.id);
+        return current && current.history.length > updatesBefore ? current.view : undefined;
+      }, "the views.update that replaces the working modal", 30_000);
+      return { ...answer, json: { response_action: "update", view: replaced }, payload, ackedWith: acked };
+    }
     // Slack shows `response_action: "errors"` under input blocks, keyed by their block_id; a key
     // naming no input block of the view is refused (the user sees a generic failure instead).
     const errors = (answer.json as { response_action?: string; errors?: Record<string, unknown> } | null)?.errors;
@@ -959,6 +972,14 @@ export class SlackClientSide {
         throw new Error(`Slack refuses response_action errors for blocks that are not inputs of the view: ${JSON.stringify(errors)}`);
       }
     }
-    return { ...answer, payload };
+    return { ...answer, payload, ackedWith: acked };
   }
+}
+
+const WORKING_TEXTS = new Set(Object.values(slackCatalog).map((messages) => messages["slack.working"]));
+
+/** Accord's "working…" modal: one section whose text is the placeholder in either language. */
+function isWorkingModal(view: Json | undefined): boolean {
+  const blocks = (view?.blocks ?? []) as Json[];
+  return blocks.length === 1 && WORKING_TEXTS.has(blocks[0]?.text?.text);
 }

@@ -66,3 +66,39 @@ describe("Slack modal errors", () => {
     expect(await h.db.prisma.hospitalityRequest.count({ where: { customerId: freight.id } })).toBe(1);
   });
 });
+
+describe("a submission slower than Slack's ack budget", () => {
+  // Budget 0: every submission is acknowledged before its work is done, as on a loaded machine.
+  let slow: Harness;
+  let slowTeam: Awaited<ReturnType<typeof seedDepartment>>;
+  beforeAll(async () => {
+    slow = await startHarness({ adapter: { ackBudgetMs: 0 } });
+    slowTeam = await seedDepartment(slow);
+  });
+  afterAll(async () => {
+    await slow?.close();
+  });
+
+  async function openSlowModal(text: string) {
+    const answer = await slow.slack.command(slowTeam.alice, text);
+    return waitFor(() => slow.fake.viewOpenedBy(answer.triggerId), "views.open");
+  }
+
+  it("acknowledges with the working modal, then shows the outcome with views.update, written once", async () => {
+    const opened = await openSlowModal("customer add");
+    const submitted = await slow.slack.submit(slowTeam.alice, opened, { name: "Late Foods", annual: "12.34", industry: "Food", region: "East China" });
+    expect(submitted.ackedWith?.response_action).toBe("update");
+    expect(JSON.stringify(submitted.ackedWith?.view)).toContain("Working on it…");
+    expect(JSON.stringify(submitted.json.view)).toContain("Late Foods");
+    expect(await slow.db.prisma.customer.count({ where: { name: "Late Foods" } })).toBe(1);
+  });
+
+  it("shows a bad value in the replacing modal (too late to show it under the field) and writes nothing", async () => {
+    const opened = await openSlowModal("customer add");
+    const before = await slow.db.prisma.customer.count();
+    const submitted = await slow.slack.submit(slowTeam.alice, opened, { name: "Late Drinks", annual: "12.345", industry: "Food", region: "East China" });
+    expect(JSON.stringify(submitted.ackedWith?.view)).toContain("Working on it…");
+    expect(JSON.stringify(submitted.json.view)).toMatch(/Enter an amount/);
+    expect(await slow.db.prisma.customer.count()).toBe(before);
+  });
+});
