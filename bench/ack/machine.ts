@@ -90,13 +90,16 @@ export function processCpuMs(pid: number | undefined): number | null {
   }
 }
 
-/** Resident set size of a process (VmRSS), kB; null where /proc is unavailable or it has exited. */
-export function processRssKb(pid: number | undefined): number | null {
+/**
+ * A memory figure of a process from /proc/<pid>/status, kB: VmRSS (resident now) or VmHWM (the most
+ * it was ever resident); null where /proc is unavailable or the process has exited.
+ */
+export function processMemoryKb(pid: number | undefined, field: "VmRSS" | "VmHWM"): number | null {
   if (pid === undefined) return null;
   try {
     const line = readFileSync(`/proc/${pid}/status`, "utf8")
       .split("\n")
-      .find((l) => l.startsWith("VmRSS:"));
+      .find((l) => l.startsWith(`${field}:`));
     return line ? Number(line.split(/\s+/)[1]) : null;
   } catch {
     return null;
