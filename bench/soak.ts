@@ -17,14 +17,14 @@
 // there). Errors: non-200, an ack after Slack's 3 s, a failed or abandoned (10 s) connection, an
 // answer without the customer, or no answer on response_url in time.
 //
-// Measured: 1 minute of warm-up at the same rate (excluded from the slope), then the soak. Every
+// Measured: 3 minutes of warm-up at the same rate (excluded from the slope), then the soak. Every
 // 10 s: Accord's VmRSS (/proc/<pid>/status; Linux), its CPU over the interval, and the requests
 // answered and errors so far. Reported: start RSS (at the end of the warm-up), peak and end RSS of
-// the measured period, VmHWM, the least-squares slope of RSS over the measured period in MB/hour
-// (and, not a target, the slope of each minute's lowest RSS, less tilted by one GC's sawtooth),
-// requests, errors, ack p50/p99 and time to answer p50/p99.
+// the measured period, VmHWM, the least-squares slope in MB/hour of each minute's lowest RSS (what
+// stays resident after V8 collects, where a leak shows) and, for information, of every sample
+// (tilted by GC's sawtooth), requests, errors, ack p50/p99 and time to answer p50/p99.
 //
-// Target: slope <= 5 MB/hour and no error (warm-up included). Exit code 1 when missed. Samples and
+// Target: floor slope <= 5 MB/hour and no error (warm-up included). Exit code 1 when missed. Samples and
 // summary are written as JSON to bench/results/soak-<date>.json. A run of a few minutes shows the
 // benchmark works; its slope is mostly noise (GC), so judge memory on the 20-minute default or
 // longer.
@@ -44,7 +44,9 @@ import { ROOT } from "./ack/workspace.js";
 const DB_NAME = "accord_bench_soak";
 const MINUTES = parseBounded("BENCH_SOAK_MINUTES", 1, 240) ?? 20;
 const RATE = parseBounded("BENCH_SOAK_RATE", 1, 200) ?? 20;
-const WARMUP_S = 60;
+// V8 grows the heap for the first minutes and then gives back ~100 MB at once (seen at about 60 s
+// at 20 req/s): a warm-up that ends near that drop tilts the slope by hundreds of MB/hour.
+const WARMUP_S = 180;
 const SAMPLE_MS = 10_000;
 /** An answer that has not reached response_url this long after its "working…" ack is an error. */
 const ANSWER_WITHIN_MS = 30_000;
@@ -232,9 +234,9 @@ async function main(): Promise<void> {
   const measured = samples.filter((s) => s.phase === "measured" && s.rssMb !== null);
   const rss = measured.map((s) => s.rssMb!);
   const slopeMbPerHour = round(leastSquaresSlope(measured.map((s) => s.t / 3_600), rss));
-  // RSS saws up and down by tens of MB as V8 collects (here ~100 MB just after the first minute),
-  // so one tooth can tilt the slope of a short run either way. The lowest sample of each minute
-  // tracks what stays resident after collection, where a leak shows; reported, not a target.
+  // RSS saws up and down by tens of MB as V8 collects, so one tooth can tilt the slope of all
+  // samples either way. The lowest sample of each minute tracks what stays resident after
+  // collection, where a leak shows: the target is on that floor; the all-samples slope is shown.
   const floors = new Map<number, Sample>();
   for (const s of measured) {
     const minute = Math.floor((s.t - WARMUP_S) / 60);
@@ -260,7 +262,7 @@ async function main(): Promise<void> {
     sendLagP99Ms: stats.sendLagP99,
   };
   const missed: string[] = [];
-  if (!(slopeMbPerHour <= TARGET_SLOPE_MB_PER_HOUR)) missed.push(`RSS slope ${slopeMbPerHour} MB/hour > ${TARGET_SLOPE_MB_PER_HOUR}`);
+  if (!(floorSlopeMbPerHour <= TARGET_SLOPE_MB_PER_HOUR)) missed.push(`RSS floor slope ${floorSlopeMbPerHour} MB/hour > ${TARGET_SLOPE_MB_PER_HOUR}`);
   if (book.errors > 0) missed.push(`${book.errors} errors`);
 
   const endUptime = uptimeLine();
@@ -272,7 +274,7 @@ async function main(): Promise<void> {
       `errors: ${book.errors}${book.errors ? ` (${Object.entries(book.errorsByKind).map(([k, n]) => `${n} ${k}`).join(", ")})` : ""}`,
       `ack p50 / p99 / max: ${stats.p50} / ${stats.p99} / ${stats.max} ms; time to answer p50 / p99: ${summary.timeToAnswerMs.p50} / ${summary.timeToAnswerMs.p99} ms; send lag p99 ${stats.sendLagP99} ms`,
       `RSS start (after ${WARMUP_S} s warm-up) ${mb(summary.rssMb.start)}, peak ${mb(summary.rssMb.peak)}, end ${mb(summary.rssMb.end)}; VmHWM ${mb(vmHwmMb)}`,
-      `RSS slope over ${measured.length} samples (${MINUTES} min): ${slopeMbPerHour} MB/hour (target ≤ ${TARGET_SLOPE_MB_PER_HOUR}); of each minute's lowest RSS: ${floorSlopeMbPerHour} MB/hour`,
+      `RSS slope of each minute's lowest sample (${floors.size} minutes): ${floorSlopeMbPerHour} MB/hour (target ≤ ${TARGET_SLOPE_MB_PER_HOUR}); of all ${measured.length} samples: ${slopeMbPerHour} MB/hour`,
       `met: ${missed.length === 0 ? "✓" : `✗ ${missed.join("; ")}`}`,
       `uptime at the end: ${endUptime}`,
       "",
@@ -307,7 +309,7 @@ async function main(): Promise<void> {
           slackDeadlineMs: SLACK_DEADLINE_MS,
           abandonMs: ABANDON_MS,
           answerWithinMs: ANSWER_WITHIN_MS,
-          targets: { slopeMbPerHour: TARGET_SLOPE_MB_PER_HOUR, errors: 0 },
+          targets: { floorSlopeMbPerHour: TARGET_SLOPE_MB_PER_HOUR, errors: 0 },
         },
         summary,
         met: missed.length === 0,
