@@ -31,29 +31,24 @@
 //
 // The parts live in bench/ack/ (seed, fake Slack, child processes, load generator, report), shared
 // with the soak benchmark (bench/soak.ts).
-import { mkdirSync, writeFileSync } from "node:fs";
-import path from "node:path";
 import pg from "pg";
+import { seededRandom } from "../src/core/shared/random.js";
 import { accordEnv, childEnv, logLines, slackEnv, startChild, stopChild, summarizeLogs, type Child } from "./ack/children.js";
 import { ABANDON_MS, prime, type Plan } from "./ack/command.js";
-import { startFakeSlack } from "./ack/fake-slack.js";
 import { runPhase, settleDeferred, SLACK_DEADLINE_MS } from "./ack/load.js";
 import {
   backendCpu,
   backendCpuDelta,
   loadavgNow,
-  machineInfo,
-  machineLines,
   PAUSE_MS,
-  postgresVersion,
   processCpuMs,
   uptimeLine,
   waitIdle,
 } from "./ack/machine.js";
-import { costTable, phaseLine, stamp, table, TARGET_P99_MS, TARGET_RATE, TARGET_RATIO, verdict, type ResultRow } from "./ack/report.js";
-import { createDatabase, rng, seed } from "./ack/seed.js";
+import { costTable, phaseLine, table, TARGET_P99_MS, TARGET_RATE, TARGET_RATIO, verdict, writeResult, type ResultRow } from "./ack/report.js";
+import { prepareBench } from "./ack/setup.js";
 import { round } from "./ack/stats.js";
-import { ADMIN_URL, ROOT } from "./ack/workspace.js";
+import { ADMIN_URL } from "./ack/workspace.js";
 
 const DB_NAME = "accord_bench_ack";
 const RATES = parseRates(process.env.BENCH_ACK_RATES) ?? [50, 200, 500];
@@ -77,17 +72,7 @@ function parseSeconds(raw: string | undefined): number | undefined {
 }
 
 async function main(): Promise<void> {
-  const startedAt = new Date();
-  const machine = machineInfo();
-  process.stdout.write(`Accord Slack ack benchmark — ${startedAt.toISOString()}\n`);
-  process.stdout.write(machineLines(machine));
-
-  const url = await createDatabase(DB_NAME);
-  machine.postgres = await postgresVersion(url);
-  const seeded = await seed(url);
-  process.stdout.write(`database: ${DB_NAME} on PostgreSQL ${machine.postgres}; seeded ${Object.entries(seeded.rows).map(([k, v]) => `${v} ${k}`).join(", ")}\n`);
-
-  const fake = await startFakeSlack(new Map(seeded.members.map((m) => [m.slackId, m])));
+  const { startedAt, machine, url, seeded, fake } = await prepareBench("Accord Slack ack benchmark", DB_NAME);
 
   const children: Child[] = [];
   const rows: ResultRow[] = [];
@@ -115,7 +100,7 @@ async function main(): Promise<void> {
 
     // What a department does: mostly account managers opening their own customers, sometimes their
     // supervisor or the head of department (who may open any customer of their team).
-    const random = rng(7);
+    const random = seededRandom(7);
     const plan = (): Plan => {
       const c = seeded.customers[Math.floor(random() * seeded.customers.length)]!;
       const roll = random();
@@ -185,44 +170,29 @@ async function main(): Promise<void> {
     if (r.accord.sampleErrors.length > 0) process.stdout.write(`sample errors at ${r.rate}/s:\n  ${r.accord.sampleErrors.join("\n  ")}\n`);
   }
 
-  const resultsDir = path.join(ROOT, "bench", "results");
-  mkdirSync(resultsDir, { recursive: true });
-  const file = path.join(resultsDir, `ack-${stamp(startedAt)}.json`);
-  writeFileSync(
-    file,
-    `${JSON.stringify(
-      {
-        benchmark: "slack-ack",
-        startedAt: startedAt.toISOString(),
-        finishedAt: new Date().toISOString(),
-        machine: { ...machine, uptimeAtEnd: endUptime, loadavgAtEnd: loadavgNow() },
-        setup: {
-          database: DB_NAME,
-          seeded: seeded.rows,
-          command: "/crm customer <name>",
-          priming: "every seeded user once, 4 concurrent, before the first rate and after a restart",
-          warmupSeconds: WARMUP_S,
-          measuredSeconds: MEASURE_S,
-          slackDeadlineMs: SLACK_DEADLINE_MS,
-          abandonMs: ABANDON_MS,
-          targets: { atRate: TARGET_RATE, errors: 0, maxMs: SLACK_DEADLINE_MS, p99Ms: TARGET_P99_MS, medianRatio: TARGET_RATIO },
-        },
-        rows,
-        fakeSlackCalls: slackCalls,
-        responseUrlPosts: fake.responseCount(),
-        serverLog: {
-          accordLines: accordLog.lines,
-          accordByMessage: accordLog.kinds,
-          accordFirst: accordLog.first,
-          boltLines: children.find((c) => c.name === "bolt")?.logLines ?? 0,
-        },
-        accordRestarts: restarts,
-      },
-      null,
-      2,
-    )}\n`,
-  );
-  process.stdout.write(`written: ${path.relative(ROOT, file)}\n`);
+  writeResult("ack", startedAt, { ...machine, uptimeAtEnd: endUptime, loadavgAtEnd: loadavgNow() }, {
+    setup: {
+      database: DB_NAME,
+      seeded: seeded.rows,
+      command: "/crm customer <name>",
+      priming: "every seeded user once, 4 concurrent, before the first rate and after a restart",
+      warmupSeconds: WARMUP_S,
+      measuredSeconds: MEASURE_S,
+      slackDeadlineMs: SLACK_DEADLINE_MS,
+      abandonMs: ABANDON_MS,
+      targets: { atRate: TARGET_RATE, errors: 0, maxMs: SLACK_DEADLINE_MS, p99Ms: TARGET_P99_MS, medianRatio: TARGET_RATIO },
+    },
+    rows,
+    fakeSlackCalls: slackCalls,
+    responseUrlPosts: fake.responseCount(),
+    serverLog: {
+      accordLines: accordLog.lines,
+      accordByMessage: accordLog.kinds,
+      accordFirst: accordLog.first,
+      boltLines: children.find((c) => c.name === "bolt")?.logLines ?? 0,
+    },
+    accordRestarts: restarts,
+  });
   process.exitCode = rows.some((r) => r.missed.length > 0) ? 1 : 0;
 }
 

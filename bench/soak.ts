@@ -28,18 +28,17 @@
 // summary are written as JSON to bench/results/soak-<date>.json. A run of a few minutes shows the
 // benchmark works; its slope is mostly noise (GC), so judge memory on the 20-minute default or
 // longer.
-import { mkdirSync, writeFileSync } from "node:fs";
-import path from "node:path";
 import { performance } from "node:perf_hooks";
+import { seededRandom } from "../src/core/shared/random.js";
 import { accordEnv, logLines, startChild, stopChild, summarizeLogs, type Child } from "./ack/children.js";
 import { ABANDON_MS, classifyAccordAnswer, prime, type Plan } from "./ack/command.js";
-import { startFakeSlack, type FakeSlack } from "./ack/fake-slack.js";
+import type { FakeSlack } from "./ack/fake-slack.js";
 import { runPhase, SLACK_DEADLINE_MS, type Answer } from "./ack/load.js";
-import { loadavgNow, machineInfo, machineLines, postgresVersion, processCpuMs, processMemoryKb, uptimeLine, waitIdle } from "./ack/machine.js";
-import { stamp } from "./ack/report.js";
-import { createDatabase, rng, seed, type Seeded } from "./ack/seed.js";
+import { loadavgNow, processCpuMs, processMemoryKb, uptimeLine, waitIdle } from "./ack/machine.js";
+import { writeResult } from "./ack/report.js";
+import type { Seeded } from "./ack/seed.js";
+import { prepareBench } from "./ack/setup.js";
 import { leastSquaresSlope, percentile, round } from "./ack/stats.js";
-import { ROOT } from "./ack/workspace.js";
 
 const DB_NAME = "accord_bench_soak";
 const MINUTES = parseBounded("BENCH_SOAK_MINUTES", 1, 240) ?? 20;
@@ -83,7 +82,7 @@ interface Sample {
 
 /** The mix: mostly cards, some lists and searches, each naming a customer the answer must show. */
 function planner(seeded: Seeded): () => SoakPlan {
-  const random = rng(11);
+  const random = seededRandom(11);
   return () => {
     const c = seeded.customers[Math.floor(random() * seeded.customers.length)]!;
     const owner = seeded.byId.get(c.ownerId)!;
@@ -151,17 +150,7 @@ function answerBook(fake: FakeSlack) {
 }
 
 async function main(): Promise<void> {
-  const startedAt = new Date();
-  const machine = machineInfo();
-  process.stdout.write(`Accord Slack soak benchmark — ${startedAt.toISOString()}\n`);
-  process.stdout.write(machineLines(machine));
-
-  const url = await createDatabase(DB_NAME);
-  machine.postgres = await postgresVersion(url);
-  const seeded = await seed(url);
-  process.stdout.write(`database: ${DB_NAME} on PostgreSQL ${machine.postgres}; seeded ${Object.entries(seeded.rows).map(([k, v]) => `${v} ${k}`).join(", ")}\n`);
-
-  const fake = await startFakeSlack(new Map(seeded.members.map((m) => [m.slackId, m])));
+  const { startedAt, machine, url, seeded, fake } = await prepareBench("Accord Slack soak benchmark", DB_NAME);
   const children: Child[] = [];
   const samples: Sample[] = [];
   const book = answerBook(fake);
@@ -286,45 +275,30 @@ async function main(): Promise<void> {
   const sampleErrors = [...stats.sampleErrors, ...book.sampleErrors];
   if (sampleErrors.length > 0) process.stdout.write(`sample errors:\n  ${sampleErrors.join("\n  ")}\n`);
 
-  const resultsDir = path.join(ROOT, "bench", "results");
-  mkdirSync(resultsDir, { recursive: true });
-  const file = path.join(resultsDir, `soak-${stamp(startedAt)}.json`);
-  writeFileSync(
-    file,
-    `${JSON.stringify(
-      {
-        benchmark: "slack-soak",
-        startedAt: startedAt.toISOString(),
-        finishedAt: new Date().toISOString(),
-        machine: { ...machine, uptimeAtEnd: endUptime, loadavgAtEnd: loadavgNow() },
-        setup: {
-          database: DB_NAME,
-          seeded: seeded.rows,
-          commands: { "customer <name>": 0.7, "customers mine": 0.15, "customer find <name without its number>": 0.15 },
-          priming: primedLine,
-          warmupSeconds: WARMUP_S,
-          measuredMinutes: MINUTES,
-          rate: RATE,
-          sampleSeconds: SAMPLE_MS / 1_000,
-          slackDeadlineMs: SLACK_DEADLINE_MS,
-          abandonMs: ABANDON_MS,
-          answerWithinMs: ANSWER_WITHIN_MS,
-          targets: { floorSlopeMbPerHour: TARGET_SLOPE_MB_PER_HOUR, errors: 0 },
-        },
-        summary,
-        met: missed.length === 0,
-        missed,
-        samples,
-        sampleErrors,
-        fakeSlackCalls: fake.calls,
-        responseUrlPosts: fake.responseCount(),
-        serverLog: { accordLines: accordLog.lines, accordByMessage: accordLog.kinds, accordFirst: accordLog.first },
-      },
-      null,
-      2,
-    )}\n`,
-  );
-  process.stdout.write(`written: ${path.relative(ROOT, file)}\n`);
+  writeResult("soak", startedAt, { ...machine, uptimeAtEnd: endUptime, loadavgAtEnd: loadavgNow() }, {
+    setup: {
+      database: DB_NAME,
+      seeded: seeded.rows,
+      commands: { "customer <name>": 0.7, "customers mine": 0.15, "customer find <name without its number>": 0.15 },
+      priming: primedLine,
+      warmupSeconds: WARMUP_S,
+      measuredMinutes: MINUTES,
+      rate: RATE,
+      sampleSeconds: SAMPLE_MS / 1_000,
+      slackDeadlineMs: SLACK_DEADLINE_MS,
+      abandonMs: ABANDON_MS,
+      answerWithinMs: ANSWER_WITHIN_MS,
+      targets: { floorSlopeMbPerHour: TARGET_SLOPE_MB_PER_HOUR, errors: 0 },
+    },
+    summary,
+    met: missed.length === 0,
+    missed,
+    samples,
+    sampleErrors,
+    fakeSlackCalls: fake.calls,
+    responseUrlPosts: fake.responseCount(),
+    serverLog: { accordLines: accordLog.lines, accordByMessage: accordLog.kinds, accordFirst: accordLog.first },
+  });
   process.exitCode = missed.length === 0 ? 0 : 1;
 }
 

@@ -1,6 +1,10 @@
 // The ack benchmark's report: the targets and the verdict per rate, the latency table, where the
-// time goes (CPU per request), and the progress line printed after each phase.
+// time goes (CPU per request), the progress line printed after each phase, and the JSON file of
+// a run (ack's or soak's).
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import { SLACK_DEADLINE_MS, type PhaseStats } from "./load.js";
+import { ROOT } from "./workspace.js";
 
 export const TARGET_RATE = 200;
 export const TARGET_P99_MS = 100;
@@ -115,4 +119,19 @@ export function phaseLine(p: PhaseStats): string {
     (p.pgCpuMsPerRequest !== undefined ? `, PostgreSQL CPU ${p.pgCpuMsPerRequest ?? "?"} ms/req, drained in ${p.drainSeconds} s` : "") +
     `, send lag p99 ${p.sendLagP99} ms, load ${p.load1Before}\n`
   );
+}
+
+
+/**
+ * Writes a run's JSON to bench/results/<benchmark>-<start>.json with what every run records (when,
+ * on which machine), prints the path and returns it.
+ */
+export function writeResult(benchmark: "ack" | "soak", startedAt: Date, machine: object, body: Record<string, unknown>): string {
+  const resultsDir = path.join(ROOT, "bench", "results");
+  mkdirSync(resultsDir, { recursive: true });
+  const file = path.join(resultsDir, `${benchmark}-${stamp(startedAt)}.json`);
+  const run = { benchmark: `slack-${benchmark}`, startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), machine };
+  writeFileSync(file, `${JSON.stringify({ ...run, ...body }, null, 2)}\n`);
+  process.stdout.write(`written: ${path.relative(ROOT, file)}\n`);
+  return file;
 }

@@ -7,6 +7,7 @@ import type { Prisma } from "@prisma/client";
 import { createPrisma } from "../../src/db/client.js";
 import { migrateDatabase } from "../../src/db/migrate.js";
 import { normalizeName } from "../../src/core/customers/rules.js";
+import { seededRandom } from "../../src/core/shared/random.js";
 import { addDays, localDateOf, toDateColumn } from "../../src/core/shared/time.js";
 import { ADMIN_URL, TEAM_ID, TZ, withDatabase } from "./workspace.js";
 
@@ -34,18 +35,6 @@ export interface Seeded {
   rows: Record<string, number>;
 }
 
-/** mulberry32: a small deterministic generator, so every run seeds the same department. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 const SURNAMES = ["王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "胡", "朱", "高", "林", "何", "郭", "马", "罗"];
 const GIVEN = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀英", "霞", "平", "刚", "桂英"];
 const PLACES = ["华东", "华南", "华北", "西南", "东北", "江苏", "浙江", "广东", "四川", "湖北", "山东", "福建"];
@@ -69,7 +58,7 @@ export async function createDatabase(database: string): Promise<string> {
 }
 
 export async function seed(url: string): Promise<Seeded> {
-  const random = rng(20_261_123);
+  const random = seededRandom(20_261_123);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
   const int = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
   const personName = () => pick(SURNAMES) + pick(GIVEN);

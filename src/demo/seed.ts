@@ -14,6 +14,7 @@ import { systemActor } from "../core/imports/actor.js";
 import { importCustomersCsv } from "../core/imports/customers-import.js";
 import { actorOf } from "../core/members/members.js";
 import type { CoreDeps } from "../core/shared/context.js";
+import { seededRandom } from "../core/shared/random.js";
 import { addDays, localDateOf } from "../core/shared/time.js";
 import { ensureTenant, type TenantView } from "../core/tenants/tenants.js";
 import { logVisit } from "../core/visits/visits.js";
@@ -47,15 +48,6 @@ const MEMBERS: DemoMember[] = [
   { key: "wuhao", role: "SPECIALIST", supervisor: "emily" },
 ];
 const SPECIALISTS = MEMBERS.filter((m) => m.role === "SPECIALIST").map((m) => m.key);
-
-/** A small deterministic generator, so every demo tenant looks the same. */
-function prng(seed: number): () => number {
-  let s = seed;
-  return () => {
-    s = (s * 1_103_515_245 + 12_345) % 2_147_483_648;
-    return s / 2_147_483_648;
-  };
-}
 
 /** 200 names: every prefix with the first eight suffixes, then with the last two. */
 function customerNames(text: ReturnType<typeof demoText>): string[] {
@@ -106,7 +98,8 @@ export async function seedDemoTenant(deps: CoreDeps, defaults: { timeZone: strin
     data: { tenantId: tenant.id, action: "demo.seeded", entityType: "Tenant", entityId: tenant.id, after: { members: MEMBERS.length } },
   });
   const actor = (key: string) => actorOf(byKey.get(key)!, "CONSOLE");
-  const rand = prng(20261123);
+  // Deterministic, so every demo tenant looks the same.
+  const rand = seededRandom(20261123);
   const today = localDateOf(deps.clock.now(), tenant.timeZone);
 
   // Customers through the CSV importer: tiers follow from purchases and years of cooperation.

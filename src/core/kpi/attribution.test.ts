@@ -7,20 +7,9 @@ import type { Role } from "@prisma/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestDatabase, type TestDatabase } from "../../../test/support/db.js";
 import { actor, depsAt, makeTenant } from "../../../test/support/fixtures.js";
+import { seededRandom } from "../shared/random.js";
 import { kpiReport, type KpiMetrics, type KpiReport, type KpiRow } from "./kpi.js";
 import { kpiGroups, type TreeView } from "./rules.js";
-
-/** mulberry32: small, fast and good enough to shuffle test data reproducibly. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface GenMember {
   id: string;
@@ -77,7 +66,7 @@ function treeOf(members: readonly GenMember[]): TreeView {
 describe("report groups over generated departments", () => {
   it("put every member in one member row and one team or 'others' row, in 500 random departments", () => {
     for (let seed = 1; seed <= 500; seed++) {
-      const members = randomDepartment(prng(seed), `d${seed}`);
+      const members = randomDepartment(seededRandom(seed), `d${seed}`);
       const head = members.find((m) => m.role === "MANAGER")!;
       const { scope, groups } = kpiGroups("MANAGER", head.id, treeOf(members));
       expect(scope).toBe("tenant");
@@ -128,7 +117,7 @@ beforeAll(async () => {
   tdb = await openTestDatabase();
   const db = tdb.prisma;
   for (let d = 0; d < DEPARTMENTS; d++) {
-    const rand = prng(10_000 + d);
+    const rand = seededRandom(10_000 + d);
     const tenant = await makeTenant(db);
     const gen = randomDepartment(rand, `x${d}`);
     const idOf = new Map<string, string>();
