@@ -33,6 +33,7 @@ import type { AdapterMetrics } from "../../metrics.js";
 import type { DeliveryResult, Sender } from "../../scheduler/outbox-worker.js";
 import type { RouteHandler } from "../../server.js";
 import { deliveryClaims } from "../shared/delivery-claims.js";
+import { settle, within } from "../shared/deadline.js";
 import { createDrain } from "../shared/drain.js";
 import { createFeishuApi, FeishuApiError, feishuDomain, type FeishuApi, type RetryPolicy } from "./api.js";
 import { eventKey, messageKey } from "./dedupe.js";
@@ -123,24 +124,6 @@ const UUID_MAX = 50;
 export function feishuUuid(key: string): string {
   if (key.length <= UUID_MAX) return key;
   return `h-${createHash("sha256").update(key).digest("base64url").slice(0, 43)}`;
-}
-
-type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
-
-function settle<T>(work: Promise<T>): Promise<Outcome<T>> {
-  return work.then(
-    (value): Outcome<T> => ({ ok: true, value }),
-    (error: unknown): Outcome<T> => ({ ok: false, error }),
-  );
-}
-
-/** The settled outcome if it arrives within `ms`, else undefined (the work goes on). */
-function within<T>(work: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), ms);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
 function sendJson(res: http.ServerResponse, status: number, body: unknown): void {

@@ -49,6 +49,7 @@ import type { AdapterMetrics } from "../../metrics.js";
 import type { DeliveryAttempt, DeliveryResult, Sender } from "../../scheduler/outbox-worker.js";
 import type { RouteHandler } from "../../server.js";
 import { deliveryClaims } from "../shared/delivery-claims.js";
+import { remainingOf, settle, within } from "../shared/deadline.js";
 import { createDrain } from "../shared/drain.js";
 import { boltLogger } from "./bolt-logger.js";
 import { deliveryKey } from "./dedupe.js";
@@ -144,26 +145,7 @@ const SENDER_RETRY: webApi.RetryOptions = { retries: 1, factor: 2, minTimeout: 3
  * Slack's deadline, not domain time (deps.clock may be a test's frozen clock).
  */
 function remaining(context: Record<string, unknown>, budgetMs: number): number {
-  const receivedAt = typeof context.receivedAt === "number" ? context.receivedAt : Date.now();
-  return Math.max(0, budgetMs - (Date.now() - receivedAt));
-}
-
-type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
-
-function settle<T>(work: Promise<T>): Promise<Outcome<T>> {
-  return work.then(
-    (value): Outcome<T> => ({ ok: true, value }),
-    (error: unknown): Outcome<T> => ({ ok: false, error }),
-  );
-}
-
-/** The settled outcome if it arrives within `ms`, else undefined (the work goes on). */
-function within<T>(work: Promise<Outcome<T>>, ms: number): Promise<Outcome<T> | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), ms);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+  return remainingOf(context.receivedAt, budgetMs);
 }
 
 // render/slack.ts types its Block Kit JSON locally so the conversation layer never imports the

@@ -9,6 +9,7 @@ import type { Conversation } from "../../conversation/port.js";
 import { renderSlackOptions } from "../../conversation/render/slack.js";
 import type { FormOption } from "../../conversation/views/form.js";
 import type { SlackDirectory } from "./directory.js";
+import { remainingOf, settle, within } from "../shared/deadline.js";
 import { INFO_MODAL_ID } from "./modals.js";
 
 export interface CustomerOptionsDeps {
@@ -49,20 +50,9 @@ export function registerCustomerOptions(app: App, deps: CustomerOptionsDeps): vo
     })();
     // A search later than the budget answers with no options (the next keystroke asks again)
     // rather than not at all; a failed one likewise, and is reported.
-    const receivedAt = typeof context.receivedAt === "number" ? context.receivedAt : Date.now();
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<"late">((resolve) => {
-      timer = setTimeout(() => resolve("late"), Math.max(0, deps.budgetMs - (Date.now() - receivedAt)));
-    });
-    let options: FormOption[] = [];
-    try {
-      const outcome = await Promise.race([search, late]);
-      if (outcome !== "late") options = outcome;
-    } catch (err) {
-      deps.report(err, { suggestion: body.action_id, user: body.user.id });
-    } finally {
-      clearTimeout(timer);
-    }
+    const outcome = await within(settle(search), remainingOf(context.receivedAt, deps.budgetMs));
+    if (outcome && !outcome.ok) deps.report(outcome.error, { suggestion: body.action_id, user: body.user.id });
+    const options = outcome?.ok ? outcome.value : [];
     await ack(renderSlackOptions(options));
   });
 }

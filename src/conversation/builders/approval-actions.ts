@@ -43,6 +43,8 @@ export function approvalActions<V extends { id: string }>(spec: ApprovalKind<V>)
   reject: ActionHandler;
   submitReject: FormHandler;
   cancel: ActionHandler;
+  /** A refused or late click answered with the request's card as it is now (for the kind's own actions too). */
+  conflictReply(session: Session, err: unknown, requestId: string): Promise<ActionReply>;
 } {
   const conflictReply = (session: Session, err: unknown, requestId: string) =>
     approvalConflictReply(session, err, async () => {
@@ -72,6 +74,8 @@ export function approvalActions<V extends { id: string }>(spec: ApprovalKind<V>)
   };
 
   return {
+    conflictReply,
+
     async approve(session, payload) {
       const requestId = payload.entityId;
       if (!requestId) return malformedClick(session);

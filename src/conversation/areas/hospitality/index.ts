@@ -15,7 +15,6 @@ import { loadRequest, toHospitalityView, type HospitalityView } from "../../../c
 import { ConflictError, isDomainError, NotFoundError } from "../../../core/shared/errors.js";
 import { yuanToFen } from "../../../core/shared/money.js";
 import {
-  approvalConflictReply,
   approvalIntentRenderer,
   approverDmView,
   decidedSteps,
@@ -62,14 +61,7 @@ async function systemView(session: Session, requestId: string): Promise<Hospital
 // ---- decisions and conflicts -------------------------------------------------------------------
 
 /** A late click: the reason, and the current card for the clicked copy. */
-function conflictReply(session: Session, err: unknown, requestId: string): Promise<ActionReply> {
-  return approvalConflictReply(session, err, async () => {
-    const current = await systemView(session, requestId);
-    return current ? cardUpdate(session, current) : null;
-  });
-}
-
-const { approve, reject, submitReject, cancel } = approvalActions<HospitalityView>({
+const { approve, reject, submitReject, cancel, conflictReply } = approvalActions<HospitalityView>({
   kind: "hospitality",
   decide: (session, input) => decideApproval(session.deps, session.actor, input),
   cancel: (session, requestId) => cancelHospitality(session.deps, session.actor, { requestId }),
