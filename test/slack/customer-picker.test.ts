@@ -56,6 +56,19 @@ describe("Slack customer picker (HTTP)", () => {
     expect(created.at(-1)).toMatchObject({ assigneeId: team.alice.memberId });
   });
 
+  it("answers a 100,000-character query, or one of control characters, at once with no options", async () => {
+    const opened = await openModal(team.alice, "callback");
+    const long = await h.slack.suggest(team.alice, opened, "customer", "华".repeat(100_000));
+    expect(long.status).toBe(200);
+    expect(long.ms).toBeLessThan(3_000);
+    expect(long.options).toEqual([]);
+    const controls = await h.slack.suggest(team.alice, opened, "customer", "\u0000\u001b\u202e");
+    expect(controls.status).toBe(200);
+    expect(controls.options).toEqual([]);
+    // The search still answers afterwards.
+    expect((await h.slack.suggest(team.alice, opened, "customer", "华为")).options).toEqual([{ text: "华为技术有限公司", value: hua.huawei.id }]);
+  });
+
   it("offers a supervisor the team's customers and never another team's", async () => {
     const opened = await openModal(team.supervisor, "callback");
     const typed = await h.slack.suggest(team.supervisor, opened, "customer", "华");
